@@ -1,0 +1,3 @@
+from ishenzhen.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,127 @@
+"""The one app factory: routes, lifespans, plugins and the error map are wired here and nowhere else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+from litestar import Litestar, Request
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
+from litestar.openapi.spec import Contact, License
+from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
+from litestar.types import ControllerRouterHandler
+
+from ishenzhen import __version__
+from ishenzhen.db.pool import create_pool
+from ishenzhen.errors import exception_handlers
+from ishenzhen.health.controllers import HealthController
+from ishenzhen.lib.request_context import RequestContextMiddleware
+from ishenzhen.logging import configure_logging
+from ishenzhen.settings import Settings, load_settings
+
+__all__ = ["OPENAPI_PATH", "create_app", "create_app_from_environment"]
+
+OPENAPI_PATH = "/docs"
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+def _openapi_config() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="ishenzhen API",
+        version=__version__,
+        description=(
+            "i深圳 city-government super-app back end: service catalogue, identity provider, "
+            "handling gateway and service-item registry. Errors are RFC 9457 problem+json."
+        ),
+        contact=Contact(name="ishenzhen developers"),
+        license=License(name="Apache-2.0", identifier="Apache-2.0"),
+        path=OPENAPI_PATH,
+        render_plugins=[
+            ScalarRenderPlugin(path="/"),
+            SwaggerRenderPlugin(path="/swagger"),
+            JsonRenderPlugin(path="/openapi.json"),
+            YamlRenderPlugin(path="/openapi.yaml"),
+        ],
+        use_handler_docstrings=True,
+    )
+
+
+def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
+    handlers: list[ControllerRouterHandler] = [HealthController]
+    if settings.enable_bench_routes:
+        from ishenzhen.bench_routes import reference_hello  # only for the benchmark harness
+
+        handlers.append(reference_hello)
+    return handlers
+
+
+async def _require_declared_media_type(request: Request[Any, Any, Any]) -> None:
+    """415 for a body in a media type the handler does not accept (litestar would try to parse it anyway)."""
+    if request.method not in _BODY_METHODS:
+        return
+    data_parameter = request.route_handler.parsed_fn_signature.parameters.get("data")
+    if data_parameter is None:
+        return
+    declared = getattr(data_parameter.kwarg_definition, "media_type", None)
+    expected = str(declared.value if hasattr(declared, "value") else declared or "application/json")
+    received = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    json_ok = expected == "application/json" and (received == "application/json" or received.endswith("+json"))
+    if not (json_ok or received == expected):
+        raise HTTPException(
+            status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            detail=f"header 'content-type' must be {expected}, got {received or 'none'}",
+        )
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    db_pool: asyncpg.Pool | None = None,
+    extra_route_handlers: Sequence[ControllerRouterHandler] = (),
+) -> Litestar:
+    """Build the ASGI app. Pass ``db_pool`` to share a pool the caller owns (tests); else one is made."""
+    settings = settings or load_settings()
+    configure_logging(settings.effective_log_format, settings.log_level)
+
+    @asynccontextmanager
+    async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
+        if db_pool is not None:
+            app.state.db_pool = db_pool
+            yield
+            return
+        pool = await create_pool(settings)
+        app.state.db_pool = pool
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    def provide_db_pool(state: State) -> asyncpg.Pool:
+        return state.db_pool  # type: ignore[no-any-return]
+
+    app = Litestar(
+        route_handlers=[*_route_handlers(settings), *extra_route_handlers],
+        lifespan=[database_lifespan],
+        dependencies={"db_pool": Provide(provide_db_pool, sync_to_thread=False)},
+        exception_handlers=exception_handlers(),
+        before_request=_require_declared_media_type,
+        openapi_config=_openapi_config(),
+        request_max_body_size=settings.max_body_bytes,
+        state=State({"settings": settings}),
+        logging_config=None,
+        debug=False,
+    )
+    # Wrap the whole app, not each route: 404s and 405s also get a request id and an access event.
+    app.asgi_handler = RequestContextMiddleware(app.asgi_handler, access_log=settings.access_log)
+    return app
+
+
+def create_app_from_environment() -> Litestar:
+    """Factory for ASGI servers (granian ``--factory``): settings come from the environment, read now."""
+    return create_app(load_settings())

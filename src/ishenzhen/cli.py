@@ -1,0 +1,158 @@
+"""Command line: ``ishenzhen serve | migrate | openapi export | db schema``.
+
+Operator-facing failures (bad settings, unreachable database, a busy data folder) end with one clear line
+on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import structlog
+
+from ishenzhen.db.migrate import MigrationError, apply_migrations
+from ishenzhen.db.pool import DatabaseUnavailable, connect, describe_url
+from ishenzhen.embedded import EmbeddedPostgres, EmbeddedPostgresError
+from ishenzhen.logging import configure_logging
+from ishenzhen.settings import ENV_NAMES, Settings, SettingsError, load_settings
+
+__all__ = ["main"]
+
+log = structlog.get_logger("ishenzhen.cli")
+
+_OPERATOR_ERRORS = (SettingsError, DatabaseUnavailable, EmbeddedPostgresError, MigrationError)
+DEFAULT_OPENAPI_FILE = Path("openapi") / "openapi.json"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ishenzhen", description="i深圳 government super-app back end")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="start the database (unless DATABASE_URL is set) and the API")
+    serve.add_argument("--host", help=f"address to listen on [{ENV_NAMES['host']}]")
+    serve.add_argument("--port", type=int, help=f"port to listen on [{ENV_NAMES['port']}]")
+    serve.add_argument("--workers", type=int, help=f"worker processes [{ENV_NAMES['workers']}]")
+    serve.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
+
+    migrate = commands.add_parser("migrate", help="apply pending schema migrations and exit")
+    migrate.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
+
+    openapi = commands.add_parser("openapi", help="the OpenAPI document")
+    openapi_commands = openapi.add_subparsers(dest="openapi_command", required=True, metavar="ACTION")
+    export = openapi_commands.add_parser("export", help="write the OpenAPI document the app serves")
+    export.add_argument("--output", type=Path, default=DEFAULT_OPENAPI_FILE, help="file to write, - for stdout")
+
+    db = commands.add_parser("db", help="database helpers")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    schema = db_commands.add_parser("schema", help="print the migrated schema (the snapshot the tests compare)")
+    schema.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        settings = load_settings(
+            host=getattr(arguments, "host", None),
+            port=getattr(arguments, "port", None),
+            workers=getattr(arguments, "workers", None),
+            data_dir=getattr(arguments, "data_dir", None),
+        )
+        configure_logging(settings.effective_log_format, settings.log_level)
+        if arguments.command == "serve":
+            return _serve(settings)
+        if arguments.command == "migrate":
+            with _database(settings) as url:
+                _migrate(url, settings)
+            return 0
+        if arguments.command == "openapi":
+            return _export_openapi(settings, arguments.output)
+        if arguments.command == "db":
+            from ishenzhen.db.snapshot import dump_schema
+
+            with _database(settings) as url:
+                _migrate(url, settings)
+                sys.stdout.write(dump_schema(url))
+            return 0
+    except _OPERATOR_ERRORS as exc:
+        print(f"ishenzhen: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+@contextmanager
+def _database(settings: Settings) -> Iterator[str]:
+    """The configured server, or the embedded one started for the duration of the block."""
+    if settings.database_url is not None:
+        yield settings.database_url
+        return
+    server = EmbeddedPostgres(settings.effective_data_dir, port=settings.pg_port, run_as=settings.pg_user)
+    url = server.start()
+    try:
+        yield url
+    finally:
+        server.stop()
+
+
+def _migrate(url: str, settings: Settings) -> None:
+    async def run() -> None:
+        connection = await connect(url, settings.db_connect_timeout)
+        try:
+            applied = await apply_migrations(connection)
+        finally:
+            await connection.close()
+        log.info("database.migrated", url=describe_url(url), applied=len(applied))
+
+    asyncio.run(run())
+
+
+def _serve(settings: Settings) -> int:
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    with _database(settings) as url:
+        _migrate(url, settings)
+        # Workers are separate processes that build their settings from the environment.
+        os.environ["DATABASE_URL"] = url
+        base = f"http://{settings.host}:{settings.port}"
+        print(
+            f"ishenzhen {settings.environment} serving on {base}\n"
+            f"  API docs (interactive): {base}/docs\n"
+            f"  OpenAPI document:       {base}/docs/openapi.json\n"
+            f"  Database:               {describe_url(url)}\n"
+            "Press Ctrl-C to stop.",
+            flush=True,
+        )
+        server = Granian(
+            "ishenzhen.app:create_app_from_environment",
+            factory=True,
+            address=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            interface=Interfaces.ASGI,
+            log_access=False,
+            backlog=2048,
+        )
+        server.serve()
+    return 0
+
+
+def _export_openapi(settings: Settings, output: Path) -> int:
+    from ishenzhen.openapi_document import render_openapi
+
+    document = render_openapi(settings)
+    if str(output) == "-":
+        sys.stdout.write(document)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(document, encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
+    return 0

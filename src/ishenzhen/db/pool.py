@@ -1,0 +1,74 @@
+"""Connections to PostgreSQL: one pool per app instance, with clear errors when the server is not there."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from urllib.parse import urlsplit
+
+import asyncpg
+
+from ishenzhen.settings import Settings
+
+__all__ = ["DatabaseUnavailable", "connect", "create_pool", "describe_url"]
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The configured database cannot be reached or refused us; the message is one line for an operator."""
+
+
+def describe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    parts = urlsplit(url)
+    host = parts.hostname or "localhost"
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.username + '@' if parts.username else ''}{host}{port}{parts.path}"
+
+
+def _explain(url: str, exc: BaseException) -> DatabaseUnavailable:
+    where = describe_url(url)
+    if isinstance(exc, TimeoutError | asyncio.TimeoutError):
+        reason = "timed out"
+    elif isinstance(exc, ConnectionRefusedError):
+        reason = "connection refused"
+    elif isinstance(exc, socket.gaierror):
+        reason = "unknown host"
+    elif isinstance(exc, asyncpg.InvalidCatalogNameError):
+        reason = "database does not exist"
+    elif isinstance(exc, asyncpg.InvalidPasswordError | asyncpg.InvalidAuthorizationSpecificationError):
+        reason = "authentication failed"
+    elif isinstance(exc, ValueError):
+        reason = f"malformed URL ({exc})"
+    else:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return DatabaseUnavailable(f"cannot connect to the database at {where}: {reason}")
+
+
+_CONNECT_ERRORS = (OSError, TimeoutError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError)
+
+
+async def connect(url: str, timeout: float) -> asyncpg.Connection:
+    try:
+        async with asyncio.timeout(timeout):
+            return await asyncpg.connect(url, timeout=timeout)
+    except _CONNECT_ERRORS as exc:
+        raise _explain(url, exc) from exc
+
+
+async def create_pool(settings: Settings, url: str | None = None) -> asyncpg.Pool:
+    url = url or settings.database_url
+    if url is None:
+        raise DatabaseUnavailable("no database configured: set DATABASE_URL or start through `ishenzhen serve`")
+    try:
+        async with asyncio.timeout(settings.db_connect_timeout):
+            pool = await asyncpg.create_pool(
+                url,
+                min_size=settings.db_pool_min,
+                max_size=settings.db_pool_max,
+                timeout=settings.db_connect_timeout,
+                command_timeout=30,
+            )
+    except _CONNECT_ERRORS as exc:
+        raise _explain(url, exc) from exc
+    assert pool is not None
+    return pool

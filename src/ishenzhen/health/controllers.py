@@ -1,0 +1,44 @@
+"""``/health/live`` answers while the process serves; ``/health/ready`` also needs the database."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import structlog
+from litestar import Controller, Response, get
+from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
+from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
+
+from ishenzhen.health.schemas import Health
+
+__all__ = ["HealthController"]
+
+log = structlog.get_logger(__name__)
+_READY_TIMEOUT_S = 2.0
+_LIVE = Health(status="ok")
+
+
+class HealthController(Controller):
+    path = "/health"
+    tags = ["health"]
+
+    @get("/live", summary="Liveness probe", cache=False)
+    async def live(self) -> Health:
+        return _LIVE
+
+    @get(
+        "/ready",
+        summary="Readiness probe: the database answers",
+        responses={503: ResponseSpec(data_container=Health, description="The database does not answer")},
+    )
+    async def ready(self, db_pool: NamedDependency[asyncpg.Pool]) -> Response[Health]:
+        try:
+            async with asyncio.timeout(_READY_TIMEOUT_S):
+                await db_pool.fetchval("SELECT 1")
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+            log.warning("health.database_unavailable", error=type(exc).__name__, reason=str(exc))
+            unavailable = Health(status="unavailable", database="unavailable")
+            return Response(unavailable, status_code=HTTP_503_SERVICE_UNAVAILABLE)
+        return Response(Health(status="ok", database="ok"), status_code=HTTP_200_OK)

@@ -1,0 +1,1 @@
+"""Small shared pieces: the Struct base, validators, request ids."""

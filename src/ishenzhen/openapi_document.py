@@ -1,0 +1,24 @@
+"""The OpenAPI document as committed in ``openapi/``: generated from the app, byte-stable."""
+
+from __future__ import annotations
+
+import json
+
+from ishenzhen.settings import Settings
+
+__all__ = ["render_openapi"]
+
+
+def render_openapi(settings: Settings) -> str:
+    from ishenzhen.app import create_app
+
+    # The document describes what production serves: benchmark routes are never part of it.
+    app = create_app(msgspec_replace(settings, enable_bench_routes=False))
+    schema = app.openapi_schema.to_schema()
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def msgspec_replace(settings: Settings, **changes: object) -> Settings:
+    import msgspec
+
+    return msgspec.structs.replace(settings, **changes)
