@@ -6,6 +6,7 @@ This module imports nothing of ours, so anything may depend on it.
 from __future__ import annotations
 
 import os
+import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
@@ -51,7 +52,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     port: Port = 8000
     workers: Annotated[int, msgspec.Meta(ge=1, le=64)] = 1
     database_url: str | None = None
-    data_dir: Path | None = None
+    data_dir: str | None = None
     pg_port: Port = 0
     pg_user: str = "nobody"
     db_pool_min: Annotated[int, msgspec.Meta(ge=0, le=100)] = 1
@@ -75,7 +76,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def effective_data_dir(self) -> Path:
-        return self.data_dir if self.data_dir is not None else default_data_dir()
+        return Path(self.data_dir) if self.data_dir is not None else default_data_dir()
 
 
 # Field name -> environment variable. DATABASE_URL keeps its conventional name.
@@ -95,7 +96,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         value = environ.get(variable)
         if value is not None and value.strip() != "":
             raw[field] = _coerce(field, variable, value.strip())
-    raw.update({k: v for k, v in overrides.items() if v is not None})
+    raw.update({k: (str(v) if isinstance(v, Path) else v) for k, v in overrides.items() if v is not None})
     try:
         settings = msgspec.convert(raw, Settings, strict=False)
     except msgspec.ValidationError as exc:
@@ -121,7 +122,18 @@ def _as_settings_error(exc: msgspec.ValidationError) -> SettingsError:
     message = str(exc)
     reason, _, path = message.partition(" - at `$.")
     field = path.rstrip("`").split(".")[0].split("[")[0]
+    choices = _literal_choices(field)
+    if choices:
+        reason = f"{reason}; expected one of {', '.join(choices)}"
     return SettingsError(ENV_NAMES.get(field, field or "settings"), reason)
+
+
+def _literal_choices(field: str) -> list[str]:
+    hint = typing.get_type_hints(Settings).get(field)
+    options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+    if options and typing.get_origin(options[0]) is Literal:
+        options = list(typing.get_args(options[0]))
+    return [str(option) for option in options if isinstance(option, str)]
 
 
 def _check_consistency(settings: Settings) -> None:

@@ -20,9 +20,10 @@ class DatabaseUnavailable(RuntimeError):
 def describe_url(url: str) -> str:
     """The URL without its password, for messages."""
     parts = urlsplit(url)
-    host = parts.hostname or "localhost"
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{parts.username + '@' if parts.username else ''}{host}{port}{parts.path}"
+    # Keep what follows the credentials verbatim: a malformed port must still be shown, not raise.
+    location = parts.netloc.rpartition("@")[2]
+    user = f"{parts.username}@" if parts.username else ""
+    return f"{parts.scheme}://{user}{location}{parts.path}"
 
 
 def _explain(url: str, exc: BaseException) -> DatabaseUnavailable:
