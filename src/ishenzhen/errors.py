@@ -182,6 +182,10 @@ def _respond(
 def _domain_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
     assert isinstance(exc, DomainError)
     status = next(code for cls, code in _DOMAIN_STATUS.items() if isinstance(exc, cls))
+    if isinstance(exc, InvalidInput) and exc.errors and all(e.location != "body" for e in exc.errors):
+        # A bad query parameter, header or path segment is a malformed request, as litestar reports it.
+        slug, title = _HTTP_PROBLEMS[HTTP_400_BAD_REQUEST]
+        return _respond(request, HTTP_400_BAD_REQUEST, slug, title, exc.detail, exc.errors)
     return _respond(request, status, exc.slug, exc.title, exc.detail, exc.errors)
 
 

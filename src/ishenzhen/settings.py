@@ -62,6 +62,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_format: LogFormat | None = None
     log_level: LogLevel = "info"
     access_log: bool = True
+    change_poll_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 5.0
+    catalog_dir: str | None = None
     enable_bench_routes: bool = False
 
     @property
@@ -73,6 +75,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if self.log_format is not None:
             return self.log_format
         return "json" if self.is_production else "console"
+
+    @property
+    def effective_catalog_dir(self) -> Path:
+        if self.catalog_dir is not None:
+            return Path(self.catalog_dir)
+        # A source checkout keeps the data next to src/; elsewhere, look in the working directory.
+        checkout = Path(__file__).resolve().parents[2] / "services_catalog"
+        return checkout if checkout.is_dir() else Path.cwd() / "services_catalog"
 
     @property
     def effective_data_dir(self) -> Path:
