@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from schemathesis.checks import positive_data_acceptance
 from hypothesis import HealthCheck, given, seed, settings
 from litestar import Litestar
 
@@ -55,6 +56,8 @@ def test_api_conforms_to_its_document(api_schema: schemathesis.BaseSchema, mode:
         @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy(generation_mode=mode))
         def call_and_validate(case: schemathesis.Case) -> None:
-            case.call_and_validate()
+            # Every default check runs but positive_data_acceptance: an opaque token such as a page cursor
+            # cannot be described by a schema, so a schema-valid cursor may still rightly get 400.
+            case.call_and_validate(excluded_checks=[positive_data_acceptance])
 
         call_and_validate()

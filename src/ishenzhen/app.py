@@ -18,6 +18,10 @@ from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 from litestar.types import ControllerRouterHandler
 
 from ishenzhen import __version__
+from ishenzhen.catalog.controllers import CatalogController
+from ishenzhen.catalog.importer import CATALOG_CHANNEL
+from ishenzhen.catalog.service import CatalogStore
+from ishenzhen.db.change_feed import ChangeFeed
 from ishenzhen.db.pool import create_pool
 from ishenzhen.errors import exception_handlers
 from ishenzhen.health.controllers import HealthController
@@ -53,7 +57,7 @@ def _openapi_config() -> OpenAPIConfig:
 
 
 def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
-    handlers: list[ControllerRouterHandler] = [HealthController]
+    handlers: list[ControllerRouterHandler] = [HealthController, CatalogController]
     if settings.enable_bench_routes:
         from ishenzhen.bench_routes import reference_hello  # only for the benchmark harness
 
@@ -102,13 +106,37 @@ def create_app(
         finally:
             await pool.close()
 
+    @asynccontextmanager
+    async def catalog_lifespan(app: Litestar) -> AsyncIterator[None]:
+        store = CatalogStore(app.state.db_pool)
+        await store.refresh()
+        app.state.catalog = store
+        feed = None
+        if settings.database_url is not None:
+            feed = ChangeFeed(
+                settings.database_url, CATALOG_CHANNEL, store.refresh, poll_interval=settings.change_poll_seconds
+            )
+            await feed.start()
+        app.state.catalog_feed = feed
+        try:
+            yield
+        finally:
+            if feed is not None:
+                await feed.stop()
+
     def provide_db_pool(state: State) -> asyncpg.Pool:
         return state.db_pool  # type: ignore[no-any-return]
 
+    def provide_catalog(state: State) -> CatalogStore:
+        return state.catalog  # type: ignore[no-any-return]
+
     app = Litestar(
         route_handlers=[*_route_handlers(settings), *extra_route_handlers],
-        lifespan=[database_lifespan],
-        dependencies={"db_pool": Provide(provide_db_pool, sync_to_thread=False)},
+        lifespan=[database_lifespan, catalog_lifespan],
+        dependencies={
+            "db_pool": Provide(provide_db_pool, sync_to_thread=False),
+            "catalog": Provide(provide_catalog, sync_to_thread=False),
+        },
         exception_handlers=exception_handlers(),
         before_request=_require_declared_media_type,
         openapi_config=_openapi_config(),

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import structlog
 
+from ishenzhen.catalog.cli import CatalogInvalid
 from ishenzhen.db.migrate import MigrationError, apply_migrations
 from ishenzhen.db.pool import DatabaseUnavailable, connect, describe_url
 from ishenzhen.embedded import EmbeddedPostgres, EmbeddedPostgresError
@@ -26,7 +27,7 @@ __all__ = ["main"]
 
 log = structlog.get_logger("ishenzhen.cli")
 
-_OPERATOR_ERRORS = (SettingsError, DatabaseUnavailable, EmbeddedPostgresError, MigrationError)
+_OPERATOR_ERRORS = (SettingsError, DatabaseUnavailable, EmbeddedPostgresError, MigrationError, CatalogInvalid)
 DEFAULT_OPENAPI_FILE = Path("openapi") / "openapi.json"
 
 
@@ -47,6 +48,14 @@ def _parser() -> argparse.ArgumentParser:
     openapi_commands = openapi.add_subparsers(dest="openapi_command", required=True, metavar="ACTION")
     export = openapi_commands.add_parser("export", help="write the OpenAPI document the app serves")
     export.add_argument("--output", type=Path, default=DEFAULT_OPENAPI_FILE, help="file to write, - for stdout")
+
+    catalog = commands.add_parser("catalog", help="the service catalogue's source files")
+    catalog_commands = catalog.add_subparsers(dest="catalog_command", required=True, metavar="ACTION")
+    importing = catalog_commands.add_parser("import", help="validate the files, then import them all or nothing")
+    importing.add_argument("path", nargs="?", type=Path, help="catalogue folder [ISHENZHEN_CATALOG_DIR]")
+    importing.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
+    validating = catalog_commands.add_parser("validate", help="check the files and report every problem")
+    validating.add_argument("path", nargs="?", type=Path, help="catalogue folder [ISHENZHEN_CATALOG_DIR]")
 
     db = commands.add_parser("db", help="database helpers")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -71,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             with _database(settings) as url:
                 _migrate(url, settings)
             return 0
+        if arguments.command == "catalog":
+            return _catalog(settings, arguments)
         if arguments.command == "openapi":
             return _export_openapi(settings, arguments.output)
         if arguments.command == "db":
@@ -114,12 +125,30 @@ def _migrate(url: str, settings: Settings) -> None:
     asyncio.run(run())
 
 
+def _catalog(settings: Settings, arguments: argparse.Namespace) -> int:
+    from ishenzhen.catalog.cli import run_import, run_validate
+
+    path = arguments.path or settings.effective_catalog_dir
+    if arguments.catalog_command == "validate":
+        catalog = run_validate(path)
+        print(f"{path}: {len(catalog.items)} items, no problems", file=sys.stderr)
+        return 0
+    with _database(settings) as url:
+        _migrate(url, settings)
+        run_import(url, settings, path)
+    return 0
+
+
 def _serve(settings: Settings) -> int:
     from granian import Granian
     from granian.constants import Interfaces
 
+    from ishenzhen.catalog.cli import catalog_is_empty, run_import
+
     with _database(settings) as url:
         _migrate(url, settings)
+        if catalog_is_empty(url, settings):
+            run_import(url, settings, settings.effective_catalog_dir)
         # Workers are separate processes that build their settings from the environment.
         os.environ["DATABASE_URL"] = url
         base = f"http://{settings.host}:{settings.port}"

@@ -7,6 +7,7 @@ and handle their errors themselves.
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 import msgspec
@@ -209,12 +210,21 @@ def _validation_handler(request: Request[Any, Any, Any], exc: Exception) -> Resp
     elif errors:
         status = HTTP_400_BAD_REQUEST
         detail = "; ".join(f"{e.location} parameter {e.name!r}: {e.reason}" for e in errors)
+    elif missing := _MISSING_PARAMETER.match(exc.detail or ""):
+        status = HTTP_400_BAD_REQUEST
+        location, name = missing[1].lower(), missing[2]
+        detail = f"{location} parameter {name!r} is required"
+        errors = [FieldError(location=location, name=name, reason="required")]
     else:
         status = HTTP_400_BAD_REQUEST
         detail = _describe_unparsable_body(exc.detail)
         errors = [FieldError(location="body", name="", reason=detail)]
     slug, title = _HTTP_PROBLEMS[status]
     return _respond(request, status, slug, title, detail, errors)
+
+
+# litestar reports a missing parameter only in its message: "Missing required query parameter 'q' for path …".
+_MISSING_PARAMETER = re.compile(r"Missing required (\w+) parameter '([^']+)'")
 
 
 def _describe_unparsable_body(detail: str) -> str:

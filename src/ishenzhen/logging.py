@@ -12,6 +12,7 @@ import sys
 from collections.abc import Mapping, MutableMapping
 from typing import Any, TextIO
 
+import msgspec
 import structlog
 import structlog.tracebacks
 
@@ -22,9 +23,13 @@ _RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})(\d{8})(\d{3}[0-9Xx])(?!
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 
 
+# Both patterns need at least 11 digits in a row: an exact, cheap pre-check for the common case.
+_LONG_DIGIT_RUN = re.compile(r"\d{11}")
+
+
 def mask_text(text: str) -> str:
     """``440305199001011234`` → ``440305********1234``; ``13800138000`` → ``138****8000``."""
-    if not any(ch.isdigit() for ch in text):
+    if _LONG_DIGIT_RUN.search(text) is None:
         return text
     text = _RESIDENT_ID.sub(lambda m: f"{m[1]}********{m[3][-4:]}", text)
     return _MOBILE.sub(lambda m: f"{m[1]}****{m[3]}", text)
@@ -50,6 +55,14 @@ def mask_personal_data(
     return event_dict
 
 
+_json_encoder = msgspec.json.Encoder(enc_hook=str)
+
+
+def _json_line(event: Any, **_options: Any) -> str:
+    # msgspec encodes an event several times faster than the stdlib json module structlog uses by default.
+    return _json_encoder.encode(event).decode()
+
+
 class _CurrentStderr:
     """Writes to whatever ``sys.stderr`` is at the time of the write (it is swapped by test runners)."""
 
@@ -63,25 +76,27 @@ class _CurrentStderr:
         return sys.stderr.isatty()
 
 
-def configure_logging(log_format: str = "console", level: str = "info", stream: TextIO | _CurrentStderr | None = None) -> None:
+def configure_logging(
+    log_format: str = "console", level: str = "info", stream: TextIO | _CurrentStderr | None = None
+) -> None:
     """Idempotent; called by the app factory and the CLI, never at import time."""
     stream = stream or _CurrentStderr()
-    shared: list[Any] = [
-        structlog.contextvars.merge_contextvars,
-        structlog.processors.add_log_level,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
-    ]
+    shared: list[Any] = [structlog.contextvars.merge_contextvars, structlog.processors.add_log_level]
+    # The timestamp is added after masking: it never holds personal data, so it need not be scanned.
+    stamp = structlog.processors.TimeStamper(fmt="iso", utc=True)
     if log_format == "json":
         renderer: list[Any] = [
             # Locals stay out of logs: they may hold tokens, passwords and personal data.
             structlog.processors.ExceptionRenderer(structlog.tracebacks.ExceptionDictTransformer(show_locals=False)),
             mask_personal_data,
-            structlog.processors.JSONRenderer(),
+            stamp,
+            structlog.processors.JSONRenderer(serializer=_json_line),
         ]
     else:
         renderer = [
             structlog.processors.format_exc_info,
             mask_personal_data,
+            stamp,
             structlog.dev.ConsoleRenderer(colors=stream.isatty(), exception_formatter=structlog.dev.plain_traceback),
         ]
     structlog.configure(

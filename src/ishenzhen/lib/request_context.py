@@ -19,7 +19,6 @@ __all__ = ["RequestContextMiddleware", "new_request_id"]
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _HEADER = b"x-request-id"
 
-log = structlog.get_logger("ishenzhen.access")
 
 
 def new_request_id() -> str:
@@ -41,6 +40,8 @@ class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, access_log: bool = True) -> None:
         self.app = app
         self.access_log = access_log
+        # Bound once, after logging is configured: the lazy proxy would re-resolve on every request.
+        self._log_event = structlog.get_logger("ishenzhen.access").bind()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -65,8 +66,7 @@ class RequestContextMiddleware:
             if self.access_log:
                 self._log(scope, request_id, status, started)
 
-    @staticmethod
-    def _log(scope: Scope, request_id: str, status: int, started: float) -> None:
+    def _log(self, scope: Scope, request_id: str, status: int, started: float) -> None:
         fields: dict[str, Any] = {
             "request_id": request_id,
             "method": scope["method"],
@@ -75,6 +75,6 @@ class RequestContextMiddleware:
             "duration_ms": round((time.perf_counter() - started) * 1000, 3),
         }
         if status >= 500:
-            log.error("http.request", **fields)
+            self._log_event.error("http.request", **fields)
         else:
-            log.info("http.request", **fields)
+            self._log_event.info("http.request", **fields)

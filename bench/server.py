@@ -1,0 +1,138 @@
+"""Start the real service as a subprocess, wait until it is ready, stop it: the way an operator runs it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["RunningService", "ServiceError", "free_port", "running_service", "service_command", "service_env"]
+
+READY_PATH = "/health/ready"
+_POLL_INTERVAL_S = 0.02  # the resolution of the start-up figures
+_STOP_GRACE_S = 20.0
+
+
+class ServiceError(RuntimeError):
+    """The service did not start, or did not become ready in time; the message carries its log tail."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunningService:
+    base_url: str
+    # From spawning the process to the first 200 from /health/ready: what an operator waits for.
+    seconds_to_ready: float
+    log_path: Path
+
+
+def free_port() -> int:
+    # Racy in theory (another process may take it before the service binds); a clash shows in the log tail.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def service_command(port: int, data_dir: Path) -> list[str]:
+    # The console script next to our interpreter: the installed entry point, as `./dev serve` runs it.
+    script = Path(sys.executable).with_name("ishenzhen")
+    launcher = [str(script)] if script.exists() else [sys.executable, "-m", "ishenzhen"]
+    return [*launcher, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)]
+
+
+def service_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    # The caller's ISHENZHEN_* and DATABASE_URL are dropped so a figure does not depend on someone's shell
+    # (an external DATABASE_URL would also skip the embedded start we time).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ISHENZHEN_") and k != "DATABASE_URL"}
+    env.update(
+        ISHENZHEN_ENABLE_BENCH_ROUTES="1",  # mounts /bench/reference
+        ISHENZHEN_WORKERS="1",  # one worker: ratios compare handlers, not how granian spreads load
+        ISHENZHEN_ACCESS_LOG="1",  # measured with the access event on, as it runs in service
+        # Production renders JSON lines; development's console renderer costs more per line and is not what
+        # runs in service. (Production mode itself refuses the bench routes, so only its log format is used.)
+        ISHENZHEN_LOG_FORMAT="json",
+    )
+    env.update(extra or {})
+    return env
+
+
+def _log_tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _is_ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1.0) as response:  # noqa: S310 - loopback http URL we built
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):  # refused while starting, 503 until the database answers
+        return False
+
+
+def _wait_ready(
+    process: subprocess.Popen[bytes], url: str, started: float, deadline_s: float, log: Path
+) -> float:
+    while True:
+        if _is_ready(url):
+            return time.perf_counter() - started
+        if process.poll() is not None:
+            raise ServiceError(
+                f"the service exited with {process.returncode} before ready; log tail:\n{_log_tail(log)}"
+            )
+        if time.perf_counter() - started > deadline_s:
+            raise ServiceError(f"{url} not 200 within {deadline_s:.0f} s; log tail:\n{_log_tail(log)}")
+        time.sleep(_POLL_INTERVAL_S)
+
+
+def _stop(process: subprocess.Popen[bytes], log: Path) -> None:
+    if process.poll() is not None:
+        return
+    # SIGINT is Ctrl-C: the service stops granian, then its embedded PostgreSQL, cleanly.
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=_STOP_GRACE_S)
+    except subprocess.TimeoutExpired:
+        # Its own session (start_new_session) holds the service and granian's workers: kill them together.
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+        print(f"bench: service ignored SIGINT for {_STOP_GRACE_S:.0f} s, killed; log: {log}", file=sys.stderr)
+
+
+@contextmanager
+def running_service(
+    data_dir: Path,
+    log_path: Path,
+    *,
+    ready_deadline_s: float = 60.0,
+    extra_env: Mapping[str, str] | None = None,
+) -> Iterator[RunningService]:
+    """The service on a free loopback port, ready; stopped (SIGINT, then SIGKILL) when the block ends."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    # A file, not a pipe: a pipe nobody reads fills up and blocks the service's access log mid-benchmark.
+    with log_path.open("wb") as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(  # noqa: S603 - our own console script
+            service_command(port, data_dir),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=service_env(extra_env),
+            # Own session: a Ctrl-C at the terminal reaches only us, and we stop the service in order.
+            start_new_session=True,
+        )
+        try:
+            seconds = _wait_ready(process, base_url + READY_PATH, started, ready_deadline_s, log_path)
+            yield RunningService(base_url=base_url, seconds_to_ready=seconds, log_path=log_path)
+        finally:
+            _stop(process, log_path)

@@ -1,0 +1,144 @@
+"""Locust journeys for QA: does the service behave for many citizens at once? Not for throughput ceilings.
+
+A single Locust process tops out near 9k requests/s on this kind of machine, below what one litestar worker
+serves, so ceilings are measured by ``python -m bench`` with wrk. Here each simulated citizen walks through
+journeys at human pace, and every response is checked for content, not just status.
+
+Journeys are ``SequentialTaskSet``s listed with a weight in ``JOURNEYS``: a citizen picks one, walks it to
+the end, then picks again. Later issues add theirs (catalogue browsing and search, login, applications)
+as one class and one line in ``JOURNEYS``; move them into a ``journeys/`` folder next to this file when it
+grows (Locust puts this file's folder on ``sys.path``).
+
+Run: ``.venv/bin/locust -f locust/locustfile.py --headless -u 20 -r 5 -t 30s --host http://127.0.0.1:8000``
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import urllib.error
+import urllib.request
+from typing import Any
+from urllib.parse import urlsplit
+
+from locust import FastHttpUser, SequentialTaskSet, between, events, task
+from locust.env import Environment
+
+log = logging.getLogger("ishenzhen.locust")
+
+
+def _json_field(response: Any, field: str) -> Any:
+    """The body's ``field``, or None when the body is not a JSON object (the caller marks the failure)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get(field) if isinstance(body, dict) else None
+
+
+class Journey(SequentialTaskSet):
+    """A citizen's walk through the app, step by step; the last step hands the citizen back to the user."""
+
+    def finish(self) -> None:
+        # Without this a citizen would loop inside one journey forever instead of picking the next one.
+        self.interrupt(reschedule=False)
+
+
+class CheckHealth(Journey):
+    """What the app shell does on launch: is the service up, and is its database ready?"""
+
+    @task
+    def liveness(self) -> None:
+        with self.client.get("/health/live", name="/health/live", catch_response=True) as response:
+            if response.status_code == 200 and _json_field(response, "status") != "ok":
+                response.failure(f"unexpected body: {response.text[:200]!r}")
+
+    @task
+    def readiness(self) -> None:
+        with self.client.get("/health/ready", name="/health/ready", catch_response=True) as response:
+            if response.status_code == 200 and _json_field(response, "database") != "ok":
+                response.failure(f"ready without a database: {response.text[:200]!r}")
+
+    @task
+    def done(self) -> None:
+        self.finish()
+
+
+class BrowseApiDocs(Journey):
+    """A developer of a department's mini-app reading the API: liveness, then the OpenAPI document."""
+
+    @task
+    def liveness(self) -> None:
+        with self.client.get("/health/live", name="/health/live", catch_response=True) as response:
+            if response.status_code == 200 and _json_field(response, "status") != "ok":
+                response.failure(f"unexpected body: {response.text[:200]!r}")
+
+    @task
+    def openapi_document(self) -> None:
+        with self.client.get("/docs/openapi.json", catch_response=True) as response:
+            if response.status_code != 200:
+                return  # already a failure
+            version = _json_field(response, "openapi")
+            paths = _json_field(response, "paths") or {}
+            if not (isinstance(version, str) and version.startswith("3.")) or "/health/live" not in paths:
+                response.failure("not the service's OpenAPI 3 document")
+
+    @task
+    def done(self) -> None:
+        self.finish()
+
+
+# Journey -> weight: how often a citizen picks it relative to the others.
+JOURNEYS: dict[type[Journey], int] = {
+    CheckHealth: 1,
+    BrowseApiDocs: 2,
+}
+
+
+class CitizenUser(FastHttpUser):
+    """One citizen with the app open: checks the service once, then walks weighted journeys at human pace."""
+
+    host = "http://127.0.0.1:8000"
+    wait_time = between(0.5, 2.0)
+    tasks = JOURNEYS  # type: ignore[assignment]  # locust accepts {TaskSet: weight}
+
+    def on_start(self) -> None:
+        # The app shell checks readiness on launch; a not-ready service is a failure of this journey.
+        with self.client.get("/health/ready", name="/health/ready (launch)", catch_response=True) as response:
+            if response.status_code == 200 and _json_field(response, "database") != "ok":
+                response.failure(f"ready without a database: {response.text[:200]!r}")
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _is_ready(base_url: str) -> bool:
+    try:
+        url = base_url.rstrip("/") + "/health/ready"
+        with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310 - loopback, checked above
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@events.init.add_listener
+def _preflight(environment: Environment, **_kwargs: Any) -> None:
+    host = environment.host or CitizenUser.host
+    # Many simulated citizens aimed at a shared or production host by mistake are a denial of service,
+    # so only loopback is accepted; refused before any user starts, with a non-zero exit.
+    if not _is_loopback(host):
+        log.error("refusing to load %s: only loopback hosts (127.0.0.1, ::1, localhost)", host)
+        raise SystemExit(2)
+    # A service that is not ready would only produce a wall of identical failures. Headless only: with the
+    # web UI the host may still change before the run starts.
+    options = environment.parsed_options
+    if options is not None and options.headless and not _is_ready(host):
+        log.error("%s/health/ready does not answer 200: start the service first (./dev serve)", host)
+        raise SystemExit(2)

@@ -1,0 +1,191 @@
+"""The catalogue store: the current snapshot, its refresh from PostgreSQL, and the answers built from it."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+from pathlib import Path
+
+import asyncpg
+import msgspec
+import structlog
+
+from ishenzhen.catalog.schemas import (
+    DepartmentCount,
+    DistrictCount,
+    ItemDetail,
+    ItemPage,
+    NamedRef,
+    SearchHighlight,
+    SearchMatch,
+    SearchPage,
+    ThemeCount,
+)
+from ishenzhen.catalog.snapshot import CatalogSnapshot, ItemFilter
+from ishenzhen.catalog.source.model import Department, District, ElicenceType, ServiceItem, Theme
+from ishenzhen.db.sql import load_queries
+from ishenzhen.errors import FieldError, InvalidInput, NotFound
+from ishenzhen.lib.http_cache import ResponseCache
+
+__all__ = ["CatalogStore", "decode_cursor", "encode_cursor"]
+
+log = structlog.get_logger(__name__)
+queries = load_queries(Path(__file__).with_name("queries.sql"))
+
+_CursorKey = tuple[int, str]
+
+
+def encode_cursor(value: object) -> str:
+    return base64.urlsafe_b64encode(msgspec.json.encode(value)).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, shape: type) -> object:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        return msgspec.json.decode(raw, type=shape)
+    except (binascii.Error, ValueError, msgspec.DecodeError, msgspec.ValidationError):
+        raise InvalidInput(
+            "query parameter 'cursor' is not a cursor this API issued",
+            errors=[FieldError(location="query", name="cursor", reason="malformed cursor")],
+        ) from None
+
+
+def _decode_all(rows: list[str], kind: type) -> list:
+    decoder = msgspec.json.Decoder(kind)
+    return [decoder.decode(row) for row in rows]
+
+
+def _build_snapshot(revision: int, documents: dict[str, list[str]]) -> CatalogSnapshot:
+    return CatalogSnapshot.build(
+        revision,
+        _decode_all(documents["items"], ServiceItem),
+        _decode_all(documents["departments"], Department),
+        _decode_all(documents["districts"], District),
+        _decode_all(documents["themes"], Theme),
+        _decode_all(documents["e_licence_types"], ElicenceType),
+    )
+
+
+class CatalogStore:
+    """Holds the snapshot for one app instance; ``refresh`` is cheap when the revision has not moved."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+        self.snapshot = CatalogSnapshot.empty()
+        self.responses = ResponseCache()
+        self._refresh_lock = asyncio.Lock()
+
+    async def refresh(self) -> bool:
+        async with self._refresh_lock:
+            async with self.pool.acquire() as connection:
+                if await queries.current_revision(connection) == self.snapshot.revision:
+                    return False
+                # One consistent view of every table, even while an import commits.
+                async with connection.transaction(isolation="repeatable_read", readonly=True):
+                    revision = await queries.current_revision(connection)
+                    documents = {
+                        "items": [r["document"] async for r in queries.listed_item_documents(connection)],
+                        "departments": [r["document"] async for r in queries.department_documents(connection)],
+                        "districts": [r["document"] async for r in queries.district_documents(connection)],
+                        "themes": [r["document"] async for r in queries.theme_documents(connection)],
+                        "e_licence_types": [
+                            r["document"] async for r in queries.e_licence_type_documents(connection)
+                        ],
+                    }
+            # Building is CPU work (decoding, search index); a thread keeps the event loop answering.
+            snapshot = await asyncio.to_thread(_build_snapshot, revision, documents)
+            self.snapshot = snapshot
+            self.responses.clear()
+            log.info("catalog.snapshot_loaded", revision=revision, items=len(snapshot.items))
+            return True
+
+    # -- answers -------------------------------------------------------------------------------------
+
+    def list_items(self, item_filter: ItemFilter, limit: int, cursor: str | None) -> ItemPage:
+        snapshot = self.snapshot
+        after: _CursorKey | None = None
+        if cursor is not None:
+            after = tuple(decode_cursor(cursor, tuple[int, str]))  # type: ignore[assignment]
+        mask = snapshot.mask(item_filter)
+        positions, more = snapshot.page_after(mask, after, limit)
+        next_cursor = encode_cursor(list(snapshot.sort_keys[positions[-1]])) if more and positions else None
+        return ItemPage(
+            items=[snapshot.summaries[p] for p in positions],
+            total=mask.bit_count(),
+            limit=limit,
+            next_cursor=next_cursor,
+        )
+
+    def item_detail(self, code: str) -> ItemDetail:
+        snapshot = self.snapshot
+        position = snapshot.position_by_code.get(code)
+        if position is None:
+            raise NotFound(f"no service item has the code {code!r}")
+        item = snapshot.items[position]
+        summary = snapshot.summaries[position]
+        fields = msgspec.structs.asdict(item)
+        fields.update(
+            department=summary.department,
+            district=summary.district,
+            themes=[
+                NamedRef(code=t, name=snapshot.themes[t].name if t in snapshot.themes else t) for t in item.themes
+            ],
+        )
+        for dropped in ("keywords", "popularity"):
+            fields.pop(dropped)
+        return ItemDetail(**fields)
+
+    def search(self, query: str, item_filter: ItemFilter, limit: int, cursor: str | None) -> SearchPage:
+        snapshot = self.snapshot
+        offset = 0 if cursor is None else int(decode_cursor(cursor, int))  # type: ignore[call-overload]
+        if offset < 0 or offset > 10_000:
+            raise InvalidInput(
+                "query parameter 'cursor' is out of range",
+                errors=[FieldError(location="query", name="cursor", reason="out of range")],
+            )
+        mask = snapshot.mask(item_filter)
+        result = snapshot.search_index.search(query, allowed=mask, offset=offset, limit=limit)
+        results = [
+            SearchMatch(
+                item=snapshot.summaries[hit.key],
+                matched_by=hit.field,
+                rank_tier=hit.tier,
+                highlight=SearchHighlight(
+                    field="text" if hit.field == "text" else "name", spans=[tuple(s) for s in hit.spans]
+                ),
+            )
+            for hit in result.hits
+        ]
+        more = offset + len(results) < result.total
+        return SearchPage(
+            query=query,
+            results=results,
+            total=result.total,
+            limit=limit,
+            next_cursor=encode_cursor(offset + len(results)) if more else None,
+        )
+
+    def departments(self) -> list[DepartmentCount]:
+        counts = self.snapshot.count_by("department")
+        return [
+            DepartmentCount(
+                code=d.slug, name=d.name, short_name=d.short_name, credit_code=d.credit_code,
+                item_count=counts.get(d.slug, 0),
+            )
+            for d in self.snapshot.departments.values()
+        ]  # fmt: skip
+
+    def districts(self) -> list[DistrictCount]:
+        counts = self.snapshot.count_by("district")
+        return [
+            DistrictCount(code=d.code, name=d.name, item_count=counts.get(d.code, 0))
+            for d in self.snapshot.districts.values()
+        ]
+
+    def themes(self) -> list[ThemeCount]:
+        counts = self.snapshot.count_by("theme")
+        return [
+            ThemeCount(code=t.code, name=t.name, audience=t.audience, item_count=counts.get(t.code, 0))
+            for t in self.snapshot.themes.values()
+        ]
