@@ -72,12 +72,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="ishenzhen-bench-"))
     workdir.chmod(0o755)
     data_dir = workdir / "data"
+    worker_rss: float | None = None
     try:
         startup = None if arguments.no_startup else measure_startup(data_dir, workdir, WARM_STARTS, _progress)
         with running_service(data_dir, workdir / "load.log") as service:
             names = ", ".join(endpoint.name for endpoint in endpoints)
             _progress(f"service ready at {service.base_url}; measuring {names}")
             results = measure_endpoints(service.base_url, endpoints, load, _progress)
+            worker_rss = service.worker_rss_mib()
     except (ServiceError, WrkError) as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 2
@@ -88,6 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
     print(render_markdown(facts, load, results, startup))
+    if worker_rss is not None:
+        # Issue 3: a worker with the catalogue loaded stays under 250 MB.
+        print(f"\nWorker resident size after the run (catalogue loaded, caches warm): {worker_rss:.0f} MiB")
     if arguments.json is not None:
         write_json(arguments.json, facts, load, results, startup)
         _progress(f"wrote {arguments.json}")

@@ -7,13 +7,14 @@ between minutes, but a target and the reference measured seconds apart drift tog
 from __future__ import annotations
 
 import statistics
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.endpoints import REFERENCE, Endpoint
 from bench.server import running_service
-from bench.wrk import WrkResult, run_wrk
+from bench.wrk import WrkResult, rotation_script, run_wrk
 
 __all__ = ["EndpointResult", "LoadSettings", "StartupResult", "measure_endpoints", "measure_startup"]
 
@@ -95,6 +96,13 @@ def measure_startup(
 def measure_endpoints(
     base_url: str, endpoints: Sequence[Endpoint], load: LoadSettings, progress: Callable[[str], None]
 ) -> list[EndpointResult]:
+    scripts_dir = Path(tempfile.mkdtemp(prefix="ishenzhen-wrk-"))
+    scripts = {
+        endpoint.name: rotation_script(endpoint.rotating_paths(), scripts_dir)
+        for endpoint in endpoints
+        if endpoint.rotating_paths is not None
+    }
+
     def run(endpoint: Endpoint, seconds: float) -> WrkResult:
         return run_wrk(
             base_url + endpoint.path,
@@ -102,6 +110,7 @@ def measure_endpoints(
             connections=load.connections,
             headers=endpoint.headers,
             wrk=load.wrk,
+            script=scripts.get(endpoint.name),
         )
 
     # Warm-up: first requests pay for lazy set-up (pool connections, route caches) that steady state does not.

@@ -124,7 +124,18 @@ def synthetic_items(scale: int) -> list[Any]:
         "企业设立登记", "个体工商户设立登记", "网络预约出租汽车驾驶员证核发", "灵活就业人员参加基本养老保险登记",
         "社会保险关系转移", "生育登记", "机动车驾驶证换证", "不动产登记资料查询", "出生医学证明补发",
     )  # fmt: skip
-    districts = ("福田区", "罗湖区", "南山区", "盐田区", "宝安区", "龙岗区", "龙华区", "坪山区", "光明区", "大鹏新区")
+    districts = (
+        "福田区",
+        "罗湖区",
+        "南山区",
+        "盐田区",
+        "宝安区",
+        "龙岗区",
+        "龙华区",
+        "坪山区",
+        "光明区",
+        "大鹏新区",
+    )
     items = []
     for n in range(7484 * scale):
         kind = kinds[n % len(kinds)]
@@ -148,6 +159,7 @@ def synthetic_items(scale: int) -> list[Any]:
 
 def filters(items: Sequence[Any]) -> dict[str, int]:
     """A few allowed-masks as the list endpoint would build them (district view includes city items)."""
+
     def mask(keep: Callable[[Any], bool]) -> int:
         bits = 0
         for position, item in enumerate(items):

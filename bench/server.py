@@ -32,6 +32,30 @@ class RunningService:
     # From spawning the process to the first 200 from /health/ready: what an operator waits for.
     seconds_to_ready: float
     log_path: Path
+    pid: int = 0
+
+    def worker_rss_mib(self) -> float | None:
+        """Largest resident size among the service's descendant processes (granian's workers), in MiB."""
+        children: dict[int, list[int]] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        pending, sizes = list(children.get(self.pid, [])), []
+        while pending:
+            pid = pending.pop()
+            pending.extend(children.get(pid, []))
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            rss_kib = next(
+                (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0
+            )
+            sizes.append(rss_kib / 1024)
+        return max(sizes) if sizes else None
 
 
 def free_port() -> int:
@@ -133,6 +157,8 @@ def running_service(
         )
         try:
             seconds = _wait_ready(process, base_url + READY_PATH, started, ready_deadline_s, log_path)
-            yield RunningService(base_url=base_url, seconds_to_ready=seconds, log_path=log_path)
+            yield RunningService(
+                base_url=base_url, seconds_to_ready=seconds, log_path=log_path, pid=process.pid
+            )
         finally:
             _stop(process, log_path)

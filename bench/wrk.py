@@ -6,13 +6,15 @@ measure itself. wrk's C event loop needs one thread to saturate a worker, which 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["WrkError", "WrkResult", "parse_wrk_output", "require_wrk", "run_wrk"]
+__all__ = ["WrkError", "WrkResult", "parse_wrk_output", "require_wrk", "rotation_script", "run_wrk"]
 
 
 class WrkError(RuntimeError):
@@ -75,11 +77,31 @@ def require_wrk() -> str:
     return path
 
 
+def rotation_script(paths: Sequence[str], folder: Path) -> Path:
+    """A wrk Lua script sending ``paths`` in turn, so each request can be a different URL."""
+    quoted = ",\n".join(json.dumps(path) for path in paths)  # JSON strings are valid Lua string literals here
+    script = folder / f"rotate-{abs(hash(tuple(paths)))}.lua"
+    script.write_text(
+        f"local paths = {{\n{quoted}\n}}\nlocal i = 0\n"
+        'request = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i])\nend\n',
+        encoding="utf-8",
+    )
+    return script
+
+
 def run_wrk(
-    url: str, *, seconds: float, connections: int, headers: Iterable[tuple[str, str]] = (), wrk: str = "wrk"
+    url: str,
+    *,
+    seconds: float,
+    connections: int,
+    headers: Iterable[tuple[str, str]] = (),
+    wrk: str = "wrk",
+    script: Path | None = None,
 ) -> WrkResult:
     # -t1: generator and server share two cores; a second wrk thread would only steal the server's CPU.
     command = [wrk, "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency"]
+    if script is not None:
+        command += ["-s", str(script)]
     for name, value in headers:
         command += ["-H", f"{name}: {value}"]
     command.append(url)

@@ -19,7 +19,9 @@ from tests.conftest import world_traversable_tmpdir
 REPO = Path(__file__).parents[1]
 
 
-def ishenzhen(*args: str, env: dict[str, str] | None = None, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+def ishenzhen(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 30
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "ishenzhen", *args],
         capture_output=True,
@@ -43,7 +45,9 @@ def free_port() -> int:
 def wait_until_ready(url: str, process: subprocess.Popen[str], deadline_s: float = 30) -> float:
     started = time.monotonic()
     while time.monotonic() - started < deadline_s:
-        assert process.poll() is None, f"serve exited early: {process.stdout.read() if process.stdout else ''}"
+        assert process.poll() is None, (
+            f"serve exited early: {process.stdout.read() if process.stdout else ''}"
+        )
         try:
             if httpx.get(url, timeout=1).status_code == 200:
                 return time.monotonic() - started
@@ -71,7 +75,9 @@ def test_serve_runs_the_database_and_the_api_then_stops_cleanly(state_dir: Path)
     )
     try:
         wait_until_ready(f"http://127.0.0.1:{port}/health/ready", process)
-        assert httpx.get(f"http://127.0.0.1:{port}/docs/openapi.json").json()["info"]["title"] == "ishenzhen API"
+        assert (
+            httpx.get(f"http://127.0.0.1:{port}/docs/openapi.json").json()["info"]["title"] == "ishenzhen API"
+        )
 
         second = ishenzhen("serve", "--port", str(free_port()), "--data-dir", str(state_dir))
         assert second.returncode == 2
@@ -121,6 +127,14 @@ def test_a_database_that_never_answers_times_out(tmp_path: Path) -> None:
     assert "timed out" in result.stderr
 
 
+@pytest.mark.parametrize("data_dir", ["/proc/no-such-folder/state", "/dev/null/state"])
+def test_an_uncreatable_data_folder_is_one_clear_line(data_dir: str) -> None:
+    result = ishenzhen("migrate", "--data-dir", data_dir)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"ishenzhen: cannot create the data folder {data_dir}")
+
+
 def test_a_bad_setting_stops_start_up_naming_the_variable() -> None:
     result = ishenzhen("serve", env={"ISHENZHEN_WORKERS": "many"})
     assert result.returncode == 2
@@ -131,4 +145,6 @@ def test_openapi_export_writes_the_committed_document(tmp_path: Path) -> None:
     output = tmp_path / "openapi.json"
     result = ishenzhen("openapi", "export", "--output", str(output))
     assert result.returncode == 0, result.stderr
-    assert output.read_text(encoding="utf-8") == (REPO / "openapi" / "openapi.json").read_text(encoding="utf-8")
+    assert output.read_text(encoding="utf-8") == (REPO / "openapi" / "openapi.json").read_text(
+        encoding="utf-8"
+    )

@@ -38,7 +38,9 @@ async def test_unsupported_method_is_405_with_allow_header(client: Client) -> No
 
 async def test_malformed_json_is_400_naming_the_body(client: Client) -> None:
     response = await client.post(
-        "/test/applicants", content='{"name": "张三", "age": '.encode(), headers={"content-type": "application/json"}
+        "/test/applicants",
+        content='{"name": "张三", "age": '.encode(),
+        headers={"content-type": "application/json"},
     )
     body = assert_problem(response, 400, "bad-request")
     assert body["errors"][0]["location"] == "body"
@@ -53,13 +55,17 @@ async def test_wrong_field_type_is_422_naming_the_field(client: Client) -> None:
 
 
 async def test_out_of_range_field_is_422(client: Client) -> None:
-    body = assert_problem(await client.post("/test/applicants", json={"name": "", "age": 30}), 422, "invalid-input")
+    body = assert_problem(
+        await client.post("/test/applicants", json={"name": "", "age": 30}), 422, "invalid-input"
+    )
     assert "name" in body["detail"]
 
 
 async def test_wrong_content_type_is_415(client: Client) -> None:
     response = await client.post(
-        "/test/applicants", content=b"name=x&age=1", headers={"content-type": "application/x-www-form-urlencoded"}
+        "/test/applicants",
+        content=b"name=x&age=1",
+        headers={"content-type": "application/x-www-form-urlencoded"},
     )
     body = assert_problem(response, 415, "unsupported-media-type")
     assert "content-type" in body["detail"]
@@ -76,7 +82,9 @@ async def test_json_suffix_media_type_is_accepted(client: Client) -> None:
 
 async def test_oversized_body_is_413(client: Client, settings) -> None:
     blob = b'{"name": "' + b"x" * (settings.max_body_bytes + 10) + b'", "age": 1}'
-    response = await client.post("/test/applicants", content=blob, headers={"content-type": "application/json"})
+    response = await client.post(
+        "/test/applicants", content=blob, headers={"content-type": "application/json"}
+    )
     assert_problem(response, 413, "body-too-large")
 
 

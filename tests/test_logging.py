@@ -25,7 +25,9 @@ id_bodies = st.builds(
     st.integers(0, 999),
 )
 mobiles = st.from_regex(r"1[3-9]\d{9}", fullmatch=True)
-surrounding = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Nd", "Lu", "Ll"]), max_size=8)
+surrounding = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Nd", "Lu", "Ll"]), max_size=8
+)
 
 
 @given(id_bodies, surrounding, surrounding)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from schemathesis.checks import positive_data_acceptance
 from hypothesis import HealthCheck, given, seed, settings
 from litestar import Litestar
+from schemathesis.checks import positive_data_acceptance
 
 from ishenzhen.app import create_app
 from ishenzhen.openapi_document import render_openapi
@@ -38,14 +38,17 @@ def api_schema(fuzzed_app: Litestar) -> schemathesis.BaseSchema:
 
 def has_inputs(operation: schemathesis.APIOperation) -> bool:
     return any(
-        len(group) for group in (operation.path_parameters, operation.query, operation.headers, operation.body)
+        len(group)
+        for group in (operation.path_parameters, operation.query, operation.headers, operation.body)
     )
 
 
 # schemathesis' pytest integration (from_fixture) breaks on pytest 9.2 (it reads a removed private
 # attribute), so each operation's strategies are driven through hypothesis directly: same checks.
 @pytest.mark.parametrize("mode", [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE])
-def test_api_conforms_to_its_document(api_schema: schemathesis.BaseSchema, mode: schemathesis.GenerationMode) -> None:
+def test_api_conforms_to_its_document(
+    api_schema: schemathesis.BaseSchema, mode: schemathesis.GenerationMode
+) -> None:
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert operations, "the document lists no operations"
     for operation in operations:

@@ -12,7 +12,12 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
+from litestar.openapi.plugins import (
+    JsonRenderPlugin,
+    ScalarRenderPlugin,
+    SwaggerRenderPlugin,
+    YamlRenderPlugin,
+)
 from litestar.openapi.spec import Contact, License
 from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 from litestar.types import ControllerRouterHandler
@@ -26,6 +31,7 @@ from ishenzhen.db.pool import create_pool
 from ishenzhen.errors import exception_handlers
 from ishenzhen.health.controllers import HealthController
 from ishenzhen.lib.request_context import RequestContextMiddleware
+from ishenzhen.lib.shared_cache import SharedResponseCache
 from ishenzhen.logging import configure_logging
 from ishenzhen.settings import Settings, load_settings
 
@@ -75,7 +81,9 @@ async def _require_declared_media_type(request: Request[Any, Any, Any]) -> None:
     declared = getattr(data_parameter.kwarg_definition, "media_type", None)
     expected = str(declared.value if hasattr(declared, "value") else declared or "application/json")
     received = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    json_ok = expected == "application/json" and (received == "application/json" or received.endswith("+json"))
+    json_ok = expected == "application/json" and (
+        received == "application/json" or received.endswith("+json")
+    )
     if not (json_ok or received == expected):
         raise HTTPException(
             status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE,
@@ -114,7 +122,10 @@ def create_app(
         feed = None
         if settings.database_url is not None:
             feed = ChangeFeed(
-                settings.database_url, CATALOG_CHANNEL, store.refresh, poll_interval=settings.change_poll_seconds
+                settings.database_url,
+                CATALOG_CHANNEL,
+                store.refresh,
+                poll_interval=settings.change_poll_seconds,
             )
             await feed.start()
         app.state.catalog_feed = feed
@@ -145,8 +156,14 @@ def create_app(
         logging_config=None,
         debug=False,
     )
+
+    def catalog_revision() -> int | None:
+        store = getattr(app.state, "catalog", None)
+        return None if store is None else store.snapshot.revision
+
+    shared_cache = SharedResponseCache(app.asgi_handler, prefixes=("/v1/catalog/",), version=catalog_revision)
     # Wrap the whole app, not each route: 404s and 405s also get a request id and an access event.
-    app.asgi_handler = RequestContextMiddleware(app.asgi_handler, access_log=settings.access_log)
+    app.asgi_handler = RequestContextMiddleware(shared_cache, access_log=settings.access_log)
     return app
 
 

@@ -47,19 +47,27 @@ def _parser() -> argparse.ArgumentParser:
     openapi = commands.add_parser("openapi", help="the OpenAPI document")
     openapi_commands = openapi.add_subparsers(dest="openapi_command", required=True, metavar="ACTION")
     export = openapi_commands.add_parser("export", help="write the OpenAPI document the app serves")
-    export.add_argument("--output", type=Path, default=DEFAULT_OPENAPI_FILE, help="file to write, - for stdout")
+    export.add_argument(
+        "--output", type=Path, default=DEFAULT_OPENAPI_FILE, help="file to write, - for stdout"
+    )
 
     catalog = commands.add_parser("catalog", help="the service catalogue's source files")
     catalog_commands = catalog.add_subparsers(dest="catalog_command", required=True, metavar="ACTION")
-    importing = catalog_commands.add_parser("import", help="validate the files, then import them all or nothing")
+    importing = catalog_commands.add_parser(
+        "import", help="validate the files, then import them all or nothing"
+    )
     importing.add_argument("path", nargs="?", type=Path, help="catalogue folder [ISHENZHEN_CATALOG_DIR]")
-    importing.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
+    importing.add_argument(
+        "--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]"
+    )
     validating = catalog_commands.add_parser("validate", help="check the files and report every problem")
     validating.add_argument("path", nargs="?", type=Path, help="catalogue folder [ISHENZHEN_CATALOG_DIR]")
 
     db = commands.add_parser("db", help="database helpers")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    schema = db_commands.add_parser("schema", help="print the migrated schema (the snapshot the tests compare)")
+    schema = db_commands.add_parser(
+        "schema", help="print the migrated schema (the snapshot the tests compare)"
+    )
     schema.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
     return parser
 

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 import msgspec
 import structlog
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
     MethodNotAllowedException,
@@ -255,7 +255,9 @@ def _http_exception_handler(request: Request[Any, Any, Any], exc: Exception) -> 
         detail = exc.detail or "forbidden"
     elif status == HTTP_400_BAD_REQUEST and _caused_by_undecodable_body(exc):
         detail = f"request body is not valid JSON ({exc.detail})"
-        return _respond(request, status, slug, title, detail, [FieldError(location="body", name="", reason=detail)])
+        return _respond(
+            request, status, slug, title, detail, [FieldError(location="body", name="", reason=detail)]
+        )
     elif status == HTTP_413_REQUEST_ENTITY_TOO_LARGE:
         detail = "request body exceeds the size limit"
     elif status >= HTTP_500_INTERNAL_SERVER_ERROR:

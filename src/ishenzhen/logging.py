@@ -87,7 +87,9 @@ def configure_logging(
     if log_format == "json":
         renderer: list[Any] = [
             # Locals stay out of logs: they may hold tokens, passwords and personal data.
-            structlog.processors.ExceptionRenderer(structlog.tracebacks.ExceptionDictTransformer(show_locals=False)),
+            structlog.processors.ExceptionRenderer(
+                structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+            ),
             mask_personal_data,
             stamp,
             structlog.processors.JSONRenderer(serializer=_json_line),
@@ -97,7 +99,9 @@ def configure_logging(
             structlog.processors.format_exc_info,
             mask_personal_data,
             stamp,
-            structlog.dev.ConsoleRenderer(colors=stream.isatty(), exception_formatter=structlog.dev.plain_traceback),
+            structlog.dev.ConsoleRenderer(
+                colors=stream.isatty(), exception_formatter=structlog.dev.plain_traceback
+            ),
         ]
     structlog.configure(
         processors=[*shared, *renderer],

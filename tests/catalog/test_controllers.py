@@ -38,7 +38,9 @@ async def test_first_page_counts_the_whole_catalogue(catalog_client: Client) -> 
     assert len(set(popularity_order)) == 20
 
 
-async def test_cursor_paging_visits_each_item_of_a_filter_once(catalog_client: Client, real_catalog: Catalog) -> None:
+async def test_cursor_paging_visits_each_item_of_a_filter_once(
+    catalog_client: Client, real_catalog: Catalog
+) -> None:
     department = Counter(i.department for i in real_catalog.items).most_common(1)[0][0]
     items, total = await fetch_all(catalog_client, {"department": department}, limit=37)
     codes = [i["code"] for i in items]
@@ -54,10 +56,14 @@ async def test_a_district_view_adds_city_level_items(catalog_client: Client, rea
 
 
 async def test_instant_approval_and_other_filters(catalog_client: Client) -> None:
-    page = (await catalog_client.get("/v1/catalog/items", params={"instant_approval": "true", "limit": 100})).json()
+    page = (
+        await catalog_client.get("/v1/catalog/items", params={"instant_approval": "true", "limit": 100})
+    ).json()
     assert page["total"] == 200
     assert all(i["instant_approval"] for i in page["items"])
-    page = (await catalog_client.get("/v1/catalog/items", params={"audience": "legal_person", "limit": 100})).json()
+    page = (
+        await catalog_client.get("/v1/catalog/items", params={"audience": "legal_person", "limit": 100})
+    ).json()
     assert all(i["audience"] in ("legal_person", "both") for i in page["items"])
     page = (await catalog_client.get("/v1/catalog/items", params={"channel": "window", "visits": 1})).json()
     assert all("window" in i["channels"] and i["visits"] == 1 for i in page["items"])
@@ -105,7 +111,9 @@ async def test_item_detail_is_the_full_guide(catalog_client: Client, real_catalo
     response = await catalog_client.get(f"/v1/catalog/items/{deregistration.code}")
     assert response.status_code == 200
     guide = response.json()
-    assert guide["name"] == "企业注销登记" and guide["instant_approval"] is True and guide["promised_days"] == 1
+    assert (
+        guide["name"] == "企业注销登记" and guide["instant_approval"] is True and guide["promised_days"] == 1
+    )
     assert guide["materials"] and guide["legal_basis"] and guide["result"]["name"]
     assert isinstance(guide["fees"], list)
     assert guide["department"]["name"] and guide["implementing_body"]["credit_code"]

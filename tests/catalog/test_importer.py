@@ -29,7 +29,9 @@ async def connection(database_url: str):
         await connection.close()
 
 
-async def test_first_import_adds_everything_and_a_second_changes_nothing(connection: asyncpg.Connection) -> None:
+async def test_first_import_adds_everything_and_a_second_changes_nothing(
+    connection: asyncpg.Connection,
+) -> None:
     first = await import_catalog(connection, small_catalog())
     assert (first.added, first.changed, first.unchanged, first.withdrawn) == (2, 0, 0, 0)
     again = await import_catalog(connection, small_catalog())
@@ -50,7 +52,9 @@ async def test_a_changed_item_becomes_a_new_version(connection: asyncpg.Connecti
     assert [(r["version"], r["days"]) for r in rows] == [(1, "5"), (2, "3")]
 
 
-async def test_an_item_missing_from_the_files_is_withdrawn_not_deleted(connection: asyncpg.Connection) -> None:
+async def test_an_item_missing_from_the_files_is_withdrawn_not_deleted(
+    connection: asyncpg.Connection,
+) -> None:
     await import_catalog(connection, small_catalog())
     report = await import_catalog(connection, small_catalog(item("A01", "居民身份证换领")))
     assert report.withdrawn == 1

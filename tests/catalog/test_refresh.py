@@ -11,8 +11,8 @@ from litestar.testing import AsyncTestClient
 from ishenzhen.app import create_app
 from ishenzhen.catalog.importer import import_catalog
 from ishenzhen.settings import Settings, load_settings
-from tests.catalog.test_importer import small_catalog
 from tests.catalog.factories import item
+from tests.catalog.test_importer import small_catalog
 
 
 async def wait_for_total(client: AsyncTestClient, expected: int, deadline_s: float = 5.0) -> float:
@@ -35,7 +35,10 @@ async def import_items(url: str, *items) -> None:
 async def test_two_instances_see_an_import_through_notify(database_url: str) -> None:
     # A poll interval far beyond the deadline: only NOTIFY can make this pass.
     settings = load_settings({}, database_url=database_url, change_poll_seconds=600, access_log=False)
-    async with AsyncTestClient(app=create_app(settings)) as first, AsyncTestClient(app=create_app(settings)) as second:
+    async with (
+        AsyncTestClient(app=create_app(settings)) as first,
+        AsyncTestClient(app=create_app(settings)) as second,
+    ):
         assert (await first.get("/v1/catalog/items")).json()["total"] == 0
         await import_items(database_url)
         await wait_for_total(first, 2)
@@ -45,7 +48,9 @@ async def test_two_instances_see_an_import_through_notify(database_url: str) -> 
 
 
 async def test_a_lost_listener_loses_no_change(database_url: str, pg_admin_url: str) -> None:
-    settings: Settings = load_settings({}, database_url=database_url, change_poll_seconds=0.2, access_log=False)
+    settings: Settings = load_settings(
+        {}, database_url=database_url, change_poll_seconds=0.2, access_log=False
+    )
     async with AsyncTestClient(app=create_app(settings)) as client:
         admin = await asyncpg.connect(pg_admin_url)
         try:

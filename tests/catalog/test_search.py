@@ -177,7 +177,12 @@ def test_full_pinyin_and_initials(index: SearchIndex, query: str, field: str) ->
 def test_pinyin_prefix_at_a_syllable_boundary(index: SearchIndex) -> None:
     result = run(index, "gongjijin")
     found = set(names_of(result))
-    assert {"住房公积金提取（租房）", "住房公积金提取（购房）", "公积金贷款申请", "提取公积金证明开具"} <= found
+    assert {
+        "住房公积金提取（租房）",
+        "住房公积金提取（购房）",
+        "公积金贷款申请",
+        "提取公积金证明开具",
+    } <= found
     assert highlighted(hit_for(result, "住房公积金提取（租房）")) == ["公积金"]
     assert all(h.tier == 4 for h in result.hits)
     # Not aligned to a syllable ("ngji" is no way to type 公积), and two edits away from gongjijin.
@@ -284,12 +289,17 @@ def test_empty_index() -> None:
 def test_keys_need_not_be_in_popularity_order() -> None:
     shuffled = documents()
     random.Random(7).shuffle(shuffled)
-    renumbered = [SearchDocument(key=i * 3 + 1, name=d.name, text=d.text, popularity=d.popularity) for i, d in
-                  enumerate(shuffled)]
+    renumbered = [
+        SearchDocument(key=i * 3 + 1, name=d.name, text=d.text, popularity=d.popularity)
+        for i, d in enumerate(shuffled)
+    ]
     index = SearchIndex.build(renumbered)
     by_key = {d.key: d for d in renumbered}
     result = index.search("公积金提取", limit=100)
-    assert [by_key[h.key].name for h in result.hits[:2]] == ["住房公积金提取（租房）", "住房公积金提取（购房）"]
+    assert [by_key[h.key].name for h in result.hits[:2]] == [
+        "住房公积金提取（租房）",
+        "住房公积金提取（购房）",
+    ]
     target = next(d.key for d in renumbered if d.name == "生育登记")
     assert [h.key for h in index.search("登记", allowed=1 << target).hits] == [target]
 

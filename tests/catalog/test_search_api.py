@@ -30,7 +30,9 @@ def names(page: dict) -> list[str]:
         ("网约车", "网络预约出租汽车驾驶员证核发"),
     ],
 )
-async def test_the_item_a_citizen_means_comes_first(catalog_client: Client, query: str, expected_first: str) -> None:
+async def test_the_item_a_citizen_means_comes_first(
+    catalog_client: Client, query: str, expected_first: str
+) -> None:
     assert names(await search(catalog_client, query))[0] == expected_first
 
 

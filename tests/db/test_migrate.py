@@ -54,7 +54,9 @@ def write_migrations(folder: Path, files: dict[str, str]) -> Path:
     return folder
 
 
-async def test_a_failing_migration_leaves_nothing_half_applied(empty_database_url: str, tmp_path: Path) -> None:
+async def test_a_failing_migration_leaves_nothing_half_applied(
+    empty_database_url: str, tmp_path: Path
+) -> None:
     folder = write_migrations(
         tmp_path / "m",
         {

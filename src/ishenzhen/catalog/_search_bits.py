@@ -75,7 +75,7 @@ class RangeBits:
     """
 
     BLOCK = 64
-    __slots__ = ("_tree", "_leaves", "entries", "owners", "_ranks_of", "_width")
+    __slots__ = ("_leaves", "_ranks_of", "_tree", "_width", "entries", "owners")
 
     def __init__(self, pairs: list[tuple[str, int]], ranks_of: list[tuple[int, ...]], width: int) -> None:
         pairs.sort()

@@ -10,12 +10,19 @@ from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.params import HeaderParameter, Parameter
 
-from ishenzhen.catalog.schemas import DepartmentCount, DistrictCount, ItemDetail, ItemPage, SearchPage, ThemeCount
+from ishenzhen.catalog.schemas import (
+    DepartmentCount,
+    DistrictCount,
+    ItemDetail,
+    ItemPage,
+    SearchPage,
+    ThemeCount,
+)
 from ishenzhen.catalog.service import CatalogStore
 from ishenzhen.catalog.snapshot import ItemFilter
 from ishenzhen.catalog.source.model import Audience, Channel, ItemType, Visits
-from ishenzhen.errors import FieldError, InvalidInput, Problem
-from ishenzhen.lib.http_cache import conditional_response
+from ishenzhen.errors import PROBLEM_MEDIA_TYPE, FieldError, InvalidInput, Problem
+from ishenzhen.lib.http_cache import conditional_response, encode_body
 
 __all__ = ["CatalogController"]
 
@@ -26,7 +33,8 @@ MAX_QUERY_CHARS = 100
 
 # Codes are checked for shape only: a well-formed code that names nothing selects nothing (an honest empty page).
 DepartmentParam = Annotated[
-    str | None, Parameter(description="department code, e.g. public-security", pattern=r"^[a-z][a-z0-9-]{0,63}$")
+    str | None,
+    Parameter(description="department code, e.g. public-security", pattern=r"^[a-z][a-z0-9-]{0,63}$"),
 ]
 DistrictParam = Annotated[
     str | None, Parameter(description="district division code; includes city-level items", pattern=r"^\d{6}$")
@@ -35,11 +43,14 @@ AudienceParam = Annotated[
     Audience | None, Parameter(description="natural_person or legal_person; items for both are included")
 ]
 ThemeParam = Annotated[
-    str | None, Parameter(description="life-event or enterprise theme code", pattern=r"^[a-z][a-z0-9_-]{0,63}$")
+    str | None,
+    Parameter(description="life-event or enterprise theme code", pattern=r"^[a-z][a-z0-9_-]{0,63}$"),
 ]
 ItemTypeParam = Annotated[ItemType | None, Parameter(description="item type")]
 ChannelParam = Annotated[Channel | None, Parameter(description="a channel the item can be handled through")]
-InstantParam = Annotated[bool | None, Parameter(description="only instant-approval (秒批) items, or only others")]
+InstantParam = Annotated[
+    bool | None, Parameter(description="only instant-approval (秒批) items, or only others")
+]
 # A Literal rather than ge/le: litestar drops a zero minimum from the OpenAPI document.
 VisitsParam = Annotated[Visits | None, Parameter(description="hall visits: 0, 1, or 2 for two or more")]
 CursorParam = Annotated[
@@ -48,12 +59,24 @@ CursorParam = Annotated[
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match", required=False, max_length=512)]
 
 
-def _ok(model: type, description: str) -> dict[int, ResponseSpec]:
+def _problem(description: str) -> ResponseSpec:
+    return ResponseSpec(
+        data_container=Problem,
+        generate_examples=False,
+        description=description,
+        media_type=PROBLEM_MEDIA_TYPE,
+    )
+
+
+def _ok(model: object, description: str, **extra: ResponseSpec) -> dict[int, ResponseSpec]:
     return {
         200: ResponseSpec(data_container=model, generate_examples=False, description=description),
-        304: ResponseSpec(data_container=None, generate_examples=False, description="Not modified: the ETag in If-None-Match still holds"),
-        400: ResponseSpec(data_container=Problem, generate_examples=False, description="A parameter is invalid", media_type="application/problem+json"),
-    }  # fmt: skip
+        304: ResponseSpec(
+            data_container=None, generate_examples=False, description="Not modified: ETag matches"
+        ),
+        400: _problem("A parameter is invalid"),
+        **{int(status.removeprefix("status_")): spec for status, spec in extra.items()},
+    }
 
 
 def _filter(
@@ -108,15 +131,16 @@ class CatalogController(Controller):
         cursor: CursorParam = None,
         if_none_match: IfNoneMatch = None,
     ) -> Response[bytes]:
-        item_filter = _filter(department, district, audience, theme, item_type, channel, instant_approval, visits)
-        key = ("items", catalog.snapshot.revision, item_filter, limit, cursor)
-        body = catalog.responses.get_or_build(key, lambda: catalog.list_items(item_filter, limit, cursor))
+        item_filter = _filter(
+            department, district, audience, theme, item_type, channel, instant_approval, visits
+        )
+        body = encode_body(catalog.list_items(item_filter, limit, cursor))
         return conditional_response(body, request.headers, PUBLIC_CACHE)
 
     @get(
         "/items/{code:str}",
         summary="The full handling guide of one item",
-        responses={**_ok(ItemDetail, "The item's guide"), 404: ResponseSpec(data_container=Problem, generate_examples=False, description="No such item", media_type="application/problem+json")},  # noqa: E501
+        responses=_ok(ItemDetail, "The item's guide", status_404=_problem("No such item")),
     )
     async def item_detail(
         self,
@@ -125,18 +149,21 @@ class CatalogController(Controller):
         code: Annotated[str, Parameter(max_length=64)],
         if_none_match: IfNoneMatch = None,
     ) -> Response[bytes]:
-        key = ("item", catalog.snapshot.revision, code)
-        if code not in catalog.snapshot.position_by_code:
-            catalog.item_detail(code)  # raises NotFound; unknown codes are not cached
-        body = catalog.responses.get_or_build(key, lambda: catalog.item_detail(code))
+        body = encode_body(catalog.item_detail(code))
         return conditional_response(body, request.headers, PUBLIC_CACHE)
 
-    @get("/search", summary="Search items in Chinese, pinyin or initials", responses=_ok(SearchPage, "Ranked matches"))
+    @get(
+        "/search",
+        summary="Search in Chinese, pinyin or initials",
+        responses=_ok(SearchPage, "Ranked matches"),
+    )
     async def search(
         self,
         request: Request,
         catalog: NamedDependency[CatalogStore],
-        q: Annotated[str, Parameter(min_length=1, max_length=MAX_QUERY_CHARS, description="what the citizen typed")],
+        q: Annotated[
+            str, Parameter(min_length=1, max_length=MAX_QUERY_CHARS, description="what the citizen typed")
+        ],
         department: DepartmentParam = None,
         district: DistrictParam = None,
         audience: AudienceParam = None,
@@ -150,28 +177,41 @@ class CatalogController(Controller):
         if_none_match: IfNoneMatch = None,
     ) -> Response[bytes]:
         query = _clean_query(q)
-        item_filter = _filter(department, district, audience, theme, item_type, channel, instant_approval, visits)
-        key = ("search", catalog.snapshot.revision, query, item_filter, limit, cursor)
-        body = catalog.responses.get_or_build(key, lambda: catalog.search(query, item_filter, limit, cursor))
+        item_filter = _filter(
+            department, district, audience, theme, item_type, channel, instant_approval, visits
+        )
+        body = encode_body(catalog.search(query, item_filter, limit, cursor))
         return conditional_response(body, request.headers, PUBLIC_CACHE)
 
-    @get("/departments", summary="Departments with their item counts", responses=_ok(list[DepartmentCount], "Departments"))
+    @get(
+        "/departments",
+        summary="Departments with item counts",
+        responses=_ok(list[DepartmentCount], "Departments"),
+    )
     async def departments(
         self, request: Request, catalog: NamedDependency[CatalogStore], if_none_match: IfNoneMatch = None
     ) -> Response[bytes]:
-        body = catalog.responses.get_or_build(("departments", catalog.snapshot.revision), catalog.departments)
+        body = encode_body(catalog.departments())
         return conditional_response(body, request.headers, PUBLIC_CACHE)
 
-    @get("/districts", summary="Districts with their own item counts", responses=_ok(list[DistrictCount], "Districts"))
+    @get(
+        "/districts",
+        summary="Districts with their own item counts",
+        responses=_ok(list[DistrictCount], "List"),
+    )
     async def districts(
         self, request: Request, catalog: NamedDependency[CatalogStore], if_none_match: IfNoneMatch = None
     ) -> Response[bytes]:
-        body = catalog.responses.get_or_build(("districts", catalog.snapshot.revision), catalog.districts)
+        body = encode_body(catalog.districts())
         return conditional_response(body, request.headers, PUBLIC_CACHE)
 
-    @get("/themes", summary="Life-event and enterprise themes with item counts", responses=_ok(list[ThemeCount], "Themes"))
+    @get(
+        "/themes",
+        summary="Life-event and enterprise themes with counts",
+        responses=_ok(list[ThemeCount], "Themes"),
+    )
     async def themes(
         self, request: Request, catalog: NamedDependency[CatalogStore], if_none_match: IfNoneMatch = None
     ) -> Response[bytes]:
-        body = catalog.responses.get_or_build(("themes", catalog.snapshot.revision), catalog.themes)
+        body = encode_body(catalog.themes())
         return conditional_response(body, request.headers, PUBLIC_CACHE)

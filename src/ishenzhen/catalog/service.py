@@ -26,7 +26,6 @@ from ishenzhen.catalog.snapshot import CatalogSnapshot, ItemFilter
 from ishenzhen.catalog.source.model import Department, District, ElicenceType, ServiceItem, Theme
 from ishenzhen.db.sql import load_queries
 from ishenzhen.errors import FieldError, InvalidInput, NotFound
-from ishenzhen.lib.http_cache import ResponseCache
 
 __all__ = ["CatalogStore", "decode_cursor", "encode_cursor"]
 
@@ -73,7 +72,6 @@ class CatalogStore:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
         self.snapshot = CatalogSnapshot.empty()
-        self.responses = ResponseCache()
         self._refresh_lock = asyncio.Lock()
 
     async def refresh(self) -> bool:
@@ -86,7 +84,9 @@ class CatalogStore:
                     revision = await queries.current_revision(connection)
                     documents = {
                         "items": [r["document"] async for r in queries.listed_item_documents(connection)],
-                        "departments": [r["document"] async for r in queries.department_documents(connection)],
+                        "departments": [
+                            r["document"] async for r in queries.department_documents(connection)
+                        ],
                         "districts": [r["document"] async for r in queries.district_documents(connection)],
                         "themes": [r["document"] async for r in queries.theme_documents(connection)],
                         "e_licence_types": [
@@ -96,7 +96,6 @@ class CatalogStore:
             # Building is CPU work (decoding, search index); a thread keeps the event loop answering.
             snapshot = await asyncio.to_thread(_build_snapshot, revision, documents)
             self.snapshot = snapshot
-            self.responses.clear()
             log.info("catalog.snapshot_loaded", revision=revision, items=len(snapshot.items))
             return True
 
@@ -129,7 +128,8 @@ class CatalogStore:
             department=summary.department,
             district=summary.district,
             themes=[
-                NamedRef(code=t, name=snapshot.themes[t].name if t in snapshot.themes else t) for t in item.themes
+                NamedRef(code=t, name=snapshot.themes[t].name if t in snapshot.themes else t)
+                for t in item.themes
             ],
         )
         for dropped in ("keywords", "popularity"):

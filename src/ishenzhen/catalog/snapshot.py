@@ -94,7 +94,9 @@ class CatalogSnapshot:
                 masks["channel"][channel] |= bit
         search_index = SearchIndex.build(
             [
-                SearchDocument(key=position, name=item.name, text=_search_text(item), popularity=item.popularity)
+                SearchDocument(
+                    key=position, name=item.name, text=_search_text(item), popularity=item.popularity
+                )
                 for position, item in enumerate(ordered)
             ]
         )
@@ -155,7 +157,9 @@ class CatalogSnapshot:
         return {value: bits.bit_count() for value, bits in self.masks.get(dimension, {}).items()}
 
 
-def _summary(item: ServiceItem, departments: dict[str, Department], districts: dict[str, District]) -> ItemSummary:
+def _summary(
+    item: ServiceItem, departments: dict[str, Department], districts: dict[str, District]
+) -> ItemSummary:
     department = departments.get(item.department)
     district = districts.get(item.district) if item.district else None
     return ItemSummary(

@@ -59,7 +59,9 @@ async def connect(url: str, timeout: float) -> asyncpg.Connection:
 async def create_pool(settings: Settings, url: str | None = None) -> asyncpg.Pool:
     url = url or settings.database_url
     if url is None:
-        raise DatabaseUnavailable("no database configured: set DATABASE_URL or start through `ishenzhen serve`")
+        raise DatabaseUnavailable(
+            "no database configured: set DATABASE_URL or start through `ishenzhen serve`"
+        )
     try:
         async with asyncio.timeout(settings.db_connect_timeout):
             pool = await asyncpg.create_pool(

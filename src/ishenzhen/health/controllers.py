@@ -31,7 +31,11 @@ class HealthController(Controller):
     @get(
         "/ready",
         summary="Readiness probe: the database answers",
-        responses={503: ResponseSpec(data_container=Health, generate_examples=False, description="The database does not answer")},
+        responses={
+            503: ResponseSpec(
+                data_container=Health, generate_examples=False, description="The database does not answer"
+            )
+        },
     )
     async def ready(self, db_pool: NamedDependency[asyncpg.Pool]) -> Response[Health]:
         try:

@@ -20,7 +20,6 @@ _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _HEADER = b"x-request-id"
 
 
-
 def new_request_id() -> str:
     return secrets.token_hex(16)
 

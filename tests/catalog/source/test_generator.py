@@ -82,7 +82,9 @@ def test_district_items_are_implemented_by_the_district_counterpart(catalog: Cat
     item = next(item for item in catalog.items if item.name == "老龄津贴发放" and item.district == "440304")
     assert item.implementing_body.name == "福田区民政局"
     assert item.department == "civil-affairs"
-    assert item.implementation_code.startswith(item.basic_code + "440304" + item.implementing_body.credit_code)
+    assert item.implementation_code.startswith(
+        item.basic_code + "440304" + item.implementing_body.credit_code
+    )
 
 
 def test_the_vocabulary_refers_only_to_known_materials_and_themes() -> None:

@@ -84,7 +84,9 @@ def test_every_problem_is_reported_at_once_with_its_place(broken: Path) -> None:
     assert enum.line == enum_line
     assert "permit_licence" in enum.reason or "Invalid enum value" in enum.reason
     assert find(problems, civil, "statutory_days", second).line == days_line
-    duplicates = [p for p in problems if p.item_code == third and p.field == "code" and "duplicate" in p.reason]
+    duplicates = [
+        p for p in problems if p.item_code == third and p.field == "code" and "duplicate" in p.reason
+    ]
     assert duplicates and duplicates[0].line > line_of(civil, third)
     assert find(problems, civil, "name", third).line > duplicates[0].line
     dangling = [p for p in problems if p.item_code == fourth and p.field == "department"]

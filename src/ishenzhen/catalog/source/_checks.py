@@ -59,7 +59,9 @@ def _check_reference(loaded: LoadedCatalog, targets: Targets) -> Iterator[Proble
                           reason=f"expected exactly {expected} {label}, found {found}")  # fmt: skip
     for district in catalog.districts:
         if not _DISTRICT_CODE.fullmatch(district.code):
-            yield loaded.where(district).problem(district.code, "code", "a Shenzhen district code is 4403 + 2 digits")
+            yield loaded.where(district).problem(
+                district.code, "code", "a Shenzhen district code is 4403 + 2 digits"
+            )
     for department in catalog.departments:
         where = loaded.where(department)
         for reason in _credit_code_problems(department.credit_code, department.nature, SHENZHEN_DIVISION):
@@ -68,13 +70,17 @@ def _check_reference(loaded: LoadedCatalog, targets: Targets) -> Iterator[Proble
             yield where.problem(department.slug, "enquiry_phone", "expected 0755-xxxxxxxx or a 123xx hotline")
         for index, body in enumerate(department.district_bodies):
             if body.district not in district_codes:
-                yield where.problem(department.slug, "district_bodies", f"unknown district `{body.district}`", index)
+                yield where.problem(
+                    department.slug, "district_bodies", f"unknown district `{body.district}`", index
+                )
             for reason in _credit_code_problems(body.credit_code, department.nature, body.district):
                 yield where.problem(department.slug, "district_bodies", f"{body.name}: {reason}", index)
     names = Counter(department.name for department in catalog.departments)
     for department in catalog.departments:
         if names[department.name] > 1:
-            yield loaded.where(department).problem(department.slug, "name", f"duplicate name `{department.name}`")
+            yield loaded.where(department).problem(
+                department.slug, "name", f"duplicate name `{department.name}`"
+            )
 
 
 def _check_item(item: ServiceItem, loaded: LoadedCatalog, departments: dict[str, Department],
@@ -121,7 +127,10 @@ def _check_item(item: ServiceItem, loaded: LoadedCatalog, departments: dict[str,
     if not is_valid_credit_code(body.credit_code):
         yield problem("implementing_body", f"`{body.credit_code}` is not a valid unified social credit code")
     expected_implementation = implementation_code(item.basic_code, division, body.credit_code)
-    if item.implementation_code[:-3] != expected_implementation[:-3] or not item.implementation_code[-3:].isdigit():
+    if (
+        item.implementation_code[:-3] != expected_implementation[:-3]
+        or not item.implementation_code[-3:].isdigit()
+    ):
         yield problem("implementation_code", f"expected basic code + division + implementing body's credit code "
                                              f"+ 3-digit sequence, e.g. `{expected_implementation}`")  # fmt: skip
     if not item.name.strip() or _PLACEHOLDER_NAME.match(item.name):
@@ -148,14 +157,20 @@ def _check_item(item: ServiceItem, loaded: LoadedCatalog, departments: dict[str,
 
 def _check_handling(item: ServiceItem, problem) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
     if item.promised_days > item.statutory_days:
-        yield problem("promised_days", f"promised {item.promised_days} days, statutory limit {item.statutory_days}")
+        yield problem(
+            "promised_days", f"promised {item.promised_days} days, statutory limit {item.statutory_days}"
+        )
     if (item.case_type == "immediate") != (item.promised_days == 0):
-        yield problem("case_type", "an immediate case (即办件) is promised in 0 days, a promised case in 1 or more")
+        yield problem(
+            "case_type", "an immediate case (即办件) is promised in 0 days, a promised case in 1 or more"
+        )
     if item.visits > 0 and not item.visit_reason:
         yield problem("visit_reason", "say why a visit to a hall is needed")
     if item.visits == 0 and item.visit_reason:
         yield problem("visit_reason", "an item needing no visit has no visit reason")
-    if item.phone_handling and (item.visits or "phone" not in item.channels or item.online_depth != "full_online"):
+    if item.phone_handling and (
+        item.visits or "phone" not in item.channels or item.online_depth != "full_online"
+    ):
         yield problem("phone_handling", "handled entirely on the phone means 0 visits, the phone channel "
                                         "and full_online depth")  # fmt: skip
     if item.instant_approval and not item.phone_handling:
@@ -190,13 +205,19 @@ def _check_totals(loaded: LoadedCatalog, targets: Targets) -> Iterator[Problem]:
     for name in NAMED_INSTANT_APPROVALS:
         named = [item for item in items if item.name == name]
         if not named:
-            yield _catalogue_problem(loaded, "name", f"the article's instant-approval item `{name}` is missing")
+            yield _catalogue_problem(
+                loaded, "name", f"the article's instant-approval item `{name}` is missing"
+            )
         for item in named:
             if not item.instant_approval:
-                yield loaded.where(item).problem(item.code, "instant_approval", f"`{name}` is approved instantly")
+                yield loaded.where(item).problem(
+                    item.code, "instant_approval", f"`{name}` is approved instantly"
+                )
     if DEREGISTRATION in by_name:
         for item in (item for item in items if item.name == DEREGISTRATION and item.promised_days > 1):
-            yield loaded.where(item).problem(item.code, "promised_days", "enterprise deregistration takes at most 1 day")
+            yield loaded.where(item).problem(
+                item.code, "promised_days", "enterprise deregistration takes at most 1 day"
+            )
 
 
 def _check_uniqueness(loaded: LoadedCatalog, district_count: int) -> Iterator[Problem]:
@@ -207,7 +228,9 @@ def _check_uniqueness(loaded: LoadedCatalog, district_count: int) -> Iterator[Pr
             value = getattr(item, field)
             if value in first:
                 other = loaded.where(first[value])
-                yield loaded.where(item).problem(item.code, field, f"duplicate of the item at {other.file}:{other.lines.line}")
+                yield loaded.where(item).problem(
+                    item.code, field, f"duplicate of the item at {other.file}:{other.lines.line}"
+                )
             else:
                 first[value] = item
     scopes: dict[tuple[str, str | None, str], ServiceItem] = {}

@@ -25,7 +25,9 @@ def office_phone(seed: str) -> str:
 
 
 def build_districts() -> list[District]:
-    return [District(code=code, name=name, slug=slug, kind=kind) for code, name, slug, kind, _ in DISTRICT_ROWS]  # type: ignore[arg-type]
+    return [
+        District(code=code, name=name, slug=slug, kind=kind) for code, name, slug, kind, _ in DISTRICT_ROWS
+    ]  # type: ignore[arg-type]
 
 
 def _district_body_name(template: str, district_name: str) -> str:

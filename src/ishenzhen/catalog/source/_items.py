@@ -60,7 +60,9 @@ class Implementation:
 
 
 def _materials(kind: PlannedKind, phone: bool, visits: int, rng: random.Random) -> list[Material]:
-    form_name = "申请书" if kind.group.audience == "legal_person" and kind.group.item_type == "licence" else "申请表"
+    form_name = (
+        "申请书" if kind.group.audience == "legal_person" and kind.group.item_type == "licence" else "申请表"
+    )
     names = list(dict.fromkeys((form_name, *_IDENTITY[kind.group.audience], *kind.group.materials)))
     materials = [_material(name, MATERIALS[name], phone, visits, required=True) for name in names]
     if rng.random() < 0.3:
@@ -91,7 +93,11 @@ def _fees(kind: PlannedKind) -> list[Fee]:
     if kind.group.fee is None:
         return []
     spec = FEES[kind.group.fee]
-    return [Fee(charged=spec.charged, item=spec.item, standard=spec.standard, basis=spec.basis, waiver=spec.waiver)]
+    return [
+        Fee(
+            charged=spec.charged, item=spec.item, standard=spec.standard, basis=spec.basis, waiver=spec.waiver
+        )
+    ]
 
 
 def _days(kind: PlannedKind, rng: random.Random) -> tuple[int, int]:
@@ -132,7 +138,9 @@ def _keywords(name: str) -> list[str]:
 
 def _popularity(kind: PlannedKind, where: Implementation, item_rng: random.Random) -> int:
     kind_factor = random.Random(kind.rng_seed + "/popularity").uniform(0.3, 1.7)
-    return int(_HEAT_POPULARITY[kind.group.heat] * kind_factor * where.population_weight) + item_rng.randrange(100)
+    return int(
+        _HEAT_POPULARITY[kind.group.heat] * kind_factor * where.population_weight
+    ) + item_rng.randrange(100)
 
 
 def build_item(kind: PlannedKind, department: Department, where: Implementation) -> ServiceItem:
@@ -182,7 +190,9 @@ def build_item(kind: PlannedKind, department: Department, where: Implementation)
         progress_query=f"登录“i深圳”APP，在“我的办件”中查询；或拨打{where.enquiry_phone}查询",
         enquiry_phone=where.enquiry_phone,
         complaint_phone="12345",
-        faq=faq(name, promised, statutory, kind.instant_approval, kind.phone_handling, bool(group.fee), kind_rng),
+        faq=faq(
+            name, promised, statutory, kind.instant_approval, kind.phone_handling, bool(group.fee), kind_rng
+        ),
         service_scope=scope,
         keywords=_keywords(name),
         popularity=_popularity(kind, where, item_rng),

@@ -94,7 +94,9 @@ def g(
     )
 
 
-def d(template: str, fills: str, audience: Audience, item_type: ItemType, themes: str, **options: object) -> KindGroup:
+def d(
+    template: str, fills: str, audience: Audience, item_type: ItemType, themes: str, **options: object
+) -> KindGroup:
     """A district-level group: every kind in it exists once in each district."""
     return g(template, fills, audience, item_type, themes, level="district", **options)  # type: ignore[arg-type]
 

@@ -59,7 +59,9 @@ class Location:
 
     def problem(self, code: str | None, field: str | None, reason: str, index: int | None = None) -> Problem:
         shown = field if index is None or field is None else f"{field}[{index}]"
-        return Problem(file=self.file, line=self.lines.of(field, index), item_code=code, field=shown, reason=reason)
+        return Problem(
+            file=self.file, line=self.lines.of(field, index), item_code=code, field=shown, reason=reason
+        )
 
 
 @dataclass(slots=True)
@@ -78,7 +80,9 @@ class LoadedCatalog:
         return self.locations[id(row)]
 
 
-def _schema_problems(row: Any, row_type: type[msgspec.Struct], where: Location, code: str | None) -> list[Problem]:
+def _schema_problems(
+    row: Any, row_type: type[msgspec.Struct], where: Location, code: str | None
+) -> list[Problem]:
     """Every schema error of one row, found field by field (msgspec.convert alone stops at the first)."""
     if not isinstance(row, dict):
         return [where.problem(code, None, f"expected a mapping, got {type(row).__name__}")]
@@ -117,17 +121,27 @@ def _read_rows(path: Path, shown: str, list_key: str, row_type: type[RowT], load
     try:
         document = load_with_lines(path.read_bytes(), list_key)
     except FileNotFoundError:
-        loaded.problems.append(Problem(file=shown, line=None, item_code=None, field=None, reason="file is missing"))
+        loaded.problems.append(
+            Problem(file=shown, line=None, item_code=None, field=None, reason="file is missing")
+        )
         return []
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        loaded.problems.append(Problem(file=shown, line=line, item_code=None, field=None, reason=f"not valid YAML: {error}"))
+        loaded.problems.append(
+            Problem(file=shown, line=line, item_code=None, field=None, reason=f"not valid YAML: {error}")
+        )
         return []
     data = document.data
     if not isinstance(data, dict) or not isinstance(data.get(list_key), list):
         loaded.problems.append(
-            Problem(file=shown, line=1, item_code=None, field=list_key, reason=f"expected a mapping with a `{list_key}` list")
+            Problem(
+                file=shown,
+                line=1,
+                item_code=None,
+                field=list_key,
+                reason=f"expected a mapping with a `{list_key}` list",
+            )
         )
         return []
     if header is not None:

@@ -57,7 +57,9 @@ def _all_kinds() -> list[PlannedKind]:
             for name, fill, subitem in group.names():
                 kind_number += 1
                 seed = f"{spec.slug}/{kind_number}/{name}"
-                kinds.append(PlannedKind(spec, department_number, kind_number, group, name, fill, seed, bool(subitem)))
+                kinds.append(
+                    PlannedKind(spec, department_number, kind_number, group, name, fill, seed, bool(subitem))
+                )
     return kinds
 
 
@@ -106,7 +108,11 @@ def _choose_instant_approvals(kinds: list[PlannedKind], target: int, scale: int)
     candidates = sorted(
         (kind for kind in kinds if kind.group.instant_candidate and not kind.instant_approval),
         # Base kinds before their sub-items (…（港澳台居民）), so a variant is never quicker than its kind.
-        key=lambda kind: (-kind.group.heat, kind.is_subitem, random.Random(kind.rng_seed + "/instant").random()),
+        key=lambda kind: (
+            -kind.group.heat,
+            kind.is_subitem,
+            random.Random(kind.rng_seed + "/instant").random(),
+        ),
     )
     for kind in candidates:
         size = kind.copies * scale

@@ -114,7 +114,9 @@ _COPY = MaterialSpec("copy", "paper_or_electronic", "applicant", None, "复印�
 _ISSUED = MaterialSpec("original", "paper_or_electronic", "issuing_department", None, "由出具单位提供")
 
 MATERIALS: dict[str, MaterialSpec] = {
-    "申请表": MaterialSpec("original", "electronic", "applicant", None, "在“i深圳”APP在线填写，无需另行提交纸质表格"),
+    "申请表": MaterialSpec(
+        "original", "electronic", "applicant", None, "在“i深圳”APP在线填写，无需另行提交纸质表格"
+    ),
     "申请书": _SIGNED,
     "授权委托书": _SIGNED,
     "居民身份证": _shared("resident_id"),
@@ -199,15 +201,37 @@ class FeeSpec(NamedTuple):
 _GUANGDONG_LIST = "《广东省行政事业性收费目录清单》"
 
 FEES: dict[str, FeeSpec] = {
-    "resident_id": FeeSpec(True, "居民身份证工本费", "换领每证20元；丢失补领、损坏换领每证40元；临时居民身份证每证10元",
-                           "《中华人民共和国居民身份证法》第二十条", "城市生活无着的流浪乞讨人员和享受最低生活保障的居民免收"),
+    "resident_id": FeeSpec(
+        True,
+        "居民身份证工本费",
+        "换领每证20元；丢失补领、损坏换领每证40元；临时居民身份证每证10元",
+        "《中华人民共和国居民身份证法》第二十条",
+        "城市生活无着的流浪乞讨人员和享受最低生活保障的居民免收",
+    ),
     "passport": FeeSpec(True, "普通护照工本费", "每本120元", _GUANGDONG_LIST, None),
-    "hk_macau": FeeSpec(True, "往来港澳通行证工本费", "电子通行证每证60元；签注每次15元", _GUANGDONG_LIST, None),
+    "hk_macau": FeeSpec(
+        True, "往来港澳通行证工本费", "电子通行证每证60元；签注每次15元", _GUANGDONG_LIST, None
+    ),
     "driving": FeeSpec(True, "机动车驾驶证工本费", "每证10元", _GUANGDONG_LIST, None),
-    "plates": FeeSpec(True, "机动车号牌工本费", "汽车号牌每副100元；摩托车号牌每副35元", _GUANGDONG_LIST, None),
-    "real_estate": FeeSpec(True, "不动产登记费", "住宅每件80元；非住宅每件550元", _GUANGDONG_LIST,
-                           "小微企业免收；申请不动产更正、异议登记的免收"),
+    "plates": FeeSpec(
+        True, "机动车号牌工本费", "汽车号牌每副100元；摩托车号牌每副35元", _GUANGDONG_LIST, None
+    ),
+    "real_estate": FeeSpec(
+        True,
+        "不动产登记费",
+        "住宅每件80元；非住宅每件550元",
+        _GUANGDONG_LIST,
+        "小微企业免收；申请不动产更正、异议登记的免收",
+    ),
     "marriage": FeeSpec(False, "婚姻登记证书工本费（已停征）", None, None, None),
-    "exam": FeeSpec(True, "考试考务费", "按广东省价格主管部门核定标准收取", _GUANGDONG_LIST, "享受最低生活保障的考生免收"),
-    "sewage": FeeSpec(True, "污水处理费", "居民生活用水每立方米0.9元；非居民用水按类别核定", "《城镇排水与污水处理条例》", None),
+    "exam": FeeSpec(
+        True, "考试考务费", "按广东省价格主管部门核定标准收取", _GUANGDONG_LIST, "享受最低生活保障的考生免收"
+    ),
+    "sewage": FeeSpec(
+        True,
+        "污水处理费",
+        "居民生活用水每立方米0.9元；非居民用水按类别核定",
+        "《城镇排水与污水处理条例》",
+        None,
+    ),
 }

@@ -107,6 +107,9 @@ def faq(name: str, promised: int, statutory: int, instant: bool, phone: bool, ch
             question="办理需要收费吗？",
             answer="按收费标准缴纳，可在“i深圳”APP在线支付。" if charged else "不收费。",
         ),
-        Faq(question="可以委托他人代办吗？", answer="可以。代办人需提供本人有效身份证件和申请人签署的授权委托书。"),
+        Faq(
+            question="可以委托他人代办吗？",
+            answer="可以。代办人需提供本人有效身份证件和申请人签署的授权委托书。",
+        ),
     ]
     return [answers[0], answers[rng.randrange(1, len(answers))]]

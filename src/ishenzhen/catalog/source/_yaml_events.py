@@ -40,7 +40,11 @@ def _plain_scalar(value: str) -> Any:
     except KeyError:
         pass
     tag = _resolver.resolve(ScalarNode, value, (True, False))
-    resolved = value if tag == _STR_TAG else _constructor.yaml_constructors[tag](_constructor, ScalarNode(tag, value))
+    resolved = (
+        value
+        if tag == _STR_TAG
+        else _constructor.yaml_constructors[tag](_constructor, ScalarNode(tag, value))
+    )
     if len(value) <= 64:  # short values repeat (true, original, 1); long ones are prose and rarely do
         _plain_cache[value] = resolved
     return resolved

@@ -57,7 +57,9 @@ def build_catalog(scale: int = 1) -> Catalog:
     items: list[ServiceItem] = []
     for kind in plan_catalogue(Targets(scale)):
         department = by_slug[kind.department.slug]
-        items.extend(build_item(kind, department, where) for where in _implementations(kind, department, scale))
+        items.extend(
+            build_item(kind, department, where) for where in _implementations(kind, department, scale)
+        )
     items.sort(key=lambda item: item.code)
     return Catalog(
         departments=departments,

@@ -33,7 +33,9 @@ __all__ = [
 Audience = Literal["natural_person", "legal_person", "both"]
 AUDIENCES: tuple[Audience, ...] = ("natural_person", "legal_person", "both")
 # 事项类型: 行政许可, 行政给付, 行政确认, 行政奖励, 行政裁决, 行政征收, 公共服务, 其他.
-ItemType = Literal["licence", "benefit", "confirmation", "reward", "ruling", "levy", "public_service", "other"]
+ItemType = Literal[
+    "licence", "benefit", "confirmation", "reward", "ruling", "levy", "public_service", "other"
+]
 ITEM_TYPES: tuple[ItemType, ...] = (
     "licence", "benefit", "confirmation", "reward", "ruling", "levy", "public_service", "other",
 )  # fmt: skip

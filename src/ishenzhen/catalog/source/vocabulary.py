@@ -40,7 +40,6 @@ __all__ = [
 ]
 
 
-
 def _join(*tables: dict[str, tuple[KindGroup, ...]]) -> dict[str, tuple[KindGroup, ...]]:
     """Department slug -> its groups, in department order, the domain tables' groups one after another."""
     joined: dict[str, tuple[KindGroup, ...]] = {spec.slug: () for spec in DEPARTMENT_SPECS}

@@ -1,0 +1,115 @@
+"""A shared (public) response cache in front of the app, for anonymous reads of versioned data.
+
+The catalogue answers the same bytes to every anonymous caller until its snapshot changes, so the gateway
+keeps the finished 200 responses, keyed by the data version, path and raw query string, and replays them
+without routing, parameter parsing or encoding: what a CDN in front of the service would do, kept in-process
+so the first hop is fast too. Requests that carry credentials never use it. Entries of an older version are
+never served (the version is part of the key) and age out of the LRU, bounded by total bytes.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from ishenzhen.lib.http_cache import etag_matches
+
+__all__ = ["SharedResponseCache"]
+
+_PRIVATE_HEADERS = frozenset({b"authorization", b"cookie"})
+_KEPT_HEADERS = frozenset({b"content-type", b"etag", b"cache-control", b"vary"})
+
+
+class _Entry:
+    __slots__ = ("body", "etag", "headers")
+
+    def __init__(self, headers: list[tuple[bytes, bytes]], body: bytes, etag: str) -> None:
+        self.headers = headers
+        self.body = body
+        self.etag = etag
+
+
+class SharedResponseCache:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        prefixes: tuple[str, ...],
+        version: Callable[[], Hashable | None],
+        max_bytes: int = 32 * 1024 * 1024,
+    ) -> None:
+        self.app = app
+        self.prefixes = prefixes
+        self.version = version
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[tuple[Hashable, str, bytes], _Entry] = OrderedDict()
+        self._bytes = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(self.prefixes):
+            await self.app(scope, receive, send)
+            return
+        if_none_match: str | None = None
+        for name, value in scope["headers"]:
+            if name in _PRIVATE_HEADERS:
+                await self.app(scope, receive, send)
+                return
+            if name == b"if-none-match":
+                if_none_match = value.decode("latin-1")
+        version = self.version()
+        if version is None:
+            await self.app(scope, receive, send)
+            return
+        key = (version, scope["path"], scope["query_string"])
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+            await self._replay(entry, if_none_match, send)
+            return
+        await self.app(scope, receive, self._capturing(key, send))
+
+    async def _replay(self, entry: _Entry, if_none_match: str | None, send: Send) -> None:
+        if etag_matches(if_none_match, entry.etag):
+            headers = [h for h in entry.headers if h[0] != b"content-type"]
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        headers = [*entry.headers, (b"content-length", str(len(entry.body)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": entry.body})
+
+    def _capturing(self, key: tuple[Hashable, str, bytes], send: Send) -> Send:
+        kept: list[tuple[bytes, bytes]] = []
+        chunks: list[bytes] = []
+        cacheable = False
+
+        async def capture(message: Message) -> None:
+            nonlocal cacheable
+            if message["type"] == "http.response.start":
+                kept[:] = [
+                    (n.lower(), v) for n, v in message.get("headers", ()) if n.lower() in _KEPT_HEADERS
+                ]
+                cacheable = message["status"] == 200 and any(n == b"etag" for n, _ in kept)
+            elif message["type"] == "http.response.body" and cacheable:
+                chunks.append(message.get("body", b""))
+                # Stored only once complete, and only if the data did not change while it was built.
+                if not message.get("more_body", False) and self.version() == key[0]:
+                    etag = next(v for n, v in kept if n == b"etag").decode("latin-1")
+                    self._store(key, _Entry(kept, b"".join(chunks), etag))
+            await send(message)
+
+        return capture
+
+    def _store(self, key: tuple[Hashable, str, bytes], entry: _Entry) -> None:
+        if len(entry.body) > self.max_bytes // 16:
+            return
+        previous = self._entries.pop(key, None)  # two concurrent misses may both finish
+        if previous is not None:
+            self._bytes -= len(previous.body)
+        self._entries[key] = entry
+        self._bytes += len(entry.body)
+        while self._bytes > self.max_bytes:
+            _, evicted = self._entries.popitem(last=False)
+            self._bytes -= len(evicted.body)
