@@ -1,0 +1,95 @@
+"""The shared response cache replays finished public responses, and only those, for the current version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ishenzhen.lib.shared_cache import SharedResponseCache
+
+
+class CountingApp:
+    """A minimal ASGI app standing for the real one: counts the requests that reach it."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.status = 200
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        self.calls += 1
+        body = f'{{"call": {self.calls}, "q": "{scope["query_string"].decode()}"}}'.encode()
+        headers = [(b"content-type", b"application/json"), (b"etag", f'"v{self.calls}"'.encode())]
+        headers.append((b"x-secret-internal", b"1"))
+        await send({"type": "http.response.start", "status": self.status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def client_for(cache: SharedResponseCache) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=cache), base_url="http://test")
+
+
+async def test_a_repeat_is_replayed_without_reaching_the_app() -> None:
+    app = CountingApp()
+    cache = SharedResponseCache(app, prefixes=("/v1/catalog/",), version=lambda: 1)
+    async with client_for(cache) as client:
+        first = await client.get("/v1/catalog/items?limit=5")
+        second = await client.get("/v1/catalog/items?limit=5")
+        other = await client.get("/v1/catalog/items?limit=6")
+    assert app.calls == 2
+    assert second.content == first.content and second.headers["etag"] == first.headers["etag"]
+    assert second.headers["content-length"] == str(len(first.content))
+    assert "x-secret-internal" not in second.headers
+    assert other.json()["q"] == "limit=6"
+
+
+async def test_if_none_match_on_a_cached_entry_is_304() -> None:
+    app = CountingApp()
+    cache = SharedResponseCache(app, prefixes=("/v1/catalog/",), version=lambda: 1)
+    async with client_for(cache) as client:
+        etag = (await client.get("/v1/catalog/items")).headers["etag"]
+        response = await client.get("/v1/catalog/items", headers={"If-None-Match": etag})
+    assert response.status_code == 304 and response.content == b""
+    assert response.headers["etag"] == etag
+
+
+async def test_a_new_version_is_never_served_old_bytes() -> None:
+    app = CountingApp()
+    version = {"now": 1}
+    cache = SharedResponseCache(app, prefixes=("/v1/catalog/",), version=lambda: version["now"])
+    async with client_for(cache) as client:
+        before = await client.get("/v1/catalog/items")
+        version["now"] = 2
+        after = await client.get("/v1/catalog/items")
+    assert before.json()["call"] == 1 and after.json()["call"] == 2
+
+
+async def test_credentials_errors_other_paths_and_unready_data_bypass_the_cache() -> None:
+    app = CountingApp()
+    ready = {"version": None}
+    cache = SharedResponseCache(app, prefixes=("/v1/catalog/",), version=lambda: ready["version"])
+    async with client_for(cache) as client:
+        await client.get("/v1/catalog/items")
+        await client.get("/v1/catalog/items")  # no snapshot yet: nothing is cached
+        ready["version"] = 1
+        await client.get("/v1/catalog/items", headers={"Authorization": "Bearer x"})
+        await client.get("/v1/catalog/items", headers={"Authorization": "Bearer x"})
+        await client.get("/v1/me")
+        await client.get("/v1/me")
+        app.status = 404
+        await client.get("/v1/catalog/items/none")
+        await client.get("/v1/catalog/items/none")
+    assert app.calls == 8
+
+
+async def test_total_size_stays_within_its_bound() -> None:
+    app = CountingApp()
+    cache = SharedResponseCache(app, prefixes=("/v1/catalog/",), version=lambda: 1, max_bytes=16 * 40)
+    async with client_for(cache) as client:
+        for page in range(50):
+            await client.get(f"/v1/catalog/items?page={page}")
+        calls = app.calls
+        await client.get("/v1/catalog/items?page=0")  # long evicted
+        await client.get("/v1/catalog/items?page=49")  # most recent: still there
+    assert app.calls == calls + 1
+    assert cache._bytes <= cache.max_bytes
