@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import random
 import urllib.error
 import urllib.request
 from typing import Any
@@ -88,10 +89,98 @@ class BrowseApiDocs(Journey):
         self.finish()
 
 
+DISTRICTS = ("440303", "440304", "440305", "440306", "440307", "440309")
+# What citizens type: Chinese words, synonyms, full pinyin, initials, a typo.
+QUERIES = (
+    "公积金提取",
+    "社保",
+    "身份证",
+    "laolingjintie",
+    "lljt",
+    "营业执照",
+    "网约车",
+    "shengyu",
+    "juzhuzheng",
+)
+
+
+class FindAService(Journey):
+    """A citizen searches for a service in their district, opens the best match and reads its guide."""
+
+    def on_start(self) -> None:
+        self.district = random.choice(DISTRICTS)  # noqa: S311 - load shaping, not security
+        self.code: str | None = None
+
+    @task
+    def search(self) -> None:
+        query = random.choice(QUERIES)  # noqa: S311
+        params = {"q": query, "district": self.district}
+        with self.client.get(
+            "/v1/catalog/search", params=params, name="/v1/catalog/search", catch_response=True
+        ) as r:
+            results = _json_field(r, "results")
+            if r.status_code != 200:
+                return
+            if not results:
+                r.failure(f"no result for {query!r}")
+                return
+            self.code = results[0]["item"]["code"]
+
+    @task
+    def open_guide(self) -> None:
+        if self.code is None:
+            return
+        with self.client.get(
+            f"/v1/catalog/items/{self.code}", name="/v1/catalog/items/{code}", catch_response=True
+        ) as r:
+            if r.status_code == 200 and not _json_field(r, "materials"):
+                r.failure("a guide without materials")
+
+    @task
+    def done(self) -> None:
+        self.finish()
+
+
+class BrowseByTheme(Journey):
+    """A citizen picks a life event and pages through what the city offers for it, using ETags."""
+
+    @task
+    def themes(self) -> None:
+        with self.client.get("/v1/catalog/themes", name="/v1/catalog/themes", catch_response=True) as r:
+            try:
+                themes = r.json()
+            except ValueError:
+                r.failure("themes is not JSON")
+                return
+            self.theme = random.choice([t["code"] for t in themes if t["item_count"]]) if themes else None  # noqa: S311
+
+    @task
+    def pages(self) -> None:
+        if not getattr(self, "theme", None):
+            return
+        cursor = None
+        for _ in range(3):
+            params = {"theme": self.theme, "limit": 20, **({"cursor": cursor} if cursor else {})}
+            with self.client.get(
+                "/v1/catalog/items", params=params, name="/v1/catalog/items?theme", catch_response=True
+            ) as r:
+                cursor = _json_field(r, "next_cursor")
+                if r.status_code == 200 and _json_field(r, "total") is None:
+                    r.failure("a page without a total")
+            if not cursor:
+                break
+
+    @task
+    def done(self) -> None:
+        self.finish()
+
+
 # Journey -> weight: how often a citizen picks it relative to the others.
 JOURNEYS: dict[type[Journey], int] = {
     CheckHealth: 1,
-    BrowseApiDocs: 2,
+    BrowseApiDocs: 1,
+    FindAService: 6,
+    BrowseByTheme: 3,
 }
 
 

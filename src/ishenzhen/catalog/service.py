@@ -110,7 +110,7 @@ class CatalogStore:
         positions, more = snapshot.page_after(mask, after, limit)
         next_cursor = encode_cursor(list(snapshot.sort_keys[positions[-1]])) if more and positions else None
         return ItemPage(
-            items=[snapshot.summaries[p] for p in positions],
+            items=[snapshot.encoded_summaries[p] for p in positions],  # type: ignore[misc]
             total=mask.bit_count(),
             limit=limit,
             next_cursor=next_cursor,
@@ -148,7 +148,7 @@ class CatalogStore:
         result = snapshot.search_index.search(query, allowed=mask, offset=offset, limit=limit)
         results = [
             SearchMatch(
-                item=snapshot.summaries[hit.key],
+                item=snapshot.encoded_summaries[hit.key],  # type: ignore[arg-type]
                 matched_by=hit.field,
                 rank_tier=hit.tier,
                 highlight=SearchHighlight(

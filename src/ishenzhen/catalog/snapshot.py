@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+import msgspec
+
 from ishenzhen.catalog.schemas import ItemSummary, NamedRef
 from ishenzhen.catalog.search import SearchDocument, SearchIndex
 from ishenzhen.catalog.source.model import Department, District, ElicenceType, ServiceItem, Theme
@@ -61,6 +63,8 @@ class CatalogSnapshot:
     e_licence_types: dict[str, ElicenceType]
     search_index: SearchIndex
     summaries: tuple[ItemSummary, ...]
+    # The same summaries encoded once: pages and search results splice these bytes instead of re-encoding.
+    encoded_summaries: tuple[msgspec.Raw, ...]
     position_by_code: dict[str, int]
     sort_keys: tuple[tuple[int, str], ...]
     masks: dict[str, dict[object, int]] = field(repr=False)
@@ -92,6 +96,8 @@ class CatalogSnapshot:
                 masks["theme"][theme] |= bit
             for channel in item.channels:
                 masks["channel"][channel] |= bit
+        summaries = tuple(_summary(item, department_map, district_map) for item in ordered)
+        encoder = msgspec.json.Encoder()
         search_index = SearchIndex.build(
             [
                 SearchDocument(
@@ -108,7 +114,8 @@ class CatalogSnapshot:
             themes={t.code: t for t in themes},
             e_licence_types={e.code: e for e in e_licence_types},
             search_index=search_index,
-            summaries=tuple(_summary(item, department_map, district_map) for item in ordered),
+            summaries=summaries,
+            encoded_summaries=tuple(msgspec.Raw(encoder.encode(summary)) for summary in summaries),
             position_by_code={item.code: position for position, item in enumerate(ordered)},
             sort_keys=tuple((-item.popularity, item.code) for item in ordered),
             masks={name: dict(values) for name, values in masks.items()},
