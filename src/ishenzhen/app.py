@@ -18,7 +18,7 @@ from litestar.openapi.plugins import (
     SwaggerRenderPlugin,
     YamlRenderPlugin,
 )
-from litestar.openapi.spec import Contact, License
+from litestar.openapi.spec import Components, Contact, License, SecurityScheme
 from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 from litestar.types import ControllerRouterHandler
 
@@ -30,6 +30,8 @@ from ishenzhen.db.change_feed import ChangeFeed
 from ishenzhen.db.pool import create_pool
 from ishenzhen.errors import exception_handlers
 from ishenzhen.health.controllers import HealthController
+from ishenzhen.identity.controllers import DiscoveryController, LoginController, MeController, OAuthController
+from ishenzhen.identity.state import IdentityState, identity_lifespan
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.shared_cache import SharedResponseCache
 from ishenzhen.logging import configure_logging
@@ -59,11 +61,21 @@ def _openapi_config() -> OpenAPIConfig:
             YamlRenderPlugin(path="/openapi.yaml"),
         ],
         use_handler_docstrings=True,
+        # Identity (issue 4): protected endpoints take RFC 9068 access tokens from /oauth/token.
+        components=Components(
+            security_schemes={
+                "bearer": SecurityScheme(
+                    type="http", scheme="bearer", bearer_format="JWT", description="RFC 9068 access token"
+                )
+            }
+        ),
     )
 
 
 def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     handlers: list[ControllerRouterHandler] = [HealthController, CatalogController]
+    # Identity (issue 4)
+    handlers += [OAuthController, LoginController, DiscoveryController, MeController]
     if settings.enable_bench_routes:
         from ishenzhen.bench_routes import reference_hello  # only for the benchmark harness
 
@@ -141,12 +153,16 @@ def create_app(
     def provide_catalog(state: State) -> CatalogStore:
         return state.catalog  # type: ignore[no-any-return]
 
+    def provide_identity(state: State) -> IdentityState:
+        return state.identity  # type: ignore[no-any-return]
+
     app = Litestar(
         route_handlers=[*_route_handlers(settings), *extra_route_handlers],
-        lifespan=[database_lifespan, catalog_lifespan],
+        lifespan=[database_lifespan, catalog_lifespan, identity_lifespan(settings)],
         dependencies={
             "db_pool": Provide(provide_db_pool, sync_to_thread=False),
             "catalog": Provide(provide_catalog, sync_to_thread=False),
+            "identity": Provide(provide_identity, sync_to_thread=False),
         },
         exception_handlers=exception_handlers(),
         before_request=_require_declared_media_type,

@@ -69,6 +69,17 @@ def _parser() -> argparse.ArgumentParser:
         "schema", help="print the migrated schema (the snapshot the tests compare)"
     )
     schema.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
+    # Identity (issue 4)
+    identity = commands.add_parser("identity", help="identity provider helpers")
+    identity_commands = identity.add_subparsers(dest="identity_command", required=True, metavar="ACTION")
+    outbox = identity_commands.add_parser("sms-outbox", help="show the development SMS outbox (newest first)")
+    outbox.add_argument("--limit", type=int, default=20, help="messages to show [20]")
+    outbox.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
+    rotate = identity_commands.add_parser("rotate-keys", help="publish a new signing key; it signs after a delay")
+    rotate.add_argument(
+        "--publish-seconds", type=float, help="seconds between publishing and signing [key refresh interval + 30]"
+    )
+    rotate.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
     return parser
 
 
@@ -92,6 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _catalog(settings, arguments)
         if arguments.command == "openapi":
             return _export_openapi(settings, arguments.output)
+        if arguments.command == "identity":
+            return _identity(settings, arguments)
         if arguments.command == "db":
             from ishenzhen.db.snapshot import dump_schema
 
@@ -144,6 +157,17 @@ def _catalog(settings: Settings, arguments: argparse.Namespace) -> int:
     with _database(settings) as url:
         _migrate(url, settings)
         run_import(url, settings, path)
+    return 0
+
+
+def _identity(settings: Settings, arguments: argparse.Namespace) -> int:
+    from ishenzhen.identity.cli import rotate_keys, show_sms_outbox
+
+    with _database(settings) as url:
+        _migrate(url, settings)
+        if arguments.identity_command == "sms-outbox":
+            return show_sms_outbox(url, settings, arguments.limit)
+        rotate_keys(url, settings, arguments.publish_seconds)
     return 0
 
 

@@ -65,6 +65,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     change_poll_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 5.0
     catalog_dir: str | None = None
     enable_bench_routes: bool = False
+    # Identity provider (issue 4).
+    identity_issuer: str | None = None
+    identity_access_token_seconds: Annotated[int, msgspec.Meta(ge=30, le=3600)] = 300
+    identity_refresh_idle_seconds: Annotated[int, msgspec.Meta(ge=60, le=90 * 86400)] = 14 * 86400
+    identity_key_refresh_seconds: Annotated[float, msgspec.Meta(ge=0, le=3600)] = 60.0
 
     @property
     def is_production(self) -> bool:
@@ -85,6 +90,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return checkout if checkout.is_dir() else Path.cwd() / "services_catalog"
 
     @property
+    def effective_issuer(self) -> str:
+        """The OAuth issuer URL, exactly as it appears in tokens and discovery (no trailing slash)."""
+        if self.identity_issuer is not None:
+            return self.identity_issuer.rstrip("/")
+        return f"http://{self.host}:{self.port}"
+
+    @property
     def effective_data_dir(self) -> Path:
         return Path(self.data_dir) if self.data_dir is not None else default_data_dir()
 
@@ -95,7 +107,16 @@ ENV_NAMES: dict[str, str] = {
     for name in Settings.__struct_fields__
 }
 
-_BOOL_WORDS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+_BOOL_WORDS = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -153,5 +174,9 @@ def _check_consistency(settings: Settings) -> None:
         raise SettingsError("DATABASE_URL", "must start with postgresql:// or postgres://")
     if settings.db_pool_min > settings.db_pool_max:
         raise SettingsError("ISHENZHEN_DB_POOL_MIN", "must not exceed ISHENZHEN_DB_POOL_MAX")
+    if settings.identity_issuer is not None and not settings.identity_issuer.startswith(
+        ("https://", "http://")
+    ):
+        raise SettingsError("ISHENZHEN_IDENTITY_ISSUER", "must be an http:// or https:// URL")
     if settings.is_production and settings.enable_bench_routes:
         raise SettingsError("ISHENZHEN_ENABLE_BENCH_ROUTES", "benchmark routes are refused in production")

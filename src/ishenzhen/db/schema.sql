@@ -122,6 +122,293 @@ CREATE TABLE public.catalog_themes (
 );
 
 --
+-- Name: identity_accounts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_accounts (
+    id uuid NOT NULL,
+    mobile text NOT NULL,
+    password_hash text,
+    assurance_level smallint DEFAULT 1 NOT NULL,
+    name text,
+    resident_id character(18),
+    verified_at timestamp with time zone,
+    face_checked_at timestamp with time zone,
+    demo boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT identity_accounts_assurance_level_check CHECK (((assurance_level >= 1) AND (assurance_level <= 3))),
+    CONSTRAINT identity_accounts_check CHECK (((assurance_level = 1) OR ((name IS NOT NULL) AND (resident_id IS NOT NULL) AND (verified_at IS NOT NULL)))),
+    CONSTRAINT identity_accounts_check1 CHECK (((assurance_level < 3) OR (face_checked_at IS NOT NULL))),
+    CONSTRAINT identity_accounts_mobile_check CHECK ((mobile ~ '^1[3-9][0-9]{9}$'::text))
+);
+
+--
+-- Name: identity_audit; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_audit (
+    id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    event text NOT NULL,
+    account_id uuid,
+    client_id text,
+    address text,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL
+);
+
+--
+-- Name: identity_audit_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.identity_audit_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: identity_audit_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.identity_audit_id_seq OWNED BY public.identity_audit.id;
+
+--
+-- Name: identity_authorization_codes; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_authorization_codes (
+    code_hash bytea NOT NULL,
+    client_id text NOT NULL,
+    account_id uuid NOT NULL,
+    redirect_uri text NOT NULL,
+    scope text NOT NULL,
+    code_challenge text,
+    code_challenge_method text,
+    nonce text,
+    acr smallint NOT NULL,
+    amr text[] NOT NULL,
+    auth_time timestamp with time zone NOT NULL,
+    party character(18),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    CONSTRAINT identity_authorization_codes_check CHECK ((expires_at <= (created_at + '00:10:00'::interval))),
+    CONSTRAINT identity_authorization_codes_code_challenge_method_check CHECK ((code_challenge_method = 'S256'::text))
+);
+
+--
+-- Name: identity_client_assertions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_client_assertions (
+    client_id text NOT NULL,
+    jti text NOT NULL,
+    expires_at timestamp with time zone NOT NULL
+);
+
+--
+-- Name: identity_clients; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_clients (
+    client_id text NOT NULL,
+    name text NOT NULL,
+    kind text NOT NULL,
+    department text,
+    secret_hash bytea,
+    jwks jsonb,
+    auth_method text NOT NULL,
+    redirect_uris text[] DEFAULT '{}'::text[] NOT NULL,
+    post_logout_redirect_uris text[] DEFAULT '{}'::text[] NOT NULL,
+    grant_types text[] NOT NULL,
+    scopes text[] NOT NULL,
+    first_party boolean DEFAULT false NOT NULL,
+    demo boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT identity_clients_auth_method_check CHECK ((auth_method = ANY (ARRAY['none'::text, 'client_secret_basic'::text, 'client_secret_post'::text, 'private_key_jwt'::text]))),
+    CONSTRAINT identity_clients_check CHECK (((kind = 'public'::text) = (auth_method = 'none'::text))),
+    CONSTRAINT identity_clients_check1 CHECK (((auth_method <> 'private_key_jwt'::text) OR (jwks IS NOT NULL))),
+    CONSTRAINT identity_clients_check2 CHECK (((auth_method <> ALL (ARRAY['client_secret_basic'::text, 'client_secret_post'::text])) OR (secret_hash IS NOT NULL))),
+    CONSTRAINT identity_clients_check3 CHECK (((NOT ('client_credentials'::text = ANY (grant_types))) OR (kind = 'confidential'::text))),
+    CONSTRAINT identity_clients_client_id_check CHECK ((client_id ~ '^[a-z0-9][a-z0-9._-]{2,63}$'::text)),
+    CONSTRAINT identity_clients_kind_check CHECK ((kind = ANY (ARRAY['public'::text, 'confidential'::text])))
+);
+
+--
+-- Name: identity_enterprise_roles; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_enterprise_roles (
+    credit_code character(18) NOT NULL,
+    account_id uuid NOT NULL,
+    role text NOT NULL,
+    scopes text[] DEFAULT '{}'::text[] NOT NULL,
+    expires_at timestamp with time zone,
+    granted_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT identity_enterprise_roles_check CHECK (((role = 'legal_representative'::text) OR (expires_at IS NOT NULL))),
+    CONSTRAINT identity_enterprise_roles_role_check CHECK ((role = ANY (ARRAY['legal_representative'::text, 'agent'::text])))
+);
+
+--
+-- Name: identity_enterprises; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_enterprises (
+    credit_code character(18) NOT NULL,
+    name text NOT NULL,
+    demo boolean DEFAULT false NOT NULL
+);
+
+--
+-- Name: identity_population_register; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_population_register (
+    resident_id character(18) NOT NULL,
+    name text NOT NULL
+);
+
+--
+-- Name: identity_refresh_families; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_refresh_families (
+    id uuid NOT NULL,
+    client_id text NOT NULL,
+    account_id uuid NOT NULL,
+    scope text NOT NULL,
+    acr smallint NOT NULL,
+    amr text[] NOT NULL,
+    auth_time timestamp with time zone NOT NULL,
+    party character(18),
+    code_hash bytea,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_used_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    revoked_at timestamp with time zone,
+    revoked_why text
+);
+
+--
+-- Name: identity_refresh_tokens; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_refresh_tokens (
+    token_hash bytea NOT NULL,
+    family_id uuid NOT NULL,
+    issued_at timestamp with time zone DEFAULT now() NOT NULL,
+    used_at timestamp with time zone
+);
+
+--
+-- Name: identity_revoked_access_tokens; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_revoked_access_tokens (
+    jti text NOT NULL,
+    expires_at timestamp with time zone NOT NULL
+);
+
+--
+-- Name: identity_sessions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_sessions (
+    id_hash bytea NOT NULL,
+    account_id uuid NOT NULL,
+    acr smallint NOT NULL,
+    amr text[] NOT NULL,
+    auth_time timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL
+);
+
+--
+-- Name: identity_signing_keys; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_signing_keys (
+    kid text NOT NULL,
+    alg text NOT NULL,
+    private_jwk jsonb NOT NULL,
+    public_jwk jsonb NOT NULL,
+    development boolean NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    signs_from timestamp with time zone NOT NULL,
+    published_until timestamp with time zone,
+    CONSTRAINT identity_signing_keys_alg_check CHECK ((alg = ANY (ARRAY['ES256'::text, 'RS256'::text])))
+);
+
+--
+-- Name: identity_sms_codes; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_sms_codes (
+    id bigint NOT NULL,
+    mobile text NOT NULL,
+    code_hash bytea NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    used_at timestamp with time zone
+);
+
+--
+-- Name: identity_sms_codes_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.identity_sms_codes_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: identity_sms_codes_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.identity_sms_codes_id_seq OWNED BY public.identity_sms_codes.id;
+
+--
+-- Name: identity_sms_outbox; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_sms_outbox (
+    id bigint NOT NULL,
+    mobile text NOT NULL,
+    message text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: identity_sms_outbox_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.identity_sms_outbox_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: identity_sms_outbox_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.identity_sms_outbox_id_seq OWNED BY public.identity_sms_outbox.id;
+
+--
+-- Name: identity_throttle; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_throttle (
+    bucket text NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    hits integer NOT NULL
+);
+
+--
 -- Name: schema_migrations; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -131,6 +418,24 @@ CREATE TABLE public.schema_migrations (
     checksum text NOT NULL,
     applied_at timestamp with time zone DEFAULT now() NOT NULL
 );
+
+--
+-- Name: identity_audit id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_audit ALTER COLUMN id SET DEFAULT nextval('public.identity_audit_id_seq'::regclass);
+
+--
+-- Name: identity_sms_codes id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_sms_codes ALTER COLUMN id SET DEFAULT nextval('public.identity_sms_codes_id_seq'::regclass);
+
+--
+-- Name: identity_sms_outbox id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_sms_outbox ALTER COLUMN id SET DEFAULT nextval('public.identity_sms_outbox_id_seq'::regclass);
 
 --
 -- Name: catalog_departments catalog_departments_credit_code_key; Type: CONSTRAINT; Schema: public; Owner: -
@@ -203,6 +508,132 @@ ALTER TABLE ONLY public.catalog_themes
     ADD CONSTRAINT catalog_themes_pkey PRIMARY KEY (code);
 
 --
+-- Name: identity_accounts identity_accounts_mobile_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_accounts
+    ADD CONSTRAINT identity_accounts_mobile_key UNIQUE (mobile);
+
+--
+-- Name: identity_accounts identity_accounts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_accounts
+    ADD CONSTRAINT identity_accounts_pkey PRIMARY KEY (id);
+
+--
+-- Name: identity_accounts identity_accounts_resident_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_accounts
+    ADD CONSTRAINT identity_accounts_resident_id_key UNIQUE (resident_id);
+
+--
+-- Name: identity_audit identity_audit_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_audit
+    ADD CONSTRAINT identity_audit_pkey PRIMARY KEY (id);
+
+--
+-- Name: identity_authorization_codes identity_authorization_codes_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_authorization_codes
+    ADD CONSTRAINT identity_authorization_codes_pkey PRIMARY KEY (code_hash);
+
+--
+-- Name: identity_client_assertions identity_client_assertions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_client_assertions
+    ADD CONSTRAINT identity_client_assertions_pkey PRIMARY KEY (client_id, jti);
+
+--
+-- Name: identity_clients identity_clients_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_clients
+    ADD CONSTRAINT identity_clients_pkey PRIMARY KEY (client_id);
+
+--
+-- Name: identity_enterprise_roles identity_enterprise_roles_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_enterprise_roles
+    ADD CONSTRAINT identity_enterprise_roles_pkey PRIMARY KEY (credit_code, account_id);
+
+--
+-- Name: identity_enterprises identity_enterprises_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_enterprises
+    ADD CONSTRAINT identity_enterprises_pkey PRIMARY KEY (credit_code);
+
+--
+-- Name: identity_population_register identity_population_register_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_population_register
+    ADD CONSTRAINT identity_population_register_pkey PRIMARY KEY (resident_id);
+
+--
+-- Name: identity_refresh_families identity_refresh_families_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_refresh_families
+    ADD CONSTRAINT identity_refresh_families_pkey PRIMARY KEY (id);
+
+--
+-- Name: identity_refresh_tokens identity_refresh_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_refresh_tokens
+    ADD CONSTRAINT identity_refresh_tokens_pkey PRIMARY KEY (token_hash);
+
+--
+-- Name: identity_revoked_access_tokens identity_revoked_access_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_revoked_access_tokens
+    ADD CONSTRAINT identity_revoked_access_tokens_pkey PRIMARY KEY (jti);
+
+--
+-- Name: identity_sessions identity_sessions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_sessions
+    ADD CONSTRAINT identity_sessions_pkey PRIMARY KEY (id_hash);
+
+--
+-- Name: identity_signing_keys identity_signing_keys_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_signing_keys
+    ADD CONSTRAINT identity_signing_keys_pkey PRIMARY KEY (kid);
+
+--
+-- Name: identity_sms_codes identity_sms_codes_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_sms_codes
+    ADD CONSTRAINT identity_sms_codes_pkey PRIMARY KEY (id);
+
+--
+-- Name: identity_sms_outbox identity_sms_outbox_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_sms_outbox
+    ADD CONSTRAINT identity_sms_outbox_pkey PRIMARY KEY (id);
+
+--
+-- Name: identity_throttle identity_throttle_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_throttle
+    ADD CONSTRAINT identity_throttle_pkey PRIMARY KEY (bucket);
+
+--
 -- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -220,6 +651,48 @@ CREATE INDEX catalog_items_department_idx ON public.catalog_items USING btree (d
 --
 
 CREATE INDEX catalog_items_name_trgm_idx ON public.catalog_items USING gin (name public.gin_trgm_ops);
+
+--
+-- Name: identity_audit_account_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_audit_account_idx ON public.identity_audit USING btree (account_id, at);
+
+--
+-- Name: identity_audit_event_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_audit_event_idx ON public.identity_audit USING btree (event, at);
+
+--
+-- Name: identity_enterprise_roles_account_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_enterprise_roles_account_idx ON public.identity_enterprise_roles USING btree (account_id);
+
+--
+-- Name: identity_refresh_families_account_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_refresh_families_account_idx ON public.identity_refresh_families USING btree (account_id);
+
+--
+-- Name: identity_refresh_families_code_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_refresh_families_code_idx ON public.identity_refresh_families USING btree (code_hash);
+
+--
+-- Name: identity_refresh_tokens_family_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_refresh_tokens_family_idx ON public.identity_refresh_tokens USING btree (family_id);
+
+--
+-- Name: identity_sms_codes_mobile_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_sms_codes_mobile_idx ON public.identity_sms_codes USING btree (mobile, created_at DESC);
 
 --
 -- Name: catalog_item_versions catalog_item_versions_code_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -241,6 +714,83 @@ ALTER TABLE ONLY public.catalog_items
 
 ALTER TABLE ONLY public.catalog_items
     ADD CONSTRAINT catalog_items_district_fkey FOREIGN KEY (district) REFERENCES public.catalog_districts(code);
+
+--
+-- Name: identity_authorization_codes identity_authorization_codes_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_authorization_codes
+    ADD CONSTRAINT identity_authorization_codes_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.identity_accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: identity_authorization_codes identity_authorization_codes_client_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_authorization_codes
+    ADD CONSTRAINT identity_authorization_codes_client_id_fkey FOREIGN KEY (client_id) REFERENCES public.identity_clients(client_id) ON DELETE CASCADE;
+
+--
+-- Name: identity_authorization_codes identity_authorization_codes_party_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_authorization_codes
+    ADD CONSTRAINT identity_authorization_codes_party_fkey FOREIGN KEY (party) REFERENCES public.identity_enterprises(credit_code);
+
+--
+-- Name: identity_client_assertions identity_client_assertions_client_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_client_assertions
+    ADD CONSTRAINT identity_client_assertions_client_id_fkey FOREIGN KEY (client_id) REFERENCES public.identity_clients(client_id) ON DELETE CASCADE;
+
+--
+-- Name: identity_enterprise_roles identity_enterprise_roles_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_enterprise_roles
+    ADD CONSTRAINT identity_enterprise_roles_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.identity_accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: identity_enterprise_roles identity_enterprise_roles_credit_code_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_enterprise_roles
+    ADD CONSTRAINT identity_enterprise_roles_credit_code_fkey FOREIGN KEY (credit_code) REFERENCES public.identity_enterprises(credit_code) ON DELETE CASCADE;
+
+--
+-- Name: identity_refresh_families identity_refresh_families_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_refresh_families
+    ADD CONSTRAINT identity_refresh_families_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.identity_accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: identity_refresh_families identity_refresh_families_client_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_refresh_families
+    ADD CONSTRAINT identity_refresh_families_client_id_fkey FOREIGN KEY (client_id) REFERENCES public.identity_clients(client_id) ON DELETE CASCADE;
+
+--
+-- Name: identity_refresh_families identity_refresh_families_party_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_refresh_families
+    ADD CONSTRAINT identity_refresh_families_party_fkey FOREIGN KEY (party) REFERENCES public.identity_enterprises(credit_code);
+
+--
+-- Name: identity_refresh_tokens identity_refresh_tokens_family_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_refresh_tokens
+    ADD CONSTRAINT identity_refresh_tokens_family_id_fkey FOREIGN KEY (family_id) REFERENCES public.identity_refresh_families(id) ON DELETE CASCADE;
+
+--
+-- Name: identity_sessions identity_sessions_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_sessions
+    ADD CONSTRAINT identity_sessions_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.identity_accounts(id) ON DELETE CASCADE;
 
 --
 -- PostgreSQL database dump complete

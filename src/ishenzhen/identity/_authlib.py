@@ -1,0 +1,270 @@
+"""authlib's authorization server, configured for RFC 9700 and made to run without I/O.
+
+authlib's server side is synchronous. Everything its grants read (clients, the authorization code, the
+refresh token) is loaded with asyncpg *before* it runs and handed over in a ``Prefetched`` context (a
+ContextVar, so concurrent requests never see each other's); everything it writes is recorded there and
+persisted *after* it returns (see ``provider.py``). authlib itself then only validates, compares, and signs.
+
+Stricter than authlib's defaults:
+- PKCE: only ``S256``; the method must be named; a challenge is required for every public client.
+- Refresh tokens rotate on every use (``INCLUDE_NEW_REFRESH_TOKEN``); reuse is caught before authlib runs.
+- No implicit and no password grant are registered; OAuth 2.1 always requires ``redirect_uri``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import re
+import time
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from authlib.oauth2.rfc6749 import (
+    AuthorizationServer,
+    InvalidClientError,
+    InvalidRequestError,
+    OAuth2Request,
+    grants,
+)
+from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
+from authlib.oauth2.rfc7009 import RevocationEndpoint
+from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
+from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oauth2.rfc7636.challenge import compare_s256_code_challenge
+from authlib.oauth2.rfc7662 import IntrospectionEndpoint
+from authlib.oidc.core import UserInfo
+from authlib.oidc.core.grants import OpenIDCode
+from joserfc.jwk import KeySet
+
+from ishenzhen.identity.keys import ALGORITHM, KeyRing
+from ishenzhen.identity.models import AuthCode, Client, RefreshRecord, Subject
+from ishenzhen.identity.tokens import AccessTokenGenerator
+
+__all__ = ["CLIENT_AUTH_METHODS", "SCOPES", "Prefetched", "Provider", "ProviderRequest", "current"]
+
+SCOPES = [
+    "openid", "profile", "phone", "offline_access", "enterprise", "registry:write", "applications:update",
+]  # fmt: skip
+CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
+_S256_CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+
+@dataclass
+class Prefetched:
+    """What one request's grant may read, and what it wrote, for the async side to persist."""
+
+    clients: dict[str, Client] = field(default_factory=dict)
+    code: AuthCode | None = None
+    refresh: RefreshRecord | None = None
+    subject: Subject | None = None
+    profile: Mapping[str, Any] | None = None
+    token_lookup: Any = None
+    seen_assertions: set[tuple[str, str]] = field(default_factory=set)
+    # Written by authlib's callbacks:
+    new_code: tuple[str, OAuth2Request] | None = None
+    saved_token: tuple[dict[str, Any], OAuth2Request] | None = None
+    consumed_code: AuthCode | None = None
+    rotated: RefreshRecord | None = None
+    assertion: tuple[str, str, int] | None = None
+    revoke: Any = None
+
+
+current: contextvars.ContextVar[Prefetched] = contextvars.ContextVar("identity_prefetched")
+
+
+class ProviderRequest(OAuth2Request):  # type: ignore[misc]
+    """An OAuth2Request from values litestar already parsed (authlib's own __init__ insists on https;
+    transport security is the deployment's job, and production requires an https issuer)."""
+
+    def __init__(
+        self,
+        method: str,
+        uri: str,
+        headers: Mapping[str, str],
+        data: Mapping[str, str],
+        datalist: Mapping[str, list[str]] | None = None,
+    ) -> None:
+        self.method, self.uri, self.headers = method, uri, headers
+        self._body = None
+        self.payload = BasicOAuth2Payload(dict(data))
+        if datalist is not None:
+            self.payload._datalist = defaultdict(list, datalist)
+        self.client = self.auth_method = self.user = self.authorization_code = None
+        self.refresh_token = self.credential = self._scope = None
+        self._data = dict(data)
+
+    @property
+    def args(self) -> dict[str, str]:
+        return self._data
+
+    @property
+    def form(self) -> dict[str, str]:
+        return self._data
+
+
+class StrictCodeChallenge(CodeChallenge):  # type: ignore[misc]
+    DEFAULT_CODE_CHALLENGE_METHOD = "S256"
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+    CODE_CHALLENGE_METHODS = {"S256": compare_s256_code_challenge}
+
+    def validate_code_challenge(self, grant: Any, redirect_uri: str) -> None:
+        data = grant.request.payload.data
+        challenge, method = data.get("code_challenge"), data.get("code_challenge_method")
+        if grant.request.client.is_public and not challenge:
+            raise InvalidRequestError("PKCE is required: send code_challenge with code_challenge_method=S256")
+        if challenge or method:
+            if method != "S256":
+                raise InvalidRequestError("code_challenge_method must be S256")
+            if not challenge or not _S256_CHALLENGE.match(challenge):
+                raise InvalidRequestError(
+                    "code_challenge must be the 43-character base64url SHA-256 of the verifier"
+                )
+        super().validate_code_challenge(grant, redirect_uri)
+
+
+class IdTokens(OpenIDCode):  # type: ignore[misc]
+    def __init__(self, provider: Provider) -> None:
+        super().__init__(require_nonce=False)
+        self.provider = provider
+
+    def exists_nonce(self, nonce: str, request: OAuth2Request) -> bool:
+        return False  # nonce replay is the client's check (it compares the ID token's nonce with its own)
+
+    def resolve_client_private_key(self, client: Client) -> KeySet:
+        return KeySet([self.provider.keys.signing_key().private])
+
+    def get_client_algorithm(self, client: Client) -> str:
+        return ALGORITHM
+
+    def get_encode_header(self, client: Client) -> dict[str, str]:
+        return {"alg": ALGORITHM, "typ": "JWT"}
+
+    def get_client_claims(self, client: Client) -> dict[str, Any]:
+        now = int(time.time())
+        return {"iss": self.provider.issuer, "aud": [client.client_id], "iat": now,
+                "exp": now + self.provider.access_token_seconds}  # fmt: skip
+
+    def generate_user_info(self, user: Subject, scope: str) -> UserInfo:
+        return self.provider.user_info(user, scope, current.get().profile)
+
+
+class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
+    TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
+
+    def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
+        current.get().new_code = (code, request)
+
+    def query_authorization_code(self, code: str, client: Client) -> AuthCode | None:
+        found = current.get().code
+        return found if found is not None and found.client_id == client.client_id else None
+
+    def delete_authorization_code(self, authorization_code: AuthCode) -> None:
+        current.get().consumed_code = authorization_code
+
+    def authenticate_user(self, authorization_code: AuthCode) -> Subject:
+        return authorization_code.subject
+
+
+class RotatingRefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
+    TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
+    INCLUDE_NEW_REFRESH_TOKEN = True
+
+    def authenticate_refresh_token(self, refresh_token: str) -> RefreshRecord | None:
+        found = current.get().refresh
+        if found is None or found.used or found.revoked or found.expired:
+            return None
+        return found
+
+    def authenticate_user(self, refresh_token: RefreshRecord) -> Subject:
+        return refresh_token.subject
+
+    def revoke_old_credential(self, refresh_token: RefreshRecord) -> None:
+        current.get().rotated = refresh_token
+
+
+class DepartmentCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
+
+
+class PrivateKeyJWT(JWTBearerClientAssertion):  # type: ignore[misc]
+    CLIENT_AUTH_METHOD = "private_key_jwt"
+
+    def __init__(self, audiences: list[str]) -> None:
+        super().__init__(validate_jti=True, leeway=30)
+        self.audiences = audiences
+
+    def get_audiences(self) -> list[str]:
+        return self.audiences
+
+    def validate_jti(self, claims: Mapping[str, Any], jti: str) -> bool:
+        context = current.get()
+        if (claims["sub"], jti) in context.seen_assertions:
+            return False
+        # Recorded after authlib returns; a concurrent replay loses the insert and is refused then.
+        context.assertion = (claims["sub"], jti, int(claims["exp"]))
+        return True
+
+    def resolve_client_public_key(self, client: Client) -> KeySet:
+        if not client.jwks:
+            raise InvalidClientError(description="the client has no registered keys")
+        return KeySet.import_key_set(client.jwks)
+
+
+class Revocation(RevocationEndpoint):  # type: ignore[misc]
+    CLIENT_AUTH_METHODS = CLIENT_AUTH_METHODS
+
+    def query_token(self, token_string: str, token_type_hint: str | None) -> Any:
+        return current.get().token_lookup
+
+    def revoke_token(self, token: Any, request: OAuth2Request) -> None:
+        current.get().revoke = token
+
+
+class Introspection(IntrospectionEndpoint):  # type: ignore[misc]
+    CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
+
+    def query_token(self, token_string: str, token_type_hint: str | None) -> Any:
+        return current.get().token_lookup
+
+    def check_permission(self, token: Any, client: Client, request: OAuth2Request) -> bool:
+        # Any authenticated confidential client may ask (resource servers introspect others' tokens).
+        return True
+
+    def introspect_token(self, token: Any) -> dict[str, Any]:
+        return dict(token.introspection)
+
+
+class Provider(AuthorizationServer):  # type: ignore[misc]
+    def __init__(self, issuer: str, keys: KeyRing, access_token_seconds: int, user_info: Any) -> None:
+        super().__init__(scopes_supported=SCOPES)
+        self.issuer = issuer
+        self.keys = keys
+        self.access_token_seconds = access_token_seconds
+        self.user_info = user_info
+        self.register_token_generator("default", AccessTokenGenerator(issuer, keys, access_token_seconds))
+        self.register_grant(CodeGrant, [StrictCodeChallenge(required=True), IdTokens(self)])
+        self.register_grant(RotatingRefreshGrant)
+        self.register_grant(DepartmentCredentialsGrant)
+        self.register_client_auth_method("private_key_jwt", PrivateKeyJWT([f"{issuer}/oauth/token", issuer]))
+        self.register_endpoint(Revocation)
+        self.register_endpoint(Introspection)
+
+    def query_client(self, client_id: str) -> Client | None:
+        return current.get().clients.get(client_id) if isinstance(client_id, str) else None
+
+    def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
+        current.get().saved_token = (token, request)
+
+    def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def create_oauth2_request(self, request: OAuth2Request) -> OAuth2Request:
+        return request
+
+    def create_json_request(self, request: Any) -> Any:
+        return request
+
+    def handle_response(self, status: int, body: Any, headers: Any) -> tuple[int, Any, list[tuple[str, str]]]:
+        return status, body, list(headers.items() if isinstance(headers, dict) else headers)

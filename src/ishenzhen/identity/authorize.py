@@ -1,0 +1,224 @@
+"""The authorization endpoint's flow: check the request, find the session, log in, pick the party, issue.
+
+An unknown client or a redirect URI that is not registered gets an error page, never a redirect; once both
+are known good, authlib decides, and its errors go back to the client's redirect URI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from authlib.oauth2.rfc6749 import OAuth2Error
+from litestar import Request, Response
+from litestar.datastructures import Cookie
+
+from ishenzhen.db.sql import load_queries
+from ishenzhen.identity import accounts, pages, throttle
+from ishenzhen.identity._authlib import Prefetched, ProviderRequest
+from ishenzhen.identity.hashing import hash_token, new_token
+from ishenzhen.identity.models import Client, Subject
+from ishenzhen.identity.provider import CODE_SECONDS, IdentityProvider
+
+__all__ = ["SESSION_COOKIE", "AuthorizationFlow"]
+
+queries = load_queries(Path(__file__).with_name("queries.sql"))
+SESSION_COOKIE = "isz_session"
+CSRF_COOKIE = "isz_csrf"
+SESSION_SECONDS = 8 * 3600
+_HTML_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+}
+GENERIC_FAILURE = "手机号码或密码/验证码不正确。The mobile number, password or code is not correct."
+THROTTLED = "尝试次数过多，请稍后再试。Too many attempts: try again later."
+SMS_NOTICE = "如该号码已注册，验证码已发送。If this number has an account, a code is on its way."
+
+
+@dataclass(slots=True)
+class Attempt:
+    params: dict[str, str]
+    client: Client
+    request: ProviderRequest
+    context: Prefetched
+    grant: Any
+
+
+def html(
+    body: str,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+    cookies: list[Cookie] | None = None,
+) -> Response[str]:
+    return Response(body, status_code=status, media_type="text/html; charset=utf-8",
+                    headers={**_HTML_HEADERS, **(headers or {})}, cookies=cookies or [])  # fmt: skip
+
+
+def redirect(location: str, cookies: list[Cookie] | None = None) -> Response[str]:
+    return Response("", status_code=302, headers={"Location": location, "Cache-Control": "no-store"},
+                    cookies=cookies or [], media_type="text/plain")  # fmt: skip
+
+
+class AuthorizationFlow:
+    def __init__(self, provider: IdentityProvider, secure_cookies: bool) -> None:
+        self.provider = provider
+        self.secure = secure_cookies
+
+    def cookie(self, name: str, value: str, max_age: int | None = None) -> Cookie:
+        return Cookie(key=name, value=value, path="/oauth", httponly=True, samesite="lax", secure=self.secure,
+                      max_age=max_age)  # fmt: skip
+
+    # -- request checking ---------------------------------------------------------------------------------
+
+    async def check(
+        self, connection: asyncpg.Connection, params: dict[str, str], datalist: Mapping[str, list[str]],
+        subject: Subject | None,
+    ) -> Attempt | Response[str]:  # fmt: skip
+        client_id, redirect_uri = params.get("client_id"), params.get("redirect_uri")
+        if not client_id or len(datalist.get("client_id", [])) > 1:
+            return html(pages.error_page("缺少或重复的 client_id。Missing or repeated client_id."), 400)
+        client = (await self.provider.load_clients(connection, [client_id])).get(client_id)
+        if client is None:
+            return html(pages.error_page("未知的应用。Unknown client."), 400)
+        if (
+            not redirect_uri
+            or len(datalist.get("redirect_uri", [])) > 1
+            or not client.check_redirect_uri(redirect_uri)
+        ):
+            return html(
+                pages.error_page("回调地址未登记。The redirect URI is not registered for this client."), 400
+            )
+        context = Prefetched(clients={client.client_id: client})
+        request = ProviderRequest("GET", f"{self.provider.issuer}/oauth/authorize", {}, params, datalist)
+        try:
+            grant = self.provider.run(context, self.provider.server.get_consent_grant, request, subject)
+        except OAuth2Error as error:
+            status, _body, headers = self.provider.server.handle_error_response(request, error)
+            location = dict(headers).get("Location")
+            if status == 302 and location:
+                return redirect(location)
+            return html(pages.error_page(error.description or error.error), 400)
+        return Attempt(params, client, request, context, grant)
+
+    async def session(
+        self, connection: asyncpg.Connection, request: Request[Any, Any, Any]
+    ) -> tuple[Subject, Any] | None:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if not cookie or len(cookie) > 128:
+            return None
+        row = await queries.session_by_hash(connection, id_hash=hash_token(cookie))
+        if row is None:
+            return None
+        return Subject(row["account_id"], row["acr"], list(row["amr"]), row["auth_time"]), row
+
+    # -- outcomes -----------------------------------------------------------------------------------------
+
+    async def issue(
+        self,
+        connection: asyncpg.Connection,
+        attempt: Attempt,
+        subject: Subject,
+        cookies: list[Cookie] | None = None,
+    ) -> Response[str]:
+        server = self.provider.server
+        status, _body, headers = self.provider.run(
+            attempt.context, server.create_authorization_response, attempt.request, subject, attempt.grant
+        )
+        location = dict(headers).get("Location", "")
+        if attempt.context.new_code is not None:
+            code, request = attempt.context.new_code
+            data = request.payload.data
+            await queries.insert_code(
+                connection, code_hash=hash_token(code), client_id=attempt.client.client_id,
+                account_id=subject.account_id, redirect_uri=data["redirect_uri"], scope=request.scope or "",
+                code_challenge=data.get("code_challenge"), code_challenge_method=data.get("code_challenge_method"),
+                nonce=data.get("nonce"), acr=subject.acr, amr=subject.amr, auth_time=subject.auth_time,
+                party=subject.party, expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=CODE_SECONDS),
+            )  # fmt: skip
+        return redirect(location, cookies)
+
+    def login_form(self, attempt: Attempt, status: int = 200, **kwargs: Any) -> Response[str]:
+        csrf = new_token(16)
+        retry_after = kwargs.pop("retry_after", None)
+        mobile = kwargs.pop("mobile", None) or attempt.params.get("login_hint", "")
+        body = pages.login_page(attempt.params, csrf, attempt.client.name, mobile=mobile[:32], **kwargs)
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
+        return html(body, status, headers, [self.cookie(CSRF_COOKIE, csrf)])
+
+    async def party_or_issue(
+        self,
+        connection: asyncpg.Connection,
+        attempt: Attempt,
+        subject: Subject,
+        mobile: str,
+        cookies: list[Cookie],
+    ) -> Response[str]:
+        if "enterprise" in (attempt.request.scope or "").split():
+            parties = await accounts.parties_of(connection, subject.account_id)
+            if parties:
+                csrf = new_token(16)
+                body = pages.party_page(attempt.params, csrf, mobile, parties)
+                return html(body, 200, None, [*cookies, self.cookie(CSRF_COOKIE, csrf)])
+        return await self.issue(connection, attempt, subject, cookies)
+
+    # -- the posted login form ----------------------------------------------------------------------------
+
+    async def login(
+        self, connection: asyncpg.Connection, attempt: Attempt, form: Mapping[str, str], address: str,
+        existing: tuple[Subject, Any] | None,
+    ) -> Response[str]:  # fmt: skip
+        action = form.get("action")
+        mobile = (form.get("mobile") or "").strip()
+        if action == "party":
+            if existing is None:
+                return self.login_form(attempt, 401, error=GENERIC_FAILURE)
+            subject, row = existing
+            choice = form.get("party") or "self"
+            if choice != "self":
+                allowed = {p.credit_code for p in await accounts.parties_of(connection, subject.account_id)}
+                if choice not in allowed:
+                    return html(pages.error_page("无权代表该企业。You may not act for that enterprise."), 403)
+                subject.party = choice
+            return await self.issue(connection, attempt, subject)
+        if action not in ("password", "sms", "send_sms") or not mobile:
+            return self.login_form(attempt, 400, error=GENERIC_FAILURE)
+        try:
+            mobile = accounts.normalize_mobile(mobile)
+        except accounts.InvalidInput:
+            return self.login_form(
+                attempt, 400, mobile=mobile, error="手机号码格式不正确。Not a mainland mobile number."
+            )
+        try:
+            if action == "send_sms":
+                await accounts.send_sms_code(connection, mobile, address)
+                return self.login_form(attempt, 200, mobile=mobile, notice=SMS_NOTICE)
+            if action == "password":
+                account = await accounts.authenticate_password(
+                    connection, mobile, form.get("password") or "", address
+                )
+            else:
+                account = await accounts.authenticate_sms(
+                    connection, mobile, form.get("sms_code") or "", address
+                )
+        except throttle.Throttled as exc:
+            return self.login_form(attempt, 429, mobile=mobile, error=THROTTLED, retry_after=exc.retry_after)
+        except accounts.LoginFailed:
+            return self.login_form(attempt, 401, mobile=mobile, error=GENERIC_FAILURE)
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        subject = Subject(
+            account["id"], account["assurance_level"], ["pwd" if action == "password" else "sms"], now
+        )
+        session_id = secrets.token_urlsafe(32)
+        await queries.insert_session(
+            connection, id_hash=hash_token(session_id), account_id=subject.account_id, acr=subject.acr,
+            amr=subject.amr, auth_time=now, expires_at=now + dt.timedelta(seconds=SESSION_SECONDS),
+        )  # fmt: skip
+        cookies = [self.cookie(SESSION_COOKIE, session_id, SESSION_SECONDS)]
+        return await self.party_or_issue(connection, attempt, subject, mobile, cookies)

@@ -1,0 +1,64 @@
+"""``ishenzhen identity sms-outbox | rotate-keys``: operator commands of the identity domain."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sys
+from pathlib import Path
+
+from ishenzhen.db.pool import connect
+from ishenzhen.db.sql import load_queries
+from ishenzhen.identity.keys import create_signing_key
+from ishenzhen.settings import Settings
+
+__all__ = ["rotate_keys", "show_sms_outbox"]
+
+queries = load_queries(Path(__file__).with_name("queries.sql"))
+
+
+def show_sms_outbox(url: str, settings: Settings, limit: int) -> int:
+    """Print the newest development SMS messages (newest first), one per line."""
+
+    async def run() -> list[str]:
+        connection = await connect(url, settings.db_connect_timeout)
+        try:
+            rows = [row async for row in queries.sms_outbox(connection, limit=limit)]
+        finally:
+            await connection.close()
+        return [
+            f"{row['created_at'].isoformat(timespec='seconds')}  {row['mobile']}  {row['message']}"
+            for row in rows
+        ]
+
+    lines = asyncio.run(run())
+    sys.stdout.write("".join(f"{line}\n" for line in lines) or "(the SMS outbox is empty)\n")
+    return 0
+
+
+def rotate_keys(url: str, settings: Settings, publish_seconds: float | None) -> str:
+    """Publish a new signing key now; it signs once every instance has reloaded its keys.
+
+    The old key keeps verifying until the tokens it signed have expired (the access-token lifetime after the
+    new key takes over, plus a minute of clock skew).
+    """
+    publish = dt.timedelta(
+        seconds=publish_seconds if publish_seconds is not None else settings.identity_key_refresh_seconds + 30
+    )
+    keep_old = dt.timedelta(seconds=settings.identity_access_token_seconds + 60)
+
+    async def run() -> str:
+        connection = await connect(url, settings.db_connect_timeout)
+        try:
+            return await create_signing_key(
+                connection, development=not settings.is_production, publish_for=publish, old_keys_for=keep_old
+            )
+        finally:
+            await connection.close()
+
+    kid = asyncio.run(run())
+    print(
+        f"new signing key {kid}: published now, signs from {publish.total_seconds():.0f}s from now",
+        file=sys.stderr,
+    )
+    return kid

@@ -1,0 +1,109 @@
+"""The server-rendered pages of the authorization endpoint, in Chinese with English: plain HTML, escaped.
+
+Every value that came from a request is passed through ``html.escape``; the pages load nothing from
+elsewhere and forbid framing (see the headers in ``controllers.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from html import escape
+
+from ishenzhen.identity.models import Party
+
+__all__ = ["OAUTH_FIELDS", "error_page", "login_page", "party_page", "signed_out_page"]
+
+OAUTH_FIELDS = (
+    "response_type", "client_id", "redirect_uri", "scope", "state", "nonce", "code_challenge",
+    "code_challenge_method", "prompt", "max_age", "login_hint", "acr_values",
+)  # fmt: skip
+
+_STYLE = (
+    "body{font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif;max-width:26rem;margin:2rem auto;"
+    "padding:0 1rem;color:#1f2328}h1{font-size:1.4rem}.en{color:#57606a;font-size:.9em}label{display:block;"
+    "margin:.8rem 0 .2rem}input[type=text],input[type=password],input[type=tel]{width:100%;padding:.5rem;"
+    "box-sizing:border-box}button{margin-top:1rem;padding:.5rem 1rem}.error{color:#cf222e}.notice{color:#1a7f37}"
+)
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>{body}</body></html>"
+    )
+
+
+def _hidden(params: Mapping[str, str], csrf: str) -> str:
+    fields = [f'<input type="hidden" name="csrf" value="{escape(csrf)}">']
+    fields += [
+        f'<input type="hidden" name="{name}" value="{escape(params[name])}">'
+        for name in OAUTH_FIELDS
+        if params.get(name)
+    ]
+    return "".join(fields)
+
+
+def error_page(detail: str) -> str:
+    return _page(
+        "无法登录 Cannot sign in",
+        "<h1>无法继续登录 <span class=en>Cannot continue signing in</span></h1>"
+        f"<p class=error>{escape(detail)}</p>"
+        "<p>请返回应用重试。<span class=en>Go back to the app and try again.</span></p>",
+    )
+
+
+def login_page(
+    params: Mapping[str, str],
+    csrf: str,
+    client_name: str,
+    *,
+    mobile: str = "",
+    error: str | None = None,
+    notice: str | None = None,
+) -> str:
+    hidden = _hidden(params, csrf)
+    message = f"<p class=error role=alert>{escape(error)}</p>" if error else ""
+    message += f"<p class=notice role=status>{escape(notice)}</p>" if notice else ""
+    mobile_field = (
+        "<label for=mobile>手机号码 <span class=en>Mobile number</span></label>"
+        f'<input type=tel id=mobile name=mobile value="{escape(mobile)}" autocomplete=username required>'
+    )
+    return _page(
+        "i深圳 登录 Sign in",
+        f"<h1>登录 i深圳 <span class=en>Sign in to i Shenzhen</span></h1>"
+        f"<p>{escape(client_name)} 请求访问您的账户。<span class=en>{escape(client_name)} asks to use your account.</span></p>"
+        f"{message}"
+        f'<form method=post action="/oauth/authorize">{hidden}<input type=hidden name=action value=password>{mobile_field}'
+        "<label for=password>密码 <span class=en>Password</span></label>"
+        "<input type=password id=password name=password autocomplete=current-password required>"
+        "<button type=submit>登录 <span class=en>Sign in</span></button></form>"
+        f'<form method=post action="/oauth/authorize">{hidden}{mobile_field}'
+        "<label for=sms_code>短信验证码 <span class=en>SMS code</span></label>"
+        "<input type=text id=sms_code name=sms_code inputmode=numeric autocomplete=one-time-code>"
+        "<button type=submit name=action value=send_sms formnovalidate>发送验证码 <span class=en>Send code</span></button> "
+        "<button type=submit name=action value=sms>验证码登录 <span class=en>Sign in with code</span></button></form>",
+    )
+
+
+def party_page(params: Mapping[str, str], csrf: str, name: str, parties: Iterable[Party]) -> str:
+    options = (
+        "<label><input type=radio name=party value=self checked> 本人 <span class=en>Myself</span></label>"
+    )
+    for party in parties:
+        role = "法定代表人 Legal representative" if party.role == "legal_representative" else "经办人 Agent"
+        options += (
+            f'<label><input type=radio name=party value="{escape(party.credit_code)}"> {escape(party.name)} '
+            f"<span class=en>{escape(role)}</span></label>"
+        )
+    return _page(
+        "选择办事身份 Choose who you act for",
+        f"<h1>选择办事身份 <span class=en>Choose who you act for</span></h1><p>{escape(name)}</p>"
+        f'<form method=post action="/oauth/authorize">{_hidden(params, csrf)}'
+        f"<input type=hidden name=action value=party>{options}"
+        "<button type=submit>继续 <span class=en>Continue</span></button></form>",
+    )
+
+
+def signed_out_page() -> str:
+    return _page("已退出 Signed out", "<h1>您已退出登录 <span class=en>You are signed out</span></h1>")

@@ -1,0 +1,328 @@
+"""The async side of the provider: load what authlib needs, run it without I/O, persist what it produced.
+
+Single use of codes and refresh tokens is decided by PostgreSQL, not by the prefetch: the write that flips
+``used_at`` must succeed, in the same transaction as the tokens' records, or the answer is ``invalid_grant``
+and what the code or token family issued before is revoked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import msgspec
+import structlog
+from authlib.oauth2.rfc6749.util import extract_basic_authorization
+from joserfc import jws
+from joserfc.errors import JoseError
+
+from ishenzhen.db.sql import load_queries
+from ishenzhen.identity._authlib import Prefetched, Provider, ProviderRequest, current
+from ishenzhen.identity.accounts import audit
+from ishenzhen.identity.hashing import hash_token
+from ishenzhen.identity.keys import KeyRing
+from ishenzhen.identity.models import AuthCode, Client, RefreshRecord, Subject
+from ishenzhen.identity.tokens import AccessTokenVerifier, InvalidToken
+
+__all__ = ["IdentityProvider", "OAuthResult"]
+
+log = structlog.get_logger(__name__)
+queries = load_queries(Path(__file__).with_name("queries.sql"))
+CODE_SECONDS = 300
+REFRESH_ABSOLUTE = dt.timedelta(days=90)
+
+
+@dataclass(slots=True)
+class OAuthResult:
+    status: int
+    body: Any
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+def oauth_error(error: str, description: str, status: int = 400) -> OAuthResult:
+    return OAuthResult(status, {"error": error, "error_description": description})
+
+
+@dataclass(slots=True)
+class LookedUpToken:
+    """A token presented to revocation or introspection, as authlib's TokenMixin expects."""
+
+    kind: str
+    client_id: str
+    active: bool
+    introspection: dict[str, Any]
+    family_id: uuid.UUID | None = None
+    jti: str | None = None
+    exp: int = 0
+
+    def check_client(self, client: Client) -> bool:
+        return client.client_id == self.client_id
+
+    def is_expired(self) -> bool:
+        return not self.active
+
+    def is_revoked(self) -> bool:
+        return not self.active
+
+
+def _assertion_ids(form: Mapping[str, str]) -> tuple[str, str] | None:
+    """(sub, jti) of a client assertion, unverified: only to prefetch; authlib verifies it."""
+    assertion = form.get("client_assertion")
+    if not assertion:
+        return None
+    try:
+        claims = msgspec.json.decode(jws.extract_compact(assertion.encode()).payload)
+    except (JoseError, ValueError, TypeError, msgspec.DecodeError):
+        return None
+    if not isinstance(claims, dict) or not isinstance(claims.get("sub"), str):
+        return None
+    return claims["sub"], str(claims.get("jti", ""))
+
+
+class IdentityProvider:
+    def __init__(
+        self, pool: asyncpg.Pool, keys: KeyRing, issuer: str, access_token_seconds: int, idle: int
+    ) -> None:
+        self.pool = pool
+        self.keys = keys
+        self.issuer = issuer
+        self.idle_seconds = idle
+        self.server = Provider(issuer, keys, access_token_seconds, self.user_info)
+        self.verifier = AccessTokenVerifier(keys, issuer)
+
+    # -- shared ---------------------------------------------------------------------------------------
+
+    @staticmethod
+    def user_info(subject: Subject, scope: str, profile: Mapping[str, Any] | None) -> dict[str, Any]:
+        scopes = set(scope.split())
+        info: dict[str, Any] = {"sub": str(subject.account_id)}
+        if profile is not None and "phone" in scopes:
+            info.update(phone_number=f"+86{profile['mobile']}", phone_number_verified=True)
+        if profile is not None and "profile" in scopes:
+            info["assurance_level"] = f"L{profile['assurance_level']}"
+            if profile["name"]:
+                info["name"] = profile["name"]
+        return info
+
+    async def load_clients(self, connection: asyncpg.Connection, client_ids: list[str]) -> dict[str, Client]:
+        wanted = [c for c in dict.fromkeys(client_ids) if c and len(c) <= 64]
+        if not wanted:
+            return {}
+        rows = [row async for row in queries.clients_by_id(connection, client_ids=wanted)]
+        return {row["client_id"]: Client.from_row(row) for row in rows}
+
+    def run(self, context: Prefetched, call: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run one synchronous authlib call with this request's prefetched data."""
+        reset = current.set(context)
+        try:
+            return call(*args, **kwargs)
+        finally:
+            current.reset(reset)
+
+    def _client_ids(self, headers: Mapping[str, str], form: Mapping[str, str]) -> tuple[list[str], Any]:
+        basic_id, _ = extract_basic_authorization({"Authorization": headers.get("authorization", "")})
+        assertion = _assertion_ids(form)
+        ids = [form.get("client_id") or "", basic_id or "", assertion[0] if assertion else ""]
+        return ids, assertion
+
+    # -- token endpoint -------------------------------------------------------------------------------
+
+    async def token(
+        self, uri: str, headers: Mapping[str, str], form: Mapping[str, str], address: str
+    ) -> OAuthResult:
+        context = Prefetched()
+        grant_type = form.get("grant_type")
+        if grant_type in ("password", "implicit"):
+            return oauth_error(
+                "unsupported_grant_type", f"grant_type={grant_type} is not supported (OAuth 2.1)"
+            )
+        client_ids, assertion = self._client_ids(headers, form)
+        async with self.pool.acquire() as connection:
+            context.clients = await self.load_clients(connection, client_ids)
+            if assertion and assertion[1]:
+                seen = await connection.fetchval(
+                    "SELECT 1 FROM identity_client_assertions WHERE client_id = $1 AND jti = $2", *assertion
+                )
+                if seen:
+                    context.seen_assertions.add(assertion)
+            if grant_type == "authorization_code" and form.get("code"):
+                await self._prefetch_code(connection, context, form["code"], address)
+            elif grant_type == "refresh_token" and form.get("refresh_token"):
+                await self._prefetch_refresh(connection, context, form["refresh_token"], address)
+            subject = context.code.subject if context.code else None
+            if subject is not None:
+                context.profile = await queries.account_by_id(connection, id=subject.account_id)
+        await self.keys.refresh_if_stale()
+        request = ProviderRequest("POST", uri, headers, form)
+        status, body, response_headers = self.run(context, self.server.create_token_response, request)
+        if status == 200:
+            failure = await self._persist_token(context, body, address)
+            if failure is not None:
+                return failure
+        return OAuthResult(status, body, response_headers)
+
+    async def _prefetch_code(
+        self, connection: asyncpg.Connection, context: Prefetched, code: str, address: str
+    ) -> None:
+        row = await queries.code_by_hash(connection, code_hash=hash_token(code))
+        if row is None:
+            return
+        if row["used_at"] is not None:
+            # A replayed code: revoke whatever its first use issued (RFC 9700 §4.5).
+            await queries.revoke_families_of_code(connection, code_hash=row["code_hash"], why="code_replayed")
+            await audit(connection, "code.replayed", account_id=row["account_id"], client_id=row["client_id"],
+                        address=address)  # fmt: skip
+            return
+        if not row["expired"]:
+            context.code = AuthCode.from_row(row)
+
+    async def _prefetch_refresh(
+        self, connection: asyncpg.Connection, context: Prefetched, token: str, address: str
+    ) -> None:
+        row = await queries.refresh_token_by_hash(
+            connection, token_hash=hash_token(token), idle_seconds=self.idle_seconds
+        )
+        if row is None:
+            return
+        record = RefreshRecord.from_row(row)
+        if record.used and not record.revoked:
+            await self._revoke_reused_family(connection, record, address)
+            record.revoked = True
+        context.refresh = record
+
+    async def _revoke_reused_family(
+        self, connection: asyncpg.Connection, record: RefreshRecord, address: str
+    ) -> None:
+        await queries.revoke_family(connection, id=record.family_id, why="refresh_token_reused")
+        await audit(connection, "refresh.reused", account_id=record.subject.account_id, client_id=record.client_id,
+                    address=address, family=str(record.family_id))  # fmt: skip
+
+    async def _persist_token(
+        self, context: Prefetched, token: dict[str, Any], address: str
+    ) -> OAuthResult | None:
+        assert context.saved_token is not None
+        request = context.saved_token[1]
+        client: Client = request.client
+        subject: Subject | None = request.user
+        refresh = token.get("refresh_token")
+        async with self.pool.acquire() as connection:
+            if context.assertion is not None:
+                sub, jti, exp = context.assertion
+                inserted = await queries.remember_client_assertion(
+                    connection, client_id=sub, jti=jti, expires_at=dt.datetime.fromtimestamp(exp, dt.UTC)
+                )
+                if inserted is None:
+                    return oauth_error("invalid_client", "the client assertion was used before", 401)
+            if context.consumed_code is not None:
+                code = context.consumed_code
+                async with connection.transaction():
+                    won = await queries.consume_code(connection, code_hash=code.code_hash)
+                    if won and refresh:
+                        await self._new_family(
+                            connection, client, code.subject, code.scope, code.code_hash, refresh
+                        )
+                if not won:
+                    await queries.revoke_families_of_code(
+                        connection, code_hash=code.code_hash, why="code_replayed"
+                    )
+                    await audit(connection, "code.replayed", account_id=code.subject.account_id,
+                                client_id=client.client_id, address=address)  # fmt: skip
+                    return oauth_error("invalid_grant", "the authorization code was already used")
+            elif context.rotated is not None:
+                old = context.rotated
+                async with connection.transaction():
+                    won = await queries.use_refresh_token(connection, token_hash=old.token_hash)
+                    alive = won and await queries.touch_family(connection, id=old.family_id)
+                    if alive:
+                        await queries.insert_refresh_token(
+                            connection, token_hash=hash_token(refresh), family_id=old.family_id
+                        )
+                if not won:
+                    await self._revoke_reused_family(connection, old, address)
+                if not alive:
+                    return oauth_error("invalid_grant", "the refresh token is no longer valid")
+            await audit(
+                connection, "token.issued", account_id=subject.account_id if subject else None,
+                client_id=client.client_id, address=address, grant_type=request.payload.grant_type,
+                scope=token.get("scope", ""),
+            )  # fmt: skip
+        return None
+
+    async def _new_family(
+        self, connection: asyncpg.Connection, client: Client, subject: Subject, scope: str, code_hash: bytes,
+        refresh: str,
+    ) -> None:  # fmt: skip
+        family_id = uuid.uuid4()
+        await queries.insert_family(
+            connection, id=family_id, client_id=client.client_id, account_id=subject.account_id, scope=scope,
+            acr=subject.acr, amr=subject.amr, auth_time=subject.auth_time, party=subject.party, code_hash=code_hash,
+            expires_at=dt.datetime.now(dt.UTC) + REFRESH_ABSOLUTE,
+        )  # fmt: skip
+        await queries.insert_refresh_token(connection, token_hash=hash_token(refresh), family_id=family_id)
+
+    # -- revocation and introspection ---------------------------------------------------------------
+
+    async def _lookup(self, connection: asyncpg.Connection, token: str) -> LookedUpToken | None:
+        row = await queries.refresh_token_by_hash(
+            connection, token_hash=hash_token(token), idle_seconds=self.idle_seconds
+        )
+        if row is not None:
+            record = RefreshRecord.from_row(row)
+            active = not (record.used or record.revoked or record.expired)
+            info = {"token_type": "refresh_token", "client_id": record.client_id, "scope": record.scope,
+                    "sub": str(record.subject.account_id), "iss": self.issuer}  # fmt: skip
+            return LookedUpToken("refresh_token", record.client_id, active, info, family_id=record.family_id)
+        try:
+            claims = self.verifier.verify(token)
+        except InvalidToken:
+            return None
+        revoked = await queries.access_token_revoked(connection, jti=claims["jti"])
+        info = {key: claims[key] for key in ("scope", "client_id", "sub", "exp", "iat", "iss", "aud", "jti", "acr")
+                if key in claims}  # fmt: skip
+        info["token_type"] = "Bearer"
+        return LookedUpToken(
+            "access_token", claims["client_id"], not revoked and claims["exp"] > time.time(), info,
+            jti=claims["jti"], exp=int(claims["exp"]),
+        )  # fmt: skip
+
+    async def _token_endpoint(
+        self, name: str, uri: str, headers: Mapping[str, str], form: Mapping[str, str]
+    ) -> tuple[Prefetched, OAuthResult]:
+        context = Prefetched()
+        client_ids, _assertion = self._client_ids(headers, form)
+        async with self.pool.acquire() as connection:
+            context.clients = await self.load_clients(connection, client_ids)
+            if isinstance(form.get("token"), str) and len(form["token"]) <= 8192:
+                context.token_lookup = await self._lookup(connection, form["token"])
+        request = ProviderRequest("POST", uri, headers, form)
+        status, body, response_headers = self.run(
+            context, self.server.create_endpoint_response, name, request
+        )
+        return context, OAuthResult(status, body, response_headers)
+
+    async def revoke(
+        self, uri: str, headers: Mapping[str, str], form: Mapping[str, str], address: str
+    ) -> OAuthResult:
+        context, result = await self._token_endpoint("revocation", uri, headers, form)
+        token: LookedUpToken | None = context.revoke
+        if result.status == 200 and token is not None:
+            async with self.pool.acquire() as connection:
+                if token.family_id is not None:
+                    await queries.revoke_family(connection, id=token.family_id, why="revoked")
+                elif token.jti is not None:
+                    await queries.revoke_access_token(
+                        connection, jti=token.jti, expires_at=dt.datetime.fromtimestamp(token.exp, dt.UTC)
+                    )
+                await audit(
+                    connection, "token.revoked", client_id=token.client_id, address=address, kind=token.kind
+                )
+        return result
+
+    async def introspect(self, uri: str, headers: Mapping[str, str], form: Mapping[str, str]) -> OAuthResult:
+        return (await self._token_endpoint("introspection", uri, headers, form))[1]

@@ -1,0 +1,205 @@
+-- Accounts ----------------------------------------------------------------------------------------------
+
+-- name: account_by_mobile(mobile)^
+SELECT * FROM identity_accounts WHERE mobile = :mobile;
+
+-- name: account_by_id(id)^
+SELECT * FROM identity_accounts WHERE id = :id;
+
+-- name: insert_account(id, mobile, password_hash, demo)!
+INSERT INTO identity_accounts (id, mobile, password_hash, demo) VALUES (:id, :mobile, :password_hash, :demo)
+ON CONFLICT DO NOTHING;
+
+-- name: set_real_name(id, name, resident_id)!
+UPDATE identity_accounts
+SET name = :name, resident_id = :resident_id, verified_at = now(), assurance_level = greatest(assurance_level, 2)
+WHERE id = :id;
+
+-- name: set_face_checked(id)!
+UPDATE identity_accounts SET face_checked_at = now(), assurance_level = 3 WHERE id = :id AND assurance_level >= 2;
+
+-- name: register_person(resident_id)^
+SELECT resident_id, name FROM identity_population_register WHERE resident_id = :resident_id;
+
+-- Enterprises ---------------------------------------------------------------------------------------------
+
+-- name: insert_enterprise(credit_code, name, demo)!
+INSERT INTO identity_enterprises (credit_code, name, demo) VALUES (:credit_code, :name, :demo)
+ON CONFLICT DO NOTHING;
+
+-- name: upsert_enterprise_role(credit_code, account_id, role, scopes, expires_at)!
+INSERT INTO identity_enterprise_roles (credit_code, account_id, role, scopes, expires_at)
+VALUES (:credit_code, :account_id, :role, :scopes, :expires_at)
+ON CONFLICT (credit_code, account_id) DO UPDATE
+SET role = excluded.role, scopes = excluded.scopes, expires_at = excluded.expires_at, granted_at = now();
+
+-- name: parties_of(account_id)
+SELECT r.credit_code, e.name, r.role, r.scopes, r.expires_at
+FROM identity_enterprise_roles r JOIN identity_enterprises e USING (credit_code)
+WHERE r.account_id = :account_id AND (r.expires_at IS NULL OR r.expires_at > now())
+ORDER BY e.name;
+
+-- Clients -------------------------------------------------------------------------------------------------
+
+-- name: clients_by_id(client_ids)
+SELECT * FROM identity_clients WHERE client_id = ANY(:client_ids);
+
+-- name: insert_client(client_id, name, kind, department, secret_hash, jwks, auth_method, redirect_uris, post_logout_redirect_uris, grant_types, scopes, first_party, demo)!
+INSERT INTO identity_clients (client_id, name, kind, department, secret_hash, jwks, auth_method, redirect_uris,
+                              post_logout_redirect_uris, grant_types, scopes, first_party, demo)
+VALUES (:client_id, :name, :kind, :department, :secret_hash, :jwks, :auth_method, :redirect_uris,
+        :post_logout_redirect_uris, :grant_types, :scopes, :first_party, :demo)
+ON CONFLICT DO NOTHING;
+
+-- name: remember_client_assertion(client_id, jti, expires_at)$
+-- Returns 1 the first time an assertion id is seen, NULL on a replay.
+INSERT INTO identity_client_assertions (client_id, jti, expires_at) VALUES (:client_id, :jti, :expires_at)
+ON CONFLICT DO NOTHING RETURNING 1;
+
+-- Signing keys --------------------------------------------------------------------------------------------
+
+-- name: published_keys()
+SELECT kid, alg, private_jwk, public_jwk, development, signs_from, published_until
+FROM identity_signing_keys
+WHERE published_until IS NULL OR published_until > now()
+ORDER BY signs_from;
+
+-- name: insert_signing_key(kid, alg, private_jwk, public_jwk, development, signs_from)!
+INSERT INTO identity_signing_keys (kid, alg, private_jwk, public_jwk, development, signs_from)
+VALUES (:kid, :alg, :private_jwk, :public_jwk, :development, :signs_from);
+
+-- name: retire_keys_before(kid, signs_from, published_until)!
+-- Older keys stop signing when the new one starts and stay published until their tokens have expired.
+UPDATE identity_signing_keys SET published_until = :published_until
+WHERE kid <> :kid AND published_until IS NULL AND signs_from < :signs_from;
+
+-- name: lock_signing_keys()$
+SELECT pg_advisory_xact_lock(4004);
+
+-- name: count_signing_keys()$
+SELECT count(*) FROM identity_signing_keys;
+
+-- name: count_development_keys()$
+SELECT count(*) FROM identity_signing_keys WHERE development AND (published_until IS NULL OR published_until > now());
+
+-- name: count_demo_data()$
+SELECT (SELECT count(*) FROM identity_accounts WHERE demo)
+     + (SELECT count(*) FROM identity_clients WHERE demo)
+     + (SELECT count(*) FROM identity_enterprises WHERE demo);
+
+-- Sessions ------------------------------------------------------------------------------------------------
+
+-- name: insert_session(id_hash, account_id, acr, amr, auth_time, expires_at)!
+INSERT INTO identity_sessions (id_hash, account_id, acr, amr, auth_time, expires_at)
+VALUES (:id_hash, :account_id, :acr, :amr, :auth_time, :expires_at);
+
+-- name: session_by_hash(id_hash)^
+SELECT s.account_id, s.acr, s.amr, s.auth_time, a.mobile
+FROM identity_sessions s JOIN identity_accounts a ON a.id = s.account_id
+WHERE s.id_hash = :id_hash AND s.expires_at > now();
+
+-- name: delete_session(id_hash)!
+DELETE FROM identity_sessions WHERE id_hash = :id_hash;
+
+-- Authorization codes -------------------------------------------------------------------------------------
+
+-- name: insert_code(code_hash, client_id, account_id, redirect_uri, scope, code_challenge, code_challenge_method, nonce, acr, amr, auth_time, party, expires_at)!
+INSERT INTO identity_authorization_codes (code_hash, client_id, account_id, redirect_uri, scope, code_challenge,
+    code_challenge_method, nonce, acr, amr, auth_time, party, created_at, expires_at)
+VALUES (:code_hash, :client_id, :account_id, :redirect_uri, :scope, :code_challenge, :code_challenge_method,
+    :nonce, :acr, :amr, :auth_time, :party, now(), :expires_at);
+
+-- name: code_by_hash(code_hash)^
+SELECT c.*, c.expires_at <= now() AS expired FROM identity_authorization_codes c WHERE code_hash = :code_hash;
+
+-- name: consume_code(code_hash)$
+-- Exactly one caller wins: the one that flips used_at.
+UPDATE identity_authorization_codes SET used_at = now()
+WHERE code_hash = :code_hash AND used_at IS NULL AND expires_at > now() RETURNING 1;
+
+-- name: revoke_families_of_code(code_hash, why)!
+UPDATE identity_refresh_families SET revoked_at = now(), revoked_why = :why
+WHERE code_hash = :code_hash AND revoked_at IS NULL;
+
+-- Refresh tokens ------------------------------------------------------------------------------------------
+
+-- name: insert_family(id, client_id, account_id, scope, acr, amr, auth_time, party, code_hash, expires_at)!
+INSERT INTO identity_refresh_families (id, client_id, account_id, scope, acr, amr, auth_time, party, code_hash,
+                                       expires_at)
+VALUES (:id, :client_id, :account_id, :scope, :acr, :amr, :auth_time, :party, :code_hash, :expires_at);
+
+-- name: insert_refresh_token(token_hash, family_id)!
+INSERT INTO identity_refresh_tokens (token_hash, family_id) VALUES (:token_hash, :family_id);
+
+-- name: refresh_token_by_hash(token_hash, idle_seconds)^
+SELECT t.token_hash, t.used_at, f.id AS family_id, f.client_id, f.account_id, f.scope, f.acr, f.amr, f.auth_time,
+       f.party, f.revoked_at,
+       (f.expires_at <= now() OR f.last_used_at + make_interval(secs => :idle_seconds) <= now()) AS expired
+FROM identity_refresh_tokens t JOIN identity_refresh_families f ON f.id = t.family_id
+WHERE t.token_hash = :token_hash;
+
+-- name: use_refresh_token(token_hash)$
+UPDATE identity_refresh_tokens SET used_at = now() WHERE token_hash = :token_hash AND used_at IS NULL RETURNING 1;
+
+-- name: touch_family(id)$
+UPDATE identity_refresh_families SET last_used_at = now() WHERE id = :id AND revoked_at IS NULL RETURNING 1;
+
+-- name: revoke_family(id, why)$
+UPDATE identity_refresh_families SET revoked_at = now(), revoked_why = :why
+WHERE id = :id AND revoked_at IS NULL RETURNING 1;
+
+-- name: revoke_access_token(jti, expires_at)!
+INSERT INTO identity_revoked_access_tokens (jti, expires_at) VALUES (:jti, :expires_at) ON CONFLICT DO NOTHING;
+
+-- name: access_token_revoked(jti)$
+SELECT EXISTS (SELECT 1 FROM identity_revoked_access_tokens WHERE jti = :jti);
+
+-- SMS -----------------------------------------------------------------------------------------------------
+
+-- name: insert_sms_code(mobile, code_hash, expires_at)!
+INSERT INTO identity_sms_codes (mobile, code_hash, expires_at) VALUES (:mobile, :code_hash, :expires_at);
+
+-- name: latest_sms_code(mobile)^
+SELECT id, code_hash, attempts FROM identity_sms_codes
+WHERE mobile = :mobile AND used_at IS NULL AND expires_at > now()
+ORDER BY created_at DESC LIMIT 1;
+
+-- name: count_sms_attempt(id)$
+UPDATE identity_sms_codes SET attempts = attempts + 1 WHERE id = :id RETURNING attempts;
+
+-- name: use_sms_code(id)$
+UPDATE identity_sms_codes SET used_at = now() WHERE id = :id AND used_at IS NULL RETURNING 1;
+
+-- name: insert_sms_outbox(mobile, message)!
+INSERT INTO identity_sms_outbox (mobile, message) VALUES (:mobile, :message);
+
+-- name: sms_outbox(limit)
+SELECT id, mobile, message, created_at FROM identity_sms_outbox ORDER BY id DESC LIMIT :limit;
+
+-- Throttles and audit -------------------------------------------------------------------------------------
+
+-- name: hit_throttle(bucket, window_seconds)^
+-- One fixed window per bucket; returns the hits in the current window and the seconds until it ends.
+INSERT INTO identity_throttle AS t (bucket, window_start, hits) VALUES (:bucket, now(), 1)
+ON CONFLICT (bucket) DO UPDATE SET
+    window_start = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now()
+                        THEN now() ELSE t.window_start END,
+    hits = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now() THEN 1 ELSE t.hits + 1 END
+RETURNING hits,
+    ceil(extract(epoch FROM (window_start + make_interval(secs => :window_seconds) - now())))::integer AS retry_after;
+
+-- name: peek_throttle(bucket, window_seconds)^
+SELECT hits,
+    ceil(extract(epoch FROM (window_start + make_interval(secs => :window_seconds) - now())))::integer AS retry_after
+FROM identity_throttle
+WHERE bucket = :bucket AND window_start + make_interval(secs => :window_seconds) > now();
+
+-- name: clear_throttle(bucket)!
+DELETE FROM identity_throttle WHERE bucket = :bucket;
+
+-- name: audit(event, account_id, client_id, address, detail)!
+INSERT INTO identity_audit (event, account_id, client_id, address, detail)
+VALUES (:event, :account_id, :client_id, :address, :detail);
+
+-- name: audit_events(account_id)
+SELECT event, client_id, address, detail, at FROM identity_audit WHERE account_id = :account_id ORDER BY id;

@@ -1,0 +1,118 @@
+"""Development demo data and the production refusals.
+
+Development (the default ``serve``): a signing key is generated into the database at first start, and the
+demo accounts listed in the README are created. Production refuses to start with demo data, with a
+development key, without a signing key, or with an issuer that is not https.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import asyncpg
+import structlog
+
+from ishenzhen.db.sql import load_queries
+from ishenzhen.identity import accounts
+from ishenzhen.identity.hashing import hash_password, hash_token
+from ishenzhen.identity.keys import create_signing_key
+from ishenzhen.identity.register import SimulatedFaceCheck
+from ishenzhen.settings import Settings
+
+__all__ = ["DEMO_PASSWORD", "ProductionRefused", "prepare_identity"]
+
+log = structlog.get_logger(__name__)
+queries = load_queries(Path(__file__).with_name("queries.sql"))
+
+DEMO_PASSWORD = "ishenzhen-demo"  # development only: production refuses to start while demo accounts exist
+DEMO_DEPARTMENT_SECRET = "dev-only-department-secret"  # noqa: S105 - demo client, refused in production
+DEMO_CITIZENS = {
+    "13800000001": None,
+    "13800000002": ("张伟", "440303198503120017"),
+    "13800000003": ("李娜", "440305199207060029"),
+}
+DEMO_ENTERPRISE = ("91440300MA5FDEMQ01", "深圳市示例科技有限公司")
+APP_CLIENT_ID = "ishenzhen-app"
+APP_REDIRECT_URIS = [
+    "cn.gov.shenzhen.app:/oauth/callback",
+    "http://127.0.0.1/callback",
+    "http://[::1]/callback",
+]
+DEPARTMENT_CLIENT_ID = "dept-market-regulation"
+_SEED_LOCK = 4005
+_password_hash: dict[str, str] = {}
+
+
+class ProductionRefused(RuntimeError):
+    """Production start-up found something only development may have."""
+
+
+async def prepare_identity(connection: asyncpg.Connection, settings: Settings) -> None:
+    if settings.is_production:
+        await _refuse_unsafe_production(connection, settings)
+        return
+    async with connection.transaction():
+        await connection.execute(f"SELECT pg_advisory_xact_lock({_SEED_LOCK})")
+        if await queries.count_signing_keys(connection) == 0:
+            await create_signing_key(
+                connection, development=True, publish_for=dt.timedelta(0),
+                old_keys_for=dt.timedelta(seconds=settings.identity_access_token_seconds),
+            )  # fmt: skip
+        if await queries.account_by_mobile(connection, mobile="13800000001") is None:
+            await _seed_demo(connection)
+
+
+async def _refuse_unsafe_production(connection: asyncpg.Connection, settings: Settings) -> None:
+    if not settings.effective_issuer.startswith("https://"):
+        raise ProductionRefused("ISHENZHEN_IDENTITY_ISSUER must be an https:// URL in production")
+    if await queries.count_demo_data(connection):
+        raise ProductionRefused(
+            "the database holds development demo accounts or clients; production refuses them"
+        )
+    if await queries.count_development_keys(connection):
+        raise ProductionRefused(
+            "a development signing key is still published; run `ishenzhen identity rotate-keys`"
+        )
+    if await queries.count_signing_keys(connection) == 0:
+        raise ProductionRefused("no signing key: run `ishenzhen identity rotate-keys` once before serving")
+
+
+async def _seed_demo(connection: asyncpg.Connection) -> None:
+    if DEMO_PASSWORD not in _password_hash:
+        _password_hash[DEMO_PASSWORD] = await hash_password(DEMO_PASSWORD)
+    people = {}
+    for mobile, person in DEMO_CITIZENS.items():
+        account_id = await accounts.register_citizen(connection, mobile, None, demo=True)
+        await connection.execute(
+            "UPDATE identity_accounts SET password_hash = $1 WHERE id = $2",
+            _password_hash[DEMO_PASSWORD],
+            account_id,
+        )
+        people[mobile] = account_id
+        if person is not None:
+            await queries.set_real_name(connection, id=account_id, name=person[0], resident_id=person[1])
+    await accounts.verify_face(connection, SimulatedFaceCheck(), people["13800000003"], "live:0029")
+    credit_code = await accounts.add_enterprise(connection, *DEMO_ENTERPRISE, demo=True)
+    await accounts.grant_enterprise_role(
+        connection, credit_code, people["13800000003"], "legal_representative"
+    )
+    await accounts.grant_enterprise_role(
+        connection, credit_code, people["13800000002"], "agent", scopes=["applications:submit"],
+        expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=365),
+    )  # fmt: skip
+    await queries.insert_client(
+        connection, client_id=APP_CLIENT_ID, name="i深圳 App", kind="public", department=None, secret_hash=None,
+        jwks=None, auth_method="none", redirect_uris=APP_REDIRECT_URIS,
+        post_logout_redirect_uris=["cn.gov.shenzhen.app:/oauth/signed-out"],
+        grant_types=["authorization_code", "refresh_token"],
+        scopes=["openid", "profile", "phone", "offline_access", "enterprise"], first_party=True, demo=True,
+    )  # fmt: skip
+    await queries.insert_client(
+        connection, client_id=DEPARTMENT_CLIENT_ID, name="市场监督管理局 Market regulation", kind="confidential",
+        department="market-regulation", secret_hash=hash_token(DEMO_DEPARTMENT_SECRET), jwks=None,
+        auth_method="client_secret_basic", redirect_uris=[], post_logout_redirect_uris=[],
+        grant_types=["client_credentials"], scopes=["registry:write", "applications:update"], first_party=True,
+        demo=True,
+    )  # fmt: skip
+    log.info("identity.demo_seeded", citizens=len(people), clients=2)

@@ -1,0 +1,59 @@
+"""The identity domain's per-instance state and its lifespan (wired by ``app.create_app``)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+
+from litestar import Litestar
+
+from ishenzhen.identity.authorize import AuthorizationFlow
+from ishenzhen.identity.keys import KeyRing
+from ishenzhen.identity.provider import IdentityProvider
+from ishenzhen.identity.register import (
+    FaceCheck,
+    PopulationRegister,
+    SeededPopulationRegister,
+    SimulatedFaceCheck,
+)
+from ishenzhen.identity.seed import prepare_identity
+from ishenzhen.settings import Settings
+
+__all__ = ["IdentityState", "identity_lifespan"]
+
+
+@dataclass(slots=True)
+class IdentityState:
+    settings: Settings
+    keys: KeyRing
+    provider: IdentityProvider
+    flow: AuthorizationFlow
+    register: PopulationRegister
+    face_check: FaceCheck
+
+    @property
+    def issuer(self) -> str:
+        return self.settings.effective_issuer
+
+
+def identity_lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        pool = app.state.db_pool
+        async with pool.acquire() as connection:
+            await prepare_identity(connection, settings)
+        keys = KeyRing(pool, settings.identity_key_refresh_seconds)
+        await keys.load()
+        issuer = settings.effective_issuer
+        provider = IdentityProvider(
+            pool, keys, issuer, settings.identity_access_token_seconds, settings.identity_refresh_idle_seconds
+        )
+        app.state.identity = IdentityState(
+            settings=settings, keys=keys, provider=provider,
+            flow=AuthorizationFlow(provider, secure_cookies=issuer.startswith("https://")),
+            register=SeededPopulationRegister(pool), face_check=SimulatedFaceCheck(),
+        )  # fmt: skip
+        yield
+
+    return lifespan
