@@ -177,9 +177,16 @@ def create_app(
         store = getattr(app.state, "catalog", None)
         return None if store is None else store.snapshot.revision
 
-    shared_cache = SharedResponseCache(app.asgi_handler, prefixes=("/v1/catalog/",), version=catalog_revision)
+    inner = app.asgi_handler
+    if settings.shared_cache_mb > 0:
+        inner = SharedResponseCache(
+            inner,
+            prefixes=("/v1/catalog/",),
+            version=catalog_revision,
+            max_bytes=settings.shared_cache_mb * 1024 * 1024,
+        )
     # Wrap the whole app, not each route: 404s and 405s also get a request id and an access event.
-    app.asgi_handler = RequestContextMiddleware(shared_cache, access_log=settings.access_log)
+    app.asgi_handler = RequestContextMiddleware(inner, access_log=settings.access_log)
     return app
 
 

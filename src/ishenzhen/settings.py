@@ -63,6 +63,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: LogLevel = "info"
     access_log: bool = True
     change_poll_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 5.0
+    shared_cache_mb: Annotated[int, msgspec.Meta(ge=0, le=4096)] = 16
     catalog_dir: str | None = None
     enable_bench_routes: bool = False
     # Identity provider (issue 4).
