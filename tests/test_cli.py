@@ -78,6 +78,9 @@ def test_serve_runs_the_database_and_the_api_then_stops_cleanly(state_dir: Path)
         assert (
             httpx.get(f"http://127.0.0.1:{port}/docs/openapi.json").json()["info"]["title"] == "ishenzhen API"
         )
+        # The workers see the flags too: the issuer is where the service actually listens.
+        discovery = httpx.get(f"http://127.0.0.1:{port}/.well-known/openid-configuration").json()
+        assert discovery["issuer"] == f"http://127.0.0.1:{port}"
 
         second = ishenzhen("serve", "--port", str(free_port()), "--data-dir", str(state_dir))
         assert second.returncode == 2

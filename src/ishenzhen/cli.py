@@ -181,8 +181,12 @@ def _serve(settings: Settings) -> int:
         _migrate(url, settings)
         if catalog_is_empty(url, settings):
             run_import(url, settings, settings.effective_catalog_dir)
-        # Workers are separate processes that build their settings from the environment.
+        # Workers are separate processes that build their settings from the environment: hand them the
+        # database this process chose and the flags it was given (the issuer URL, for one, uses the port).
         os.environ["DATABASE_URL"] = url
+        os.environ[ENV_NAMES["host"]] = settings.host
+        os.environ[ENV_NAMES["port"]] = str(settings.port)
+        os.environ[ENV_NAMES["workers"]] = str(settings.workers)
         base = f"http://{settings.host}:{settings.port}"
         print(
             f"ishenzhen {settings.environment} serving on {base}\n"
