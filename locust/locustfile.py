@@ -37,6 +37,18 @@ def _json_field(response: Any, field: str) -> Any:
     return body.get(field) if isinstance(body, dict) else None
 
 
+def check_liveness(client: Any) -> None:
+    with client.get("/health/live", name="/health/live", catch_response=True) as response:
+        if response.status_code == 200 and _json_field(response, "status") != "ok":
+            response.failure(f"unexpected body: {response.text[:200]!r}")
+
+
+def check_readiness(client: Any, name: str) -> None:
+    with client.get("/health/ready", name=name, catch_response=True) as response:
+        if response.status_code == 200 and _json_field(response, "database") != "ok":
+            response.failure(f"ready without a database: {response.text[:200]!r}")
+
+
 class Journey(SequentialTaskSet):
     """A citizen's walk through the app, step by step; the last step hands the citizen back to the user."""
 
@@ -50,15 +62,11 @@ class CheckHealth(Journey):
 
     @task
     def liveness(self) -> None:
-        with self.client.get("/health/live", name="/health/live", catch_response=True) as response:
-            if response.status_code == 200 and _json_field(response, "status") != "ok":
-                response.failure(f"unexpected body: {response.text[:200]!r}")
+        check_liveness(self.client)
 
     @task
     def readiness(self) -> None:
-        with self.client.get("/health/ready", name="/health/ready", catch_response=True) as response:
-            if response.status_code == 200 and _json_field(response, "database") != "ok":
-                response.failure(f"ready without a database: {response.text[:200]!r}")
+        check_readiness(self.client, "/health/ready")
 
     @task
     def done(self) -> None:
@@ -70,9 +78,7 @@ class BrowseApiDocs(Journey):
 
     @task
     def liveness(self) -> None:
-        with self.client.get("/health/live", name="/health/live", catch_response=True) as response:
-            if response.status_code == 200 and _json_field(response, "status") != "ok":
-                response.failure(f"unexpected body: {response.text[:200]!r}")
+        check_liveness(self.client)
 
     @task
     def openapi_document(self) -> None:
@@ -193,9 +199,7 @@ class CitizenUser(FastHttpUser):
 
     def on_start(self) -> None:
         # The app shell checks readiness on launch; a not-ready service is a failure of this journey.
-        with self.client.get("/health/ready", name="/health/ready (launch)", catch_response=True) as response:
-            if response.status_code == 200 and _json_field(response, "database") != "ok":
-                response.failure(f"ready without a database: {response.text[:200]!r}")
+        check_readiness(self.client, "/health/ready (launch)")
 
 
 def _is_loopback(url: str) -> bool:
