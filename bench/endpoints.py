@@ -5,12 +5,15 @@ Every endpoint is measured alternately with ``REFERENCE`` in the same run and re
 
 from __future__ import annotations
 
+import base64
+import json
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import quote
 
-__all__ = ["ENDPOINTS", "REFERENCE", "Endpoint"]
+__all__ = ["ENDPOINTS", "REFERENCE", "UNPROTECTED", "Endpoint", "department_bearer"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +26,33 @@ class Endpoint:
     target_ratio: float | None = None
     # When set, each request takes the next of these paths (a wrk Lua script), e.g. to defeat response caches.
     rotating_paths: Callable[[], tuple[str, ...]] | None = None
+    # Headers obtained from the running service (base URL) before each run, e.g. a fresh bearer token.
+    prepare: Callable[[str], tuple[tuple[str, str], ...]] | None = None
+    # Measured alternately with this endpoint instead of REFERENCE; the ratio is then to this one.
+    paired_with: Endpoint | None = None
 
 
 # The cheapest useful litestar handler (a small Struct), mounted by ISHENZHEN_ENABLE_BENCH_ROUTES.
 REFERENCE = Endpoint("reference", "/bench/reference")
+
+
+
+def department_bearer(base_url: str) -> tuple[tuple[str, str], ...]:
+    """client_credentials with the seeded demo department client: a real RFC 9068 token from the service."""
+    from ishenzhen.identity.seed import DEMO_DEPARTMENT_SECRET, DEPARTMENT_CLIENT_ID
+
+    credentials = base64.b64encode(f"{DEPARTMENT_CLIENT_ID}:{DEMO_DEPARTMENT_SECRET}".encode()).decode()
+    request = urllib.request.Request(  # noqa: S310 - the loopback service we started
+        base_url + "/oauth/token", data=b"grant_type=client_credentials", method="POST",
+        headers={"Authorization": f"Basic {credentials}", "Content-Type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        token = json.loads(response.read())["access_token"]
+    return (("Authorization", f"Bearer {token}"),)
+
+
+# Issue 4: the same handler without and with a bearer token (signature checked locally, scope guard).
+UNPROTECTED = Endpoint("bench_unprotected", "/bench/unprotected")
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("health_live", "/health/live", target_ratio=0.90),  # issue 2
@@ -51,6 +77,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
         "catalog_search_uncached", "/v1/catalog/search", target_ratio=0.60, rotating_paths=lambda: _searches()
     ),
+    # Issue 4: ≥ 80 % of the requests/s of the same endpoint without authentication, in the same run.
+    Endpoint("bench_protected", "/bench/protected", target_ratio=0.80, prepare=department_bearer,
+             paired_with=UNPROTECTED),  # fmt: skip
 )
 
 

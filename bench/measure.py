@@ -33,7 +33,8 @@ class LoadSettings:
 class EndpointResult:
     endpoint: Endpoint
     runs: list[WrkResult]
-    # The reference runs paired with this endpoint's runs (run i of each came back to back).
+    # The reference runs paired with this endpoint's runs (run i of each came back to back): REFERENCE's,
+    # or those of the endpoint's ``paired_with``.
     reference_runs: list[WrkResult]
 
     @property
@@ -108,20 +109,21 @@ def measure_endpoints(
             base_url + endpoint.path,
             seconds=seconds,
             connections=load.connections,
-            headers=endpoint.headers,
+            headers=endpoint.headers + (endpoint.prepare(base_url) if endpoint.prepare else ()),
             wrk=load.wrk,
             script=scripts.get(endpoint.name),
         )
 
     # Warm-up: first requests pay for lazy set-up (pool connections, route caches) that steady state does not.
-    for endpoint in (REFERENCE, *endpoints):
+    pairs = [e.paired_with for e in endpoints if e.paired_with is not None]
+    for endpoint in (REFERENCE, *pairs, *endpoints):
         run(endpoint, _WARMUP_S)
 
     results = [EndpointResult(endpoint, runs=[], reference_runs=[]) for endpoint in endpoints]
     # Rounds outermost: each endpoint's pairs spread over the whole run, so a slow minute hits all of them.
     for round_number in range(1, load.rounds + 1):
         for result in results:
-            result.reference_runs.append(run(REFERENCE, load.seconds))
+            result.reference_runs.append(run(result.endpoint.paired_with or REFERENCE, load.seconds))
             result.runs.append(run(result.endpoint, load.seconds))
             progress(
                 f"round {round_number}/{load.rounds} {result.endpoint.name}: "

@@ -87,20 +87,25 @@ def render_markdown(
         "",
     ]
     if endpoints:
-        all_reference = [run for result in endpoints for run in result.reference_runs]
+        unpaired = [result for result in endpoints if result.endpoint.paired_with is None]
+        all_reference = [run for result in unpaired or endpoints for run in result.reference_runs]
+        first_pair = endpoints[0].endpoint.paired_with
+        reference_path = "/bench/reference" if unpaired or first_pair is None else first_pair.path
         reference_rps = statistics.median(run.requests_per_second for run in all_reference)
         lines += [
             "| endpoint | req/s | p50 ms | p99 ms | ratio to reference | target | result |",
             "|---|---:|---:|---:|---:|---:|---|",
-            f"| reference (/bench/reference) | {reference_rps:,.0f} "
+            f"| reference ({reference_path}) | {reference_rps:,.0f} "
             f"| {statistics.median(r.p50_ms for r in all_reference):.2f} "
             f"| {statistics.median(r.p99_ms for r in all_reference):.2f} | 1.00 | | |",
         ]
         for result in endpoints:
             target = result.endpoint.target_ratio
             verdict = _verdict(result.passed) + (f" ({result.errors} errors)" if result.errors else "")
+            pair = result.endpoint.paired_with
+            versus = f", ratio to {pair.path} at {result.reference_requests_per_second:,.0f} req/s" if pair else ""
             lines.append(
-                f"| {result.endpoint.name} ({result.endpoint.path}) | {result.requests_per_second:,.0f} "
+                f"| {result.endpoint.name} ({result.endpoint.path}{versus}) | {result.requests_per_second:,.0f} "
                 f"| {result.p50_ms:.2f} | {result.p99_ms:.2f} | {result.ratio:.3f} "
                 f"| {'≥ ' + format(target, '.2f') if target is not None else '–'} | {verdict} |"
             )

@@ -30,8 +30,11 @@ from ishenzhen.db.change_feed import ChangeFeed
 from ishenzhen.db.pool import create_pool
 from ishenzhen.errors import exception_handlers
 from ishenzhen.health.controllers import HealthController
+from ishenzhen.identity.agents import EnterpriseAgentsController
 from ishenzhen.identity.controllers import DiscoveryController, LoginController, MeController, OAuthController
+from ishenzhen.identity.guards import enforce_bearer
 from ishenzhen.identity.state import IdentityState, identity_lifespan
+from ishenzhen.identity.verification import VerificationController
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.shared_cache import SharedResponseCache
 from ishenzhen.logging import configure_logging
@@ -75,11 +78,12 @@ def _openapi_config() -> OpenAPIConfig:
 def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     handlers: list[ControllerRouterHandler] = [HealthController, CatalogController]
     # Identity (issue 4)
-    handlers += [OAuthController, LoginController, DiscoveryController, MeController]
+    handlers += [OAuthController, LoginController, DiscoveryController, MeController, VerificationController,
+                 EnterpriseAgentsController]
     if settings.enable_bench_routes:
-        from ishenzhen.bench_routes import reference_hello  # only for the benchmark harness
+        from ishenzhen.bench_routes import BENCH_ROUTES  # only for the benchmark harness
 
-        handlers.append(reference_hello)
+        handlers += BENCH_ROUTES
     return handlers
 
 
@@ -101,6 +105,12 @@ async def _require_declared_media_type(request: Request[Any, Any, Any]) -> None:
             status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE,
             detail=f"header 'content-type' must be {expected}, got {received or 'none'}",
         )
+
+
+async def _before_request(request: Request[Any, Any, Any]) -> None:
+    # Who may call comes first: an anonymous caller learns nothing about the body it sent.
+    await enforce_bearer(request)
+    await _require_declared_media_type(request)
 
 
 def create_app(
@@ -165,7 +175,7 @@ def create_app(
             "identity": Provide(provide_identity, sync_to_thread=False),
         },
         exception_handlers=exception_handlers(),
-        before_request=_require_declared_media_type,
+        before_request=_before_request,
         openapi_config=_openapi_config(),
         request_max_body_size=settings.max_body_bytes,
         state=State({"settings": settings}),

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from litestar import get
 
+from ishenzhen.identity.guards import requires
 from ishenzhen.lib.structs import Struct
 
-__all__ = ["reference_hello"]
+__all__ = ["BENCH_ROUTES", "bench_protected", "bench_unprotected", "reference_hello"]
 
 
 class Hello(Struct, frozen=True):
@@ -23,3 +24,17 @@ _HELLO = Hello(message="你好，深圳")
 @get("/bench/reference", include_in_schema=False, cache=False)
 async def reference_hello() -> Hello:
     return _HELLO
+
+
+# Issue 4: the same handler with and without bearer authentication (a department token, checked locally).
+@get("/bench/unprotected", include_in_schema=False, cache=False)
+async def bench_unprotected() -> Hello:
+    return _HELLO
+
+
+@get("/bench/protected", include_in_schema=False, cache=False, opt=requires("applications:update"))
+async def bench_protected() -> Hello:
+    return _HELLO
+
+
+BENCH_ROUTES = [reference_hello, bench_unprotected, bench_protected]

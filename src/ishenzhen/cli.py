@@ -20,6 +20,7 @@ from ishenzhen.catalog.cli import CatalogInvalid
 from ishenzhen.db.migrate import MigrationError, apply_migrations
 from ishenzhen.db.pool import DatabaseUnavailable, connect, describe_url
 from ishenzhen.embedded import EmbeddedPostgres, EmbeddedPostgresError
+from ishenzhen.identity.seed import ProductionRefused
 from ishenzhen.logging import configure_logging
 from ishenzhen.settings import ENV_NAMES, Settings, SettingsError, load_settings
 
@@ -27,7 +28,9 @@ __all__ = ["main"]
 
 log = structlog.get_logger("ishenzhen.cli")
 
-_OPERATOR_ERRORS = (SettingsError, DatabaseUnavailable, EmbeddedPostgresError, MigrationError, CatalogInvalid)
+_OPERATOR_ERRORS = (
+    SettingsError, DatabaseUnavailable, EmbeddedPostgresError, MigrationError, CatalogInvalid, ProductionRefused,
+)  # fmt: skip
 DEFAULT_OPENAPI_FILE = Path("openapi") / "openapi.json"
 
 
@@ -176,9 +179,12 @@ def _serve(settings: Settings) -> int:
     from granian.constants import Interfaces
 
     from ishenzhen.catalog.cli import catalog_is_empty, run_import
+    from ishenzhen.identity.cli import check_production
 
     with _database(settings) as url:
         _migrate(url, settings)
+        # Refuse here, with one line, rather than inside every granian worker.
+        check_production(url, settings)
         if catalog_is_empty(url, settings):
             run_import(url, settings, settings.effective_catalog_dir)
         # Workers are separate processes that build their settings from the environment: hand them the

@@ -71,6 +71,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     identity_access_token_seconds: Annotated[int, msgspec.Meta(ge=30, le=3600)] = 300
     identity_refresh_idle_seconds: Annotated[int, msgspec.Meta(ge=60, le=90 * 86400)] = 14 * 86400
     identity_key_refresh_seconds: Annotated[float, msgspec.Meta(ge=0, le=3600)] = 60.0
+    identity_token_rate_per_client: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] = 6000
+    identity_token_rate_per_address: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] = 300
 
     @property
     def is_production(self) -> bool:

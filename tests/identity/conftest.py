@@ -73,9 +73,10 @@ def hidden_fields(page: str) -> dict[str, str]:
 
 async def sign_in(
     client: AsyncTestClient[Litestar], authorize_url: str, mobile: str = L1, password: str = DEMO_PASSWORD,
-    party: str | None = None,
+    party: str | None = None, consent: str = "allow",
 ) -> str:  # fmt: skip
-    """Play the browser: open the sign-in page, post the password, pick a party; return the redirect."""
+    """Play the browser: open the sign-in page, post the password, pick a party, answer the consent page
+    (third-party clients); return the redirect."""
     page = await client.get(authorize_url)
     if page.status_code == 302:
         return page.headers["location"]
@@ -84,6 +85,9 @@ async def sign_in(
     answer = await client.post("/oauth/authorize", data=form)
     if answer.status_code == 200 and "name=action value=party" in answer.text:
         form = {**hidden_fields(answer.text), "action": "party", "party": party or "self"}
+        answer = await client.post("/oauth/authorize", data=form)
+    if answer.status_code == 200 and "name=action value=consent" in answer.text:
+        form = {**hidden_fields(answer.text), "action": "consent", "decision": consent}
         answer = await client.post("/oauth/authorize", data=form)
     assert answer.status_code == 302, answer.text
     return answer.headers["location"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
@@ -44,3 +46,23 @@ async def test_production_refuses_demo_accounts_and_development_keys(
             pass
     assert caught.group_contains(ProductionRefused, match="demo", depth=None)
     assert await db_pool.fetchval("SELECT count(*) FROM identity_accounts WHERE demo") == 3
+
+
+async def test_serve_refuses_production_with_demo_data_before_starting_granian(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async with AsyncTestClient(app=create_app(load_settings({}, database_url=database_url, log_format="json"))):
+        pass  # development start: demo accounts and a development key
+    import granian
+
+    def no_granian(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("granian must not start when production is refused")
+
+    monkeypatch.setattr(granian, "Granian", no_granian)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("ISHENZHEN_ENVIRONMENT", "production")
+    monkeypatch.setenv("ISHENZHEN_IDENTITY_ISSUER", "https://id.example.cn")
+    capsys.readouterr()
+    assert await asyncio.to_thread(main, ["serve"]) == 2
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("ishenzhen:")]
+    assert errors == ["ishenzhen: the database holds development demo accounts or clients; production refuses them"]

@@ -12,6 +12,12 @@ missing, two letters swapped) and require the rest of the query exactly, which i
 work depends on the query's length and on how many letters can follow each prefix (a few, in pinyin), not
 on the number of names, so a catalogue ten times larger costs a couple more bisect steps. A per-query edit
 distance loop over all names, or an n-gram count filter (weak for 5-letter queries), would grow with it.
+
+Most of that work is near the root, where many letters can follow (an edit of the first letter tries ~23
+of them, twice), and most of those edits lead nowhere. So the first ``SHALLOW`` levels of the trie are also
+kept as a set of prefixes with, per node, the letters that can follow: an edit is only bisected for when the
+first ``SHALLOW`` letters it would need exist in some entry, and the children of a shallow node are read from
+the table instead of found by bisecting. A few thousand short strings; the answer is the same.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from ishenzhen.catalog.text import pinyin_syllables
 __all__ = ["PinyinIndex", "edit1_prefix"]
 
 MAX_TYPO_QUERY = 80  # letters: the full pinyin of the longest names, not a pasted paragraph
+SHALLOW = 6  # trie levels kept as a prefix set: ~9k short strings for the real catalogue
+SCAN = 16  # entries: below this many, edits are checked entry by entry
 
 
 def edit1_prefix(query: str, text: str, start: int) -> int:
@@ -58,7 +66,7 @@ def edit1_prefix(query: str, text: str, start: int) -> int:
 class PinyinIndex:
     """Sorted syllable-aligned pinyin and initials entries of distinct names (see the module docstring)."""
 
-    __slots__ = ("_full", "_initials", "pinyin", "starts")
+    __slots__ = ("_children", "_full", "_initials", "_shallow", "pinyin", "starts")
 
     def __init__(self, keys: Sequence[str], ranks_of: list[tuple[int, ...]], width: int) -> None:
         memo: dict[str, list[str]] = {}
@@ -86,6 +94,13 @@ class PinyinIndex:
                     initials.append((interned.setdefault(rest, rest), name_id))
         self._full = RangeBits(full, ranks_of, width)
         self._initials = RangeBits(initials, ranks_of, width)
+        # Every prefix of up to SHALLOW letters of a full-pinyin entry, and the letters that follow each
+        # shorter one (the shallow trie, for ``typo``).
+        self._shallow = frozenset(e[:k] for e in self._full.entries for k in range(SHALLOW + 1))
+        children: dict[str, dict[str, None]] = {"": {}}
+        for prefix in sorted(self._shallow - {""}):
+            children.setdefault(prefix[:-1], {})[prefix[-1]] = None
+        self._children = {prefix: "".join(letters) for prefix, letters in children.items()}
 
     # -- exact -------------------------------------------------------------------------------------------
 
@@ -104,22 +119,38 @@ class PinyinIndex:
         if m > MAX_TYPO_QUERY:
             return 0
         left = bisect.bisect_left
+        shallow = self._shallow
         ranges: list[tuple[int, int]] = []
 
         def add(prefix: str, lo: int, hi: int) -> None:
+            if prefix[:SHALLOW] not in shallow:  # no entry starts this way: no bisect at all
+                return
             lo = left(entries, prefix, lo, hi)
             if lo < hi and entries[lo].startswith(prefix):  # most edits lead nowhere: one bisect, not two
                 ranges.append((lo, left(entries, prefix + TOP, lo + 1, hi)))
 
         lo, hi = 0, len(entries)
         for d in range(m):
+            if hi - lo <= SCAN:
+                # Few entries share the first d letters: checking each directly finds the same edits (at d or
+                # later) for less than walking the remaining levels edit by edit.
+                ranges += [(i, i + 1) for i in range(lo, hi) if edit1_prefix(query, entries[i], 0) >= 0]
+                break
             head = query[:d]
             letter = query[d]
             add(head + query[d + 1 :], lo, hi)  # the query has an extra letter at d
             if d + 1 < m and query[d + 1] != letter:
                 add(head + query[d + 1] + letter + query[d + 2 :], lo, hi)  # swapped letters
             # Each other letter that follows ``head`` in some entry: substitution, or a missing letter.
+            children = self._children.get(head) if d < SHALLOW else None
             i = lo
+            if children is not None:
+                # Near the root: one set intersection keeps the edits whose first letters exist at all.
+                for rest in (query[d + 1 :], query[d:]):
+                    cut = rest[: SHALLOW - d - 1]
+                    for stem in shallow.intersection([head + c + cut for c in children if c != letter]):
+                        add(stem[: d + 1] + rest, lo, hi)
+                i = hi  # done with this level: skip the bisecting walk below
             while i < hi:
                 entry = entries[i]
                 if len(entry) == d:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated
 
-from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
+from litestar import Controller, Request, get
 from litestar.openapi import ResponseSpec
 from litestar.params import HeaderParameter, Parameter
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from ishenzhen.catalog.schemas import (
     DepartmentCount,
@@ -22,7 +22,7 @@ from ishenzhen.catalog.service import CatalogStore
 from ishenzhen.catalog.snapshot import ItemFilter
 from ishenzhen.catalog.source.model import Audience, Channel, ItemType, Visits
 from ishenzhen.errors import PROBLEM_MEDIA_TYPE, FieldError, InvalidInput, Problem
-from ishenzhen.lib.http_cache import conditional_response, encode_body
+from ishenzhen.lib.http_cache import EncodedBody, encode_body, etag_matches
 
 __all__ = ["CatalogController"]
 
@@ -57,6 +57,41 @@ CursorParam = Annotated[
     str | None, Parameter(pattern=r"^[A-Za-z0-9_-]{1,200}$", description="next_cursor of the previous page")
 ]
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match", required=False, max_length=512)]
+
+
+class _Finished:
+    """A finished JSON response (or its 304), sent as two ASGI messages with a ready header list.
+
+    The catalogue's handlers return this instead of a litestar ``Response``: building a ``Response`` and
+    turning it into ASGI messages (header objects, media type and content-length resolution) costs about 10 µs
+    a request, which matters on the uncached search path. The bytes on the wire are the same as before:
+    ``ETag``, ``Cache-Control`` and ``Vary`` on both, ``content-type`` and ``content-length`` on a 200 only.
+    """
+
+    __slots__ = ("_body", "_headers", "_status")
+
+    def __init__(self, body: EncodedBody, if_none_match: str | None) -> None:
+        headers = [(b"etag", body.etag.encode()), _CACHE_CONTROL, _VARY]
+        if etag_matches(if_none_match, body.etag):
+            self._status, self._body, self._headers = 304, b"", headers
+        else:
+            length = (b"content-length", str(len(body.content)).encode())
+            self._status, self._body, self._headers = 200, body.content, [*headers, _JSON, length]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self._status, "headers": self._headers})
+        await send({"type": "http.response.body", "body": self._body})
+
+
+_CACHE_CONTROL = (b"cache-control", PUBLIC_CACHE.encode())
+_VARY = (b"vary", b"Accept-Encoding")
+_JSON = (b"content-type", b"application/json")
+
+
+def _store(request: Request) -> CatalogStore:
+    # Read from the app's state rather than injected as a dependency: litestar validates a provider's own
+    # parameters on every call (~15 µs a request, a tenth of an uncached search) for what is one attribute.
+    return request.app.state.catalog  # type: ignore[no-any-return]
 
 
 def _problem(description: str) -> ResponseSpec:
@@ -96,7 +131,8 @@ def _filter(
 
 
 def _clean_query(q: str) -> str:
-    if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"} for ch in q):
+    # ``isprintable`` is False for every character of those categories: a C-speed pass for the usual query.
+    if not q.isprintable() and any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"} for ch in q):
         raise InvalidInput(
             "query parameter 'q' contains control characters",
             errors=[FieldError(location="query", name="q", reason="control characters are not allowed")],
@@ -118,7 +154,6 @@ class CatalogController(Controller):
     async def list_items(
         self,
         request: Request,
-        catalog: NamedDependency[CatalogStore],
         department: DepartmentParam = None,
         district: DistrictParam = None,
         audience: AudienceParam = None,
@@ -130,12 +165,12 @@ class CatalogController(Controller):
         limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE, description="page size")] = 20,
         cursor: CursorParam = None,
         if_none_match: IfNoneMatch = None,
-    ) -> Response[bytes]:
+    ) -> ASGIApp:
         item_filter = _filter(
             department, district, audience, theme, item_type, channel, instant_approval, visits
         )
-        body = encode_body(catalog.list_items(item_filter, limit, cursor))
-        return conditional_response(body, request.headers, PUBLIC_CACHE)
+        body = encode_body(_store(request).list_items(item_filter, limit, cursor))
+        return _Finished(body, if_none_match)
 
     @get(
         "/items/{code:str}",
@@ -145,12 +180,11 @@ class CatalogController(Controller):
     async def item_detail(
         self,
         request: Request,
-        catalog: NamedDependency[CatalogStore],
         code: Annotated[str, Parameter(max_length=64)],
         if_none_match: IfNoneMatch = None,
-    ) -> Response[bytes]:
-        body = encode_body(catalog.item_detail(code))
-        return conditional_response(body, request.headers, PUBLIC_CACHE)
+    ) -> ASGIApp:
+        body = encode_body(_store(request).item_detail(code))
+        return _Finished(body, if_none_match)
 
     @get(
         "/search",
@@ -160,7 +194,6 @@ class CatalogController(Controller):
     async def search(
         self,
         request: Request,
-        catalog: NamedDependency[CatalogStore],
         q: Annotated[
             str, Parameter(min_length=1, max_length=MAX_QUERY_CHARS, description="what the citizen typed")
         ],
@@ -175,43 +208,37 @@ class CatalogController(Controller):
         limit: Annotated[int, Parameter(ge=1, le=MAX_SEARCH_PAGE, description="page size")] = 20,
         cursor: CursorParam = None,
         if_none_match: IfNoneMatch = None,
-    ) -> Response[bytes]:
+    ) -> ASGIApp:
         query = _clean_query(q)
         item_filter = _filter(
             department, district, audience, theme, item_type, channel, instant_approval, visits
         )
-        body = encode_body(catalog.search(query, item_filter, limit, cursor))
-        return conditional_response(body, request.headers, PUBLIC_CACHE)
+        body = encode_body(_store(request).search(query, item_filter, limit, cursor))
+        return _Finished(body, if_none_match)
 
     @get(
         "/departments",
         summary="Departments with item counts",
         responses=_ok(list[DepartmentCount], "Departments"),
     )
-    async def departments(
-        self, request: Request, catalog: NamedDependency[CatalogStore], if_none_match: IfNoneMatch = None
-    ) -> Response[bytes]:
-        body = encode_body(catalog.departments())
-        return conditional_response(body, request.headers, PUBLIC_CACHE)
+    async def departments(self, request: Request, if_none_match: IfNoneMatch = None) -> ASGIApp:
+        body = encode_body(_store(request).departments())
+        return _Finished(body, if_none_match)
 
     @get(
         "/districts",
         summary="Districts with their own item counts",
         responses=_ok(list[DistrictCount], "List"),
     )
-    async def districts(
-        self, request: Request, catalog: NamedDependency[CatalogStore], if_none_match: IfNoneMatch = None
-    ) -> Response[bytes]:
-        body = encode_body(catalog.districts())
-        return conditional_response(body, request.headers, PUBLIC_CACHE)
+    async def districts(self, request: Request, if_none_match: IfNoneMatch = None) -> ASGIApp:
+        body = encode_body(_store(request).districts())
+        return _Finished(body, if_none_match)
 
     @get(
         "/themes",
         summary="Life-event and enterprise themes with counts",
         responses=_ok(list[ThemeCount], "Themes"),
     )
-    async def themes(
-        self, request: Request, catalog: NamedDependency[CatalogStore], if_none_match: IfNoneMatch = None
-    ) -> Response[bytes]:
-        body = encode_body(catalog.themes())
-        return conditional_response(body, request.headers, PUBLIC_CACHE)
+    async def themes(self, request: Request, if_none_match: IfNoneMatch = None) -> ASGIApp:
+        body = encode_body(_store(request).themes())
+        return _Finished(body, if_none_match)

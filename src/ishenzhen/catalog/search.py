@@ -193,7 +193,10 @@ class SearchIndex:
         total = 0
         ordered: list[tuple[tuple[int, bool], int]] = []
         for cls in _CLASSES:
-            bits = tiers.get(cls, 0) & ~seen
+            bits = tiers.get(cls)
+            if not bits:  # most classes are empty: skip the big-int work (~1 µs each) for them
+                continue
+            bits &= ~seen
             if not bits:
                 continue
             seen |= bits

@@ -61,6 +61,8 @@ for _hub, *_officials in SYNONYM_GROUPS:
     for _term, _others in ((_hub, _officials), *((official, [_hub]) for official in _officials)):
         _SYNONYMS[_term] = tuple(dict.fromkeys((*_SYNONYMS.get(_term, ()), *_others)))
 _TERMS_LONGEST_FIRST = tuple(sorted(_SYNONYMS, key=len, reverse=True))
+# Any known term at all, in one scan: most queries (pinyin, most Chinese) hold none.
+_ANY_TERM = re.compile("|".join(map(re.escape, _TERMS_LONGEST_FIRST)))
 MAX_VARIANTS = 8
 
 
@@ -139,6 +141,8 @@ def synonym_variants(key: str) -> list[str]:
     A replacement is skipped when the query already holds the longer form (``住房公积金`` is not turned
     into ``住房住房公积金``), and terms are tried longest first so ``社保卡`` wins over ``社保``.
     """
+    if _ANY_TERM.search(key) is None:
+        return []
     variants: dict[str, None] = {}
     covered: list[tuple[int, int]] = []
     for term in _TERMS_LONGEST_FIRST:

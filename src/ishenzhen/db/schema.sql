@@ -236,6 +236,17 @@ CREATE TABLE public.identity_clients (
 );
 
 --
+-- Name: identity_consents; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_consents (
+    account_id uuid NOT NULL,
+    client_id text NOT NULL,
+    scopes text[] NOT NULL,
+    granted_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
 -- Name: identity_enterprise_roles; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -557,6 +568,13 @@ ALTER TABLE ONLY public.identity_clients
     ADD CONSTRAINT identity_clients_pkey PRIMARY KEY (client_id);
 
 --
+-- Name: identity_consents identity_consents_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_consents
+    ADD CONSTRAINT identity_consents_pkey PRIMARY KEY (account_id, client_id, scopes);
+
+--
 -- Name: identity_enterprise_roles identity_enterprise_roles_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -742,6 +760,20 @@ ALTER TABLE ONLY public.identity_authorization_codes
 
 ALTER TABLE ONLY public.identity_client_assertions
     ADD CONSTRAINT identity_client_assertions_client_id_fkey FOREIGN KEY (client_id) REFERENCES public.identity_clients(client_id) ON DELETE CASCADE;
+
+--
+-- Name: identity_consents identity_consents_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_consents
+    ADD CONSTRAINT identity_consents_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.identity_accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: identity_consents identity_consents_client_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_consents
+    ADD CONSTRAINT identity_consents_client_id_fkey FOREIGN KEY (client_id) REFERENCES public.identity_clients(client_id) ON DELETE CASCADE;
 
 --
 -- Name: identity_enterprise_roles identity_enterprise_roles_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

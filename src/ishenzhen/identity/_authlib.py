@@ -40,13 +40,11 @@ from joserfc.jwk import KeySet
 
 from ishenzhen.identity.keys import ALGORITHM, KeyRing
 from ishenzhen.identity.models import AuthCode, Client, RefreshRecord, Subject
+from ishenzhen.identity.scopes import SCOPES
 from ishenzhen.identity.tokens import AccessTokenGenerator
 
 __all__ = ["CLIENT_AUTH_METHODS", "SCOPES", "Prefetched", "Provider", "ProviderRequest", "current"]
 
-SCOPES = [
-    "openid", "profile", "phone", "offline_access", "enterprise", "registry:write", "applications:update",
-]  # fmt: skip
 CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
 _S256_CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 

@@ -36,6 +36,7 @@ __all__ = [
     "authenticate_password",
     "authenticate_sms",
     "grant_enterprise_role",
+    "mask_resident_id",
     "parties_of",
     "register_citizen",
     "send_sms_code",
@@ -102,6 +103,8 @@ async def verify_real_name(
     account_id: uuid.UUID,
     name: str,
     resident_id: str,
+    *,
+    address: str | None = None,
 ) -> int:
     """L2: the resident ID number is well formed and the register holds it under this name."""
     resident_id = normalize_identifier(resident_id)
@@ -109,30 +112,39 @@ async def verify_real_name(
         raise _field(
             "resident_id", "not a valid resident ID number (GB 11643 check character, date or region)"
         )
+    masked = mask_resident_id(resident_id)
     person = await register.lookup(resident_id)
     if person is None or person.name != name.strip():
-        await audit(connection, "real_name.mismatch", account_id=account_id)
+        # The same answer whether the number is unknown or the name differs: nothing about the register leaks.
+        await audit(connection, "real_name.mismatch", account_id=account_id, address=address, resident_id=masked)
         raise _field("name", "the name and ID number do not match the population register")
     try:
         await queries.set_real_name(connection, id=account_id, name=person.name, resident_id=resident_id)
     except asyncpg.UniqueViolationError:
+        await audit(connection, "real_name.taken", account_id=account_id, address=address, resident_id=masked)
         raise _field("resident_id", "this ID number is verified on another account") from None
-    await audit(connection, "real_name.verified", account_id=account_id)
+    await audit(connection, "real_name.verified", account_id=account_id, address=address, resident_id=masked)
     return 2
 
 
+def mask_resident_id(resident_id: str) -> str:
+    """What logs and the audit trail may hold of an ID number: the region prefix and the last two characters."""
+    return resident_id[:4] + "*" * max(0, len(resident_id) - 6) + resident_id[-2:]
+
+
 async def verify_face(
-    connection: asyncpg.Connection, face_check: FaceCheck, account_id: uuid.UUID, liveness_token: str
-) -> int:
+    connection: asyncpg.Connection, face_check: FaceCheck, account_id: uuid.UUID, liveness_token: str,
+    *, address: str | None = None,
+) -> int:  # fmt: skip
     """L3: the face check confirms the person of an L2 account."""
     account = await queries.account_by_id(connection, id=account_id)
     if account is None or account["assurance_level"] < 2:
         raise PermissionDenied("a face check needs a verified real name (L2) first")
     if not await face_check.matches(account["resident_id"], liveness_token):
-        await audit(connection, "face_check.failed", account_id=account_id)
+        await audit(connection, "face_check.failed", account_id=account_id, address=address)
         raise _field("liveness_token", "the face check did not match")
     await queries.set_face_checked(connection, id=account_id)
-    await audit(connection, "face_check.passed", account_id=account_id)
+    await audit(connection, "face_check.passed", account_id=account_id, address=address)
     return 3
 
 

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from authlib.common.urls import add_params_to_uri
 from authlib.oauth2.rfc6749 import OAuth2Error
 from litestar import Request, Response
 from litestar.datastructures import Cookie
 
 from ishenzhen.db.sql import load_queries
-from ishenzhen.identity import accounts, pages, throttle
+from ishenzhen.identity import accounts, pages, scopes, throttle
 from ishenzhen.identity._authlib import Prefetched, ProviderRequest
 from ishenzhen.identity.hashing import hash_token, new_token
 from ishenzhen.identity.models import Client, Subject
@@ -126,7 +127,28 @@ class AuthorizationFlow:
         attempt: Attempt,
         subject: Subject,
         cookies: list[Cookie] | None = None,
+        *,
+        consented: bool = False,
     ) -> Response[str]:
+        """The one gate before a code: the requested assurance level, then consent (third parties only)."""
+        prompt = attempt.params.get("prompt", "").split()
+        required = scopes.requested_level(attempt.params.get("acr_values"))
+        if subject.acr < required:
+            if "none" in prompt:
+                return self.refuse(attempt, "unmet_authentication_requirements", f"this needs level L{required}")
+            csrf = new_token(16)
+            body = pages.unmet_page(attempt.params, csrf, required)
+            return html(body, 403, None, [*(cookies or []), self.cookie(CSRF_COOKIE, csrf)])
+        if not consented and not attempt.client.first_party:
+            wanted = self.granted_scopes(attempt)
+            if "consent" in prompt or not await queries.consent_covers(
+                connection, account_id=subject.account_id, client_id=attempt.client.client_id, scopes=wanted
+            ):
+                if "none" in prompt:
+                    return self.refuse(attempt, "consent_required", "the citizen has not consented to this client")
+                csrf = new_token(16)
+                body = pages.consent_page(attempt.params, csrf, attempt.client.name, wanted, subject.party)
+                return html(body, 200, None, [*(cookies or []), self.cookie(CSRF_COOKIE, csrf)])
         server = self.provider.server
         status, _body, headers = self.provider.run(
             attempt.context, server.create_authorization_response, attempt.request, subject, attempt.grant
@@ -143,6 +165,18 @@ class AuthorizationFlow:
                 party=subject.party, expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=CODE_SECONDS),
             )  # fmt: skip
         return redirect(location, cookies)
+
+    @staticmethod
+    def granted_scopes(attempt: Attempt) -> list[str]:
+        """What the client would get: the requested scopes it is registered for, sorted (one row per set)."""
+        return sorted(set(attempt.client.get_allowed_scope(attempt.request.scope or "").split()))
+
+    def refuse(self, attempt: Attempt, error: str, description: str) -> Response[str]:
+        """An RFC 6749 §4.1.2.1 error back at the (already checked) redirect URI, with ``state``."""
+        params = [("error", error), ("error_description", description)]
+        if attempt.params.get("state"):
+            params.append(("state", attempt.params["state"]))
+        return redirect(add_params_to_uri(attempt.params["redirect_uri"], params))
 
     def login_form(self, attempt: Attempt, status: int = 200, **kwargs: Any) -> Response[str]:
         csrf = new_token(16)
@@ -168,6 +202,29 @@ class AuthorizationFlow:
                 return html(body, 200, None, [*cookies, self.cookie(CSRF_COOKIE, csrf)])
         return await self.issue(connection, attempt, subject, cookies)
 
+    async def decide_consent(
+        self, connection: asyncpg.Connection, attempt: Attempt, subject: Subject, decision: str | None, address: str
+    ) -> Response[str]:  # fmt: skip
+        wanted = self.granted_scopes(attempt)
+        client_id = attempt.client.client_id
+        if decision != "allow":
+            await accounts.audit(connection, "consent.refused", account_id=subject.account_id, client_id=client_id,
+                                 address=address, scope=" ".join(wanted))  # fmt: skip
+            return self.refuse(attempt, "access_denied", "the citizen did not allow access")
+        await queries.insert_consent(connection, account_id=subject.account_id, client_id=client_id, scopes=wanted)
+        await accounts.audit(connection, "consent.granted", account_id=subject.account_id, client_id=client_id,
+                             address=address, scope=" ".join(wanted))  # fmt: skip
+        return await self.issue(connection, attempt, subject, consented=True)
+
+    async def resume(
+        self, connection: asyncpg.Connection, attempt: Attempt, subject: Subject, mobile: str
+    ) -> Response[str]:
+        """A signed-in browser comes back; below the requested level, offer to sign in again (unless prompt=none)."""
+        required = scopes.requested_level(attempt.params.get("acr_values"))
+        if subject.acr < required and "none" not in attempt.params.get("prompt", "").split():
+            return self.login_form(attempt, mobile=mobile, notice=pages.raise_level_notice(required))
+        return await self.party_or_issue(connection, attempt, subject, mobile, [])
+
     # -- the posted login form ----------------------------------------------------------------------------
 
     async def login(
@@ -176,17 +233,21 @@ class AuthorizationFlow:
     ) -> Response[str]:  # fmt: skip
         action = form.get("action")
         mobile = (form.get("mobile") or "").strip()
-        if action == "party":
+        if action == "unmet":
+            return self.refuse(attempt, "unmet_authentication_requirements", "the account's assurance level is too low")
+        if action in ("party", "consent"):
             if existing is None:
                 return self.login_form(attempt, 401, error=GENERIC_FAILURE)
-            subject, row = existing
+            subject, _row = existing
             choice = form.get("party") or "self"
             if choice != "self":
                 allowed = {p.credit_code for p in await accounts.parties_of(connection, subject.account_id)}
                 if choice not in allowed:
                     return html(pages.error_page("无权代表该企业。You may not act for that enterprise."), 403)
                 subject.party = choice
-            return await self.issue(connection, attempt, subject)
+            if action == "party":
+                return await self.issue(connection, attempt, subject)
+            return await self.decide_consent(connection, attempt, subject, form.get("decision"), address)
         if action not in ("password", "sms", "send_sms") or not mobile:
             return self.login_form(attempt, 400, error=GENERIC_FAILURE)
         try:

@@ -10,11 +10,28 @@ from pathlib import Path
 from ishenzhen.db.pool import connect
 from ishenzhen.db.sql import load_queries
 from ishenzhen.identity.keys import create_signing_key
+from ishenzhen.identity.seed import refuse_unsafe_production
 from ishenzhen.settings import Settings
 
-__all__ = ["rotate_keys", "show_sms_outbox"]
+__all__ = ["check_production", "rotate_keys", "show_sms_outbox"]
 
 queries = load_queries(Path(__file__).with_name("queries.sql"))
+
+
+def check_production(url: str, settings: Settings) -> None:
+    """The production refusals (demo data, development keys, no key, http issuer), checked by ``serve`` before
+    granian starts a worker: raises ``ProductionRefused`` with one line for the operator."""
+    if not settings.is_production:
+        return
+
+    async def run() -> None:
+        connection = await connect(url, settings.db_connect_timeout)
+        try:
+            await refuse_unsafe_production(connection, settings)
+        finally:
+            await connection.close()
+
+    asyncio.run(run())
 
 
 def show_sms_outbox(url: str, settings: Settings, limit: int) -> int:

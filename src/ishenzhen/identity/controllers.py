@@ -75,7 +75,8 @@ _HTML = {
     ),
     400: _spec(str, "Error page: unknown client, unregistered redirect URI or bad form", "text/html"),
     401: _spec(str, "Sign-in failed (the same answer whether or not the account exists)", "text/html"),
-    403: _spec(str, "Not allowed to act for that enterprise", "text/html"),
+    403: _spec(str, "The account's assurance level is below acr_values, or not allowed to act for that enterprise",
+               "text/html"),
     413: _spec(Problem, "Body too large", "application/problem+json"),
     415: _spec(Problem, "The body must be application/x-www-form-urlencoded", "application/problem+json"),
     429: _spec(str, "Too many attempts: see Retry-After", "text/html"),
@@ -135,7 +136,8 @@ class OAuthController(Controller):
     exception_handlers = {HTTPException: _oauth_exception, ValidationException: _oauth_exception}  # noqa: RUF012
 
     @post("/token", summary="Token endpoint (authorization_code, refresh_token, client_credentials)", status_code=200,
-          responses={200: _spec(TokenResponse, "Tokens"), **_OAUTH_ERRORS})  # fmt: skip
+          responses={200: _spec(TokenResponse, "Tokens"), **_OAUTH_ERRORS,
+                     429: _spec(OAuthError, "Too many token requests from this client or address: see Retry-After")})  # fmt: skip
     async def token(
         self, request: Request, identity: NamedDependency[IdentityState], data: URLEncodedBody[TokenForm]
     ) -> Response[TokenResponse]:
@@ -174,7 +176,7 @@ class OAuthController(Controller):
         uri = f"{identity.issuer}/oauth/introspect"
         return _oauth_response(await identity.provider.introspect(uri, request.headers, _form(data)))
 
-    @route("/userinfo", http_method=["GET", "POST"], summary="OpenID Connect userinfo", guards=[requires("openid")],
+    @route("/userinfo", http_method=["GET", "POST"], summary="OpenID Connect userinfo", opt=requires("openid"),
            status_code=200,
            security=BEARER, dependencies={"principal": Provide(provide_principal, sync_to_thread=False)},
            responses={200: _spec(UserInfo, "Claims about the signed-in citizen"), **_BEARER_ERRORS})  # fmt: skip
@@ -228,7 +230,7 @@ class DiscoveryController(Controller):
             revocation_endpoint_auth_methods_supported=methods,
             introspection_endpoint_auth_methods_supported=[m for m in methods if m != "none"],
             subject_types_supported=["public"], id_token_signing_alg_values_supported=[ALGORITHM],
-            acr_values_supported=["L1", "L2", "L3"], prompt_values_supported=["none", "login"],
+            acr_values_supported=["L1", "L2", "L3"], prompt_values_supported=["none", "login", "consent"],
             claims_supported=["sub", "name", "phone_number", "phone_number_verified", "acr", "amr", "auth_time",
                               "nonce", "assurance_level"],
             ui_locales_supported=["zh-CN", "en"], authorization_response_iss_parameter_supported=False,
@@ -286,7 +288,7 @@ class LoginController(Controller):
             if isinstance(attempt, Response):
                 return attempt
             if subject is not None and existing is not None:
-                return await flow.party_or_issue(connection, attempt, subject, existing[1]["mobile"], [])
+                return await flow.resume(connection, attempt, subject, existing[1]["mobile"])
             return flow.login_form(attempt)
 
     @post("/authorize", summary="Sign in, send an SMS code, or choose the acting party", responses=_HTML,
@@ -401,7 +403,7 @@ class MeController(Controller):
     tags = ["identity"]
 
     @get("", summary="The signed-in citizen, their assurance level and the parties they may act for",
-         guards=[requires("profile")], security=BEARER,
+         opt=requires("profile"), security=BEARER,
          dependencies={"principal": Provide(provide_principal, sync_to_thread=False)},
          responses={
              401: _spec(Problem, "No valid access token (see WWW-Authenticate)", "application/problem+json"),

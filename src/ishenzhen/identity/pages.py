@@ -10,8 +10,12 @@ from collections.abc import Iterable, Mapping
 from html import escape
 
 from ishenzhen.identity.models import Party
+from ishenzhen.identity.scopes import DESCRIPTIONS
 
-__all__ = ["OAUTH_FIELDS", "error_page", "login_page", "party_page", "signed_out_page"]
+__all__ = [
+    "OAUTH_FIELDS", "consent_page", "error_page", "login_page", "party_page", "raise_level_notice", "signed_out_page",
+    "unmet_page",
+]  # fmt: skip
 
 OAUTH_FIELDS = (
     "response_type", "client_id", "redirect_uri", "scope", "state", "nonce", "code_challenge",
@@ -107,3 +111,56 @@ def party_page(params: Mapping[str, str], csrf: str, name: str, parties: Iterabl
 
 def signed_out_page() -> str:
     return _page("已退出 Signed out", "<h1>您已退出登录 <span class=en>You are signed out</span></h1>")
+
+
+def _scope_items(scopes: Iterable[str]) -> str:
+    items = ""
+    for scope in scopes:
+        zh, en = DESCRIPTIONS.get(scope, (scope, scope))
+        items += f"<li>{escape(zh)} <span class=en>{escape(en)}</span> <code>{escape(scope)}</code></li>"
+    return f"<ul>{items}</ul>"
+
+
+def consent_page(
+    params: Mapping[str, str], csrf: str, client_name: str, scopes: Iterable[str], party: str | None
+) -> str:
+    keep = f'<input type="hidden" name="party" value="{escape(party)}">' if party else ""
+    return _page(
+        "授权确认 Allow access?",
+        f"<h1>授权确认 <span class=en>Allow access?</span></h1>"
+        f"<p><strong>{escape(client_name)}</strong> 不是 i深圳 官方应用，它请求：<span class=en>is not an i Shenzhen "
+        f"app. It asks to:</span></p>{_scope_items(scopes)}"
+        "<p>您可以随时在 i深圳 App 中撤销授权。<span class=en>You can withdraw this later in the app.</span></p>"
+        f'<form method=post action="/oauth/authorize">{_hidden(params, csrf)}{keep}'
+        "<input type=hidden name=action value=consent>"
+        "<button type=submit name=decision value=allow>同意 <span class=en>Allow</span></button> "
+        "<button type=submit name=decision value=deny>拒绝 <span class=en>Deny</span></button></form>",
+    )
+
+
+# How to reach each level, for the page shown when a client asks for more than the account has.
+RAISE_LEVEL = {
+    2: ("此服务需要实名认证（L2）：请在 i深圳 App「我的 → 实名认证」核验姓名和身份证号码后重新登录。",
+        "This service needs a verified real name (L2): verify your name and resident ID number in the "
+        "i Shenzhen app (Me → Real-name verification), then sign in again."),
+    3: ("此服务需要刷脸认证（L3）：请先完成实名认证，再在 i深圳 App「我的 → 刷脸认证」完成人脸核验后重新登录。",
+        "This service needs a face check (L3): verify your real name first, then take the face check in the "
+        "i Shenzhen app (Me → Face check), and sign in again."),
+}  # fmt: skip
+
+
+def raise_level_notice(level: int) -> str:
+    zh, en = RAISE_LEVEL[level]
+    return f"{zh} {en}"
+
+
+def unmet_page(params: Mapping[str, str], csrf: str, level: int) -> str:
+    zh, en = RAISE_LEVEL[level]
+    return _page(
+        "认证等级不足 Higher assurance needed",
+        f"<h1>认证等级不足 <span class=en>Higher assurance needed</span></h1>"
+        f"<p class=error role=alert>{escape(zh)}<br><span class=en>{escape(en)}</span></p>"
+        f'<form method=post action="/oauth/authorize">{_hidden(params, csrf)}'
+        "<input type=hidden name=action value=unmet>"
+        "<button type=submit>返回应用 <span class=en>Back to the app</span></button></form>",
+    )

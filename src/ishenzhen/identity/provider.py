@@ -23,6 +23,7 @@ from joserfc import jws
 from joserfc.errors import JoseError
 
 from ishenzhen.db.sql import load_queries
+from ishenzhen.identity import throttle
 from ishenzhen.identity._authlib import Prefetched, Provider, ProviderRequest, current
 from ishenzhen.identity.accounts import audit
 from ishenzhen.identity.hashing import hash_token
@@ -87,9 +88,13 @@ def _assertion_ids(form: Mapping[str, str]) -> tuple[str, str] | None:
 
 class IdentityProvider:
     def __init__(
-        self, pool: asyncpg.Pool, keys: KeyRing, issuer: str, access_token_seconds: int, idle: int
-    ) -> None:
+        self, pool: asyncpg.Pool, keys: KeyRing, issuer: str, access_token_seconds: int, idle: int,
+        token_rates: tuple[int, int] = (6000, 300),
+    ) -> None:  # fmt: skip
         self.pool = pool
+        # Token requests per minute per claimed client id, and per address.
+        self.token_limits = (throttle.Limit("token_client", token_rates[0], 60),
+                             throttle.Limit("token_address", token_rates[1], 60))  # fmt: skip
         self.keys = keys
         self.issuer = issuer
         self.idle_seconds = idle
@@ -144,6 +149,9 @@ class IdentityProvider:
             )
         client_ids, assertion = self._client_ids(headers, form)
         async with self.pool.acquire() as connection:
+            throttled = await self._throttle(connection, client_ids, address)
+            if throttled is not None:
+                return throttled
             context.clients = await self.load_clients(connection, client_ids)
             if assertion and assertion[1]:
                 seen = await connection.fetchval(
@@ -166,6 +174,28 @@ class IdentityProvider:
             if failure is not None:
                 return failure
         return OAuthResult(status, body, response_headers)
+
+    async def _throttle(
+        self, connection: asyncpg.Connection, client_ids: list[str], address: str
+    ) -> OAuthResult | None:
+        """429 with Retry-After and an RFC 6749 §5.2 body. The error is ``invalid_request``: RFC 6749 defines no
+        rate-limit code for the token endpoint, and ``slow_down`` (RFC 8628) tells a device-flow client to
+        widen its polling interval, which none of our grants do."""
+        claimed = next((c for c in client_ids if c), "")[:64]
+        limits = [(self.token_limits[1], address)]
+        if claimed:
+            limits.append((self.token_limits[0], claimed))
+        try:
+            await throttle.hit_all(connection, limits)
+        except throttle.Throttled as exc:
+            who = "this client" if exc.limit.name == "token_client" else "this address"
+            await audit(connection, "token.throttled", client_id=claimed or None, address=address, limit=exc.limit.name)
+            result = oauth_error(
+                "invalid_request", f"too many token requests from {who}: retry after {exc.retry_after} s", 429
+            )
+            result.headers.append(("Retry-After", str(exc.retry_after)))
+            return result
+        return None
 
     async def _prefetch_code(
         self, connection: asyncpg.Connection, context: Prefetched, code: str, address: str

@@ -188,6 +188,17 @@ ON CONFLICT (bucket) DO UPDATE SET
 RETURNING hits,
     ceil(extract(epoch FROM (window_start + make_interval(secs => :window_seconds) - now())))::integer AS retry_after;
 
+-- name: hit_throttles(buckets, window_seconds)
+-- hit_throttle for several buckets in one round trip.
+INSERT INTO identity_throttle AS t (bucket, window_start, hits)
+SELECT bucket, now(), 1 FROM unnest(:buckets::text[]) AS bucket
+ON CONFLICT (bucket) DO UPDATE SET
+    window_start = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now()
+                        THEN now() ELSE t.window_start END,
+    hits = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now() THEN 1 ELSE t.hits + 1 END
+RETURNING bucket, hits,
+    ceil(extract(epoch FROM (window_start + make_interval(secs => :window_seconds) - now())))::integer AS retry_after;
+
 -- name: peek_throttle(bucket, window_seconds)^
 SELECT hits,
     ceil(extract(epoch FROM (window_start + make_interval(secs => :window_seconds) - now())))::integer AS retry_after
@@ -203,3 +214,25 @@ VALUES (:event, :account_id, :client_id, :address, :detail);
 
 -- name: audit_events(account_id)
 SELECT event, client_id, address, detail, at FROM identity_audit WHERE account_id = :account_id ORDER BY id;
+
+-- Consents ------------------------------------------------------------------------------------------------
+
+-- name: consent_covers(account_id, client_id, scopes)$
+SELECT EXISTS (SELECT 1 FROM identity_consents
+               WHERE account_id = :account_id AND client_id = :client_id AND scopes @> :scopes::text[]);
+
+-- name: insert_consent(account_id, client_id, scopes)!
+INSERT INTO identity_consents (account_id, client_id, scopes) VALUES (:account_id, :client_id, :scopes)
+ON CONFLICT (account_id, client_id, scopes) DO UPDATE SET granted_at = now();
+
+-- Agent grants ----------------------------------------------------------------------------------------------
+
+-- name: enterprise_role(credit_code, account_id)^
+SELECT r.role, r.scopes, r.expires_at, e.name FROM identity_enterprise_roles r
+JOIN identity_enterprises e USING (credit_code)
+WHERE r.credit_code = :credit_code AND r.account_id = :account_id
+  AND (r.expires_at IS NULL OR r.expires_at > now());
+
+-- name: revoke_agent(credit_code, account_id)$
+DELETE FROM identity_enterprise_roles
+WHERE credit_code = :credit_code AND account_id = :account_id AND role = 'agent' RETURNING 1;

@@ -88,7 +88,8 @@ class AuthorizeForm(Struct, frozen=True):
     """What the login page posts: the authorization request again, the CSRF token and one action."""
 
     csrf: _Short | None = None
-    action: Literal["password", "send_sms", "sms", "party"] | None = None
+    action: Literal["password", "send_sms", "sms", "party", "consent", "unmet"] | None = None
+    decision: Literal["allow", "deny"] | None = None
     mobile: Annotated[str, msgspec.Meta(max_length=32)] | None = None
     password: Annotated[str, msgspec.Meta(max_length=256)] | None = None
     sms_code: Annotated[str, msgspec.Meta(max_length=16)] | None = None

@@ -20,7 +20,7 @@ from ishenzhen.identity.keys import create_signing_key
 from ishenzhen.identity.register import SimulatedFaceCheck
 from ishenzhen.settings import Settings
 
-__all__ = ["DEMO_PASSWORD", "ProductionRefused", "prepare_identity"]
+__all__ = ["DEMO_PASSWORD", "ProductionRefused", "prepare_identity", "refuse_unsafe_production"]
 
 log = structlog.get_logger(__name__)
 queries = load_queries(Path(__file__).with_name("queries.sql"))
@@ -40,6 +40,10 @@ APP_REDIRECT_URIS = [
     "http://[::1]/callback",
 ]
 DEPARTMENT_CLIENT_ID = "dept-market-regulation"
+# A third-party web service (not first party): citizens are asked to consent before it gets a code.
+THIRD_PARTY_CLIENT_ID = "demo-metro-pass"
+THIRD_PARTY_SECRET = "dev-only-third-party-secret"  # noqa: S105 - demo client, refused in production
+THIRD_PARTY_REDIRECT_URIS = ["https://metro.example/oauth/callback", "http://127.0.0.1/metro/callback"]
 _SEED_LOCK = 4005
 _password_hash: dict[str, str] = {}
 
@@ -50,7 +54,7 @@ class ProductionRefused(RuntimeError):
 
 async def prepare_identity(connection: asyncpg.Connection, settings: Settings) -> None:
     if settings.is_production:
-        await _refuse_unsafe_production(connection, settings)
+        await refuse_unsafe_production(connection, settings)
         return
     async with connection.transaction():
         await connection.execute(f"SELECT pg_advisory_xact_lock({_SEED_LOCK})")
@@ -61,9 +65,10 @@ async def prepare_identity(connection: asyncpg.Connection, settings: Settings) -
             )  # fmt: skip
         if await queries.account_by_mobile(connection, mobile="13800000001") is None:
             await _seed_demo(connection)
+        await _seed_clients(connection)  # each insert is skipped when the client exists
 
 
-async def _refuse_unsafe_production(connection: asyncpg.Connection, settings: Settings) -> None:
+async def refuse_unsafe_production(connection: asyncpg.Connection, settings: Settings) -> None:
     if not settings.effective_issuer.startswith("https://"):
         raise ProductionRefused("ISHENZHEN_IDENTITY_ISSUER must be an https:// URL in production")
     if await queries.count_demo_data(connection):
@@ -101,12 +106,17 @@ async def _seed_demo(connection: asyncpg.Connection) -> None:
         connection, credit_code, people["13800000002"], "agent", scopes=["applications:submit"],
         expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=365),
     )  # fmt: skip
+    log.info("identity.demo_seeded", citizens=len(people))
+
+
+async def _seed_clients(connection: asyncpg.Connection) -> None:
     await queries.insert_client(
         connection, client_id=APP_CLIENT_ID, name="i深圳 App", kind="public", department=None, secret_hash=None,
         jwks=None, auth_method="none", redirect_uris=APP_REDIRECT_URIS,
         post_logout_redirect_uris=["cn.gov.shenzhen.app:/oauth/signed-out"],
         grant_types=["authorization_code", "refresh_token"],
-        scopes=["openid", "profile", "phone", "offline_access", "enterprise"], first_party=True, demo=True,
+        scopes=["openid", "profile", "phone", "offline_access", "enterprise", "applications:submit"], first_party=True,
+        demo=True,
     )  # fmt: skip
     await queries.insert_client(
         connection, client_id=DEPARTMENT_CLIENT_ID, name="市场监督管理局 Market regulation", kind="confidential",
@@ -115,4 +125,10 @@ async def _seed_demo(connection: asyncpg.Connection) -> None:
         grant_types=["client_credentials"], scopes=["registry:write", "applications:update"], first_party=True,
         demo=True,
     )  # fmt: skip
-    log.info("identity.demo_seeded", citizens=len(people), clients=2)
+    await queries.insert_client(
+        connection, client_id=THIRD_PARTY_CLIENT_ID, name="深圳通乘车码（示例） Metro pass (demo)", kind="confidential",
+        department=None, secret_hash=hash_token(THIRD_PARTY_SECRET), jwks=None, auth_method="client_secret_basic",
+        redirect_uris=THIRD_PARTY_REDIRECT_URIS, post_logout_redirect_uris=[],
+        grant_types=["authorization_code", "refresh_token"], scopes=["openid", "profile", "phone", "offline_access"],
+        first_party=False, demo=True,
+    )  # fmt: skip

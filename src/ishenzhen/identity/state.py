@@ -47,8 +47,9 @@ def identity_lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncC
         await keys.load()
         issuer = settings.effective_issuer
         provider = IdentityProvider(
-            pool, keys, issuer, settings.identity_access_token_seconds, settings.identity_refresh_idle_seconds
-        )
+            pool, keys, issuer, settings.identity_access_token_seconds, settings.identity_refresh_idle_seconds,
+            token_rates=(settings.identity_token_rate_per_client, settings.identity_token_rate_per_address),
+        )  # fmt: skip
         app.state.identity = IdentityState(
             settings=settings, keys=keys, provider=provider,
             flow=AuthorizationFlow(provider, secure_cookies=issuer.startswith("https://")),

@@ -13,7 +13,7 @@ import asyncpg
 
 from ishenzhen.db.sql import load_queries
 
-__all__ = ["LIMITS", "Limit", "Throttled", "check", "clear", "hit"]
+__all__ = ["LIMITS", "Limit", "Throttled", "check", "clear", "hit", "hit_all"]
 
 queries = load_queries(Path(__file__).with_name("queries.sql"))
 
@@ -51,6 +51,17 @@ async def hit(connection: asyncpg.Connection, limit: Limit, key: str) -> int:
     if row["hits"] > limit.hits:
         raise Throttled(limit, row["retry_after"])
     return int(row["hits"])
+
+
+async def hit_all(connection: asyncpg.Connection, limits: list[tuple[Limit, str]]) -> None:
+    """``hit`` for several (limit, key) pairs of one window length, in one round trip; raise for the first over."""
+    window = limits[0][0].window_seconds
+    assert all(limit.window_seconds == window for limit, _key in limits)
+    by_bucket = {f"{limit.name}:{key}": limit for limit, key in limits}
+    rows = [row async for row in queries.hit_throttles(connection, buckets=list(by_bucket), window_seconds=window)]
+    over = [(by_bucket[r["bucket"]], r["retry_after"]) for r in rows if r["hits"] > by_bucket[r["bucket"]].hits]
+    if over:
+        raise Throttled(over[0][0], max(retry for _limit, retry in over))
 
 
 async def check(connection: asyncpg.Connection, limit: Limit, key: str) -> None:
