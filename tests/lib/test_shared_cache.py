@@ -33,10 +33,11 @@ async def test_a_repeat_is_replayed_without_reaching_the_app() -> None:
     app = CountingApp()
     cache = SharedResponseCache(app, prefixes=("/v1/catalog/",), version=lambda: 1)
     async with client_for(cache) as client:
-        first = await client.get("/v1/catalog/items?limit=5")
-        second = await client.get("/v1/catalog/items?limit=5")
+        await client.get("/v1/catalog/items?limit=5")  # first sight: answered, not stored
+        first = await client.get("/v1/catalog/items?limit=5")  # second: stored
+        second = await client.get("/v1/catalog/items?limit=5")  # replayed
         other = await client.get("/v1/catalog/items?limit=6")
-    assert app.calls == 2
+    assert app.calls == 3
     assert second.content == first.content and second.headers["etag"] == first.headers["etag"]
     assert second.headers["content-length"] == str(len(first.content))
     assert "x-secret-internal" not in second.headers
@@ -47,6 +48,7 @@ async def test_if_none_match_on_a_cached_entry_is_304() -> None:
     app = CountingApp()
     cache = SharedResponseCache(app, prefixes=("/v1/catalog/",), version=lambda: 1)
     async with client_for(cache) as client:
+        await client.get("/v1/catalog/items")
         etag = (await client.get("/v1/catalog/items")).headers["etag"]
         response = await client.get("/v1/catalog/items", headers={"If-None-Match": etag})
     assert response.status_code == 304 and response.content == b""
@@ -58,10 +60,11 @@ async def test_a_new_version_is_never_served_old_bytes() -> None:
     version = {"now": 1}
     cache = SharedResponseCache(app, prefixes=("/v1/catalog/",), version=lambda: version["now"])
     async with client_for(cache) as client:
+        await client.get("/v1/catalog/items")
         before = await client.get("/v1/catalog/items")
         version["now"] = 2
         after = await client.get("/v1/catalog/items")
-    assert before.json()["call"] == 1 and after.json()["call"] == 2
+    assert before.json()["call"] == 2 and after.json()["call"] == 3
 
 
 async def test_credentials_errors_other_paths_and_unready_data_bypass_the_cache() -> None:
@@ -80,6 +83,7 @@ async def test_credentials_errors_other_paths_and_unready_data_bypass_the_cache(
         await client.get("/v1/catalog/items/none")
         await client.get("/v1/catalog/items/none")
     assert app.calls == 8
+    assert len(cache._entries) == 0
 
 
 async def test_total_size_stays_within_its_bound() -> None:
@@ -88,8 +92,23 @@ async def test_total_size_stays_within_its_bound() -> None:
     async with client_for(cache) as client:
         for page in range(50):
             await client.get(f"/v1/catalog/items?page={page}")
+            await client.get(f"/v1/catalog/items?page={page}")
         calls = app.calls
         await client.get("/v1/catalog/items?page=0")  # long evicted
         await client.get("/v1/catalog/items?page=49")  # most recent: still there
     assert app.calls == calls + 1
     assert cache._bytes <= cache.max_bytes
+
+
+async def test_one_off_requests_never_displace_what_repeats() -> None:
+    app = CountingApp()
+    cache = SharedResponseCache(app, prefixes=("/v1/catalog/",), version=lambda: 1, doorkeeper=8)
+    async with client_for(cache) as client:
+        for _ in range(2):
+            await client.get("/v1/catalog/search?q=hot")
+        for n in range(100):  # a stream of searches typed once each
+            await client.get(f"/v1/catalog/search?q=once{n}")
+        calls = app.calls
+        await client.get("/v1/catalog/search?q=hot")
+    assert app.calls == calls
+    assert len(cache._entries) == 1

@@ -5,6 +5,10 @@ keeps the finished 200 responses, keyed by the data version, path and raw query 
 without routing, parameter parsing or encoding: what a CDN in front of the service would do, kept in-process
 so the first hop is fast too. Requests that carry credentials never use it. Entries of an older version are
 never served (the version is part of the key) and age out of the LRU, bounded by total bytes.
+
+A response is stored the second time its key is asked for within the last ``doorkeeper`` distinct misses:
+one-off queries (most searches are typed once) would otherwise churn the cache and evict the hot ones, and
+copying their bodies costs every miss. This is the "doorkeeper" of TinyLFU-style admission.
 """
 
 from __future__ import annotations
@@ -39,12 +43,15 @@ class SharedResponseCache:
         prefixes: tuple[str, ...],
         version: Callable[[], Hashable | None],
         max_bytes: int = 32 * 1024 * 1024,
+        doorkeeper: int = 4096,
     ) -> None:
         self.app = app
         self.prefixes = prefixes
         self.version = version
         self.max_bytes = max_bytes
+        self.doorkeeper = doorkeeper
         self._entries: OrderedDict[tuple[Hashable, str, bytes], _Entry] = OrderedDict()
+        self._seen_once: OrderedDict[tuple[Hashable, str, bytes], None] = OrderedDict()
         self._bytes = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -68,7 +75,19 @@ class SharedResponseCache:
             self._entries.move_to_end(key)
             await self._replay(entry, if_none_match, send)
             return
-        await self.app(scope, receive, self._capturing(key, send))
+        if self._admit(key):
+            await self.app(scope, receive, self._capturing(key, send))
+        else:
+            await self.app(scope, receive, send)
+
+    def _admit(self, key: tuple[Hashable, str, bytes]) -> bool:
+        if key in self._seen_once:
+            del self._seen_once[key]
+            return True
+        self._seen_once[key] = None
+        if len(self._seen_once) > self.doorkeeper:
+            self._seen_once.popitem(last=False)
+        return False
 
     async def _replay(self, entry: _Entry, if_none_match: str | None, send: Send) -> None:
         if etag_matches(if_none_match, entry.etag):
