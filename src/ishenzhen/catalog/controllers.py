@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import partial
 from typing import Annotated
 
 from litestar import Controller, Request, get
 from litestar.openapi import ResponseSpec
 from litestar.params import HeaderParameter, Parameter
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp
 
 from ishenzhen.catalog.schemas import (
     DepartmentCount,
@@ -22,7 +23,7 @@ from ishenzhen.catalog.service import CatalogStore
 from ishenzhen.catalog.snapshot import ItemFilter
 from ishenzhen.catalog.source.model import Audience, Channel, ItemType, Visits
 from ishenzhen.errors import PROBLEM_MEDIA_TYPE, FieldError, InvalidInput, Problem
-from ishenzhen.lib.http_cache import EncodedBody, encode_body, etag_matches
+from ishenzhen.lib.http_cache import FinishedResponse, encode_body
 
 __all__ = ["CatalogController"]
 
@@ -59,33 +60,7 @@ CursorParam = Annotated[
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match", required=False, max_length=512)]
 
 
-class _Finished:
-    """A finished JSON response (or its 304), sent as two ASGI messages with a ready header list.
-
-    The catalogue's handlers return this instead of a litestar ``Response``: building a ``Response`` and
-    turning it into ASGI messages (header objects, media type and content-length resolution) costs about 10 µs
-    a request, which matters on the uncached search path. The bytes on the wire are the same as before:
-    ``ETag``, ``Cache-Control`` and ``Vary`` on both, ``content-type`` and ``content-length`` on a 200 only.
-    """
-
-    __slots__ = ("_body", "_headers", "_status")
-
-    def __init__(self, body: EncodedBody, if_none_match: str | None) -> None:
-        headers = [(b"etag", body.etag.encode()), _CACHE_CONTROL, _VARY]
-        if etag_matches(if_none_match, body.etag):
-            self._status, self._body, self._headers = 304, b"", headers
-        else:
-            length = (b"content-length", str(len(body.content)).encode())
-            self._status, self._body, self._headers = 200, body.content, [*headers, _JSON, length]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": self._status, "headers": self._headers})
-        await send({"type": "http.response.body", "body": self._body})
-
-
-_CACHE_CONTROL = (b"cache-control", PUBLIC_CACHE.encode())
-_VARY = (b"vary", b"Accept-Encoding")
-_JSON = (b"content-type", b"application/json")
+_finished = partial(FinishedResponse, cache_control=PUBLIC_CACHE)
 
 
 def _store(request: Request) -> CatalogStore:
@@ -170,7 +145,7 @@ class CatalogController(Controller):
             department, district, audience, theme, item_type, channel, instant_approval, visits
         )
         body = encode_body(_store(request).list_items(item_filter, limit, cursor))
-        return _Finished(body, if_none_match)
+        return _finished(body, if_none_match)
 
     @get(
         "/items/{code:str}",
@@ -184,7 +159,7 @@ class CatalogController(Controller):
         if_none_match: IfNoneMatch = None,
     ) -> ASGIApp:
         body = encode_body(_store(request).item_detail(code))
-        return _Finished(body, if_none_match)
+        return _finished(body, if_none_match)
 
     @get(
         "/search",
@@ -214,7 +189,7 @@ class CatalogController(Controller):
             department, district, audience, theme, item_type, channel, instant_approval, visits
         )
         body = encode_body(_store(request).search(query, item_filter, limit, cursor))
-        return _Finished(body, if_none_match)
+        return _finished(body, if_none_match)
 
     @get(
         "/departments",
@@ -223,7 +198,7 @@ class CatalogController(Controller):
     )
     async def departments(self, request: Request, if_none_match: IfNoneMatch = None) -> ASGIApp:
         body = encode_body(_store(request).departments())
-        return _Finished(body, if_none_match)
+        return _finished(body, if_none_match)
 
     @get(
         "/districts",
@@ -232,7 +207,7 @@ class CatalogController(Controller):
     )
     async def districts(self, request: Request, if_none_match: IfNoneMatch = None) -> ASGIApp:
         body = encode_body(_store(request).districts())
-        return _Finished(body, if_none_match)
+        return _finished(body, if_none_match)
 
     @get(
         "/themes",
@@ -241,4 +216,4 @@ class CatalogController(Controller):
     )
     async def themes(self, request: Request, if_none_match: IfNoneMatch = None) -> ASGIApp:
         body = encode_body(_store(request).themes())
-        return _Finished(body, if_none_match)
+        return _finished(body, if_none_match)

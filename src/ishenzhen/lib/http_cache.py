@@ -10,11 +10,9 @@ from __future__ import annotations
 import hashlib
 
 import msgspec
-from litestar import Response
-from litestar.datastructures import Headers
-from litestar.status_codes import HTTP_200_OK, HTTP_304_NOT_MODIFIED
+from litestar.types import Receive, Scope, Send
 
-__all__ = ["EncodedBody", "conditional_response", "encode_body", "etag_matches"]
+__all__ = ["EncodedBody", "FinishedResponse", "encode_body", "etag_matches"]
 
 _encoder = msgspec.json.Encoder()
 
@@ -36,10 +34,29 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     return "*" in candidates or etag in candidates
 
 
-def conditional_response(body: EncodedBody, headers: Headers, cache_control: str) -> Response[bytes]:
-    response_headers = {"ETag": body.etag, "Cache-Control": cache_control, "Vary": "Accept-Encoding"}
-    if etag_matches(headers.get("if-none-match"), body.etag):
-        return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=response_headers)
-    return Response(
-        body.content, status_code=HTTP_200_OK, media_type="application/json", headers=response_headers
-    )
+class FinishedResponse:
+    """A finished JSON response (or its 304), sent as two ASGI messages with a ready header list.
+
+    Handlers return this instead of a litestar ``Response``: building a ``Response`` and turning it into ASGI
+    messages (header objects, media type and content-length resolution) costs about 10 µs a request, which
+    matters on an uncached search. ``ETag``, ``Cache-Control`` and ``Vary`` go on both answers,
+    ``content-type`` and ``content-length`` on a 200 only.
+    """
+
+    __slots__ = ("_body", "_headers", "_status")
+
+    def __init__(self, body: EncodedBody, if_none_match: str | None, cache_control: str) -> None:
+        headers = [(b"etag", body.etag.encode()), (b"cache-control", cache_control.encode()), _VARY]
+        if etag_matches(if_none_match, body.etag):
+            self._status, self._body, self._headers = 304, b"", headers
+        else:
+            length = (b"content-length", str(len(body.content)).encode())
+            self._status, self._body, self._headers = 200, body.content, [*headers, _JSON, length]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self._status, "headers": self._headers})
+        await send({"type": "http.response.body", "body": self._body})
+
+
+_VARY = (b"vary", b"Accept-Encoding")
+_JSON = (b"content-type", b"application/json")
