@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg
 from authlib.common.urls import add_params_to_uri
@@ -35,7 +36,6 @@ SESSION_SECONDS = 8 * 3600
 _HTML_HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",
 }
 GENERIC_FAILURE = "手机号码或密码/验证码不正确。The mobile number, password or code is not correct."
@@ -52,14 +52,33 @@ class Attempt:
     grant: Any
 
 
+def _content_security_policy(redirect_uri: str | None) -> str:
+    """Scripts and frames are never allowed; forms post to us, and may follow our redirect to the client.
+
+    Browsers apply ``form-action`` to the redirects after a form post too, so a page whose form ends in the
+    client's redirect URI must name that URI's origin (or, for an app's custom scheme, the scheme). The URI
+    has already matched a registered one exactly, so it carries nothing but a scheme, a host and a port.
+    """
+    targets = "'self'"
+    if redirect_uri:
+        parts = urlsplit(redirect_uri)
+        targets += (
+            f" {parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else f" {parts.scheme}:"
+        )
+    return f"default-src 'none'; style-src 'unsafe-inline'; form-action {targets}; frame-ancestors 'none'"
+
+
 def html(
     body: str,
     status: int = 200,
     headers: Mapping[str, str] | None = None,
     cookies: list[Cookie] | None = None,
+    *,
+    redirect_uri: str | None = None,
 ) -> Response[str]:
+    security = {**_HTML_HEADERS, "Content-Security-Policy": _content_security_policy(redirect_uri)}
     return Response(body, status_code=status, media_type="text/html; charset=utf-8",
-                    headers={**_HTML_HEADERS, **(headers or {})}, cookies=cookies or [])  # fmt: skip
+                    headers={**security, **(headers or {})}, cookies=cookies or [])  # fmt: skip
 
 
 def redirect(location: str, cookies: list[Cookie] | None = None) -> Response[str]:
@@ -135,20 +154,36 @@ class AuthorizationFlow:
         required = scopes.requested_level(attempt.params.get("acr_values"))
         if subject.acr < required:
             if "none" in prompt:
-                return self.refuse(attempt, "unmet_authentication_requirements", f"this needs level L{required}")
+                return self.refuse(
+                    attempt, "unmet_authentication_requirements", f"this needs level L{required}"
+                )
             csrf = new_token(16)
             body = pages.unmet_page(attempt.params, csrf, required)
-            return html(body, 403, None, [*(cookies or []), self.cookie(CSRF_COOKIE, csrf)])
+            return html(
+                body,
+                403,
+                None,
+                [*(cookies or []), self.cookie(CSRF_COOKIE, csrf)],
+                redirect_uri=attempt.params["redirect_uri"],
+            )
         if not consented and not attempt.client.first_party:
             wanted = self.granted_scopes(attempt)
             if "consent" in prompt or not await queries.consent_covers(
                 connection, account_id=subject.account_id, client_id=attempt.client.client_id, scopes=wanted
             ):
                 if "none" in prompt:
-                    return self.refuse(attempt, "consent_required", "the citizen has not consented to this client")
+                    return self.refuse(
+                        attempt, "consent_required", "the citizen has not consented to this client"
+                    )
                 csrf = new_token(16)
                 body = pages.consent_page(attempt.params, csrf, attempt.client.name, wanted, subject.party)
-                return html(body, 200, None, [*(cookies or []), self.cookie(CSRF_COOKIE, csrf)])
+                return html(
+                    body,
+                    200,
+                    None,
+                    [*(cookies or []), self.cookie(CSRF_COOKIE, csrf)],
+                    redirect_uri=attempt.params["redirect_uri"],
+                )
         server = self.provider.server
         status, _body, headers = self.provider.run(
             attempt.context, server.create_authorization_response, attempt.request, subject, attempt.grant
@@ -184,7 +219,13 @@ class AuthorizationFlow:
         mobile = kwargs.pop("mobile", None) or attempt.params.get("login_hint", "")
         body = pages.login_page(attempt.params, csrf, attempt.client.name, mobile=mobile[:32], **kwargs)
         headers = {"Retry-After": str(retry_after)} if retry_after else None
-        return html(body, status, headers, [self.cookie(CSRF_COOKIE, csrf)])
+        return html(
+            body,
+            status,
+            headers,
+            [self.cookie(CSRF_COOKIE, csrf)],
+            redirect_uri=attempt.params["redirect_uri"],
+        )
 
     async def party_or_issue(
         self,
@@ -199,7 +240,13 @@ class AuthorizationFlow:
             if parties:
                 csrf = new_token(16)
                 body = pages.party_page(attempt.params, csrf, mobile, parties)
-                return html(body, 200, None, [*cookies, self.cookie(CSRF_COOKIE, csrf)])
+                return html(
+                    body,
+                    200,
+                    None,
+                    [*cookies, self.cookie(CSRF_COOKIE, csrf)],
+                    redirect_uri=attempt.params["redirect_uri"],
+                )
         return await self.issue(connection, attempt, subject, cookies)
 
     async def decide_consent(
@@ -211,7 +258,9 @@ class AuthorizationFlow:
             await accounts.audit(connection, "consent.refused", account_id=subject.account_id, client_id=client_id,
                                  address=address, scope=" ".join(wanted))  # fmt: skip
             return self.refuse(attempt, "access_denied", "the citizen did not allow access")
-        await queries.insert_consent(connection, account_id=subject.account_id, client_id=client_id, scopes=wanted)
+        await queries.insert_consent(
+            connection, account_id=subject.account_id, client_id=client_id, scopes=wanted
+        )
         await accounts.audit(connection, "consent.granted", account_id=subject.account_id, client_id=client_id,
                              address=address, scope=" ".join(wanted))  # fmt: skip
         return await self.issue(connection, attempt, subject, consented=True)
@@ -234,7 +283,9 @@ class AuthorizationFlow:
         action = form.get("action")
         mobile = (form.get("mobile") or "").strip()
         if action == "unmet":
-            return self.refuse(attempt, "unmet_authentication_requirements", "the account's assurance level is too low")
+            return self.refuse(
+                attempt, "unmet_authentication_requirements", "the account's assurance level is too low"
+            )
         if action in ("party", "consent"):
             if existing is None:
                 return self.login_form(attempt, 401, error=GENERIC_FAILURE)

@@ -24,7 +24,8 @@ OAUTH_FIELDS = (
 
 _STYLE = (
     "body{font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif;max-width:26rem;margin:2rem auto;"
-    "padding:0 1rem;color:#1f2328}h1{font-size:1.4rem}.en{color:#57606a;font-size:.9em}label{display:block;"
+    "padding:0 1rem;color:#1f2328}h1{font-size:1.4rem}h2{font-size:1.05rem;margin:1.6rem 0 0;padding-top:.8rem;"
+    "border-top:1px solid #d0d7de}.en{color:#57606a;font-size:.9em}label{display:block;"
     "margin:.8rem 0 .2rem}input[type=text],input[type=password],input[type=tel]{width:100%;padding:.5rem;"
     "box-sizing:border-box}button{margin-top:1rem;padding:.5rem 1rem}.error{color:#cf222e}.notice{color:#1a7f37}"
 )
@@ -69,20 +70,26 @@ def login_page(
     hidden = _hidden(params, csrf)
     message = f"<p class=error role=alert>{escape(error)}</p>" if error else ""
     message += f"<p class=notice role=status>{escape(notice)}</p>" if notice else ""
-    mobile_field = (
-        "<label for=mobile>手机号码 <span class=en>Mobile number</span></label>"
-        f'<input type=tel id=mobile name=mobile value="{escape(mobile)}" autocomplete=username required>'
-    )
+
+    def mobile_field(field_id: str) -> str:  # each form has its own field: ids are unique on a page
+        return (
+            f"<label for={field_id}>手机号码 <span class=en>Mobile number</span></label>"
+            f'<input type=tel id={field_id} name=mobile value="{escape(mobile)}" autocomplete=username required>'
+        )
+
     return _page(
         "i深圳 登录 Sign in",
         f"<h1>登录 i深圳 <span class=en>Sign in to i Shenzhen</span></h1>"
         f"<p>{escape(client_name)} 请求访问您的账户。<span class=en>{escape(client_name)} asks to use your account.</span></p>"
         f"{message}"
-        f'<form method=post action="/oauth/authorize">{hidden}<input type=hidden name=action value=password>{mobile_field}'
+        "<h2>密码登录 <span class=en>With a password</span></h2>"
+        f'<form method=post action="/oauth/authorize">{hidden}<input type=hidden name=action value=password>'
+        f"{mobile_field('mobile')}"
         "<label for=password>密码 <span class=en>Password</span></label>"
         "<input type=password id=password name=password autocomplete=current-password required>"
         "<button type=submit>登录 <span class=en>Sign in</span></button></form>"
-        f'<form method=post action="/oauth/authorize">{hidden}{mobile_field}'
+        "<h2>短信验证码登录 <span class=en>With an SMS code</span></h2>"
+        f'<form method=post action="/oauth/authorize">{hidden}{mobile_field("sms_mobile")}'
         "<label for=sms_code>短信验证码 <span class=en>SMS code</span></label>"
         "<input type=text id=sms_code name=sms_code inputmode=numeric autocomplete=one-time-code>"
         "<button type=submit name=action value=send_sms formnovalidate>发送验证码 <span class=en>Send code</span></button> "
