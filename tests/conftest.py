@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -86,17 +87,23 @@ async def empty_database_url(pg_admin_url: str) -> AsyncIterator[str]:
         await admin.close()
 
 
-@pytest.fixture
-async def database_url(pg_admin_url: str, template_database: str) -> AsyncIterator[str]:
-    """A migrated database of this test's own, cloned from the template (file copy: fast for small ones)."""
-    name = f"test_{uuid.uuid4().hex[:16]}"
+@asynccontextmanager
+async def cloned_database(pg_admin_url: str, template: str, prefix: str = "test") -> AsyncIterator[str]:
+    """A migrated database of its own, cloned from the template (file copy: fast for small ones), then dropped."""
+    name = f"{prefix}_{uuid.uuid4().hex[:16]}"
     admin = await asyncpg.connect(pg_admin_url)
     try:
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}" STRATEGY FILE_COPY')
+        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
         yield with_database(pg_admin_url, name)
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
+
+
+@pytest.fixture
+async def database_url(pg_admin_url: str, template_database: str) -> AsyncIterator[str]:
+    async with cloned_database(pg_admin_url, template_database) as url:
+        yield url
 
 
 @pytest.fixture

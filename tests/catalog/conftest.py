@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from ishenzhen.catalog.importer import import_catalog
 from ishenzhen.catalog.source.model import Catalog
 from ishenzhen.catalog.source.validator import load_catalog
 from ishenzhen.settings import load_settings
-from tests.conftest import with_database
+from tests.conftest import cloned_database
 
 CATALOG_DIR = Path(__file__).parents[2] / "services_catalog"
 
@@ -30,20 +29,13 @@ def real_catalog() -> Catalog:
 async def catalog_database_url(
     pg_admin_url: str, template_database: str, real_catalog: Catalog
 ) -> AsyncIterator[str]:
-    name = f"catalog_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(pg_admin_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}" STRATEGY FILE_COPY')
-        url = with_database(pg_admin_url, name)
+    async with cloned_database(pg_admin_url, template_database, "catalog") as url:
         connection = await asyncpg.connect(url)
         try:
             await import_catalog(connection, real_catalog)
         finally:
             await connection.close()
         yield url
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 import warnings
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -26,7 +25,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import asyncpg
 import httpx
 import pytest
 from authlib.common.security import generate_token
@@ -46,7 +44,7 @@ from ishenzhen.identity.seed import (
     THIRD_PARTY_CLIENT_ID,
     THIRD_PARTY_SECRET,
 )
-from tests.conftest import with_database
+from tests.conftest import cloned_database
 
 pytestmark = pytest.mark.slow
 
@@ -91,14 +89,8 @@ class LiveServer:
 @pytest.fixture(scope="module")
 async def browser_database_url(pg_admin_url: str, template_database: str) -> AsyncIterator[str]:
     """One migrated database for this module's server (one server start, catalogue import included)."""
-    name = f"test_browser_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(pg_admin_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}" STRATEGY FILE_COPY')
-        yield with_database(pg_admin_url, name)
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    async with cloned_database(pg_admin_url, template_database, "test_browser") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
