@@ -184,7 +184,8 @@ def test_pinyin_prefix_at_a_syllable_boundary(index: SearchIndex) -> None:
         "提取公积金证明开具",
     } <= found
     assert highlighted(hit_for(result, "住房公积金提取（租房）")) == ["公积金"]
-    assert all(h.tier == 4 for h in result.hits)
+    # gongjijin is also the pinyin of the known term 公积金, so its matches may rank as name matches.
+    assert all(h.tier <= 4 for h in result.hits)
     # Not aligned to a syllable ("ngji" is no way to type 公积), and two edits away from gongjijin.
     assert run(index, "ngjijin").total == 0
     assert {h.tier for h in run(index, "ongjijin").hits} == {5}  # one edit away: a typo match

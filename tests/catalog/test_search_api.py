@@ -28,6 +28,9 @@ def names(page: dict) -> list[str]:
         ("lljt", "老龄津贴发放"),
         ("laolinjintie", "老龄津贴发放"),
         ("网约车", "网络预约出租汽车驾驶员证核发"),
+        # An abbreviation typed in pinyin or initials means what it means in Chinese.
+        ("wangyueche", "网络预约出租汽车驾驶员证核发"),
+        ("wyc", "网络预约出租汽车驾驶员证核发"),
     ],
 )
 async def test_the_item_a_citizen_means_comes_first(

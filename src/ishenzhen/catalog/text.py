@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
 
 from pypinyin import lazy_pinyin
 
@@ -135,12 +136,31 @@ def pinyin_syllables(key: str, memo: dict[str, list[str]] | None = None) -> list
     return out
 
 
+@cache
+def _pinyin_terms() -> dict[str, str]:
+    """Full pinyin, and initials of terms of three or more characters, of every known term."""
+    terms: dict[str, str] = {}
+    for term in _TERMS_LONGEST_FIRST:
+        syllables = pinyin_syllables(term)
+        if not all(s.isascii() and s.isalpha() for s in syllables):
+            continue
+        terms.setdefault("".join(syllables), term)
+        if len(term) >= 3:
+            terms.setdefault("".join(s[0] for s in syllables), term)
+    return terms
+
+
 def synonym_variants(key: str) -> list[str]:
     """``key`` with one known term replaced by each of its synonyms, literal key excluded, at most 8.
 
     A replacement is skipped when the query already holds the longer form (``住房公积金`` is not turned
     into ``住房住房公积金``), and terms are tried longest first so ``社保卡`` wins over ``社保``.
     """
+    if is_pinyin_query(key):
+        # A citizen may type an abbreviation in pinyin (wangyueche, wyc for 网约车): the names hold only the
+        # official words, so the term itself and its synonyms are searched as Chinese.
+        term = _pinyin_terms().get(key)
+        return [] if term is None else [term, *_SYNONYMS[term]][:MAX_VARIANTS]
     if _ANY_TERM.search(key) is None:
         return []
     variants: dict[str, None] = {}
