@@ -1,0 +1,184 @@
+"""HTTP only: the server-rendered sign-in, acting-party, consent and end-session pages (HTML answers)."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated, Any
+
+import asyncpg
+from joserfc import jwt
+from joserfc.errors import JoseError
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.params import Parameter, URLEncodedBody
+
+from ishenzhen.identity import accounts, pages
+from ishenzhen.identity._http import (
+    _HTML,
+    _Q,
+    _address,
+    _form,
+    _ScopeQ,
+    _StateQ,
+)
+from ishenzhen.identity.authorize import CSRF_COOKIE, SESSION_COOKIE, html, redirect
+from ishenzhen.identity.hashing import hash_token
+from ishenzhen.identity.keys import ALGORITHM
+from ishenzhen.identity.provider import queries
+from ishenzhen.identity.schemas import (
+    AuthorizeForm,
+    EndSessionForm,
+)
+from ishenzhen.identity.state import IdentityState
+
+__all__ = ["LoginController"]
+
+
+def _html_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    if status in (413, 415):
+        from ishenzhen.errors import exception_handlers
+
+        return exception_handlers()[HTTPException](request, exc)  # type: ignore[no-any-return]
+    return html(pages.error_page("请求格式有误。The request is malformed."), 400 if status < 500 else 500)
+
+
+class LoginController(Controller):
+    path = "/oauth"
+    tags = ["oauth"]
+    exception_handlers = {HTTPException: _html_exception, ValidationException: _html_exception}  # noqa: RUF012
+
+    @get(
+        "/authorize",
+        summary="Authorization endpoint: the sign-in page",
+        responses=_HTML,
+        media_type=MediaType.HTML,
+    )
+    async def authorize(
+        self, request: Request, identity: NamedDependency[IdentityState], db_pool: NamedDependency[asyncpg.Pool],
+        response_type: _Q = None, client_id: _Q = None, redirect_uri: _Q = None, scope_: _ScopeQ = None, state_: _StateQ = None,
+        nonce: _Q = None, code_challenge: _Q = None, code_challenge_method: _Q = None, prompt: _Q = None,
+        max_age: _Q = None, login_hint: _Q = None, acr_values: _Q = None,
+    ) -> Response[str]:  # fmt: skip
+        params = {k: v for k, v in request.query_params.items() if k in pages.OAUTH_FIELDS}
+        datalist = {k: request.query_params.getall(k) for k in params}
+        flow = identity.flow
+        async with db_pool.acquire() as connection:
+            existing = await flow.session(connection, request)
+            subject = existing[0] if existing else None
+            if subject is not None and _must_reauthenticate(subject, params):
+                subject = None
+            attempt = await flow.check(connection, params, datalist, subject)
+            if isinstance(attempt, Response):
+                return attempt
+            if subject is not None and existing is not None:
+                return await flow.resume(connection, attempt, subject, existing[1]["mobile"])
+            return flow.login_form(attempt)
+
+    @post("/authorize", summary="Sign in, send an SMS code, or choose the acting party", responses=_HTML,
+          media_type=MediaType.HTML, status_code=200)  # fmt: skip
+    async def login(
+        self,
+        request: Request,
+        identity: NamedDependency[IdentityState],
+        db_pool: NamedDependency[asyncpg.Pool],
+        data: URLEncodedBody[AuthorizeForm],
+    ) -> Response[str]:
+        form = _form(data)
+        cookie = request.cookies.get(CSRF_COOKIE, "")
+        if not cookie or not hmac.compare_digest(cookie.encode(), form.get("csrf", "").encode()):
+            return html(
+                pages.error_page(
+                    "表单已过期，请重新打开登录页。The form expired: open the sign-in page again."
+                ),
+                400,
+            )
+        params = {k: form[k] for k in pages.OAUTH_FIELDS if k in form}
+        flow = identity.flow
+        async with db_pool.acquire() as connection:
+            existing = await flow.session(connection, request)
+            attempt = await flow.check(connection, params, {k: [v] for k, v in params.items()}, None)
+            if isinstance(attempt, Response):
+                return attempt
+            return await flow.login(connection, attempt, form, _address(request), existing)
+
+    async def _end_session(
+        self, request: Request, identity: IdentityState, db_pool: asyncpg.Pool, form: dict[str, str]
+    ) -> Response[str]:
+        session = request.cookies.get(SESSION_COOKIE)
+        clear = [
+            Cookie(key=SESSION_COOKIE, value="", path="/oauth", max_age=0, httponly=True, samesite="lax")
+        ]
+        target = form.get("post_logout_redirect_uri")
+        client_id = form.get("client_id")
+        if form.get("id_token_hint"):
+            try:
+                hint = jwt.decode(
+                    form["id_token_hint"], identity.keys.public_keys, algorithms=[ALGORITHM]
+                ).claims
+            except (JoseError, ValueError, TypeError, KeyError):
+                return html(pages.error_page("id_token_hint 无效。The id_token_hint is not valid."), 400)
+            audience = hint.get("aud")
+            client_id = client_id or (audience[0] if isinstance(audience, list) and audience else audience)
+        async with db_pool.acquire() as connection:
+            if session and len(session) <= 128:
+                await queries.delete_session(connection, id_hash=hash_token(session))
+                await accounts.audit(connection, "logout", address=_address(request), client_id=client_id)
+            if target:
+                client = (await identity.provider.load_clients(connection, [client_id or ""])).get(
+                    client_id or ""
+                )
+                if client is None or target not in client.post_logout_redirect_uris:
+                    return html(
+                        pages.error_page("退出后的跳转地址未登记。That post-logout URI is not registered."),
+                        400,
+                    )
+                location = target + (
+                    ("&" if "?" in target else "?") + f"state={_quote(form['state'])}"
+                    if form.get("state")
+                    else ""
+                )
+                return redirect(location, clear)
+        return html(pages.signed_out_page(), 200, None, clear)
+
+    @get("/end-session", summary="RP-initiated logout", responses=_HTML, media_type=MediaType.HTML)
+    async def end_session(
+        self, request: Request, identity: NamedDependency[IdentityState], db_pool: NamedDependency[asyncpg.Pool],
+        id_token_hint: Annotated[str | None, Parameter(max_length=8192)] = None, post_logout_redirect_uri: _Q = None,
+        client_id: _Q = None, state_: _StateQ = None,
+    ) -> Response[str]:  # fmt: skip
+        form = {k: v for k, v in {"id_token_hint": id_token_hint, "post_logout_redirect_uri": post_logout_redirect_uri,
+                                  "client_id": client_id, "state": state_}.items() if v}  # fmt: skip
+        return await self._end_session(request, identity, db_pool, form)
+
+    @post("/end-session", summary="RP-initiated logout (form post)", responses=_HTML, media_type=MediaType.HTML,
+          status_code=200)  # fmt: skip
+    async def end_session_post(
+        self,
+        request: Request,
+        identity: NamedDependency[IdentityState],
+        db_pool: NamedDependency[asyncpg.Pool],
+        data: URLEncodedBody[EndSessionForm],
+    ) -> Response[str]:
+        return await self._end_session(request, identity, db_pool, _form(data))
+
+
+def _quote(value: str) -> str:
+    from urllib.parse import quote
+
+    return quote(value, safe="")
+
+
+def _must_reauthenticate(subject: Any, params: dict[str, str]) -> bool:
+    import time
+
+    if "login" in params.get("prompt", "").split():
+        return True
+    max_age = params.get("max_age")
+    if max_age is not None:
+        if not max_age.isdigit():
+            return True
+        return time.time() - subject.auth_time.timestamp() > int(max_age)
+    return False
