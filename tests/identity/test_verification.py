@@ -135,7 +135,14 @@ async def test_the_legal_representative_grants_and_revokes_an_agent(
     for bad in (grant_body(L1, days=-1), grant_body(L1, days=4000), grant_body(L1, scopes=["registry:write"])):
         assert (await client.post(agents, json=bad, headers=rep)).status_code == 422
     assert (await client.post(agents, json=grant_body(L3), headers=rep)).status_code == 409  # the rep themself
+    listed = await client.get(agents, headers=rep)
+    assert listed.status_code == 200
+    listed_agents = [(a["agent_sub"], a["name"], a["scopes"]) for a in listed.json()]
+    assert listed_agents[0] == (agent_sub, "王强", ["applications:submit"])  # newest grant first
+    assert ("张伟", ["applications:submit"]) in [(name, scopes) for _, name, scopes in listed_agents]  # seeded
+    assert (await client.get(agents, headers=l1)).status_code == 403  # the agent's token lacks the scope
     revoked = await client.delete(f"{agents}/{agent_sub}", headers=rep)
+    assert agent_sub not in [a["agent_sub"] for a in (await client.get(agents, headers=rep)).json()]
     assert revoked.status_code == 204
     assert (await client.get("/v1/me", headers=l1)).json()["parties"] == []
     assert (await client.delete(f"{agents}/{agent_sub}", headers=rep)).status_code == 404

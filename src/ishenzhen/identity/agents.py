@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import asyncpg
 import msgspec
-from litestar import Controller, Request, delete, post
+from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter
 
@@ -118,6 +118,20 @@ class EnterpriseAgentsController(Controller):
                                  scopes=scopes, expires_at=expires_at.isoformat())  # fmt: skip
         return AgentGrant(credit_code=code, agent_sub=str(agent["id"]), name=agent["name"], scopes=scopes,
                           expires_at=expires_at.isoformat())  # fmt: skip
+
+    @get("", summary="The enterprise's current agents and what each may do (legal representative)",
+         responses=_ERRORS, **_GUARD)  # type: ignore[arg-type]  # fmt: skip
+    async def list_agents(
+        self, db_pool: NamedDependency[asyncpg.Pool], principal: NamedDependency[Principal], credit_code: _CreditCode
+    ) -> list[AgentGrant]:
+        async with db_pool.acquire() as connection:
+            code = await _represented(connection, principal, credit_code)
+            rows = [row async for row in accounts.queries.agents_of(connection, credit_code=code)]
+        return [
+            AgentGrant(credit_code=code, agent_sub=str(row["account_id"]), name=row["name"],
+                       scopes=list(row["scopes"]), expires_at=row["expires_at"].isoformat())
+            for row in rows
+        ]  # fmt: skip
 
     @delete("/{agent_sub:str}", summary="Revoke an agent's authorisation (legal representative)",
             responses=_ERRORS, **_GUARD)  # type: ignore[arg-type]  # fmt: skip

@@ -233,6 +233,13 @@ JOIN identity_enterprises e USING (credit_code)
 WHERE r.credit_code = :credit_code AND r.account_id = :account_id
   AND (r.expires_at IS NULL OR r.expires_at > now());
 
+-- name: agents_of(credit_code)
+-- The enterprise's agents whose authorisation has not expired, newest grant first.
+SELECT r.account_id, a.name, r.scopes, r.expires_at FROM identity_enterprise_roles r
+JOIN identity_accounts a ON a.id = r.account_id
+WHERE r.credit_code = :credit_code AND r.role = 'agent' AND r.expires_at > now()
+ORDER BY r.granted_at DESC, r.account_id;
+
 -- name: revoke_agent(credit_code, account_id)$
 DELETE FROM identity_enterprise_roles
 WHERE credit_code = :credit_code AND account_id = :account_id AND role = 'agent' RETURNING 1;
