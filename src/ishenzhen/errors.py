@@ -21,6 +21,7 @@ from litestar.exceptions import (
     SerializationException,
     ValidationException,
 )
+from litestar.openapi import ResponseSpec
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
     HTTP_401_UNAUTHORIZED,
@@ -51,6 +52,7 @@ __all__ = [
     "Problem",
     "ServiceUnavailable",
     "exception_handlers",
+    "problem_spec",
     "problem_type",
 ]
 
@@ -62,6 +64,13 @@ log = structlog.get_logger(__name__)
 
 def problem_type(slug: str) -> str:
     return f"{_TYPE_PREFIX}{slug}"
+
+
+def problem_spec(description: str) -> ResponseSpec:
+    """How an endpoint documents one of its problem+json answers in the OpenAPI document."""
+    return ResponseSpec(
+        data_container=Problem, generate_examples=False, description=description, media_type=PROBLEM_MEDIA_TYPE
+    )
 
 
 class FieldError(Struct, frozen=True):

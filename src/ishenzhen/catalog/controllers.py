@@ -22,7 +22,7 @@ from ishenzhen.catalog.schemas import (
 from ishenzhen.catalog.service import CatalogStore
 from ishenzhen.catalog.snapshot import ItemFilter
 from ishenzhen.catalog.source.model import Audience, Channel, ItemType, Visits
-from ishenzhen.errors import PROBLEM_MEDIA_TYPE, FieldError, InvalidInput, Problem
+from ishenzhen.errors import FieldError, InvalidInput, problem_spec
 from ishenzhen.lib.http_cache import FinishedResponse, encode_body
 
 __all__ = ["CatalogController"]
@@ -69,22 +69,13 @@ def _store(request: Request) -> CatalogStore:
     return request.app.state.catalog  # type: ignore[no-any-return]
 
 
-def _problem(description: str) -> ResponseSpec:
-    return ResponseSpec(
-        data_container=Problem,
-        generate_examples=False,
-        description=description,
-        media_type=PROBLEM_MEDIA_TYPE,
-    )
-
-
 def _ok(model: object, description: str, **extra: ResponseSpec) -> dict[int, ResponseSpec]:
     return {
         200: ResponseSpec(data_container=model, generate_examples=False, description=description),
         304: ResponseSpec(
             data_container=None, generate_examples=False, description="Not modified: ETag matches"
         ),
-        400: _problem("A parameter is invalid"),
+        400: problem_spec("A parameter is invalid"),
         **{int(status.removeprefix("status_")): spec for status, spec in extra.items()},
     }
 
@@ -150,7 +141,7 @@ class CatalogController(Controller):
     @get(
         "/items/{code:str}",
         summary="The full handling guide of one item",
-        responses=_ok(ItemDetail, "The item's guide", status_404=_problem("No such item")),
+        responses=_ok(ItemDetail, "The item's guide", status_404=problem_spec("No such item")),
     )
     async def item_detail(
         self,

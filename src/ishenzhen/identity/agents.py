@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 import asyncpg
 import msgspec
@@ -18,11 +18,11 @@ from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter
 
-from ishenzhen.errors import Conflict, FieldError, InvalidInput, NotFound
+from ishenzhen.errors import Conflict, FieldError, InvalidInput, NotFound, problem_spec
 from ishenzhen.identity import accounts
+from ishenzhen.identity._http import _address
 from ishenzhen.identity.guards import Principal, provide_principal, requires
 from ishenzhen.identity.scopes import AGENT_SCOPES
-from ishenzhen.identity.verification import _problem
 from ishenzhen.lib.structs import Struct
 from ishenzhen.lib.validators import is_valid_credit_code, normalize_identifier
 
@@ -66,20 +66,16 @@ async def _represented(connection: asyncpg.Connection, principal: Principal, cre
     return code
 
 
-def _address(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 _GUARD = {
     "opt": requires("enterprise", min_level=2),
     "security": [{"bearer": []}],
     "dependencies": {"principal": Provide(provide_principal, sync_to_thread=False)},
 }
 _ERRORS = {
-    400: _problem("Malformed credit code"),
-    401: _problem("No valid access token (see WWW-Authenticate)"),
-    403: _problem("The token lacks the enterprise scope or was issued below L2"),
-    404: _problem("No enterprise the caller represents has this credit code (or no such agent)"),
+    400: problem_spec("Malformed credit code"),
+    401: problem_spec("No valid access token (see WWW-Authenticate)"),
+    403: problem_spec("The token lacks the enterprise scope or was issued below L2"),
+    404: problem_spec("No enterprise the caller represents has this credit code (or no such agent)"),
 }
 
 
@@ -88,8 +84,8 @@ class EnterpriseAgentsController(Controller):
     tags = ["identity"]
 
     @post("", summary="Grant an agent (经办人) scopes for the enterprise until an expiry (legal representative)",
-          responses={**_ERRORS, 409: _problem("That citizen is the legal representative"),
-                     422: _problem("Unknown or unverified agent, scopes or expiry")}, **_GUARD)  # type: ignore[arg-type]  # fmt: skip
+          responses={**_ERRORS, 409: problem_spec("That citizen is the legal representative"),
+                     422: problem_spec("Unknown or unverified agent, scopes or expiry")}, **_GUARD)  # type: ignore[arg-type]  # fmt: skip
     async def grant(
         self, request: Request, db_pool: NamedDependency[asyncpg.Pool], principal: NamedDependency[Principal],
         credit_code: _CreditCode, data: JSONBody[AgentGrantRequest],

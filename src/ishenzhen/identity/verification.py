@@ -16,11 +16,11 @@ import msgspec
 from litestar import Controller, Request, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException
-from litestar.openapi import ResponseSpec
 from litestar.params import JSONBody
 
-from ishenzhen.errors import Conflict, NotFound, Problem
+from ishenzhen.errors import Conflict, NotFound, problem_spec
 from ishenzhen.identity import accounts, throttle
+from ishenzhen.identity._http import _address
 from ishenzhen.identity.guards import Principal, provide_principal, requires
 from ishenzhen.identity.state import IdentityState
 from ishenzhen.lib.structs import Struct
@@ -48,17 +48,12 @@ class AssuranceRaised(Struct, frozen=True):
     detail: str
 
 
-def _problem(description: str) -> ResponseSpec:
-    return ResponseSpec(data_container=Problem, generate_examples=False, description=description,
-                        media_type="application/problem+json")  # fmt: skip
-
-
 _RESPONSES = {
-    401: _problem("No valid access token (see WWW-Authenticate)"),
-    403: _problem("The token lacks the profile scope, or the account is below the level this step needs"),
-    409: _problem("The account is already verified at this level"),
-    422: _problem("Malformed input, or the details do not match"),
-    429: _problem("Too many attempts: see Retry-After"),
+    401: problem_spec("No valid access token (see WWW-Authenticate)"),
+    403: problem_spec("The token lacks the profile scope, or the account is below the level this step needs"),
+    409: problem_spec("The account is already verified at this level"),
+    422: problem_spec("Malformed input, or the details do not match"),
+    429: problem_spec("Too many attempts: see Retry-After"),
 }
 REAL_NAME_LIMITS = (throttle.Limit("real_name_account", 5, 3600), throttle.Limit("real_name_address", 20, 3600))
 FACE_CHECK_LIMITS = (throttle.Limit("face_check_account", 5, 3600), throttle.Limit("face_check_address", 20, 3600))
@@ -87,10 +82,6 @@ async def _account(connection: asyncpg.Connection, principal: Principal) -> Any:
     if account is None:
         raise NotFound("the token's subject has no account")
     return account
-
-
-def _address(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 _GUARD = {
