@@ -132,7 +132,7 @@ class CatalogStore:
                 for t in item.themes
             ],
         )
-        for dropped in ("keywords", "popularity"):
+        for dropped in ("keywords", "popularity", "render_spec"):
             fields.pop(dropped)
         return ItemDetail(**fields)
 

@@ -96,6 +96,8 @@ _MATERIAL_DEFAULTS = {
 def _short_materials(document: Any) -> Any:
     """Leave material fields at their default out of the file; loading fills them back in."""
     for item in document.get("items", ()):
+        if item.get("render_spec", _KEEP) is None:
+            del item["render_spec"]
         item["materials"] = [
             {key: value for key, value in material.items() if _MATERIAL_DEFAULTS.get(key, _KEEP) != value}
             for material in item["materials"]

@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from ishenzhen.ui.model import RenderSpec
+
 __all__ = [
     "AUDIENCES",
     "ITEM_TYPES",
@@ -183,6 +185,9 @@ class ServiceItem(_Record, kw_only=True):
     popularity: Annotated[int, msgspec.Meta(ge=0)]
     version: Annotated[int, msgspec.Meta(ge=1)]
     status: Status
+    # The guide page and application form the app renders. ``None``: derived from the materials
+    # (``ui.defaults``). Hand-written specs live in ``services_catalog/render_specs/<code>.yaml``.
+    render_spec: RenderSpec | None = None
 
 
 class ItemsFile(_Record):
