@@ -100,3 +100,30 @@ SELECT document::text AS document FROM catalog_themes ORDER BY code;
 
 -- name: e_licence_type_documents()
 SELECT document::text AS document FROM catalog_e_licence_types ORDER BY code;
+
+-- name: upsert_published_item(code, basic_code, department, district, name, content_hash, document)^
+-- A publication from the registry: the item is listed with this document from now on.
+INSERT INTO catalog_items (code, basic_code, department, district, name, version, content_hash, document)
+VALUES (:code, :basic_code, :department, :district, :name, 1, :content_hash, :document)
+ON CONFLICT (code) DO UPDATE
+SET basic_code = excluded.basic_code, department = excluded.department, district = excluded.district,
+    name = excluded.name, content_hash = excluded.content_hash, document = excluded.document,
+    listing = 'listed', version = catalog_items.version + 1, updated_at = now()
+WHERE catalog_items.content_hash <> excluded.content_hash OR catalog_items.listing = 'withdrawn'
+RETURNING code;
+
+-- name: withdraw_items(codes)
+UPDATE catalog_items
+SET listing = 'withdrawn', version = version + 1, updated_at = now()
+WHERE code = ANY(:codes) AND listing = 'listed'
+RETURNING code;
+
+-- name: revision_state()^
+SELECT revision, reference_revision FROM catalog_revision;
+
+-- name: item_changes_since(revision)
+-- Everything an instance at ``revision`` has not seen: listed documents to add or replace, withdrawn codes to drop.
+SELECT code, listing, CASE WHEN listing = 'listed' THEN document::text END AS document
+FROM catalog_items
+WHERE changed_revision > :revision
+ORDER BY code;

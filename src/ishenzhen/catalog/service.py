@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import functools
 from pathlib import Path
 
 import asyncpg
@@ -66,6 +67,37 @@ def _build_snapshot(revision: int, documents: dict[str, list[str]]) -> CatalogSn
     )
 
 
+async def _all_documents(connection: asyncpg.Connection) -> dict[str, list[str]]:
+    return {
+        "items": [r["document"] async for r in queries.listed_item_documents(connection)],
+        "departments": [r["document"] async for r in queries.department_documents(connection)],
+        "districts": [r["document"] async for r in queries.district_documents(connection)],
+        "themes": [r["document"] async for r in queries.theme_documents(connection)],
+        "e_licence_types": [r["document"] async for r in queries.e_licence_type_documents(connection)],
+    }
+
+
+def _apply_changes(
+    current: CatalogSnapshot, revision: int, changes: list[tuple[str, str | None]]
+) -> CatalogSnapshot:
+    """``current`` with each changed item replaced (a document) or dropped (``None``: withdrawn)."""
+    decoder = msgspec.json.Decoder(ServiceItem)
+    items = {item.code: item for item in current.items}
+    for code, document in changes:
+        if document is None:
+            items.pop(code, None)
+        else:
+            items[code] = decoder.decode(document)
+    return CatalogSnapshot.build(
+        revision,
+        list(items.values()),
+        list(current.departments.values()),
+        list(current.districts.values()),
+        list(current.themes.values()),
+        list(current.e_licence_types.values()),
+    )
+
+
 class CatalogStore:
     """Holds the snapshot for one app instance; ``refresh`` is cheap when the revision has not moved."""
 
@@ -75,28 +107,45 @@ class CatalogStore:
         self._refresh_lock = asyncio.Lock()
 
     async def refresh(self) -> bool:
+        """Bring the snapshot up to the database's catalogue revision; ``False`` when it already was.
+
+        Only items changed since the snapshot's revision are read (a publication touches one item); a change
+        to the reference data (departments, districts, themes, licence types), or a database that went
+        backwards, reloads everything.
+        """
         async with self._refresh_lock:
+            current = self.snapshot
             async with self.pool.acquire() as connection:
-                if await queries.current_revision(connection) == self.snapshot.revision:
+                if (await queries.revision_state(connection))["revision"] == current.revision:
                     return False
                 # One consistent view of every table, even while an import commits.
                 async with connection.transaction(isolation="repeatable_read", readonly=True):
-                    revision = await queries.current_revision(connection)
-                    documents = {
-                        "items": [r["document"] async for r in queries.listed_item_documents(connection)],
-                        "departments": [
-                            r["document"] async for r in queries.department_documents(connection)
-                        ],
-                        "districts": [r["document"] async for r in queries.district_documents(connection)],
-                        "themes": [r["document"] async for r in queries.theme_documents(connection)],
-                        "e_licence_types": [
-                            r["document"] async for r in queries.e_licence_type_documents(connection)
-                        ],
-                    }
+                    state = await queries.revision_state(connection)
+                    revision = state["revision"]
+                    whole = (
+                        not current.items
+                        or revision < current.revision
+                        or state["reference_revision"] > current.revision
+                    )
+                    if whole:
+                        documents = await _all_documents(connection)
+                        build = functools.partial(_build_snapshot, revision, documents)
+                    else:
+                        changes = [
+                            (r["code"], r["document"])
+                            async for r in queries.item_changes_since(connection, revision=current.revision)
+                        ]
+                        build = functools.partial(_apply_changes, current, revision, changes)
             # Building is CPU work (decoding, search index); a thread keeps the event loop answering.
-            snapshot = await asyncio.to_thread(_build_snapshot, revision, documents)
+            snapshot = await asyncio.to_thread(build)
             self.snapshot = snapshot
-            log.info("catalog.snapshot_loaded", revision=revision, items=len(snapshot.items))
+            log.info(
+                "catalog.snapshot_loaded",
+                revision=revision,
+                items=len(snapshot.items),
+                reload="whole" if whole else "changes",
+                changed=None if whole else len(changes),
+            )
             return True
 
     # -- answers -------------------------------------------------------------------------------------

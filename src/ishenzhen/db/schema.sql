@@ -32,6 +32,32 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
 CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public;
 
+--
+-- Name: catalog_stamp_item_change(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.catalog_stamp_item_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    NEW.changed_revision := (SELECT revision + 1 FROM catalog_revision);
+    RETURN NEW;
+END;
+$$;
+
+--
+-- Name: catalog_stamp_reference_change(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.catalog_stamp_reference_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    UPDATE catalog_revision SET reference_revision = revision + 1;
+    RETURN NULL;
+END;
+$$;
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
@@ -95,6 +121,7 @@ CREATE TABLE public.catalog_items (
     content_hash bytea NOT NULL,
     document jsonb NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    changed_revision bigint DEFAULT 0 NOT NULL,
     CONSTRAINT catalog_items_listing_check CHECK ((listing = ANY (ARRAY['listed'::text, 'withdrawn'::text]))),
     CONSTRAINT catalog_items_version_check CHECK ((version >= 1))
 );
@@ -107,6 +134,7 @@ CREATE TABLE public.catalog_revision (
     singleton boolean DEFAULT true NOT NULL,
     revision bigint NOT NULL,
     changed_at timestamp with time zone DEFAULT now() NOT NULL,
+    reference_revision bigint DEFAULT 0 NOT NULL,
     CONSTRAINT catalog_revision_singleton_check CHECK (singleton)
 );
 
@@ -659,6 +687,12 @@ ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
 
 --
+-- Name: catalog_items_changed_revision_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX catalog_items_changed_revision_idx ON public.catalog_items USING btree (changed_revision);
+
+--
 -- Name: catalog_items_department_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -711,6 +745,36 @@ CREATE INDEX identity_refresh_tokens_family_idx ON public.identity_refresh_token
 --
 
 CREATE INDEX identity_sms_codes_mobile_idx ON public.identity_sms_codes USING btree (mobile, created_at DESC);
+
+--
+-- Name: catalog_departments catalog_departments_stamp_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER catalog_departments_stamp_change AFTER INSERT OR DELETE OR UPDATE ON public.catalog_departments FOR EACH ROW EXECUTE FUNCTION public.catalog_stamp_reference_change();
+
+--
+-- Name: catalog_districts catalog_districts_stamp_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER catalog_districts_stamp_change AFTER INSERT OR DELETE OR UPDATE ON public.catalog_districts FOR EACH ROW EXECUTE FUNCTION public.catalog_stamp_reference_change();
+
+--
+-- Name: catalog_e_licence_types catalog_e_licence_types_stamp_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER catalog_e_licence_types_stamp_change AFTER INSERT OR DELETE OR UPDATE ON public.catalog_e_licence_types FOR EACH ROW EXECUTE FUNCTION public.catalog_stamp_reference_change();
+
+--
+-- Name: catalog_items catalog_items_stamp_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER catalog_items_stamp_change BEFORE INSERT OR UPDATE ON public.catalog_items FOR EACH ROW EXECUTE FUNCTION public.catalog_stamp_item_change();
+
+--
+-- Name: catalog_themes catalog_themes_stamp_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER catalog_themes_stamp_change AFTER INSERT OR DELETE OR UPDATE ON public.catalog_themes FOR EACH ROW EXECUTE FUNCTION public.catalog_stamp_reference_change();
 
 --
 -- Name: catalog_item_versions catalog_item_versions_code_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
