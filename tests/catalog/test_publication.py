@@ -64,10 +64,13 @@ async def test_an_instance_reloads_only_the_changed_items(database_url: str) -> 
     settings = load_settings({}, database_url=database_url, change_poll_seconds=600, access_log=False)
     async with AsyncTestClient(app=create_app(settings)) as client:
         store = client.app.state.catalog
+        await wait_for_names(client, {"A01": "居民身份证换领", "A02": "居民身份证补领"}, deadline_s=5.0)
         before = {i.code: i for i in store.snapshot.items}
         renamed = item("A01", "居民身份证换领（到期换证）")
         await publish(database_url, upserts=[renamed])
-        assert await store.refresh()
+        await wait_for_names(
+            client, {"A01": "居民身份证换领（到期换证）", "A02": "居民身份证补领"}, deadline_s=5.0
+        )
         after = {i.code: i for i in store.snapshot.items}
         assert after["A01"] == renamed
         # Untouched items are the very objects of the previous snapshot: nothing else was read or decoded.
@@ -87,7 +90,7 @@ async def test_a_reference_change_reloads_the_whole_snapshot(database_url: str) 
     settings = load_settings({}, database_url=database_url, change_poll_seconds=600, access_log=False)
     async with AsyncTestClient(app=create_app(settings)) as client:
         store = client.app.state.catalog
-        await store.refresh()
+        await wait_for_names(client, {"A01": "居民身份证换领", "A02": "居民身份证补领"}, deadline_s=5.0)
         untouched = store.snapshot.items
         connection = await asyncpg.connect(database_url)
         try:
@@ -98,10 +101,13 @@ async def test_a_reference_change_reloads_the_whole_snapshot(database_url: str) 
                     "WHERE slug = 'shi-gongan-ju'"
                 )
                 await connection.execute("UPDATE catalog_revision SET revision = revision + 1")
+                await connection.execute("SELECT pg_notify('catalog_changed', 'reference')")
         finally:
             await connection.close()
-        assert await store.refresh()
-        assert store.snapshot.departments["shi-gongan-ju"].short_name == "公安局"
+        started = time.monotonic()
+        while store.snapshot.departments["shi-gongan-ju"].short_name != "公安局":
+            assert time.monotonic() - started < 5.0, "the department change never reached the snapshot"
+            await asyncio.sleep(0.02)  # polling an observable with a deadline
         assert not any(new is old for new, old in zip(store.snapshot.items, untouched, strict=True))
 
 
