@@ -73,7 +73,9 @@ def check_spec(spec: RenderSpec, item: ServiceItem, refs: SpecReferences) -> lis
     _unique([s.id for s in spec.form.steps], "/form/steps", "step id", add)
 
     field_ids = Counter(located.component.id for located in fields(spec.form))  # type: ignore[union-attr]
-    by_id = {located.component.id: located.component for located in fields(spec.form)}  # type: ignore[union-attr]
+    by_id: dict[str, FieldComponent] = {}
+    for located in fields(spec.form):  # the first of duplicates counts (the duplicate is reported)
+        by_id.setdefault(located.component.id, located.component)  # type: ignore[union-attr,arg-type]
     materials = {material.name for material in item.materials}
 
     for located in walk(spec.form):
