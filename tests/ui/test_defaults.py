@@ -52,7 +52,13 @@ def test_a_natural_person_is_asked_for_name_id_and_mobile_all_prefilled(catalogu
     assert {"applicant_name", "applicant_id_number", "contact_mobile"} <= set(by_id)
     assert "enterprise_credit_code" not in by_id
     assert by_id["applicant_id_number"].prefill.path == "id_number"  # type: ignore[attr-defined]
-    assert [s.title for s in spec.guide.sections][:5] == ["办理条件", "申请材料", "办理流程", "收费标准", "办理时限"]
+    assert [s.title for s in spec.guide.sections][:5] == [
+        "办理条件",
+        "申请材料",
+        "办理流程",
+        "收费标准",
+        "办理时限",
+    ]
     assert spec.guide.sections[-1].title == "咨询与投诉"
 
 
@@ -75,11 +81,15 @@ def test_materials_become_uploads_except_shared_data_which_is_fetched(catalogue:
     assert any(all(name in text for name in fetched) and "无需上传" in text for text in notices)
     optional = [m for m in item.materials if not m.required and m.source == "applicant"]
     for located in walk(spec.form):
-        if isinstance(located.component, UploadSlot) and located.component.material in {m.name for m in optional}:
+        if isinstance(located.component, UploadSlot) and located.component.material in {
+            m.name for m in optional
+        }:
             assert located.component.required is False
 
 
-def test_a_material_with_an_e_licence_type_gets_a_licence_picker(catalogue: Catalog, refs: SpecReferences) -> None:
+def test_a_material_with_an_e_licence_type_gets_a_licence_picker(
+    catalogue: Catalog, refs: SpecReferences
+) -> None:
     item = catalogue.items[0]
     material = Material(name="营业执照", form="electronic", e_licence_type="business_licence")
     edited = msgspec.structs.replace(item, materials=[material])

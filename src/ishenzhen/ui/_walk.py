@@ -25,7 +25,7 @@ from ishenzhen.ui.model import (
     Section,
 )
 
-__all__ = ["Located", "compile_pattern", "condition_fields", "escape", "fields", "walk"]
+__all__ = ["Located", "compile_pattern", "condition_fields", "escape", "fields", "node_type", "walk"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,11 @@ class Located:
     pointer: str
     component: Component
     enclosing: tuple[Condition, ...]
+
+
+def node_type(node: object) -> str:
+    """A node's ``type`` tag (msgspec keeps it in the class config, not as an attribute)."""
+    return type(node).__struct_config__.tag  # type: ignore[attr-defined,no-any-return]
 
 
 def escape(token: str) -> str:

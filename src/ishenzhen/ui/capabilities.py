@@ -20,6 +20,7 @@ import msgspec
 
 from ishenzhen.errors import FieldError, InvalidInput
 from ishenzhen.lib.structs import Struct
+from ishenzhen.ui._walk import node_type
 from ishenzhen.ui.model import (
     COMPONENT_TYPES,
     SPEC_VERSION,
@@ -152,12 +153,12 @@ def _fallback(component: Component) -> Component | None:
 def _drawable(component: Component, supported: frozenset[str]) -> list[Component]:
     seen: set[str] = set()
     current: Component | None = component
-    while current is not None and current.type not in supported:  # type: ignore[union-attr]
+    while current is not None and node_type(current) not in supported:
         if isinstance(current, Section):
             return _flatten(current, supported)
-        seen.add(current.type)  # type: ignore[union-attr]
+        seen.add(node_type(current))
         current = _fallback(current)
-        if current is not None and current.type in seen:  # type: ignore[union-attr]
+        if current is not None and node_type(current) in seen:
             current = None  # select <-> radio: neither is drawable
     if current is None:
         raise _NoFallback
