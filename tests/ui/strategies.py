@@ -75,36 +75,66 @@ maybe_condition = st.one_of(st.none(), conditions())
 prefills = st.one_of(
     st.none(),
     st.builds(Prefill, source=st.just("profile"), path=st.sampled_from(["name", "mobile", "id_number", "x"])),
-    st.builds(Prefill, source=st.just("e_licence"), path=st.just("number"),
-              licence_type=st.sampled_from([None, "resident_id", "nope"])),
-)  # fmt: skip
+    st.builds(
+        Prefill,
+        source=st.just("e_licence"),
+        path=st.just("number"),
+        licence_type=st.sampled_from([None, "resident_id", "nope"]),
+    ),
+)
 
 
 def _field(cls: type, **extra: Any) -> st.SearchStrategy[Any]:
     return st.builds(
-        cls, id=field_ids, label=texts, required=st.booleans(), visible_when=maybe_condition,
-        required_when=maybe_condition, prefill=prefills, **extra,
-    )  # fmt: skip
+        cls,
+        id=field_ids,
+        label=texts,
+        required=st.booleans(),
+        visible_when=maybe_condition,
+        required_when=maybe_condition,
+        prefill=prefills,
+        **extra,
+    )
 
 
 small = st.one_of(st.none(), st.integers(0, 5))
 field_components = st.one_of(
     _field(TextInput, pattern=patterns, min_length=small, max_length=st.integers(1, 12)),
-    _field(NumberInput, minimum=st.one_of(st.none(), st.floats(-5, 5)), maximum=st.one_of(st.none(), st.floats(-5, 5)),
-           integer=st.booleans()),
-    _field(DateInput, earliest=st.sampled_from([None, "today", "2020-01-01", "2024-02-30"]),
-           latest=st.sampled_from([None, "today", "2030-12-31", "2019-01-01"])),
+    _field(
+        NumberInput,
+        minimum=st.one_of(st.none(), st.floats(-5, 5)),
+        maximum=st.one_of(st.none(), st.floats(-5, 5)),
+        integer=st.booleans(),
+    ),
+    _field(
+        DateInput,
+        earliest=st.sampled_from([None, "today", "2020-01-01", "2024-02-30"]),
+        latest=st.sampled_from([None, "today", "2030-12-31", "2019-01-01"]),
+    ),
     _field(SelectInput, options=options),
     _field(RadioInput, options=options),
-    _field(CheckboxInput, options=options, min_selected=small, max_selected=st.one_of(st.none(), st.integers(1, 5))),
+    _field(
+        CheckboxInput,
+        options=options,
+        min_selected=small,
+        max_selected=st.one_of(st.none(), st.integers(1, 5)),
+    ),
     _field(ResidentIdInput),
     _field(MobileInput),
-    _field(AddressInput, districts=st.one_of(st.none(), st.lists(st.sampled_from(["440304", "440305", "999999"])))),
-    _field(UploadSlot, material=st.sampled_from(["申请书", "照片", "不存在的材料"]), max_files=st.integers(1, 3)),
-    _field(ELicencePicker, licence_type=st.sampled_from(["resident_id", "business_licence", "nope"]),
-           material=st.sampled_from([None, "申请书", "不存在"])),
+    _field(
+        AddressInput,
+        districts=st.one_of(st.none(), st.lists(st.sampled_from(["440304", "440305", "999999"]))),
+    ),
+    _field(
+        UploadSlot, material=st.sampled_from(["申请书", "照片", "不存在的材料"]), max_files=st.integers(1, 3)
+    ),
+    _field(
+        ELicencePicker,
+        licence_type=st.sampled_from(["resident_id", "business_licence", "nope"]),
+        material=st.sampled_from([None, "申请书", "不存在"]),
+    ),
     _field(Agreement, text=texts),
-)  # fmt: skip
+)
 display = st.one_of(
     st.builds(Notice, text=texts, visible_when=maybe_condition),
     st.builds(WebLink, label=texts, url=st.just("https://example.gov.cn/x")),
@@ -112,23 +142,41 @@ display = st.one_of(
 components = st.one_of(
     field_components,
     display,
-    st.builds(Section, title=texts, visible_when=maybe_condition,
-              components=st.lists(st.one_of(field_components, display), min_size=1, max_size=3)),
-)  # fmt: skip
+    st.builds(
+        Section,
+        title=texts,
+        visible_when=maybe_condition,
+        components=st.lists(st.one_of(field_components, display), min_size=1, max_size=3),
+    ),
+)
 step_ids = st.sampled_from(["one", "two", "three"])
 specs = st.builds(
     RenderSpec,
-    guide=st.builds(Guide, sections=st.lists(st.builds(GuideSection, id=step_ids, title=texts), min_size=1, max_size=2)),
-    form=st.builds(Form, steps=st.lists(
-        st.builds(FormStep, id=step_ids, title=texts, components=st.lists(components, min_size=1, max_size=5)),
-        min_size=1, max_size=3,
-    )),
-)  # fmt: skip
+    guide=st.builds(
+        Guide, sections=st.lists(st.builds(GuideSection, id=step_ids, title=texts), min_size=1, max_size=2)
+    ),
+    form=st.builds(
+        Form,
+        steps=st.lists(
+            st.builds(
+                FormStep, id=step_ids, title=texts, components=st.lists(components, min_size=1, max_size=5)
+            ),
+            min_size=1,
+            max_size=3,
+        ),
+    ),
+)
 
 json_leaves = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=30),
-    st.sampled_from(["13800000001", "440303198503120017", "2024-05-01", "a", "upl_ABCDEFGH12", "elc_12345678"]),
-)  # fmt: skip
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.sampled_from(
+        ["13800000001", "440303198503120017", "2024-05-01", "a", "upl_ABCDEFGH12", "elc_12345678"]
+    ),
+)
 json_values = st.recursive(
     json_leaves,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),

@@ -1,4 +1,4 @@
-"""Capability negotiation: the header, the cache key, and fallbacks that never send what the app cannot draw."""
+"""Capability negotiation: the header, the cache key, and fallbacks that send only what the app draws."""
 
 from __future__ import annotations
 
@@ -35,9 +35,16 @@ def test_equivalent_headers_share_a_cache_key_and_unknown_names_are_ignored() ->
 
 @pytest.mark.parametrize(
     "header",
-    ["components=text_input", "spec=2.0", "spec=one", "spec=1.0; spec=1.0", "spec=1.0; components=Text!", "garbage",
-     "spec=1.0;" + "x" * 2000],
-)  # fmt: skip
+    [
+        "components=text_input",
+        "spec=2.0",
+        "spec=one",
+        "spec=1.0; spec=1.0",
+        "spec=1.0; components=Text!",
+        "garbage",
+        "spec=1.0;" + "x" * 2000,
+    ],
+)
 def test_a_malformed_header_is_refused_naming_the_header(header: str) -> None:
     with pytest.raises(InvalidInput) as raised:
         Capabilities.parse(header)

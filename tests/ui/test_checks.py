@@ -83,11 +83,14 @@ def test_each_problem_names_its_place() -> None:
         f"{base}/1/id": "field id 'kind' is used more than once in the form",
         f"{base}/1/pattern": "the pattern is not a valid RE2 regular expression",
         f"{base}/1/min_length": "min_length is greater than max_length",
-        f"{base}/2/visible_when/condition/field": "a field's condition cannot depend on the field itself ('self')",
+        f"{base}/2/visible_when/condition/field": (
+            "a field's condition cannot depend on the field itself ('self')"
+        ),
         f"{base}/3/required_when/field": "no field 'nobody' in this form",
         f"{base}/4/visible_when/value": "'z' is not an option of field 'kind'",
         f"{base}/5/prefill/path": (
-            "unknown profile path 'shoe_size'; known: enterprise.credit_code, enterprise.name, id_number, mobile, name"
+            "unknown profile path 'shoe_size'; known: "
+            "enterprise.credit_code, enterprise.name, id_number, mobile, name"
         ),
         f"{base}/6/material": "A01 has no material named '户口本'",
         f"{base}/7/min_selected": "min_selected exceeds the 1 options",

@@ -10,18 +10,37 @@ from ishenzhen.ui.resolve import localise, negotiate_locale
 
 @pytest.mark.parametrize(
     ("header", "locale"),
-    [(None, "zh-CN"), ("", "zh-CN"), ("en", "en"), ("en-GB,en;q=0.9", "en"), ("zh-CN,zh;q=0.9,en;q=0.8", "zh-CN"),
-     ("fr, en;q=0.5, zh;q=0.4", "en"), ("de", "zh-CN"), ("en;q=0", "zh-CN"), ("en;q=abc", "zh-CN"), ("zh-TW", "zh-CN")],
-)  # fmt: skip
+    [
+        (None, "zh-CN"),
+        ("", "zh-CN"),
+        ("en", "en"),
+        ("en-GB,en;q=0.9", "en"),
+        ("zh-CN,zh;q=0.9,en;q=0.8", "zh-CN"),
+        ("fr, en;q=0.5, zh;q=0.4", "en"),
+        ("de", "zh-CN"),
+        ("en;q=0", "zh-CN"),
+        ("en;q=abc", "zh-CN"),
+        ("zh-TW", "zh-CN"),
+    ],
+)
 def test_negotiate_locale(header: str | None, locale: str) -> None:
     assert negotiate_locale(header) == locale
 
 
-STEP = FormStep(id="s", title="申请人", title_en="Applicant", components=[
-    MobileInput(id="m", label="手机", label_en="Mobile"),
-    RadioInput(id="r", label="类型", options=[Option(value="a", label="个人", label_en="Person"), Option(value="b", label="企业")]),
-    Notice(text="注意", text_en="Note"),
-])  # fmt: skip
+STEP = FormStep(
+    id="s",
+    title="申请人",
+    title_en="Applicant",
+    components=[
+        MobileInput(id="m", label="手机", label_en="Mobile"),
+        RadioInput(
+            id="r",
+            label="类型",
+            options=[Option(value="a", label="个人", label_en="Person"), Option(value="b", label="企业")],
+        ),
+        Notice(text="注意", text_en="Note"),
+    ],
+)
 
 
 def test_english_uses_the_en_twins_and_falls_back_to_chinese() -> None:

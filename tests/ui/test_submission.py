@@ -48,33 +48,68 @@ OPTIONS = [
 
 SPEC = RenderSpec(
     guide=Guide(sections=[GuideSection(id="about", title="说明", paragraphs=["x"])]),
-    form=Form(steps=[
-        FormStep(id="who", title="申请人", components=[
-            TextInput(id="name", label="姓名", required=True, max_length=20, pattern=r"\p{Han}{2,10}"),
-            ResidentIdInput(id="id_number", label="身份证号", required=True),
-            MobileInput(id="mobile", label="手机", required=True),
-            NumberInput(id="household", label="家庭人数", integer=True, minimum=1, maximum=20),
-            DateInput(id="moved_in", label="入住日期", earliest="2000-01-01", latest="today"),
-        ]),
-        FormStep(id="what", title="申请事项", components=[
-            SelectInput(id="reason", label="申领原因", required=True, options=OPTIONS),
-            TextInput(id="lost_where", label="遗失地点", visible_when=FieldEquals(field="reason", value="lost"),
-                      required_when=FieldEquals(field="reason", value="lost")),
-            CheckboxInput(id="extras", label="附加服务", min_selected=1, max_selected=2, options=OPTIONS,
-                          visible_when=FieldFilled(field="household")),
-            Section(title="邮寄", visible_when=FieldEquals(field="reason", value="renew"), components=[
-                AddressInput(id="address", label="地址", required=True, districts=["440304", "440305"]),
-            ]),
-            UploadSlot(id="photo", label="照片", material="照片", max_files=2),
-            Agreement(id="promise", label="承诺", required=True, text="属实"),
-        ]),
-    ]),
-)  # fmt: skip
+    form=Form(
+        steps=[
+            FormStep(
+                id="who",
+                title="申请人",
+                components=[
+                    TextInput(
+                        id="name", label="姓名", required=True, max_length=20, pattern=r"\p{Han}{2,10}"
+                    ),
+                    ResidentIdInput(id="id_number", label="身份证号", required=True),
+                    MobileInput(id="mobile", label="手机", required=True),
+                    NumberInput(id="household", label="家庭人数", integer=True, minimum=1, maximum=20),
+                    DateInput(id="moved_in", label="入住日期", earliest="2000-01-01", latest="today"),
+                ],
+            ),
+            FormStep(
+                id="what",
+                title="申请事项",
+                components=[
+                    SelectInput(id="reason", label="申领原因", required=True, options=OPTIONS),
+                    TextInput(
+                        id="lost_where",
+                        label="遗失地点",
+                        visible_when=FieldEquals(field="reason", value="lost"),
+                        required_when=FieldEquals(field="reason", value="lost"),
+                    ),
+                    CheckboxInput(
+                        id="extras",
+                        label="附加服务",
+                        min_selected=1,
+                        max_selected=2,
+                        options=OPTIONS,
+                        visible_when=FieldFilled(field="household"),
+                    ),
+                    Section(
+                        title="邮寄",
+                        visible_when=FieldEquals(field="reason", value="renew"),
+                        components=[
+                            AddressInput(
+                                id="address", label="地址", required=True, districts=["440304", "440305"]
+                            ),
+                        ],
+                    ),
+                    UploadSlot(id="photo", label="照片", material="照片", max_files=2),
+                    Agreement(id="promise", label="承诺", required=True, text="属实"),
+                ],
+            ),
+        ]
+    ),
+)
 VALID: dict[str, Any] = {
-    "name": "张伟", "id_number": ID_NUMBER, "mobile": "13912345678", "household": 3, "moved_in": "2019-09-01",
-    "reason": "renew", "extras": ["new"], "address": {"district": "440304", "detail": "福中三路1号"},
-    "photo": ["upl_ABCDEFGH1234"], "promise": True,
-}  # fmt: skip
+    "name": "张伟",
+    "id_number": ID_NUMBER,
+    "mobile": "13912345678",
+    "household": 3,
+    "moved_in": "2019-09-01",
+    "reason": "renew",
+    "extras": ["new"],
+    "address": {"district": "440304", "detail": "福中三路1号"},
+    "photo": ["upl_ABCDEFGH1234"],
+    "promise": True,
+}
 
 
 def problems(data: object, spec: RenderSpec = SPEC) -> dict[str, str]:
@@ -115,9 +150,12 @@ def test_each_wrong_field_is_reported_at_its_pointer(change: dict[str, Any], poi
 
 def test_every_missing_required_field_is_reported_at_once() -> None:
     assert problems({"reason": "renew"}) == {
-        "/name": "required", "/id_number": "required", "/mobile": "required", "/address": "required",
+        "/name": "required",
+        "/id_number": "required",
+        "/mobile": "required",
+        "/address": "required",
         "/promise": "required",
-    }  # fmt: skip
+    }
 
 
 def test_required_when_and_hidden_fields() -> None:
@@ -156,10 +194,13 @@ def test_generated_specs_and_payloads_never_raise(spec: RenderSpec, data: dict[s
 def _answer(field: object) -> object:
     """A valid answer to a field of a default spec."""
     return {
-        TextInput: "深圳市示例科技有限公司", ResidentIdInput: ID_NUMBER, MobileInput: "13800000001",
-        UploadSlot: ["upl_ABCDEFGH1234"], Agreement: True,
+        TextInput: "深圳市示例科技有限公司",
+        ResidentIdInput: ID_NUMBER,
+        MobileInput: "13800000001",
+        UploadSlot: ["upl_ABCDEFGH1234"],
+        Agreement: True,
         AddressInput: {"district": "440304", "detail": "福中三路1号"},
-    }[type(field)]  # type: ignore[index]  # fmt: skip
+    }[type(field)]  # type: ignore[index]
 
 
 @settings(max_examples=150, deadline=None)
