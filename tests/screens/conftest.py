@@ -59,6 +59,10 @@ async def published(
 @pytest.fixture
 def settings(database_url: str, published: None) -> Settings:
     return load_settings(
-        {}, database_url=database_url, log_format="json", log_level="warning", identity_issuer=ISSUER,
+        {},
+        database_url=database_url,
+        log_format="json",
+        log_level="warning",
+        identity_issuer=ISSUER,
         identity_key_refresh_seconds=0,
-    )  # fmt: skip
+    )

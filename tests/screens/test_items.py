@@ -124,8 +124,10 @@ async def test_a_signed_in_citizen_gets_a_private_prefilled_form(
     assert answer.status_code == 200
     assert answer.headers["cache-control"] == "private, no-cache"
     assert answer.json()["values"] == {
-        "applicant_name": "张伟", "applicant_id_number": "440303198503120017", "contact_mobile": L2,
-    }  # fmt: skip
+        "applicant_name": "张伟",
+        "applicant_id_number": "440303198503120017",
+        "contact_mobile": L2,
+    }
     anonymous = await client.get(url)
     assert answer.json()["steps"] == anonymous.json()["steps"]
     # An unverified (L1) account has no name or ID number yet: only the mobile is known.
@@ -148,7 +150,10 @@ async def test_acting_for_an_enterprise_prefills_the_enterprise(
     )
     values = answer.json()["values"]
     assert (values["enterprise_name"], values["enterprise_credit_code"], values["contact_name"]) == (
-        name, credit_code, "李娜")  # fmt: skip
+        name,
+        credit_code,
+        "李娜",
+    )
 
 
 async def test_a_bad_token_is_401_not_an_anonymous_answer(client: Client, items: Items) -> None:
@@ -161,12 +166,17 @@ async def test_a_bad_token_is_401_not_an_anonymous_answer(client: Client, items:
 
 async def test_validate_accepts_a_complete_form(client: Client, items: Items) -> None:
     data = {
-        "applicant_name": "张伟", "applicant_id_number": "440303198503120017", "contact_mobile": "13800000002",
+        "applicant_name": "张伟",
+        "applicant_id_number": "440303198503120017",
+        "contact_mobile": "13800000002",
         "promise": True,
-    }  # fmt: skip
+    }
     item = items["person"]
-    uploads = [c["id"] for c in components((await client.get(f"/v1/app/items/{item.code}/form")).json())
-               if c["type"] == "upload" and c.get("required")]  # fmt: skip
+    uploads = [
+        c["id"]
+        for c in components((await client.get(f"/v1/app/items/{item.code}/form")).json())
+        if c["type"] == "upload" and c.get("required")
+    ]
     data |= {upload: ["upl_ABCDEFGH1234"] for upload in uploads}
     answer = await client.post(f"/v1/app/items/{item.code}/form/validate", json=data)
     assert answer.status_code == 200, answer.text
@@ -175,17 +185,30 @@ async def test_validate_accepts_a_complete_form(client: Client, items: Items) ->
 
 async def test_validate_reports_every_field_error_with_a_pointer(client: Client, items: Items) -> None:
     code = items["both_by_post"].code
-    data = {"applicant_type": "enterprise", "enterprise_credit_code": "91440300MA5FDEMQ0", "contact_mobile": "123",
-            "delivery": "post", "delivery_address": {"district": "110101", "detail": "x"}, "promise": False,
-            "mystery": 1}  # fmt: skip
+    data = {
+        "applicant_type": "enterprise",
+        "enterprise_credit_code": "91440300MA5FDEMQ0",
+        "contact_mobile": "123",
+        "delivery": "post",
+        "delivery_address": {"district": "110101", "detail": "x"},
+        "promise": False,
+        "mystery": 1,
+    }
     answer = await client.post(f"/v1/app/items/{code}/form/validate", json=data)
     assert answer.status_code == 422
     problem = answer.json()
     assert problem["type"] == "urn:ishenzhen:problem:invalid-input"
     errors = {e["name"]: e["reason"] for e in problem["errors"]}
     assert all(e["location"] == "body" for e in problem["errors"])
-    assert {"/enterprise_name", "/enterprise_credit_code", "/contact_name", "/contact_mobile",
-            "/delivery_address/district", "/promise", "/mystery"} <= set(errors)  # fmt: skip
+    assert {
+        "/enterprise_name",
+        "/enterprise_credit_code",
+        "/contact_name",
+        "/contact_mobile",
+        "/delivery_address/district",
+        "/promise",
+        "/mystery",
+    } <= set(errors)
     assert "/applicant_name" not in errors  # hidden for an enterprise
 
 
