@@ -151,3 +151,5 @@ def test_openapi_export_writes_the_committed_document(tmp_path: Path) -> None:
     assert output.read_text(encoding="utf-8") == (REPO / "openapi" / "openapi.json").read_text(
         encoding="utf-8"
     )
+    schema = tmp_path / "render-spec-1.schema.json"
+    assert schema.read_text(encoding="utf-8") == (REPO / "openapi" / schema.name).read_text(encoding="utf-8")

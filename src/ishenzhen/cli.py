@@ -49,7 +49,9 @@ def _parser() -> argparse.ArgumentParser:
 
     openapi = commands.add_parser("openapi", help="the OpenAPI document")
     openapi_commands = openapi.add_subparsers(dest="openapi_command", required=True, metavar="ACTION")
-    export = openapi_commands.add_parser("export", help="write the OpenAPI document the app serves")
+    export = openapi_commands.add_parser(
+        "export", help="write the OpenAPI document the app serves, and the render-spec JSON Schema next to it"
+    )
     export.add_argument(
         "--output", type=Path, default=DEFAULT_OPENAPI_FILE, help="file to write, - for stdout"
     )
@@ -226,4 +228,10 @@ def _export_openapi(settings: Settings, output: Path) -> int:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(document, encoding="utf-8")
         print(f"wrote {output}", file=sys.stderr)
+        # The render spec's JSON Schema is published next to the API document (issue 5).
+        from ishenzhen.ui.schema import SCHEMA_FILE, render_spec_schema_text
+
+        schema_file = output.parent / SCHEMA_FILE
+        schema_file.write_text(render_spec_schema_text(), encoding="utf-8")
+        print(f"wrote {schema_file}", file=sys.stderr)
     return 0

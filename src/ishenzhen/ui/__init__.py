@@ -1,4 +1,10 @@
 """Server-driven UI: the render spec every service item publishes, and what is done with it.
 
-``model`` defines the components (the source of the published JSON Schema).
+- ``model``: the components (the source of the published JSON Schema, ``schema``).
+- ``checks``: what a spec must satisfy beyond its types (``check_spec``).
+- ``defaults``: the spec derived from an item's elements when it has no hand-written one (``spec_for``).
+- ``capabilities``: the ``Ishenzhen-Render`` header and the fallbacks for components an app cannot draw.
+- ``submission``: checking submitted form data against a spec (``validate_submission``).
+- ``prefill``: initial values from the signed-in citizen's profile.
+- ``resolve``: the guide/form response shapes and their localisation.
 """

@@ -1,0 +1,157 @@
+"""Item guide and form resolved for a caller, with the anonymous answers cached as encoded bytes.
+
+Anonymous answers depend on (snapshot revision, item, kind, locale, capabilities) and nothing else, so each
+is built once and then served from a bounded LRU: the hot path is a dict lookup. A signed-in form reuses the
+cached, already encoded steps and only encodes the prefilled values around them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import msgspec
+from litestar.exceptions import HTTPException
+
+from ishenzhen.catalog.service import CatalogStore
+from ishenzhen.catalog.snapshot import CatalogSnapshot
+from ishenzhen.catalog.source.model import ServiceItem
+from ishenzhen.errors import NotFound
+from ishenzhen.identity import accounts
+from ishenzhen.identity._http import _uuid
+from ishenzhen.identity.guards import Principal
+from ishenzhen.identity.provider import queries as identity_queries
+from ishenzhen.lib.http_cache import EncodedBody, encode_body
+from ishenzhen.ui.capabilities import Capabilities, adapt
+from ishenzhen.ui.checks import SpecProblem, SpecReferences
+from ishenzhen.ui.defaults import spec_for
+from ishenzhen.ui.model import Form
+from ishenzhen.ui.prefill import PrefillProfile, apply_prefill, profile_bindings
+from ishenzhen.ui.resolve import ItemGuide, Locale, ResolvedForm, localise
+from ishenzhen.ui.submission import validate_submission
+
+__all__ = ["WEB_FORM_URL", "FormEntry", "ItemScreens", "load_profile"]
+
+# The Guangdong government-services portal's page of an item: where an app that cannot draw the form goes.
+WEB_FORM_URL = "https://www.gdzwfw.gov.cn/portal/guide/{implementation_code}"
+MAX_ENTRIES = 20_000
+_encoder = msgspec.json.Encoder()
+
+
+@dataclass(frozen=True, slots=True)
+class FormEntry:
+    anonymous: EncodedBody
+    header: ResolvedForm  # everything but the steps, for signed-in answers
+    steps: msgspec.Raw
+    bindings: tuple[tuple[str, str], ...]
+    form: Form  # the adapted form: what /form/validate checks against
+
+
+class ItemScreens:
+    """One per app: the LRU of built answers (keys carry the snapshot revision, so a refresh moves on)."""
+
+    def __init__(self, store: CatalogStore, max_entries: int = MAX_ENTRIES) -> None:
+        self.store = store
+        self.max_entries = max_entries
+        self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._refs: tuple[int, SpecReferences] | None = None
+
+    def _item(self, snapshot: CatalogSnapshot, code: str) -> ServiceItem:
+        position = snapshot.position_by_code.get(code)
+        if position is None:
+            raise NotFound(f"no published service item has the code {code!r}")
+        return snapshot.items[position]
+
+    def _remember(self, key: tuple[Any, ...], value: Any) -> Any:
+        self._cache[key] = value
+        if len(self._cache) > self.max_entries:
+            self._cache.popitem(last=False)
+        return value
+
+    def guide(self, code: str, locale: Locale) -> EncodedBody:
+        snapshot = self.store.snapshot
+        key = (snapshot.revision, code, "guide", locale)
+        if (hit := self._cache.get(key)) is not None:
+            self._cache.move_to_end(key)
+            return hit  # type: ignore[no-any-return]
+        item = self._item(snapshot, code)
+        spec = spec_for(item)
+        body = ItemGuide(
+            spec_version=spec.spec_version, code=item.code, name=item.name, version=item.version,
+            locale=locale, sections=localise(spec.guide.sections, locale),
+        )  # fmt: skip
+        return self._remember(key, encode_body(body))  # type: ignore[no-any-return]
+
+    def form(self, code: str, locale: Locale, capabilities: Capabilities) -> FormEntry:
+        snapshot = self.store.snapshot
+        key = (snapshot.revision, code, "form", locale, capabilities.cache_key)
+        if (hit := self._cache.get(key)) is not None:
+            self._cache.move_to_end(key)
+            return hit  # type: ignore[no-any-return]
+        item = self._item(snapshot, code)
+        spec = spec_for(item)
+        form = adapt(
+            spec.form, capabilities, web_url=WEB_FORM_URL.format(implementation_code=item.implementation_code)
+        )
+        steps = localise(form.steps, locale)
+        header = ResolvedForm(
+            spec_version=spec.spec_version, code=item.code, name=item.name, version=item.version,
+            locale=locale, steps=[],
+        )  # fmt: skip
+        entry = FormEntry(
+            anonymous=encode_body(msgspec.structs.replace(header, steps=steps)),
+            header=header,
+            steps=msgspec.Raw(_encoder.encode(steps)),
+            bindings=profile_bindings(form),
+            form=form,
+        )
+        return self._remember(key, entry)  # type: ignore[no-any-return]
+
+    def prefilled(self, entry: FormEntry, profile: PrefillProfile) -> EncodedBody:
+        body = msgspec.structs.replace(
+            entry.header, steps=entry.steps, values=apply_prefill(entry.bindings, profile)
+        )  # type: ignore[arg-type]
+        return encode_body(body)
+
+    def references(self) -> SpecReferences:
+        snapshot = self.store.snapshot
+        if self._refs is None or self._refs[0] != snapshot.revision:
+            refs = SpecReferences(
+                e_licence_types=frozenset(snapshot.e_licence_types), districts=frozenset(snapshot.districts)
+            )
+            self._refs = (snapshot.revision, refs)
+        return self._refs[1]
+
+    def validate(self, entry: FormEntry, data: object, today: dt.date) -> list[SpecProblem]:
+        spec = spec_for(self._item(self.store.snapshot, entry.header.code))
+        adapted = msgspec.structs.replace(spec, form=entry.form)
+        return validate_submission(adapted, data, self.references(), today)
+
+
+async def load_profile(pool: asyncpg.Pool, principal: Principal) -> PrefillProfile:
+    """The caller's details for prefill, as far as the token's scopes allow (identity's own queries).
+
+    ``profile``: name and resident ID number (verified accounts only); ``phone``: the mobile number; a token
+    acting for an enterprise (``party``): its name and credit code.
+    """
+    async with pool.acquire() as connection:
+        account = await identity_queries.account_by_id(connection, id=_uuid(principal.sub))
+        if account is None:
+            raise HTTPException(
+                status_code=401, detail="the token's subject no longer exists",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )  # fmt: skip
+        enterprise = None
+        if principal.party is not None:
+            parties = await accounts.parties_of(connection, account["id"])
+            enterprise = next((p for p in parties if p.credit_code == principal.party), None)
+    return PrefillProfile(
+        name=account["name"],
+        id_number=account["resident_id"],
+        mobile=account["mobile"] if "phone" in principal.scopes else None,
+        enterprise_name=enterprise.name if enterprise else None,
+        enterprise_credit_code=enterprise.credit_code if enterprise else None,
+    )

@@ -1,0 +1,214 @@
+"""What msgspec cannot check about a render spec: references, uniqueness, and rules that must make sense.
+
+``check_spec`` returns every problem at once (a department fixes them in one round), each with a JSON pointer
+relative to the spec root. It never raises for a spec that decoded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+
+from ishenzhen.catalog.source.model import ServiceItem
+from ishenzhen.lib.structs import Struct
+from ishenzhen.ui._walk import compile_pattern, condition_fields, fields, walk
+from ishenzhen.ui.model import (
+    AddressInput,
+    Agreement,
+    AllOf,
+    AnyOf,
+    CheckboxInput,
+    Condition,
+    DateInput,
+    ELicencePicker,
+    FieldComponent,
+    FieldEquals,
+    FieldIn,
+    Not,
+    Notice,
+    NumberInput,
+    Prefill,
+    RadioInput,
+    RenderSpec,
+    Section,
+    SelectInput,
+    TextInput,
+    UploadSlot,
+)
+
+__all__ = ["PROFILE_PATHS", "SpecProblem", "SpecReferences", "check_spec"]
+
+Add = Callable[[str, str], None]
+
+# What ``ui.prefill`` can take from a signed-in citizen's account.
+PROFILE_PATHS = frozenset({"name", "id_number", "mobile", "enterprise.name", "enterprise.credit_code"})
+
+
+class SpecProblem(Struct, frozen=True):
+    """One thing wrong, at ``pointer`` (RFC 6901, from the spec root or the submission root)."""
+
+    pointer: str
+    reason: str
+
+
+class SpecReferences(Struct, frozen=True):
+    """The reference data a spec may name: e-licence type codes and district division codes."""
+
+    e_licence_types: frozenset[str]
+    districts: frozenset[str]
+
+
+def check_spec(spec: RenderSpec, item: ServiceItem, refs: SpecReferences) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
+
+    def add(pointer: str, reason: str) -> None:
+        problems.append(SpecProblem(pointer=pointer, reason=reason))
+
+    if not spec.form.steps:
+        add("/form/steps", "the form needs at least one step")
+    if not spec.guide.sections:
+        add("/guide/sections", "the guide needs at least one section")
+    _unique([s.id for s in spec.guide.sections], "/guide/sections", "section id", add)
+    _unique([s.id for s in spec.form.steps], "/form/steps", "step id", add)
+
+    field_ids = Counter(located.component.id for located in fields(spec.form))  # type: ignore[union-attr]
+    by_id: dict[str, FieldComponent] = {}
+    for located in fields(spec.form):  # the first of duplicates counts (the duplicate is reported)
+        by_id.setdefault(located.component.id, located.component)  # type: ignore[union-attr,arg-type]
+    materials = {material.name for material in item.materials}
+
+    for located in walk(spec.form):
+        pointer, component = located.pointer, located.component
+        if isinstance(component, FieldComponent):
+            if field_ids[component.id] > 1:
+                add(f"{pointer}/id", f"field id {component.id!r} is used more than once in the form")
+            own = component.id
+            for name in ("visible_when", "required_when"):
+                condition = getattr(component, name)
+                if condition is not None:
+                    _check_condition(condition, f"{pointer}/{name}", own, by_id, add)
+            if component.prefill is not None:
+                _check_prefill(component.prefill, f"{pointer}/prefill", refs, add)
+            _check_field(component, pointer, item, materials, refs, add)
+        elif isinstance(component, Notice | Section) and component.visible_when is not None:
+            _check_condition(component.visible_when, f"{pointer}/visible_when", None, by_id, add)
+    return problems
+
+
+def _unique(values: list[str], pointer: str, what: str, add: Add) -> None:
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            add(f"{pointer}/{index}/id", f"{what} {value!r} is used more than once")
+        seen.add(value)
+
+
+def _check_condition(
+    condition: Condition, pointer: str, own: str | None, by_id: dict[str, FieldComponent], add: Add
+) -> None:
+    for where, field_id in condition_fields(condition, pointer):
+        if field_id == own:
+            add(where, f"a field's condition cannot depend on the field itself ({field_id!r})")
+        elif field_id not in by_id:
+            add(where, f"no field {field_id!r} in this form")
+    _check_condition_values(condition, pointer, by_id, add)
+
+
+def _check_condition_values(
+    condition: Condition, pointer: str, by_id: dict[str, FieldComponent], add: Add
+) -> None:
+    """A condition comparing a choice field with a value none of its options has can never hold."""
+    if isinstance(condition, AllOf | AnyOf):
+        for index, inner in enumerate(condition.conditions):
+            _check_condition_values(inner, f"{pointer}/conditions/{index}", by_id, add)
+    elif isinstance(condition, Not):
+        _check_condition_values(condition.condition, f"{pointer}/condition", by_id, add)
+    elif isinstance(condition, FieldEquals | FieldIn):
+        target = by_id.get(condition.field)
+        if not isinstance(target, SelectInput | RadioInput | CheckboxInput):
+            return
+        known = {option.value for option in target.options}
+        if isinstance(condition, FieldEquals):
+            if condition.value not in known:
+                add(f"{pointer}/value", f"{condition.value!r} is not an option of field {condition.field!r}")
+        else:
+            for index, value in enumerate(condition.values):
+                if value not in known:
+                    add(
+                        f"{pointer}/values/{index}",
+                        f"{value!r} is not an option of field {condition.field!r}",
+                    )
+
+
+def _check_prefill(prefill: Prefill, pointer: str, refs: SpecReferences, add: Add) -> None:
+    if prefill.source == "profile":
+        if prefill.path not in PROFILE_PATHS:
+            known = ", ".join(sorted(PROFILE_PATHS))
+            add(f"{pointer}/path", f"unknown profile path {prefill.path!r}; known: {known}")
+        if prefill.licence_type is not None:
+            add(f"{pointer}/licence_type", "only an e_licence prefill names a licence type")
+    elif prefill.licence_type is None:
+        add(f"{pointer}/licence_type", "an e_licence prefill must name the licence type")
+    elif prefill.licence_type not in refs.e_licence_types:
+        add(f"{pointer}/licence_type", f"unknown e-licence type {prefill.licence_type!r}")
+
+
+def _check_field(
+    field: FieldComponent,
+    pointer: str,
+    item: ServiceItem,
+    materials: set[str],
+    refs: SpecReferences,
+    add: Add,
+) -> None:
+    if isinstance(field, TextInput):
+        if field.pattern is not None and compile_pattern(field.pattern) is None:
+            add(f"{pointer}/pattern", "the pattern is not a valid RE2 regular expression")
+        if field.min_length is not None and field.min_length > field.max_length:
+            add(f"{pointer}/min_length", "min_length is greater than max_length")
+    elif isinstance(field, NumberInput):
+        if field.minimum is not None and field.maximum is not None and field.minimum > field.maximum:
+            add(f"{pointer}/minimum", "minimum is greater than maximum")
+    elif isinstance(field, DateInput):
+        bounds = {}
+        for name in ("earliest", "latest"):
+            value = getattr(field, name)
+            if value is not None and value != "today":
+                try:
+                    bounds[name] = dt.date.fromisoformat(value)
+                except ValueError:
+                    add(f"{pointer}/{name}", f"{value!r} is not a calendar date")
+        if len(bounds) == 2 and bounds["earliest"] > bounds["latest"]:
+            add(f"{pointer}/earliest", "earliest is after latest")
+    elif isinstance(field, SelectInput | RadioInput | CheckboxInput):
+        seen: set[str] = set()
+        for index, option in enumerate(field.options):
+            if option.value in seen:
+                add(f"{pointer}/options/{index}/value", f"option value {option.value!r} is used twice")
+            seen.add(option.value)
+        if isinstance(field, CheckboxInput):
+            count = len(field.options)
+            low, high = field.min_selected, field.max_selected
+            if low is not None and low > count:
+                add(f"{pointer}/min_selected", f"min_selected exceeds the {count} options")
+            if high is not None and high > count:
+                add(f"{pointer}/max_selected", f"max_selected exceeds the {count} options")
+            if low is not None and high is not None and low > high:
+                add(f"{pointer}/min_selected", "min_selected is greater than max_selected")
+    elif isinstance(field, AddressInput):
+        for index, code in enumerate(field.districts or []):
+            if code not in refs.districts:
+                add(f"{pointer}/districts/{index}", f"unknown district code {code!r}")
+        if field.districts is not None and not field.districts:
+            add(f"{pointer}/districts", "an empty district list leaves nothing to pick")
+    elif isinstance(field, UploadSlot):
+        if field.material not in materials:
+            add(f"{pointer}/material", f"{item.code} has no material named {field.material!r}")
+    elif isinstance(field, ELicencePicker):
+        if field.licence_type not in refs.e_licence_types:
+            add(f"{pointer}/licence_type", f"unknown e-licence type {field.licence_type!r}")
+        if field.material is not None and field.material not in materials:
+            add(f"{pointer}/material", f"{item.code} has no material named {field.material!r}")
+    elif isinstance(field, Agreement) and not field.required:
+        add(f"{pointer}/required", "an agreement must be required")

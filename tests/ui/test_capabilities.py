@@ -1,0 +1,114 @@
+"""Capability negotiation: the header, the cache key, and fallbacks that send only what the app draws."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ishenzhen.catalog.source.model import Catalog
+from ishenzhen.errors import InvalidInput
+from ishenzhen.ui._walk import fields, node_type, walk
+from ishenzhen.ui.capabilities import Capabilities, adapt
+from ishenzhen.ui.checks import SpecReferences
+from ishenzhen.ui.defaults import default_spec
+from ishenzhen.ui.model import COMPONENT_TYPES, Form, RenderSpec, TextInput, WebLink
+from ishenzhen.ui.submission import validate_submission
+from tests.ui import strategies
+
+URL = "https://www.gdzwfw.gov.cn/portal/guide/X"
+
+
+def test_no_header_means_everything_of_spec_1_0() -> None:
+    everything = Capabilities.parse(None)
+    assert everything.components == frozenset(COMPONENT_TYPES)
+    assert Capabilities.parse("spec=1.0").cache_key == everything.cache_key == "spec=1.0;components=*"
+
+
+def test_equivalent_headers_share_a_cache_key_and_unknown_names_are_ignored() -> None:
+    a = Capabilities.parse("spec=1.0; components=text_input,select")
+    b = Capabilities.parse(" components = select ,text_input,signature_pad ; spec=1.3; future=yes ")
+    assert a == b and a.cache_key == "spec=1.0;components=select,text_input,web_link"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "components=text_input",
+        "spec=2.0",
+        "spec=one",
+        "spec=1.0; spec=1.0",
+        "spec=1.0; components=Text!",
+        "garbage",
+        "spec=1.0;" + "x" * 2000,
+    ],
+)
+def test_a_malformed_header_is_refused_naming_the_header(header: str) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        Capabilities.parse(header)
+    assert [(e.location, e.name) for e in raised.value.errors] == [("header", "Ishenzhen-Render")]
+
+
+def _types(form: Form) -> set[str]:
+    return {node_type(located.component) for located in walk(form)}
+
+
+subsets = st.sets(st.sampled_from(COMPONENT_TYPES)).map(
+    lambda s: Capabilities.parse(f"spec=1.0;components={','.join(s)}")
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(spec=strategies.specs, capabilities=subsets)
+def test_an_app_never_receives_a_component_it_did_not_declare(
+    spec: RenderSpec, capabilities: Capabilities
+) -> None:
+    adapted = adapt(spec.form, capabilities, web_url=URL)
+    assert _types(adapted) <= capabilities.components | {"web_link"}
+    if _types(adapted) == {"web_link"} and _types(spec.form) != {"web_link"}:
+        return  # the whole form fell back to the web page
+    before = {loc.component.id: loc.component for loc in fields(spec.form)}  # type: ignore[union-attr]
+    after = {loc.component.id: loc.component for loc in fields(adapted)}  # type: ignore[union-attr]
+    assert before.keys() == after.keys()
+    for field_id, field in after.items():
+        original = before[field_id]
+        # Required-ness, conditions and prefill survive every fallback; patterns too.
+        assert (field.required, field.required_when, field.prefill) == (  # type: ignore[union-attr]
+            original.required,
+            original.required_when,
+            original.prefill,
+        )  # type: ignore[union-attr]
+        if isinstance(original, TextInput):
+            assert isinstance(field, TextInput) and field.pattern == original.pattern
+
+
+def test_fallbacks_keep_the_checks_that_matter(catalogue: Catalog) -> None:
+    item = next(i for i in catalogue.items if i.audience == "natural_person")
+    form = default_spec(item).form
+    drawn = adapt(
+        form, Capabilities.parse("spec=1.0; components=text_input,upload,agreement,notice"), web_url=URL
+    )
+    by_id = {loc.component.id: loc.component for loc in fields(drawn)}  # type: ignore[union-attr]
+    mobile, id_number = by_id["contact_mobile"], by_id["applicant_id_number"]
+    assert isinstance(mobile, TextInput) and mobile.pattern == "1[3-9][0-9]{9}" and mobile.required
+    assert isinstance(id_number, TextInput) and id_number.required
+    refs = SpecReferences(e_licence_types=frozenset(), districts=frozenset())
+    spec = RenderSpec(guide=default_spec(item).guide, form=drawn)
+    problems = validate_submission(spec, {"contact_mobile": "10086"}, refs, dt.date(2026, 1, 1))
+    assert {p.pointer for p in problems} >= {"/contact_mobile", "/applicant_id_number", "/applicant_name"}
+
+
+def test_a_form_with_no_possible_fallback_becomes_a_web_link(catalogue: Catalog) -> None:
+    form = default_spec(catalogue.items[0]).form
+    drawn = adapt(form, Capabilities.parse("spec=1.0; components=text_input"), web_url=URL)  # no agreement
+    [step] = drawn.steps
+    assert step.components == [
+        WebLink(label="在网页中继续办理", label_en="Continue in the web page", url=URL)
+    ]
+
+
+def test_an_app_drawing_everything_gets_the_form_unchanged(catalogue: Catalog) -> None:
+    form = default_spec(catalogue.items[0]).form
+    assert adapt(form, Capabilities.parse(None), web_url=URL) is form
