@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -16,7 +17,8 @@ COMMITTED = Path(__file__).resolve().parents[3] / "services_catalog"
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
-    return build_catalog()
+    # The vocabulary builds the items; the hand-written render specs are attached from the committed folder.
+    return build_catalog(render_specs=COMMITTED / "render_specs")
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -32,7 +34,26 @@ def test_generator_reproduces_the_committed_files(catalog: Catalog, tmp_path: Pa
 
 
 def test_a_second_build_is_identical(catalog: Catalog) -> None:
-    assert build_catalog() == catalog
+    assert build_catalog(render_specs=COMMITTED / "render_specs") == catalog
+
+
+def test_a_generator_run_keeps_the_hand_written_specs(tmp_path: Path) -> None:
+    shutil.copytree(COMMITTED / "render_specs", tmp_path / "render_specs")
+    assert main(["--out", str(tmp_path)]) == 0
+    assert _files(tmp_path) == _files(COMMITTED)
+
+
+def test_a_generator_run_stops_on_a_spec_that_no_longer_fits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "render_specs").mkdir()
+    spec = next((COMMITTED / "render_specs").glob("*.yaml")).read_text()
+    code = spec.split("code: '", 1)[1][:18]
+    gone = code[:-6] + "999999"
+    (tmp_path / "render_specs" / f"{gone}.yaml").write_text(spec.replace(code, gone))
+    assert main(["--out", str(tmp_path)]) == 1
+    assert f"no item has the code `{gone}`" in capsys.readouterr().err
+    assert not (tmp_path / "items").exists()  # nothing written
 
 
 def test_stale_item_files_are_removed(catalog: Catalog, tmp_path: Path) -> None:

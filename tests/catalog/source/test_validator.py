@@ -189,3 +189,36 @@ def test_cli_prints_problems_and_exits_non_zero(broken: Path, capsys: pytest.Cap
 def test_cli_exits_zero_on_the_committed_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(COMMITTED)]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_spec_problems_of_the_ui_checks_are_placed_on_their_line(broken: Path) -> None:
+    graduate = "070120001000440300"
+    spec_file = broken / "render_specs" / f"{graduate}.yaml"
+    text = spec_file.read_text()
+    email_pattern = text.count("\n", 0, text.index("        pattern: '[A-Za-z0-9._%+-]+@")) + 1
+    seen = []
+
+    def check_spec(spec, item, e_licence_types, districts):  # type: ignore[no-untyped-def]
+        seen.append(item.code)
+        assert "diploma" in e_licence_types and "440304" in districts
+        if item.code == graduate:
+            return [("/form/steps/0/components/3/pattern", "not an RE2 pattern")]
+        return []
+
+    problems = [
+        p
+        for p in validate(broken, check_spec=check_spec)
+        if p.file.endswith(".yaml") and "render_specs" in p.file
+    ]
+    assert len(seen) == 10
+    (problem,) = problems
+    assert (problem.file, problem.line, problem.item_code) == (str(spec_file), email_pattern, graduate)
+    assert problem.field == "render_spec.form.steps[0].components[3].pattern"
+    assert str(problem) == f"{spec_file}:{email_pattern}: {graduate} {problem.field}: not an RE2 pattern"
+
+
+def test_a_spec_that_does_not_decode_is_a_validation_problem(broken: Path) -> None:
+    spec_file = next((broken / "render_specs").glob("*.yaml"))
+    spec_file.write_text(spec_file.read_text().replace("spec_version: '1.0'", "spec_version: '2.0'"))
+    problem = next(p for p in validate(broken) if p.file == str(spec_file))
+    assert problem.field == "render_spec.spec_version" and problem.line == 5

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ishenzhen.catalog.source._loading import LoadedCatalog, Problem
+from ishenzhen.catalog.source._spec_checks import SpecChecker, check_render_specs, ui_spec_problems
 from ishenzhen.catalog.source.codes import (
     BASIC_CODE,
     CATEGORY_OF_NATURE,
@@ -259,7 +260,9 @@ def _check_uniqueness(loaded: LoadedCatalog, district_count: int) -> Iterator[Pr
         previous[file] = item.code
 
 
-def check_catalog(loaded: LoadedCatalog, targets: Targets) -> list[Problem]:
+def check_catalog(
+    loaded: LoadedCatalog, targets: Targets, check_spec: SpecChecker = ui_spec_problems
+) -> list[Problem]:
     catalog = loaded.catalog
     departments = {department.slug: department for department in catalog.departments}
     themes = {theme.code for theme in catalog.themes}
@@ -270,4 +273,5 @@ def check_catalog(loaded: LoadedCatalog, targets: Targets) -> list[Problem]:
         problems.extend(_check_item(item, loaded, departments, themes, licences, districts))
     problems.extend(_check_uniqueness(loaded, len(districts)))
     problems.extend(_check_totals(loaded, targets))
+    problems.extend(check_render_specs(loaded, check_spec))
     return problems

@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 import msgspec
 import yaml
 
+from ishenzhen.catalog.source._problems import Problem
+from ishenzhen.catalog.source._render_specs import SPECS_FOLDER, SpecSource, read_render_specs
 from ishenzhen.catalog.source._yaml_events import ItemLines, load_with_lines
 from ishenzhen.catalog.source.model import (
     Catalog,
@@ -34,20 +36,6 @@ _FIRST_STEP = re.compile(r"^\.(?P<field>\w+)(?:\[(?P<index>\d+)\])?(?P<rest>.*)$
 _NAMED_FIELD = re.compile(r"field `(?P<field>[^`]+)`")
 
 RowT = TypeVar("RowT", bound=msgspec.Struct)
-
-
-class Problem(msgspec.Struct, frozen=True, kw_only=True):
-    """One thing wrong with the catalogue. ``line`` is 1-based; None when the problem has no single place."""
-
-    file: str
-    line: int | None
-    item_code: str | None
-    field: str | None
-    reason: str
-
-    def __str__(self) -> str:
-        place = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{place}: {self.item_code or '-'} {self.field or '-'}: {self.reason}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +63,8 @@ class LoadedCatalog:
     # Rows found per list, readable or not: counts are checked against these, so one broken row is
     # reported once, not again as a wrong total.
     rows_found: dict[str, int] = field(default_factory=dict)
+    # Item code -> where its hand-written render spec was read.
+    spec_sources: dict[str, SpecSource] = field(default_factory=dict)
 
     def where(self, row: msgspec.Struct) -> Location:
         return self.locations[id(row)]
@@ -181,10 +171,20 @@ def read_catalog(root: Path) -> LoadedCatalog:
         loaded.item_files.append(shown)
         header: dict[str, Any] = {}
         items = _read_rows(path, shown, "items", ServiceItem, loaded, header)
+        for item in items:
+            if item.render_spec is not None:
+                loaded.problems.append(
+                    loaded.where(item).problem(
+                        item.code, "render_spec", f"a render spec belongs in {SPECS_FOLDER}/{item.code}.yaml"
+                    )
+                )
         if header.get("department") != path.stem:
             loaded.problems.append(
                 Problem(file=shown, line=1, item_code=None, field="department",
                         reason=f"the file of department `{path.stem}` must say `department: {path.stem}`")
             )  # fmt: skip
         catalog.items.extend(items)
+    by_code = {item.code: item for item in catalog.items}
+    loaded.spec_sources, spec_problems = read_render_specs(root / SPECS_FOLDER, by_code)
+    loaded.problems.extend(spec_problems)
     return loaded

@@ -4,18 +4,19 @@
 
 ``--scale 10`` writes a catalogue ten times larger (74,840 items) for the scale benchmark: every kind then has
 ten sub-items, the extra ones named with a ``（情形N）`` suffix so names stay unique in their scope.
+
+The vocabulary knows nothing of the hand-written render specs (``render_specs/``): the generator reads those
+already in the output folder, attaches them to their items and writes them back, so a run keeps them — and
+stops, writing nothing, when one of them no longer fits (its item is gone, or it does not decode).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
-
-import msgspec
-import yaml
 
 from ishenzhen.catalog.source._entities import (
     build_departments,
@@ -26,16 +27,15 @@ from ishenzhen.catalog.source._entities import (
 )
 from ishenzhen.catalog.source._items import Implementation, build_item
 from ishenzhen.catalog.source._plan import PlannedKind, plan_catalogue
+from ishenzhen.catalog.source._render_specs import SPECS_FOLDER, read_render_specs
 from ishenzhen.catalog.source.codes import SHENZHEN_DIVISION
-from ishenzhen.catalog.source.model import Catalog, Department, Material, ServiceItem
+from ishenzhen.catalog.source.model import Catalog, Department, ServiceItem
+from ishenzhen.catalog.source.validator import CatalogError
 from ishenzhen.catalog.source.vocabulary import DISTRICT_ROWS, Targets
+from ishenzhen.catalog.source.writer import write_catalog
 
 __all__ = ["build_catalog", "main", "write_catalog"]
 
-HEADER = (
-    "# 深圳市政务服务事项目录（i深圳）。由 `python -m ishenzhen.catalog.source.generator` 生成；\n"
-    "# 校验：`python -m ishenzhen.catalog.source.validator`。说明见 README.md。\n"
-)
 _MEAN_DISTRICT_WEIGHT = sum(row[4] for row in DISTRICT_ROWS) / len(DISTRICT_ROWS)
 
 
@@ -50,8 +50,12 @@ def _implementations(kind: PlannedKind, department: Department, scale: int) -> I
                                  weight / _MEAN_DISTRICT_WEIGHT, sub_item)  # fmt: skip
 
 
-def build_catalog(scale: int = 1) -> Catalog:
-    """The whole catalogue in memory, items sorted by code."""
+def build_catalog(scale: int = 1, *, render_specs: Path | None = None) -> Catalog:
+    """The whole catalogue in memory, items sorted by code.
+
+    ``render_specs``: a folder of hand-written specs (``services_catalog/render_specs``) to attach to their
+    items; raises CatalogError when one of them cannot be attached.
+    """
     departments = build_departments()
     by_slug = {department.slug: department for department in departments}
     items: list[ServiceItem] = []
@@ -61,6 +65,10 @@ def build_catalog(scale: int = 1) -> Catalog:
             build_item(kind, department, where) for where in _implementations(kind, department, scale)
         )
     items.sort(key=lambda item: item.code)
+    if render_specs is not None:
+        _, problems = read_render_specs(render_specs, {item.code: item for item in items})
+        if problems:
+            raise CatalogError(problems)
     return Catalog(
         departments=departments,
         districts=build_districts(),
@@ -68,81 +76,6 @@ def build_catalog(scale: int = 1) -> Catalog:
         e_licence_types=build_e_licence_types(),
         items=items,
     )
-
-
-class _Dumper(yaml.CSafeDumper):
-    """Block style, no anchors: equal lists must stay spelled out so a clerk can edit one of them."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
-    # Codes are digit strings; quoting them keeps every YAML reader (1.1 or 1.2) from taking them as numbers.
-    style = "'" if data.isdigit() else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
-
-
-_Dumper.add_representer(str, _represent_str)
-
-
-_MATERIAL_DEFAULTS = {
-    info.encode_name: info.default
-    for info in msgspec.structs.fields(Material)
-    if info.default is not msgspec.NODEFAULT
-}
-
-
-def _short_materials(document: Any) -> Any:
-    """Leave material fields at their default out of the file; loading fills them back in."""
-    for item in document.get("items", ()):
-        if item.get("render_spec", _KEEP) is None:
-            del item["render_spec"]
-        item["materials"] = [
-            {key: value for key, value in material.items() if _MATERIAL_DEFAULTS.get(key, _KEEP) != value}
-            for material in item["materials"]
-        ]
-    return document
-
-
-_KEEP = object()
-
-
-def _write_yaml(path: Path, document: dict[str, Any]) -> None:
-    text = yaml.dump(
-        _short_materials(msgspec.to_builtins(document)),
-        Dumper=_Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=False,
-        width=4096,  # no folding of long Chinese lines: one value, one line, one diff hunk
-    )
-    path.write_text(HEADER + text, encoding="utf-8")
-
-
-def write_catalog(catalog: Catalog, out: Path) -> list[Path]:
-    """Write every file of ``catalog`` under ``out``; item files of departments no longer present are removed."""
-    items_dir = out / "items"
-    items_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, key, rows in (
-        ("departments.yaml", "departments", catalog.departments),
-        ("districts.yaml", "districts", catalog.districts),
-        ("themes.yaml", "themes", catalog.themes),
-        ("e_licence_types.yaml", "e_licence_types", catalog.e_licence_types),
-    ):
-        _write_yaml(out / name, {key: rows})
-        written.append(out / name)
-    by_department: dict[str, list[ServiceItem]] = {department.slug: [] for department in catalog.departments}
-    for item in catalog.items:
-        by_department[item.department].append(item)
-    for slug, items in by_department.items():
-        path = items_dir / f"{slug}.yaml"
-        _write_yaml(path, {"department": slug, "items": items})
-        written.append(path)
-    for stale in sorted(set(items_dir.glob("*.yaml")) - set(written)):
-        stale.unlink()
-    return written
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -154,7 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.scale < 1:
         parser.error("--scale must be a positive integer")
     started = time.perf_counter()
-    catalog = build_catalog(args.scale)
+    try:
+        catalog = build_catalog(args.scale, render_specs=args.out / SPECS_FOLDER)
+    except CatalogError as error:
+        print(error, file=sys.stderr)
+        return 1
     files = write_catalog(catalog, args.out)
     elapsed = time.perf_counter() - started
     print(f"wrote {len(catalog.items)} items in {len(files)} files to {args.out} in {elapsed:.1f} s")

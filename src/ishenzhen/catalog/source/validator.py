@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ishenzhen.catalog.source._checks import check_catalog
 from ishenzhen.catalog.source._loading import Problem, read_catalog
+from ishenzhen.catalog.source._spec_checks import SpecChecker, ui_spec_problems
 from ishenzhen.catalog.source.model import Catalog
 from ishenzhen.catalog.source.vocabulary import Targets
 
@@ -44,13 +45,16 @@ def load_catalog(path: Path | str = DEFAULT_PATH) -> Catalog:
     return loaded.catalog
 
 
-def validate(path: Path | str = DEFAULT_PATH, *, scale: int = 1) -> list[Problem]:
-    """Every problem of the catalogue under ``path``: unreadable rows, broken rules, wrong figures.
+def validate(
+    path: Path | str = DEFAULT_PATH, *, scale: int = 1, check_spec: SpecChecker = ui_spec_problems
+) -> list[Problem]:
+    """Every problem of the catalogue under ``path``: unreadable rows and specs, broken rules, wrong figures.
 
     ``scale`` is the generator's: the expected counts are the article's figures times ``scale``.
+    ``check_spec`` checks one render spec beyond its schema (``ui.checks``).
     """
     loaded = read_catalog(Path(path))
-    return loaded.problems + check_catalog(loaded, Targets(scale))
+    return loaded.problems + check_catalog(loaded, Targets(scale), check_spec)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
