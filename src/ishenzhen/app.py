@@ -38,6 +38,7 @@ from ishenzhen.identity.verification import VerificationController
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.shared_cache import SharedResponseCache
 from ishenzhen.logging import configure_logging
+from ishenzhen.screens.home import HomeController
 from ishenzhen.settings import Settings, load_settings
 
 __all__ = ["OPENAPI_PATH", "create_app", "create_app_from_environment"]
@@ -80,6 +81,7 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     # Identity (issue 4)
     handlers += [OAuthController, LoginController, DiscoveryController, MeController, VerificationController,
                  EnterpriseAgentsController]
+    handlers += [HomeController]  # Issue 5: the app's screens
     if settings.enable_bench_routes:
         from ishenzhen.bench_routes import BENCH_ROUTES  # only for the benchmark harness
 
