@@ -24,7 +24,7 @@ from ishenzhen.screens._home_layout import HOME_PATH, build_home
 from ishenzhen.screens._home_schemas import HomeScreen, Locale
 from ishenzhen.screens._home_text import negotiate_locale
 
-__all__ = ["HomeController", "HomeScreens"]
+__all__ = ["HOME_PATH", "HomeController", "HomeScreens"]
 
 PUBLIC_CACHE = b"public, max-age=60"
 PRIVATE_CACHE = b"private, no-cache"
