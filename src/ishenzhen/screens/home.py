@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar
 
+import structlog
 from litestar import Controller, Request, get
 from litestar.openapi import ResponseSpec
 from litestar.params import HeaderParameter, Parameter
@@ -25,6 +26,8 @@ from ishenzhen.screens._home_schemas import HomeScreen, Locale
 from ishenzhen.screens._home_text import negotiate_locale
 
 __all__ = ["HOME_PATH", "HomeController", "HomeScreens"]
+
+log = structlog.get_logger(__name__)
 
 PUBLIC_CACHE = b"public, max-age=60"
 PRIVATE_CACHE = b"private, no-cache"
@@ -99,6 +102,10 @@ class HomeScreens:
                 )
             prepared = _Prepared(build_home(snapshot, locale, district, signed_in), signed_in)
             self._entries[key] = prepared
+            log.info(
+                "screens.home_built", revision=snapshot.revision, locale=locale, district=district,
+                signed_in=signed_in, bytes=len(prepared.ok.body),
+            )  # fmt: skip
         return prepared
 
 
