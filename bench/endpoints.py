@@ -77,6 +77,19 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
         "catalog_search_uncached", "/v1/catalog/search", target_ratio=0.60, rotating_paths=lambda: _searches()
     ),
+    # Issue 5: the app's home screen, anonymous (CDN-cacheable), ≥ 85 % of the reference.
+    Endpoint("app_home", "/v1/app/home", target_ratio=0.85),
+    Endpoint(
+        "app_home_district_en",
+        "/v1/app/home?district=440305",
+        headers=(("Accept-Language", "en"),),
+        target_ratio=0.85,
+    ),
+    # The same past the shared response cache (a cookie bypasses it): litestar and the handler's own
+    # pre-encoded screens, what a request costs the first times a key is seen. Informational.
+    Endpoint("app_home_handler", "/v1/app/home?district=440305", headers=(("Cookie", "bench=1"),)),
+    # Signed in (any valid bearer token): the same layout plus 我的办件, private. Informational.
+    Endpoint("app_home_signed_in", "/v1/app/home", prepare=department_bearer),
     # Issue 4: ≥ 80 % of the requests/s of the same endpoint without authentication, in the same run.
     Endpoint("bench_protected", "/bench/protected", target_ratio=0.80, prepare=department_bearer,
              paired_with=UNPROTECTED),  # fmt: skip

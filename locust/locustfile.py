@@ -181,12 +181,69 @@ class BrowseByTheme(Journey):
         self.finish()
 
 
+class OpenTheApp(Journey):
+    """A citizen opens the app: the home screen, then (revalidating with its ETag) their district's home in
+    their language, then taps the first hot service."""
+
+    def on_start(self) -> None:
+        self.district = random.choice(DISTRICTS)  # noqa: S311
+        self.language = random.choice(("zh-CN,zh;q=0.9", "en-US,en;q=0.8"))  # noqa: S311
+        self.code: str | None = None
+
+    @task
+    def home(self) -> None:
+        headers = {"Accept-Language": self.language}
+        with self.client.get("/v1/app/home", headers=headers, name="/v1/app/home", catch_response=True) as r:
+            if r.status_code == 200 and not _json_field(r, "sections"):
+                r.failure("a home screen without sections")
+                return
+            etag = r.headers.get("etag")
+        if etag:
+            headers["If-None-Match"] = etag
+            with self.client.get(
+                "/v1/app/home", headers=headers, name="/v1/app/home (If-None-Match)", catch_response=True
+            ) as r:
+                if r.status_code == 304:
+                    r.success()
+                else:
+                    r.failure(f"expected 304 for an unchanged home screen, got {r.status_code}")
+
+    @task
+    def district_home(self) -> None:
+        with self.client.get(
+            "/v1/app/home", params={"district": self.district}, headers={"Accept-Language": self.language},
+            name="/v1/app/home?district", catch_response=True,
+        ) as r:  # fmt: skip
+            sections = _json_field(r, "sections") or []
+            hot = next((s for s in sections if s.get("type") == "hot_services"), None)
+            if r.status_code == 200 and (hot is None or not hot["items"]):
+                r.failure("no hot services in a district's home screen")
+                return
+            if hot is not None and hot["items"]:
+                self.code = hot["items"][0]["code"]
+
+    @task
+    def open_hot_service(self) -> None:
+        if self.code is None:
+            return
+        with self.client.get(
+            f"/v1/catalog/items/{self.code}", name="/v1/catalog/items/{code}", catch_response=True
+        ) as r:
+            if r.status_code == 200 and not _json_field(r, "materials"):
+                r.failure("a guide without materials")
+
+    @task
+    def done(self) -> None:
+        self.finish()
+
+
 # Journey -> weight: how often a citizen picks it relative to the others.
 JOURNEYS: dict[type[Journey], int] = {
     CheckHealth: 1,
     BrowseApiDocs: 1,
     FindAService: 6,
     BrowseByTheme: 3,
+    OpenTheApp: 6,
 }
 
 

@@ -38,6 +38,7 @@ from ishenzhen.identity.verification import VerificationController
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.shared_cache import SharedResponseCache
 from ishenzhen.logging import configure_logging
+from ishenzhen.screens.home import HOME_PATH, HomeController
 from ishenzhen.screens.items import ItemScreensController
 from ishenzhen.settings import Settings, load_settings
 
@@ -81,7 +82,7 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     # Identity (issue 4)
     handlers += [OAuthController, LoginController, DiscoveryController, MeController, VerificationController,
                  EnterpriseAgentsController]
-    handlers += [ItemScreensController]  # Item guide and form screens (issue 5)
+    handlers += [HomeController, ItemScreensController]  # Issue 5: the app's screens
     if settings.enable_bench_routes:
         from ishenzhen.bench_routes import BENCH_ROUTES  # only for the benchmark harness
 
@@ -197,6 +198,12 @@ def create_app(
             version=catalog_revision,
             max_bytes=settings.shared_cache_mb * 1024 * 1024,
         )
+        # Issue 5: the anonymous home screen, localised, so Accept-Language is part of the key. A few dozen
+        # entries of ~12 KB at most: its own small budget, so catalogue searches never evict it.
+        inner = SharedResponseCache(
+            inner, prefixes=(HOME_PATH,), version=catalog_revision, max_bytes=2 * 1024 * 1024,
+            vary=(b"accept-language",),
+        )  # fmt: skip
     # Wrap the whole app, not each route: 404s and 405s also get a request id and an access event.
     app.asgi_handler = RequestContextMiddleware(inner, access_log=settings.access_log)
     return app

@@ -112,3 +112,18 @@ async def test_one_off_requests_never_displace_what_repeats() -> None:
         await client.get("/v1/catalog/search?q=hot")
     assert app.calls == calls
     assert len(cache._entries) == 1
+
+
+async def test_vary_headers_are_part_of_the_key() -> None:
+    app = CountingApp()
+    cache = SharedResponseCache(
+        app, prefixes=("/v1/app/home",), version=lambda: 1, vary=(b"Accept-Language",)
+    )
+    async with client_for(cache) as client:
+        english = [await client.get("/v1/app/home", headers={"Accept-Language": "en"}) for _ in range(3)]
+        chinese = [await client.get("/v1/app/home", headers={"Accept-Language": "zh-CN"}) for _ in range(3)]
+        bare = [await client.get("/v1/app/home") for _ in range(3)]
+    # Each language is answered twice (doorkeeper, then stored) and replayed the third time, never mixed.
+    assert app.calls == 6
+    assert english[2].content == english[1].content != chinese[2].content == chinese[1].content
+    assert bare[2].content == bare[1].content not in {english[1].content, chinese[1].content}

@@ -1,5 +1,6 @@
 """Screens over HTTP: a few real catalogue items imported into the test's database, the identity provider
-on https://testserver.local for real access tokens."""
+on https://testserver.local for real access tokens; and the whole real catalogue (``catalog_client``,
+read-only, per session) for what the home screen shows."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ishenzhen.catalog.importer import import_catalog
 from ishenzhen.catalog.source._loading import read_catalog
 from ishenzhen.catalog.source.model import Catalog, ServiceItem
 from ishenzhen.settings import Settings, load_settings
+from tests.catalog.conftest import catalog_client, catalog_database_url, real_catalog  # noqa: F401 - fixtures
 from tests.identity.conftest import ISSUER, app, client, oauth_client  # noqa: F401 - fixtures
 
 CATALOG_DIR = Path(__file__).parents[2] / "services_catalog"

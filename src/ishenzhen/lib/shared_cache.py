@@ -9,6 +9,10 @@ never served (the version is part of the key) and age out of the LRU, bounded by
 A response is stored the second time its key is asked for within the last ``doorkeeper`` distinct misses:
 one-off queries (most searches are typed once) would otherwise churn the cache and evict the hot ones, and
 copying their bodies costs every miss. This is the "doorkeeper" of TinyLFU-style admission.
+
+``vary`` names request headers whose raw values join the key, for responses that ``Vary`` on them (the app's
+home screen is localised by ``Accept-Language``). Raw values, not negotiated ones: the cache knows nothing of
+the negotiation, and the few headers real apps send give few entries.
 """
 
 from __future__ import annotations
@@ -23,7 +27,11 @@ from ishenzhen.lib.http_cache import etag_matches
 __all__ = ["SharedResponseCache"]
 
 _PRIVATE_HEADERS = frozenset({b"authorization", b"cookie"})
-_KEPT_HEADERS = frozenset({b"content-type", b"etag", b"cache-control", b"vary"})
+_KEPT_HEADERS = frozenset({b"content-type", b"content-language", b"etag", b"cache-control", b"vary"})
+
+
+# (data version, path, raw query string, then the raw value of each ``vary`` header or None)
+_Key = tuple[Hashable, ...]
 
 
 class _Entry:
@@ -44,14 +52,16 @@ class SharedResponseCache:
         version: Callable[[], Hashable | None],
         max_bytes: int = 32 * 1024 * 1024,
         doorkeeper: int = 4096,
+        vary: tuple[bytes, ...] = (),
     ) -> None:
         self.app = app
         self.prefixes = prefixes
         self.version = version
         self.max_bytes = max_bytes
         self.doorkeeper = doorkeeper
-        self._entries: OrderedDict[tuple[Hashable, str, bytes], _Entry] = OrderedDict()
-        self._seen_once: OrderedDict[tuple[Hashable, str, bytes], None] = OrderedDict()
+        self.vary = tuple(name.lower() for name in vary)
+        self._entries: OrderedDict[_Key, _Entry] = OrderedDict()
+        self._seen_once: OrderedDict[_Key, None] = OrderedDict()
         self._bytes = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -59,17 +69,22 @@ class SharedResponseCache:
             await self.app(scope, receive, send)
             return
         if_none_match: str | None = None
+        varying: dict[bytes, bytes] = {}
         for name, value in scope["headers"]:
             if name in _PRIVATE_HEADERS:
                 await self.app(scope, receive, send)
                 return
             if name == b"if-none-match":
                 if_none_match = value.decode("latin-1")
+            elif name in self.vary:
+                varying[name] = value
         version = self.version()
         if version is None:
             await self.app(scope, receive, send)
             return
-        key = (version, scope["path"], scope["query_string"])
+        key: _Key = (version, scope["path"], scope["query_string"])
+        if self.vary:
+            key = (*key, *(varying.get(name) for name in self.vary))
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)
@@ -80,7 +95,7 @@ class SharedResponseCache:
         else:
             await self.app(scope, receive, send)
 
-    def _admit(self, key: tuple[Hashable, str, bytes]) -> bool:
+    def _admit(self, key: _Key) -> bool:
         if key in self._seen_once:
             del self._seen_once[key]
             return True
@@ -99,7 +114,7 @@ class SharedResponseCache:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": entry.body})
 
-    def _capturing(self, key: tuple[Hashable, str, bytes], send: Send) -> Send:
+    def _capturing(self, key: _Key, send: Send) -> Send:
         kept: list[tuple[bytes, bytes]] = []
         chunks: list[bytes] = []
         cacheable = False
@@ -121,7 +136,7 @@ class SharedResponseCache:
 
         return capture
 
-    def _store(self, key: tuple[Hashable, str, bytes], entry: _Entry) -> None:
+    def _store(self, key: _Key, entry: _Entry) -> None:
         if len(entry.body) > self.max_bytes // 16:
             return
         previous = self._entries.pop(key, None)  # two concurrent misses may both finish
