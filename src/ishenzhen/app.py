@@ -38,6 +38,8 @@ from ishenzhen.identity.verification import VerificationController
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.shared_cache import SharedResponseCache
 from ishenzhen.logging import configure_logging
+from ishenzhen.registry.controllers import RegistryController
+from ishenzhen.registry.scheduler import registry_lifespan
 from ishenzhen.settings import Settings, load_settings
 
 __all__ = ["OPENAPI_PATH", "create_app", "create_app_from_environment"]
@@ -78,8 +80,16 @@ def _openapi_config() -> OpenAPIConfig:
 def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     handlers: list[ControllerRouterHandler] = [HealthController, CatalogController]
     # Identity (issue 4)
-    handlers += [OAuthController, LoginController, DiscoveryController, MeController, VerificationController,
-                 EnterpriseAgentsController]
+    handlers += [
+        OAuthController,
+        LoginController,
+        DiscoveryController,
+        MeController,
+        VerificationController,
+        EnterpriseAgentsController,
+    ]
+    # Registry (issue 5)
+    handlers += [RegistryController]
     if settings.enable_bench_routes:
         from ishenzhen.bench_routes import BENCH_ROUTES  # only for the benchmark harness
 
@@ -168,7 +178,12 @@ def create_app(
 
     app = Litestar(
         route_handlers=[*_route_handlers(settings), *extra_route_handlers],
-        lifespan=[database_lifespan, catalog_lifespan, identity_lifespan(settings)],
+        lifespan=[
+            database_lifespan,
+            catalog_lifespan,
+            identity_lifespan(settings),
+            registry_lifespan(settings.registry_scheduler_seconds),
+        ],  # fmt: skip
         dependencies={
             "db_pool": Provide(provide_db_pool, sync_to_thread=False),
             "catalog": Provide(provide_catalog, sync_to_thread=False),

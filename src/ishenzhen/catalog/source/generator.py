@@ -30,7 +30,7 @@ from ishenzhen.catalog.source.codes import SHENZHEN_DIVISION
 from ishenzhen.catalog.source.model import Catalog, Department, Material, ServiceItem
 from ishenzhen.catalog.source.vocabulary import DISTRICT_ROWS, Targets
 
-__all__ = ["build_catalog", "main", "write_catalog"]
+__all__ = ["build_catalog", "items_file_text", "main", "write_catalog", "write_items_file"]
 
 HEADER = (
     "# 深圳市政务服务事项目录（i深圳）。由 `python -m ishenzhen.catalog.source.generator` 生成；\n"
@@ -109,6 +109,10 @@ _KEEP = object()
 
 
 def _write_yaml(path: Path, document: dict[str, Any]) -> None:
+    path.write_text(_yaml_text(document), encoding="utf-8")
+
+
+def _yaml_text(document: dict[str, Any]) -> str:
     text = yaml.dump(
         _short_materials(msgspec.to_builtins(document)),
         Dumper=_Dumper,
@@ -117,7 +121,20 @@ def _write_yaml(path: Path, document: dict[str, Any]) -> None:
         default_flow_style=False,
         width=4096,  # no folding of long Chinese lines: one value, one line, one diff hunk
     )
-    path.write_text(HEADER + text, encoding="utf-8")
+    return HEADER + text
+
+
+def items_file_text(department: str, items: list[ServiceItem]) -> str:
+    """The text of ``items/<department>.yaml`` for ``items`` (sorted by code by the caller)."""
+    return _yaml_text({"department": department, "items": items})
+
+
+def write_items_file(out: Path, department: str, items: list[ServiceItem]) -> list[Path]:
+    """Write one department's items under ``out`` (``items/<department>.yaml``); the files written."""
+    path = out / "items" / f"{department}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(items_file_text(department, items), encoding="utf-8")
+    return [path]
 
 
 def write_catalog(catalog: Catalog, out: Path) -> list[Path]:
@@ -137,9 +154,7 @@ def write_catalog(catalog: Catalog, out: Path) -> list[Path]:
     for item in catalog.items:
         by_department[item.department].append(item)
     for slug, items in by_department.items():
-        path = items_dir / f"{slug}.yaml"
-        _write_yaml(path, {"department": slug, "items": items})
-        written.append(path)
+        written.extend(write_items_file(out, slug, items))
     for stale in sorted(set(items_dir.glob("*.yaml")) - set(written)):
         stale.unlink()
     return written

@@ -22,7 +22,8 @@ CREATE TABLE registry_versions (
     code           text NOT NULL REFERENCES registry_items (code),
     version        integer NOT NULL CHECK (version >= 1),
     status         text NOT NULL CHECK (status IN (
-        'draft', 'submitted', 'rejected', 'scheduled', 'published', 'superseded', 'withdrawn', 'cancelled'
+        'draft', 'discarded', 'submitted', 'rejected', 'scheduled', 'published', 'superseded', 'withdrawn',
+        'cancelled'
     )),
     document       jsonb NOT NULL,
     content_hash   bytea NOT NULL,
