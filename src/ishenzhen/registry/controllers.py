@@ -127,12 +127,9 @@ class RegistryController(Controller):
 
     @delete(_ITEM + "/draft", summary="Discard the draft (If-Match: the draft's ETag)", status_code=204,
             responses=errors(404, 412, 428), **WRITE)  # fmt: skip
-    async def discard_draft(
-        self, db_pool: Pool, principal: Caller, code: Code, if_match: IfMatch = None
-    ) -> ASGIApp:
+    async def discard_draft(self, db_pool: Pool, principal: Caller, code: Code, if_match: IfMatch = None) -> None:
         async with db_pool.acquire() as connection:
             await service.discard_draft(connection, actor_of(principal), code, if_match)
-        return Answer(None, status=204)
 
     @post(_ITEM + "/draft/submit", summary="Submit the draft for review, optionally to take effect later",
           responses={**ok(VersionView, "The submitted version"), **errors(400, 404, 412, 422, 428)}, **WRITE)  # fmt: skip
