@@ -38,7 +38,7 @@ from ishenzhen.identity.verification import VerificationController
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.shared_cache import SharedResponseCache
 from ishenzhen.logging import configure_logging
-from ishenzhen.registry.controllers import RegistryController
+from ishenzhen.registry.controllers import REGISTRY_CONTROLLERS
 from ishenzhen.registry.scheduler import registry_lifespan
 from ishenzhen.settings import Settings, load_settings
 
@@ -89,7 +89,7 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         EnterpriseAgentsController,
     ]
     # Registry (issue 5)
-    handlers += [RegistryController]
+    handlers += REGISTRY_CONTROLLERS
     if settings.enable_bench_routes:
         from ishenzhen.bench_routes import BENCH_ROUTES  # only for the benchmark harness
 
@@ -183,7 +183,7 @@ def create_app(
             catalog_lifespan,
             identity_lifespan(settings),
             registry_lifespan(settings.registry_scheduler_seconds),
-        ],  # fmt: skip
+        ],
         dependencies={
             "db_pool": Provide(provide_db_pool, sync_to_thread=False),
             "catalog": Provide(provide_catalog, sync_to_thread=False),

@@ -54,7 +54,10 @@ def secrets_box() -> dict[str, tuple[str, str]]:
 
 @pytest.fixture(scope="session")
 async def registry_template(
-    pg_admin_url: str, template_database: str, source_catalog: Catalog, secrets_box: dict[str, tuple[str, str]]
+    pg_admin_url: str,
+    template_database: str,
+    source_catalog: Catalog,
+    secrets_box: dict[str, tuple[str, str]],
 ) -> AsyncIterator[str]:
     name = f"registry_template_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(pg_admin_url)
@@ -85,9 +88,15 @@ async def database_url(pg_admin_url: str, registry_template: str) -> AsyncIterat
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return load_settings(
-        {}, database_url=database_url, log_format="json", log_level="warning", identity_issuer=ISSUER,
-        identity_key_refresh_seconds=0, registry_scheduler_seconds=0.2, shared_cache_mb=0,
-    )  # fmt: skip
+        {},
+        database_url=database_url,
+        log_format="json",
+        log_level="warning",
+        identity_issuer=ISSUER,
+        identity_key_refresh_seconds=0,
+        registry_scheduler_seconds=0.2,
+        shared_cache_mb=0,
+    )
 
 
 @pytest.fixture
@@ -106,12 +115,14 @@ async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
 
 @pytest.fixture
 def token(client: AsyncTestClient[Litestar], secrets_box: dict[str, tuple[str, str]]) -> Token:
-    """An access token from the client-credentials grant (client_secret_basic) of a department or the reviewer."""
+    """A token of the client-credentials grant (client_secret_basic): a department's or the reviewer's."""
 
     async def fetch(who: str, scope: str = "registry:write") -> str:
         client_id, secret = (REVIEWER_CLIENT_ID, REVIEWER_SECRET) if who == "reviewer" else secrets_box[who]
         answer = await client.post(
-            "/oauth/token", data={"grant_type": "client_credentials", "scope": scope}, auth=(client_id, secret)
+            "/oauth/token",
+            data={"grant_type": "client_credentials", "scope": scope},
+            auth=(client_id, secret),
         )
         assert answer.status_code == 200, answer.text
         return str(answer.json()["access_token"])
@@ -130,8 +141,8 @@ def as_json(item: ServiceItem, **changes: Any) -> dict[str, Any]:
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], within: float = 5.0) -> None:
-    """Wait until ``check()`` is true, polling, failing after ``within`` seconds (an observable condition with a
-    deadline, never a blind sleep). The app runs on the test client's own loop: we observe it over HTTP."""
+    """Wait until ``check()`` is true, polling, failing after ``within`` seconds (an observable condition
+    with a deadline, never a blind sleep). The app runs on the test client's loop: observe it over HTTP."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within
     while not await check():

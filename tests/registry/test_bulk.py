@@ -17,6 +17,8 @@ from ishenzhen.db.migrate import apply_migrations
 from ishenzhen.registry.bulk import export_department, import_catalog
 from tests.registry.conftest import CATALOG_DIR, Token, bearer, small_catalog
 
+MIGRATIONS = Path(str(resources.files("ishenzhen.db") / "migrations"))
+
 
 async def test_export_is_the_source_file_byte_for_byte(
     client: AsyncTestClient[Litestar], token: Token, database_url: str, tmp_path: Path
@@ -46,17 +48,22 @@ async def test_a_reimport_records_changes_and_withdrawals_as_import_versions(
         report = await import_catalog(connection, msgspec.structs.replace(catalog, items=items))
         assert (report.changed, report.withdrawn) == (1, 1)
         rows = await connection.fetch(
-            "SELECT code, version, status, created_by FROM registry_versions WHERE code = ANY($1) ORDER BY code, version",
+            "SELECT code, version, status, created_by FROM registry_versions WHERE code = ANY($1)"
+            " ORDER BY code, version",
             [changed.code, dropped.code],
         )
         assert {(r["code"], r["version"], r["status"], r["created_by"]) for r in rows} == {
-            (changed.code, 1, "superseded", "import"), (changed.code, 2, "published", "import"),
+            (changed.code, 1, "superseded", "import"),
+            (changed.code, 2, "published", "import"),
             (dropped.code, 1, "withdrawn", "import"),
-        }  # fmt: skip
+        }
         # The same files again change nothing, in the catalogue or in the registry.
         again = await import_catalog(connection, msgspec.structs.replace(catalog, items=items))
         assert not again.changed_anything
-        assert await connection.fetchval("SELECT count(*) FROM registry_versions WHERE code = $1", changed.code) == 2
+        assert (
+            await connection.fetchval("SELECT count(*) FROM registry_versions WHERE code = $1", changed.code)
+            == 2
+        )
     finally:
         await connection.close()
 
@@ -66,7 +73,7 @@ async def test_the_migration_turns_catalogue_history_into_registry_versions(
 ) -> None:
     before_registry = tmp_path / "migrations"
     before_registry.mkdir()
-    for path in Path(str(resources.files("ishenzhen.db") / "migrations")).glob("000[1-4]_*.sql"):
+    for path in sorted(MIGRATIONS.glob("000[1-4]_*.sql")):  # noqa: ASYNC240 - a few small files
         shutil.copy(path, before_registry)
     catalog = small_catalog(source_catalog, ("audit",))
     first = catalog.items[0]
@@ -79,14 +86,17 @@ async def test_the_migration_turns_catalogue_history_into_registry_versions(
         await import_into_catalogue(connection, msgspec.structs.replace(catalog, items=renamed[1:]))
         await apply_migrations(connection)
         rows = await connection.fetch(
-            "SELECT version, status, based_on, document->>'name' AS name FROM registry_versions WHERE code = $1"
-            " ORDER BY version",
+            "SELECT version, status, based_on, document->>'name' AS name FROM registry_versions"
+            " WHERE code = $1 ORDER BY version",
             first.code,
         )
         assert [tuple(r) for r in rows] == [
-            (1, "superseded", None, first.name), (2, "withdrawn", 1, first.name + "（新）")
-        ]  # fmt: skip
-        published = await connection.fetchval("SELECT count(*) FROM registry_versions WHERE status = 'published'")
+            (1, "superseded", None, first.name),
+            (2, "withdrawn", 1, first.name + "（新）"),
+        ]
+        published = await connection.fetchval(
+            "SELECT count(*) FROM registry_versions WHERE status = 'published'"
+        )
         assert published == len(catalog.items) - 1
     finally:
         await connection.close()

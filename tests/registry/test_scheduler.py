@@ -21,9 +21,10 @@ async def _approved(client: Client, token: Token, item: ServiceItem, effective_a
     archives = await token("archives")
     created = await client.post(ITEMS, json=as_json(item), headers=bearer(archives))
     submitted = await client.post(
-        f"{ITEMS}/{item.code}/draft/submit", json={"effective_at": effective_at.isoformat()},
+        f"{ITEMS}/{item.code}/draft/submit",
+        json={"effective_at": effective_at.isoformat()},
         headers=bearer(archives, **{"If-Match": created.headers["etag"]}),
-    )  # fmt: skip
+    )
     assert submitted.status_code == 200, submitted.text
     reviewer = await token("reviewer", "registry:review")
     approved = await client.post(f"{ITEMS}/{item.code}/versions/1/approve", json={}, headers=bearer(reviewer))
@@ -66,7 +67,9 @@ async def test_run_due_publishes_each_due_item_once_across_instances(
         results = await asyncio.gather(run_due(first, effective_at), run_due(second, effective_at))
         assert sorted(results) == [0, 1]
         assert await run_due(first, effective_at + dt.timedelta(days=1)) == 0
-        audit = await first.fetch("SELECT action, actor FROM registry_audit WHERE code = $1 ORDER BY id", NEW_ITEM_CODE)
+        audit = await first.fetch(
+            "SELECT action, actor FROM registry_audit WHERE code = $1 ORDER BY id", NEW_ITEM_CODE
+        )
         assert [tuple(row) for row in audit][-1] == ("published", "scheduler")
         assert [row["action"] for row in audit].count("published") == 1
     finally:
@@ -74,12 +77,17 @@ async def test_run_due_publishes_each_due_item_once_across_instances(
         await second.close()
 
 
-async def test_a_scheduled_withdrawal_is_carried_out_by_run_due(client: Client, token: Token, database_url: str) -> None:
+async def test_a_scheduled_withdrawal_is_carried_out_by_run_due(
+    client: Client, token: Token, database_url: str
+) -> None:
     archives = await token("archives")
     code = "200410001000440300"
     at = dt.datetime.now(dt.UTC) + dt.timedelta(days=7)
-    answer = await client.post(f"{ITEMS}/{code}/withdraw", json={"reason": "到期", "effective_at": at.isoformat()},
-                               headers=bearer(archives))  # fmt: skip
+    answer = await client.post(
+        f"{ITEMS}/{code}/withdraw",
+        json={"reason": "到期", "effective_at": at.isoformat()},
+        headers=bearer(archives),
+    )
     assert answer.status_code == 200
     connection = await asyncpg.connect(database_url)
     try:
@@ -92,11 +100,14 @@ async def test_a_scheduled_withdrawal_is_carried_out_by_run_due(client: Client, 
     assert item["state"] == "withdrawn" and item["scheduled_withdrawal"] is None
 
 
-async def test_submitting_for_a_past_time_is_refused(client: Client, token: Token, new_item: ServiceItem) -> None:
+async def test_submitting_for_a_past_time_is_refused(
+    client: Client, token: Token, new_item: ServiceItem
+) -> None:
     archives = await token("archives")
     created = await client.post(ITEMS, json=as_json(new_item), headers=bearer(archives))
     past = await client.post(
-        f"{ITEMS}/{NEW_ITEM_CODE}/draft/submit", json={"effective_at": "2020-01-01T00:00:00+08:00"},
+        f"{ITEMS}/{NEW_ITEM_CODE}/draft/submit",
+        json={"effective_at": "2020-01-01T00:00:00+08:00"},
         headers=bearer(archives, **{"If-Match": created.headers["etag"]}),
-    )  # fmt: skip
+    )
     assert past.status_code == 422 and past.json()["errors"][0]["name"] == "/effective_at"

@@ -38,7 +38,9 @@ def test_a_valid_item_passes(new_item: ServiceItem, references: ItemReferences) 
     assert validate_item(as_json(new_item), references, department="archives") == new_item
 
 
-def test_schema_errors_are_all_reported_with_pointers(new_item: ServiceItem, references: ItemReferences) -> None:
+def test_schema_errors_are_all_reported_with_pointers(
+    new_item: ServiceItem, references: ItemReferences
+) -> None:
     raw = as_json(new_item, promised_days="three", colour="red")
     raw["materials"][0]["form"] = "scroll"
     raw["materials"][1]["copies"] = 0
@@ -49,11 +51,21 @@ def test_schema_errors_are_all_reported_with_pointers(new_item: ServiceItem, ref
 
 
 def test_national_element_and_ownership_problems(new_item: ServiceItem, references: ItemReferences) -> None:
-    raw = as_json(new_item, themes=["marriage", "no-such-theme"], enquiry_phone="12", visits=1, basic_code="2004")
+    raw = as_json(
+        new_item, themes=["marriage", "no-such-theme"], enquiry_phone="12", visits=1, basic_code="2004"
+    )
     raw["materials"][1]["e_licence_type"] = "unicorn_licence"
     found = problems(raw, references, department="audit")
-    assert {"/themes/1", "/enquiry_phone", "/visit_reason", "/basic_code", "/code", "/materials/1", "/department",
-            "/phone_handling"} <= set(found)  # fmt: skip
+    assert {
+        "/themes/1",
+        "/enquiry_phone",
+        "/visit_reason",
+        "/basic_code",
+        "/code",
+        "/materials/1",
+        "/department",
+        "/phone_handling",
+    } <= set(found)
     assert "unicorn_licence" in found["/materials/1"]
 
 
@@ -66,8 +78,13 @@ def test_an_unknown_department_and_district(new_item: ServiceItem, references: I
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 @given(
     field=st.sampled_from(list(msgspec.structs.fields(ServiceItem))).map(lambda f: f.encode_name),
-    value=st.one_of(st.none(), st.integers(), st.text(max_size=5), st.lists(st.integers(), max_size=2),
-                    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2)),  # fmt: skip
+    value=st.one_of(
+        st.none(),
+        st.integers(),
+        st.text(max_size=5),
+        st.lists(st.integers(), max_size=2),
+        st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    ),
 )
 def test_any_wrong_value_is_pointed_at(
     field: str, value: Any, new_item: ServiceItem, references: ItemReferences
@@ -83,7 +100,9 @@ def test_any_wrong_value_is_pointed_at(
             assert error.name.split("/")[1] in {f.encode_name for f in msgspec.structs.fields(ServiceItem)}
 
 
-async def test_one_422_over_http(client: AsyncTestClient[Litestar], token: Token, new_item: ServiceItem) -> None:
+async def test_one_422_over_http(
+    client: AsyncTestClient[Litestar], token: Token, new_item: ServiceItem
+) -> None:
     archives = await token("archives")
     raw = as_json(new_item, statutory_days=-1, name="事项 12")
     raw["materials"][0]["name"] = 5
@@ -95,7 +114,15 @@ async def test_one_422_over_http(client: AsyncTestClient[Litestar], token: Token
     fixed = as_json(new_item, name="事项 12")
     second = await client.post("/v1/registry/items", json=fixed, headers=bearer(archives))
     assert {e["name"] for e in second.json()["errors"]} == {"/name"}
-    broken = await client.post("/v1/registry/items", content=b"{not json", headers=bearer(archives, **{"Content-Type": "application/json"}))
+    broken = await client.post(
+        "/v1/registry/items",
+        content=b"{not json",
+        headers=bearer(archives, **{"Content-Type": "application/json"}),
+    )
     assert broken.status_code == 400
-    wrong_type = await client.post("/v1/registry/items", content=b"a: 1", headers=bearer(archives, **{"Content-Type": "application/yaml"}))
+    wrong_type = await client.post(
+        "/v1/registry/items",
+        content=b"a: 1",
+        headers=bearer(archives, **{"Content-Type": "application/yaml"}),
+    )
     assert wrong_type.status_code == 415

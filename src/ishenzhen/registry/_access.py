@@ -15,7 +15,7 @@ REVIEW_SCOPE = "registry:review"
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Recorded in the audit trail: the token's subject (a department client's id), its client and department."""
+    """Recorded in the audit trail: the token's subject (a department client's id), client and department."""
 
     name: str
     client_id: str | None = None
@@ -46,7 +46,8 @@ class Actor:
             )
         if self.department != department:
             raise PermissionDenied(
-                f"items of department {department!r} belong to that department; your token is for {self.department!r}"
+                f"items of department {department!r} belong to that department; "
+                f"your token is for {self.department!r}"
             )
 
     def require_reader(self, department: str | None) -> None:

@@ -25,5 +25,6 @@ def check_if_match(if_match: str | None, current: EncodedBody, *, required: bool
     if "*" in tags or current.etag in tags:
         return
     raise PreconditionFailed(
-        f"the {what} has changed since you read it (its ETag is now {current.etag}); read it again and redo the change"
+        f"the {what} has changed since you read it (its ETag is now {current.etag}); "
+        "read it again and redo the change"
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
 import msgspec
 from litestar import Request
 from litestar.di import Provide
@@ -43,9 +42,14 @@ class Answer:
     __slots__ = ("_body", "_headers", "_status")
 
     def __init__(
-        self, body: EncodedBody | None, *, status: int = 200, if_none_match: str | None = None,
-        location: str | None = None, media_type: bytes | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        body: EncodedBody | None,
+        *,
+        status: int = 200,
+        if_none_match: str | None = None,
+        location: str | None = None,
+        media_type: bytes | None = None,
+    ) -> None:
         headers = [_PRIVATE]
         if location is not None:
             headers.append((b"location", location.encode()))
@@ -93,8 +97,14 @@ class ItemBodyOperation(Operation):
         )
 
 
-def ok(model: Any, description: str, status: int = 200) -> dict[int, ResponseSpec]:
-    return {status: ResponseSpec(data_container=model, generate_examples=False, description=description)}
+def ok(
+    model: Any, description: str, status: int = 200, media_type: str = "application/json"
+) -> dict[int, ResponseSpec]:
+    return {
+        status: ResponseSpec(
+            data_container=model, generate_examples=False, description=description, media_type=media_type
+        )
+    }
 
 
 def errors(*statuses: int) -> dict[int, ResponseSpec]:
@@ -109,4 +119,4 @@ def errors(*statuses: int) -> dict[int, ResponseSpec]:
         422: "Every problem of the body, each with a JSON pointer (errors[].name)",
         428: "If-Match is required",
     }
-    return {status: problem_spec(described[status]) for status in (401, 403, *statuses)}
+    return {status: problem_spec(described[status]) for status in sorted({400, 401, 403, *statuses})}

@@ -81,7 +81,7 @@ async def cancel_schedule(
     request: CancelScheduleRequest,
     if_match: str | None,
 ) -> ItemView:
-    """Call off a scheduled publication and a scheduled withdrawal of the item (by its department or a reviewer)."""
+    """Call off the item's scheduled publication and withdrawal (its department or a reviewer)."""
     now = dt.datetime.now(dt.UTC)
     async with connection.transaction():
         locked = await lock_item(connection, code)
@@ -128,37 +128,67 @@ async def rollback(
         current = await queries.version_in_status(connection, code=code, statuses=["published"])
         if current is not None and current["content_hash"] == target["content_hash"]:
             raise Conflict(f"item {code!r} already shows the content of version {request.to_version}")
-        item = validate_item(raw_document(target), await load_references(connection), department=locked["department"],
-                             code=code)  # fmt: skip
+        item = validate_item(
+            raw_document(target),
+            await load_references(connection),
+            department=locked["department"],
+            code=code,
+        )
         # A rollback wins over a pending scheduled publication, which would otherwise undo it later.
         scheduled = await queries.version_in_status(connection, code=code, statuses=["scheduled"])
         if scheduled is not None:
             await queries.set_status(
                 connection, code=code, version=scheduled["version"], status="cancelled", now=now
             )
-            await audit(connection, code, scheduled["version"], "schedule_cancelled", actor, now,
-                        reason=f"rollback to version {request.to_version}")  # fmt: skip
+            await audit(
+                connection,
+                code,
+                scheduled["version"],
+                "schedule_cancelled",
+                actor,
+                now,
+                reason=f"rollback to version {request.to_version}",
+            )
         version = await queries.next_version(connection, code=code)
         if current is not None:
             await queries.set_status(
                 connection, code=code, version=current["version"], status="superseded", now=now
             )
         document, digest = content_of(item)
-        # Inserted as published straight away: it never waits in the review queue (see the module's docstring).
+        # Inserted as published straight away: it never waits in the review queue (see the docstring).
         await queries.insert_version(
-            connection, code=code, version=version, status="published", document=document, content_hash=digest,
-            based_on=current["version"] if current is not None else request.to_version, actor=actor.name, now=now,
-        )  # fmt: skip
+            connection,
+            code=code,
+            version=version,
+            status="published",
+            document=document,
+            content_hash=digest,
+            based_on=current["version"] if current is not None else request.to_version,
+            actor=actor.name,
+            now=now,
+        )
         await queries.mark_decided(
-            connection, code=code, version=version, status="published", actor=actor.name,
-            reason=f"rollback to version {request.to_version}: {request.reason}", now=now,
-        )  # fmt: skip
+            connection,
+            code=code,
+            version=version,
+            status="published",
+            actor=actor.name,
+            reason=f"rollback to version {request.to_version}: {request.reason}",
+            now=now,
+        )
         await queries.mark_published(connection, code=code, version=version, now=now)
         revision = await apply_catalog_changes(connection, upserts=[item], withdrawals=[])
         await audit(
-            connection, code, version, "rolled_back", actor, now, reason=request.reason,
-            before=document_of(current) if current is not None else None, after=item if current else None,
-        )  # fmt: skip
+            connection,
+            code,
+            version,
+            "rolled_back",
+            actor,
+            now,
+            reason=request.reason,
+            before=document_of(current) if current is not None else None,
+            after=item if current else None,
+        )
         log.info(
             "registry.rolled_back",
             code=code,

@@ -28,7 +28,7 @@ async def publish(
     now: dt.datetime,
     action: str = "published",
 ) -> int:
-    """Make version ``row`` the published one (the previous one is superseded); returns the catalogue revision."""
+    """Make version ``row`` the published one (the previous one is superseded); the catalogue revision."""
     code, version = row["code"], row["version"]
     previous = await queries.version_in_status(connection, code=code, statuses=["published"])
     if previous is not None:
@@ -39,9 +39,15 @@ async def publish(
     item = document_of(row)
     revision = await apply_catalog_changes(connection, upserts=[item], withdrawals=[])
     await audit(
-        connection, code, version, action, actor, now,
-        before=document_of(previous) if previous is not None else None, after=item if previous else None,
-    )  # fmt: skip
+        connection,
+        code,
+        version,
+        action,
+        actor,
+        now,
+        before=document_of(previous) if previous is not None else None,
+        after=item if previous else None,
+    )
     log.info("registry.published", code=code, version=version, actor=actor.name, revision=revision)
     return revision
 
@@ -53,9 +59,14 @@ async def withdraw_now(
     if published is None:
         raise Conflict(f"item {code!r} is not published; there is nothing to withdraw")
     await queries.mark_decided(
-        connection, code=code, version=published["version"], status="withdrawn", actor=actor.name, reason=reason,
+        connection,
+        code=code,
+        version=published["version"],
+        status="withdrawn",
+        actor=actor.name,
+        reason=reason,
         now=now,
-    )  # fmt: skip
+    )
     await queries.clear_withdrawal(connection, code=code)
     revision = await apply_catalog_changes(connection, upserts=[], withdrawals=[code])
     await audit(connection, code, published["version"], "withdrawn", actor, now, reason=reason)

@@ -47,7 +47,7 @@ async def review_queue(connection: asyncpg.Connection, actor: Actor, limit: int)
                 name=item.name,
                 published_version=item.published_version,
                 version=version,
-            )  # fmt: skip
+            )
         )
     return QueuePage(entries=entries)
 
@@ -67,9 +67,13 @@ async def _submitted(
 
 
 async def approve(
-    connection: asyncpg.Connection, actor: Actor, code: str, version: int, request: ApproveRequest,
+    connection: asyncpg.Connection,
+    actor: Actor,
+    code: str,
+    version: int,
+    request: ApproveRequest,
     if_match: str | None,
-) -> VersionView:  # fmt: skip
+) -> VersionView:
     """Publish now, or schedule for the submission's ``effective_at`` when that is still ahead."""
     now = dt.datetime.now(dt.UTC)
     async with connection.transaction():
@@ -80,9 +84,14 @@ async def approve(
         )
         scheduled = row["effective_at"] is not None and row["effective_at"] > now
         await queries.mark_decided(
-            connection, code=code, version=version, status="scheduled" if scheduled else "submitted",
-            actor=actor.name, reason=request.note, now=now,
-        )  # fmt: skip
+            connection,
+            code=code,
+            version=version,
+            status="scheduled" if scheduled else "submitted",
+            actor=actor.name,
+            reason=request.note,
+            now=now,
+        )
         await audit(connection, code, version, "approved", actor, now, reason=request.note)
         if scheduled:
             log.info(
@@ -94,16 +103,25 @@ async def approve(
 
 
 async def reject(
-    connection: asyncpg.Connection, actor: Actor, code: str, version: int, request: RejectRequest,
+    connection: asyncpg.Connection,
+    actor: Actor,
+    code: str,
+    version: int,
+    request: RejectRequest,
     if_match: str | None,
-) -> VersionView:  # fmt: skip
+) -> VersionView:
     now = dt.datetime.now(dt.UTC)
     async with connection.transaction():
         await _submitted(connection, actor, code, version, if_match)
         await queries.mark_decided(
-            connection, code=code, version=version, status="rejected", actor=actor.name, reason=request.reason,
+            connection,
+            code=code,
+            version=version,
+            status="rejected",
+            actor=actor.name,
+            reason=request.reason,
             now=now,
-        )  # fmt: skip
+        )
         await audit(connection, code, version, "rejected", actor, now, reason=request.reason)
         log.info("registry.rejected", code=code, version=version, actor=actor.name)
         return version_view(await load_version(connection, code, version))

@@ -1,8 +1,8 @@
 """Adapter to the render-spec checks of ``ishenzhen.ui.checks`` (written in the ``ui`` branch).
 
-The registry never checks specs itself: one implementation, in ``ui``. Until that module is merged this adapter
-finds nothing to call and reports no problems (logged once); after the merge it is used as is, and the lead may
-replace the lazy import by a plain one.
+The registry never checks specs itself: one implementation, in ``ui``. Until that module is merged this
+adapter finds nothing to call and reports no problems (logged once); after the merge it is used as is, and
+the lead may replace the lazy import by a plain one.
 """
 
 from __future__ import annotations

@@ -60,20 +60,31 @@ def raw_document(row: asyncpg.Record) -> Any:
 
 def summary_of(row: asyncpg.Record) -> VersionSummary:
     return VersionSummary(
-        version=row["version"], status=row["status"], based_on=row["based_on"],
-        content_hash=row["content_hash"].hex(), effective_at=row["effective_at"], created_at=row["created_at"],
-        created_by=row["created_by"], submitted_at=row["submitted_at"], submitted_by=row["submitted_by"],
-        decided_at=row["decided_at"], decided_by=row["decided_by"], reason=row["reason"],
+        version=row["version"],
+        status=row["status"],
+        based_on=row["based_on"],
+        content_hash=row["content_hash"].hex(),
+        effective_at=row["effective_at"],
+        created_at=row["created_at"],
+        created_by=row["created_by"],
+        submitted_at=row["submitted_at"],
+        submitted_by=row["submitted_by"],
+        decided_at=row["decided_at"],
+        decided_by=row["decided_by"],
+        reason=row["reason"],
         published_at=row["published_at"],
-    )  # fmt: skip
+    )
 
 
 def version_view(row: asyncpg.Record) -> VersionView:
     fields = msgspec.structs.asdict(summary_of(row))
     return VersionView(
-        code=row["code"], department=row["department"], updated_at=row["updated_at"], document=document_of(row),
+        code=row["code"],
+        department=row["department"],
+        updated_at=row["updated_at"],
+        document=document_of(row),
         **fields,
-    )  # fmt: skip
+    )
 
 
 async def lock_item(connection: asyncpg.Connection, code: str) -> asyncpg.Record:
@@ -107,22 +118,43 @@ async def item_view(connection: asyncpg.Connection, code: str) -> ItemView:
     else:
         state = "withdrawn" if row["ever_withdrawn"] else "unpublished"
     return ItemView(
-        code=row["code"], department=row["department"], name=row["name"], state=state,
-        published_version=row["published_version"], latest_version=row["latest_version"], pending=pending,
+        code=row["code"],
+        department=row["department"],
+        name=row["name"],
+        state=state,
+        published_version=row["published_version"],
+        latest_version=row["latest_version"],
+        pending=pending,
         scheduled_withdrawal=withdrawal,
-    )  # fmt: skip
+    )
 
 
 async def audit(
-    connection: asyncpg.Connection, code: str, version: int | None, action: str, actor: Actor, now: dt.datetime,
-    *, reason: str | None = None, before: Any = None, after: Any = None,
-) -> None:  # fmt: skip
+    connection: asyncpg.Connection,
+    code: str,
+    version: int | None,
+    action: str,
+    actor: Actor,
+    now: dt.datetime,
+    *,
+    reason: str | None = None,
+    before: Any = None,
+    after: Any = None,
+) -> None:
     """Record one step; with ``before`` and ``after`` documents, the fields that changed."""
     changes = field_changes(before, after) if before is not None and after is not None else []
     await queries.insert_audit(
-        connection, code=code, version=version, action=action, actor=actor.name, client_id=actor.client_id,
-        department=actor.department, reason=reason, changes=_encoder.encode(changes).decode(), now=now,
-    )  # fmt: skip
+        connection,
+        code=code,
+        version=version,
+        action=action,
+        actor=actor.name,
+        client_id=actor.client_id,
+        department=actor.department,
+        reason=reason,
+        changes=_encoder.encode(changes).decode(),
+        now=now,
+    )
 
 
 def changes_of(json_text: str) -> list[FieldChange]:

@@ -30,9 +30,11 @@ async def load_references(connection: asyncpg.Connection) -> ItemReferences:
         async for row in queries.department_documents(connection)
     }
     return ItemReferences(
-        departments=departments, themes=frozenset(codes["themes"]), licences=frozenset(codes["licences"]),
+        departments=departments,
+        themes=frozenset(codes["themes"]),
+        licences=frozenset(codes["licences"]),
         districts=frozenset(codes["districts"]),
-    )  # fmt: skip
+    )
 
 
 def _problem(path: str, reason: str) -> FieldError:

@@ -1,4 +1,4 @@
-"""Bodies of the registry API. An item's content is the catalogue's own ``ServiceItem`` (with its render spec)."""
+"""Bodies of the registry API. An item's content is the catalogue's ``ServiceItem`` (with its render spec)."""
 
 from __future__ import annotations
 
@@ -32,8 +32,9 @@ __all__ = [
     "WithdrawRequest",
 ]
 
-# draft: still editable; discarded: a draft given up (kept so version numbers are never reused); submitted: waiting for review; rejected: refused with a reason; scheduled: approved,
-# published at effective_at; published: what the catalogue shows; superseded: replaced by a later publication;
+# draft: still editable; discarded: a draft given up (kept so version numbers are never reused);
+# submitted: waiting for review; rejected: refused with a reason; scheduled: approved, published at
+# effective_at; published: what the catalogue shows; superseded: replaced by a later publication;
 # withdrawn: taken off the catalogue (下线); cancelled: a schedule called off before it took effect.
 VersionStatus = Literal[
     "draft",

@@ -45,10 +45,25 @@ from ishenzhen.registry.schemas import (
 )
 
 __all__ = [
-    "approve", "cancel_schedule", "create_draft", "create_item", "diff", "discard_draft", "edit_draft",
-    "get_draft", "get_item", "get_version", "history", "list_items", "list_versions", "reject", "review_queue",
-    "rollback", "submit", "withdraw",
-]  # fmt: skip
+    "approve",
+    "cancel_schedule",
+    "create_draft",
+    "create_item",
+    "diff",
+    "discard_draft",
+    "edit_draft",
+    "get_draft",
+    "get_item",
+    "get_version",
+    "history",
+    "list_items",
+    "list_versions",
+    "reject",
+    "review_queue",
+    "rollback",
+    "submit",
+    "withdraw",
+]
 
 log = structlog.get_logger(__name__)
 
@@ -73,9 +88,16 @@ async def create_item(connection: asyncpg.Connection, actor: Actor, raw: Any) ->
             raise Conflict(f"item {item.code!r} is already registered; create a draft of it instead")
         document, digest = content_of(item)
         await queries.insert_version(
-            connection, code=item.code, version=1, status="draft", document=document, content_hash=digest,
-            based_on=None, actor=actor.name, now=now,
-        )  # fmt: skip
+            connection,
+            code=item.code,
+            version=1,
+            status="draft",
+            document=document,
+            content_hash=digest,
+            based_on=None,
+            actor=actor.name,
+            now=now,
+        )
         await audit(connection, item.code, 1, "created", actor, now)
         row = await load_version(connection, item.code, 1)
     log.info("registry.item_created", code=item.code, department=item.department, actor=actor.name)
@@ -101,13 +123,26 @@ async def create_draft(
         document, digest = content_of(item)
         now = _now()
         await queries.insert_version(
-            connection, code=code, version=version, status="draft", document=document, content_hash=digest,
-            based_on=published["version"] if published else None, actor=actor.name, now=now,
-        )  # fmt: skip
+            connection,
+            code=code,
+            version=version,
+            status="draft",
+            document=document,
+            content_hash=digest,
+            based_on=published["version"] if published else None,
+            actor=actor.name,
+            now=now,
+        )
         await audit(
-            connection, code, version, "draft_created", actor, now,
-            before=document_of(published) if published else None, after=item if published else None,
-        )  # fmt: skip
+            connection,
+            code,
+            version,
+            "draft_created",
+            actor,
+            now,
+            before=document_of(published) if published else None,
+            after=item if published else None,
+        )
         return version_view(await load_version(connection, code, version))
 
 
@@ -178,9 +213,13 @@ async def submit(
             raw_document(row), await load_references(connection), department=locked["department"], code=code
         )
         await queries.mark_submitted(
-            connection, code=code, version=row["version"], effective_at=request.effective_at, actor=actor.name,
+            connection,
+            code=code,
+            version=row["version"],
+            effective_at=request.effective_at,
+            actor=actor.name,
             now=now,
-        )  # fmt: skip
+        )
         await audit(connection, code, row["version"], "submitted", actor, now, reason=request.note)
         log.info("registry.submitted", code=code, version=row["version"], actor=actor.name)
         return version_view(await load_version(connection, code, row["version"]))
@@ -235,7 +274,7 @@ async def history(connection: asyncpg.Connection, actor: Actor, code: str) -> Hi
             department=row["department"],
             reason=row["reason"],
             changes=changes_of(row["changes_json"]),
-        )  # fmt: skip
+        )
         async for row in queries.audit_of(connection, code=code)
     ]
     return HistoryPage(code=code, entries=entries)
