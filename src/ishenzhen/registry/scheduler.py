@@ -54,9 +54,9 @@ class RegistryScheduler:
                 done = await self.tick()
                 if done:
                     log.info("registry.scheduler_ran", done=done)
-            except (OSError, asyncpg.PostgresError) as exc:
-                # The database is away or refused one batch: try again at the next tick, never die.
-                log.warning("registry.scheduler_failed", error=str(exc))
+            except Exception:  # the scheduler outlives any one failed tick
+                # The database is away, or one batch failed: it rolled back whole; try again next tick.
+                log.exception("registry.scheduler_failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=self.interval)
 
