@@ -38,6 +38,8 @@ from ishenzhen.identity.verification import VerificationController
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.shared_cache import SharedResponseCache
 from ishenzhen.logging import configure_logging
+from ishenzhen.registry.controllers import REGISTRY_CONTROLLERS
+from ishenzhen.registry.scheduler import registry_lifespan
 from ishenzhen.screens.home import HOME_PATH, HomeController
 from ishenzhen.screens.items import ItemScreensController
 from ishenzhen.settings import Settings, load_settings
@@ -82,7 +84,8 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     # Identity (issue 4)
     handlers += [OAuthController, LoginController, DiscoveryController, MeController, VerificationController,
                  EnterpriseAgentsController]
-    handlers += [HomeController, ItemScreensController]  # Issue 5: the app's screens
+    # Issue 5: the registry, and the app's screens it drives
+    handlers += [*REGISTRY_CONTROLLERS, HomeController, ItemScreensController]
     if settings.enable_bench_routes:
         from ishenzhen.bench_routes import BENCH_ROUTES  # only for the benchmark harness
 
@@ -171,7 +174,12 @@ def create_app(
 
     app = Litestar(
         route_handlers=[*_route_handlers(settings), *extra_route_handlers],
-        lifespan=[database_lifespan, catalog_lifespan, identity_lifespan(settings)],
+        lifespan=[
+            database_lifespan,
+            catalog_lifespan,
+            identity_lifespan(settings),
+            registry_lifespan(settings.registry_scheduler_seconds),
+        ],
         dependencies={
             "db_pool": Provide(provide_db_pool, sync_to_thread=False),
             "catalog": Provide(provide_catalog, sync_to_thread=False),

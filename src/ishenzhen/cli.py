@@ -20,8 +20,10 @@ from ishenzhen.catalog.cli import CatalogInvalid
 from ishenzhen.db.migrate import MigrationError, apply_migrations
 from ishenzhen.db.pool import DatabaseUnavailable, connect, describe_url
 from ishenzhen.embedded import EmbeddedPostgres, EmbeddedPostgresError
+from ishenzhen.identity.cli import ClientRefused
 from ishenzhen.identity.seed import ProductionRefused
 from ishenzhen.logging import configure_logging
+from ishenzhen.registry.cli import ExportFailed
 from ishenzhen.settings import ENV_NAMES, Settings, SettingsError, load_settings
 
 __all__ = ["main"]
@@ -30,6 +32,7 @@ log = structlog.get_logger("ishenzhen.cli")
 
 _OPERATOR_ERRORS = (
     SettingsError, DatabaseUnavailable, EmbeddedPostgresError, MigrationError, CatalogInvalid, ProductionRefused,
+    ClientRefused, ExportFailed,
 )  # fmt: skip
 DEFAULT_OPENAPI_FILE = Path("openapi") / "openapi.json"
 
@@ -80,11 +83,39 @@ def _parser() -> argparse.ArgumentParser:
     outbox = identity_commands.add_parser("sms-outbox", help="show the development SMS outbox (newest first)")
     outbox.add_argument("--limit", type=int, default=20, help="messages to show [20]")
     outbox.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
-    rotate = identity_commands.add_parser("rotate-keys", help="publish a new signing key; it signs after a delay")
+    rotate = identity_commands.add_parser(
+        "rotate-keys", help="publish a new signing key; it signs after a delay"
+    )
     rotate.add_argument(
-        "--publish-seconds", type=float, help="seconds between publishing and signing [key refresh interval + 30]"
+        "--publish-seconds",
+        type=float,
+        help="seconds between publishing and signing [key refresh interval + 30]",
     )
     rotate.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
+    clients = identity_commands.add_parser("clients", help="OAuth clients of department systems")
+    clients_commands = clients.add_subparsers(dest="clients_command", required=True, metavar="ACTION")
+    create = clients_commands.add_parser(
+        "create", help="register a department system's client-credentials client; prints its secret once"
+    )
+    create.add_argument("--name", required=True, help="display name, e.g. 市场监督管理局 Market regulation")
+    create.add_argument("--department", required=True, help="department code (slug), e.g. market-regulation")
+    create.add_argument("--scope", action="append", required=True, dest="scopes",
+                        help="registry:write, registry:review or applications:update (repeat for several)")  # fmt: skip
+    create.add_argument("--client-id", help="client id [dept-<department>]")
+    create.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
+    # Registry (issue 5)
+    registry = commands.add_parser("registry", help="the service-item registry")
+    registry_commands = registry.add_subparsers(dest="registry_command", required=True, metavar="ACTION")
+    export_items = registry_commands.add_parser(
+        "export", help="write a department's published items as services_catalog/items/<slug>.yaml"
+    )
+    export_items.add_argument("--department", required=True, help="department code (slug)")
+    export_items.add_argument(
+        "--out", type=Path, required=True, help="catalogue folder to write items/<slug>.yaml in"
+    )
+    export_items.add_argument(
+        "--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]"
+    )
     return parser
 
 
@@ -110,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export_openapi(settings, arguments.output)
         if arguments.command == "identity":
             return _identity(settings, arguments)
+        if arguments.command == "registry":
+            return _registry(settings, arguments)
         if arguments.command == "db":
             from ishenzhen.db.snapshot import dump_schema
 
@@ -172,7 +205,24 @@ def _identity(settings: Settings, arguments: argparse.Namespace) -> int:
         _migrate(url, settings)
         if arguments.identity_command == "sms-outbox":
             return show_sms_outbox(url, settings, arguments.limit)
+        if arguments.identity_command == "clients":
+            from ishenzhen.identity.cli import create_department_client
+
+            create_department_client(
+                url, settings, name=arguments.name, department=arguments.department, scopes=arguments.scopes,
+                client_id=arguments.client_id,
+            )  # fmt: skip
+            return 0
         rotate_keys(url, settings, arguments.publish_seconds)
+    return 0
+
+
+def _registry(settings: Settings, arguments: argparse.Namespace) -> int:
+    from ishenzhen.registry.cli import run_export
+
+    with _database(settings) as url:
+        _migrate(url, settings)
+        run_export(url, settings, arguments.department, arguments.out)
     return 0
 
 

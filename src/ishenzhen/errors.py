@@ -33,6 +33,7 @@ from litestar.status_codes import (
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_428_PRECONDITION_REQUIRED,
     HTTP_429_TOO_MANY_REQUESTS,
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
@@ -49,6 +50,7 @@ __all__ = [
     "NotFound",
     "PermissionDenied",
     "PreconditionFailed",
+    "PreconditionRequired",
     "Problem",
     "ServiceUnavailable",
     "exception_handlers",
@@ -126,6 +128,13 @@ class PreconditionFailed(DomainError):
     title = "版本已变化 Precondition failed"
 
 
+class PreconditionRequired(DomainError):
+    """An edit without ``If-Match``: the server cannot tell which version the edit was based on."""
+
+    slug = "precondition-required"
+    title = "缺少版本条件 Precondition required"
+
+
 class PermissionDenied(DomainError):
     slug = "forbidden"
     title = "无权操作 Forbidden"
@@ -141,6 +150,7 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
     InvalidInput: HTTP_422_UNPROCESSABLE_ENTITY,
     Conflict: HTTP_409_CONFLICT,
     PreconditionFailed: HTTP_412_PRECONDITION_FAILED,
+    PreconditionRequired: HTTP_428_PRECONDITION_REQUIRED,
     PermissionDenied: HTTP_403_FORBIDDEN,
     ServiceUnavailable: HTTP_503_SERVICE_UNAVAILABLE,
 }

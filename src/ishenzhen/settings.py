@@ -73,6 +73,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     identity_key_refresh_seconds: Annotated[float, msgspec.Meta(ge=0, le=3600)] = 60.0
     identity_token_rate_per_client: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] = 6000
     identity_token_rate_per_address: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] = 300
+    # Registry (issue 5).
+    registry_scheduler_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 1.0
 
     @property
     def is_production(self) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import structlog
 
-from ishenzhen.catalog.importer import ImportReport, import_catalog
+from ishenzhen.catalog.importer import ImportReport
 from ishenzhen.catalog.source.model import Catalog
 from ishenzhen.catalog.source.validator import load_catalog, validate
 from ishenzhen.db.pool import connect
@@ -60,6 +60,9 @@ def run_import(url: str, settings: Settings, path: Path) -> ImportReport:
         catalog = run_validate(path)
 
         async def write() -> ImportReport:
+            # Through the registry: every change becomes a published registry version of actor `import`.
+            from ishenzhen.registry.bulk import import_catalog
+
             connection = await connect(url, settings.db_connect_timeout)
             try:
                 return await import_catalog(connection, catalog, progress)  # type: ignore[arg-type]

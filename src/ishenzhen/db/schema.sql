@@ -448,6 +448,75 @@ CREATE TABLE public.identity_throttle (
 );
 
 --
+-- Name: registry_audit; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.registry_audit (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    version integer,
+    action text NOT NULL,
+    actor text NOT NULL,
+    client_id text,
+    department text,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    reason text,
+    changes jsonb DEFAULT '[]'::jsonb NOT NULL
+);
+
+--
+-- Name: registry_audit_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.registry_audit ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.registry_audit_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: registry_items; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.registry_items (
+    code text NOT NULL,
+    department text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    withdraw_at timestamp with time zone,
+    withdraw_reason text,
+    withdraw_by text,
+    CONSTRAINT registry_items_check CHECK (((withdraw_at IS NULL) = (withdraw_reason IS NULL)))
+);
+
+--
+-- Name: registry_versions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.registry_versions (
+    code text NOT NULL,
+    version integer NOT NULL,
+    status text NOT NULL,
+    document jsonb NOT NULL,
+    content_hash bytea NOT NULL,
+    based_on integer,
+    effective_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    submitted_at timestamp with time zone,
+    submitted_by text,
+    decided_at timestamp with time zone,
+    decided_by text,
+    reason text,
+    published_at timestamp with time zone,
+    CONSTRAINT registry_versions_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'discarded'::text, 'submitted'::text, 'rejected'::text, 'scheduled'::text, 'published'::text, 'superseded'::text, 'withdrawn'::text, 'cancelled'::text]))),
+    CONSTRAINT registry_versions_version_check CHECK ((version >= 1))
+);
+
+--
 -- Name: schema_migrations; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -680,6 +749,27 @@ ALTER TABLE ONLY public.identity_throttle
     ADD CONSTRAINT identity_throttle_pkey PRIMARY KEY (bucket);
 
 --
+-- Name: registry_audit registry_audit_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.registry_audit
+    ADD CONSTRAINT registry_audit_pkey PRIMARY KEY (id);
+
+--
+-- Name: registry_items registry_items_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.registry_items
+    ADD CONSTRAINT registry_items_pkey PRIMARY KEY (code);
+
+--
+-- Name: registry_versions registry_versions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.registry_versions
+    ADD CONSTRAINT registry_versions_pkey PRIMARY KEY (code, version);
+
+--
 -- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -745,6 +835,48 @@ CREATE INDEX identity_refresh_tokens_family_idx ON public.identity_refresh_token
 --
 
 CREATE INDEX identity_sms_codes_mobile_idx ON public.identity_sms_codes USING btree (mobile, created_at DESC);
+
+--
+-- Name: registry_audit_code_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX registry_audit_code_idx ON public.registry_audit USING btree (code, id);
+
+--
+-- Name: registry_items_department_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX registry_items_department_idx ON public.registry_items USING btree (department, code);
+
+--
+-- Name: registry_items_withdraw_due_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX registry_items_withdraw_due_idx ON public.registry_items USING btree (withdraw_at) WHERE (withdraw_at IS NOT NULL);
+
+--
+-- Name: registry_versions_due_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX registry_versions_due_idx ON public.registry_versions USING btree (effective_at) WHERE (status = 'scheduled'::text);
+
+--
+-- Name: registry_versions_pending_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX registry_versions_pending_idx ON public.registry_versions USING btree (code) WHERE (status = ANY (ARRAY['draft'::text, 'submitted'::text, 'scheduled'::text]));
+
+--
+-- Name: registry_versions_published_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX registry_versions_published_idx ON public.registry_versions USING btree (code) WHERE (status = 'published'::text);
+
+--
+-- Name: registry_versions_queue_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX registry_versions_queue_idx ON public.registry_versions USING btree (submitted_at) WHERE (status = 'submitted'::text);
 
 --
 -- Name: catalog_departments catalog_departments_stamp_change; Type: TRIGGER; Schema: public; Owner: -
@@ -887,6 +1019,34 @@ ALTER TABLE ONLY public.identity_refresh_tokens
 
 ALTER TABLE ONLY public.identity_sessions
     ADD CONSTRAINT identity_sessions_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.identity_accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: registry_audit registry_audit_code_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.registry_audit
+    ADD CONSTRAINT registry_audit_code_fkey FOREIGN KEY (code) REFERENCES public.registry_items(code);
+
+--
+-- Name: registry_items registry_items_department_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.registry_items
+    ADD CONSTRAINT registry_items_department_fkey FOREIGN KEY (department) REFERENCES public.catalog_departments(slug);
+
+--
+-- Name: registry_versions registry_versions_code_based_on_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.registry_versions
+    ADD CONSTRAINT registry_versions_code_based_on_fkey FOREIGN KEY (code, based_on) REFERENCES public.registry_versions(code, version);
+
+--
+-- Name: registry_versions registry_versions_code_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.registry_versions
+    ADD CONSTRAINT registry_versions_code_fkey FOREIGN KEY (code) REFERENCES public.registry_items(code);
 
 --
 -- PostgreSQL database dump complete

@@ -243,3 +243,7 @@ ORDER BY r.granted_at DESC, r.account_id;
 -- name: revoke_agent(credit_code, account_id)$
 DELETE FROM identity_enterprise_roles
 WHERE credit_code = :credit_code AND account_id = :account_id AND role = 'agent' RETURNING 1;
+
+-- name: department_known(slug)$
+-- Department clients are registered for departments of the catalogue.
+SELECT EXISTS (SELECT 1 FROM catalog_departments WHERE slug = :slug);

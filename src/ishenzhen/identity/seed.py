@@ -40,6 +40,9 @@ APP_REDIRECT_URIS = [
     "http://[::1]/callback",
 ]
 DEPARTMENT_CLIENT_ID = "dept-market-regulation"
+# The registry's reviewers (市政务服务数据管理局); the bureau also registers its own items.
+REVIEWER_CLIENT_ID = "dept-government-services-data"
+REVIEWER_SECRET = "dev-only-reviewer-secret"  # noqa: S105 - demo client, refused in production
 # A third-party web service (not first party): citizens are asked to consent before it gets a code.
 THIRD_PARTY_CLIENT_ID = "demo-metro-pass"
 THIRD_PARTY_SECRET = "dev-only-third-party-secret"  # noqa: S105 - demo client, refused in production
@@ -123,6 +126,13 @@ async def _seed_clients(connection: asyncpg.Connection) -> None:
         department="market-regulation", secret_hash=hash_token(DEMO_DEPARTMENT_SECRET), jwks=None,
         auth_method="client_secret_basic", redirect_uris=[], post_logout_redirect_uris=[],
         grant_types=["client_credentials"], scopes=["registry:write", "applications:update"], first_party=True,
+        demo=True,
+    )  # fmt: skip
+    await queries.insert_client(
+        connection, client_id=REVIEWER_CLIENT_ID, name="市政务服务数据管理局 Government services and data",
+        kind="confidential", department="government-services-data", secret_hash=hash_token(REVIEWER_SECRET),
+        jwks=None, auth_method="client_secret_basic", redirect_uris=[], post_logout_redirect_uris=[],
+        grant_types=["client_credentials"], scopes=["registry:review", "registry:write"], first_party=True,
         demo=True,
     )  # fmt: skip
     await queries.insert_client(

@@ -17,7 +17,7 @@ import yaml
 from ishenzhen.catalog.source._render_specs import SPECS_FOLDER, SpecFile
 from ishenzhen.catalog.source.model import Catalog, Material, ServiceItem
 
-__all__ = ["HEADER", "write_catalog", "write_department"]
+__all__ = ["HEADER", "items_file_text", "write_catalog", "write_department"]
 
 HEADER = (
     "# 深圳市政务服务事项目录（i深圳）。由 `python -m ishenzhen.catalog.source.generator` 生成；\n"
@@ -65,6 +65,10 @@ def _short_items(document: Any) -> Any:
 
 
 def _write_yaml(path: Path, document: Any, header: str = HEADER) -> None:
+    path.write_text(_yaml_text(document, header), encoding="utf-8")
+
+
+def _yaml_text(document: Any, header: str = HEADER) -> str:
     text = yaml.dump(
         document,
         Dumper=_Dumper,
@@ -73,7 +77,12 @@ def _write_yaml(path: Path, document: Any, header: str = HEADER) -> None:
         default_flow_style=False,
         width=4096,  # no folding of long Chinese lines: one value, one line, one diff hunk
     )
-    path.write_text(header + text, encoding="utf-8")
+    return header + text
+
+
+def items_file_text(department: str, items: Sequence[ServiceItem]) -> str:
+    """The text of ``items/<department>.yaml`` for ``items`` (sorted by code), without their render specs."""
+    return _yaml_text(_short_items(msgspec.to_builtins({"department": department, "items": items})))
 
 
 def write_department(out: Path, department: str, items: Sequence[ServiceItem]) -> list[Path]:
@@ -84,7 +93,7 @@ def write_department(out: Path, department: str, items: Sequence[ServiceItem]) -
     """
     (out / "items").mkdir(parents=True, exist_ok=True)
     path = out / "items" / f"{department}.yaml"
-    _write_yaml(path, _short_items(msgspec.to_builtins({"department": department, "items": items})))
+    path.write_text(items_file_text(department, items), encoding="utf-8")
     written = [path]
     specs = out / SPECS_FOLDER
     for item in items:

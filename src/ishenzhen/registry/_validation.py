@@ -1,0 +1,94 @@
+"""Every write is checked whole: schema, national elements, references, ownership and render spec, and every
+problem comes back in one 422 as ``FieldError(location="body", name=<JSON pointer>, reason)``."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, get_args, get_origin
+
+import asyncpg
+import msgspec
+
+from ishenzhen.catalog.source.item_checks import ItemReferences, check_item
+from ishenzhen.catalog.source.model import Department, ServiceItem
+from ishenzhen.errors import FieldError, InvalidInput
+from ishenzhen.registry._spec_checks import render_spec_problems
+from ishenzhen.registry._store import queries
+from ishenzhen.registry.diff import pointer, pointer_of_path
+
+__all__ = ["load_references", "validate_item"]
+
+_ERROR = re.compile(r"^(?P<reason>.*?)(?: - at `(?P<path>\$[^`]*)`)?$", re.DOTALL)
+_FIELDS = msgspec.structs.fields(ServiceItem)
+_department_decoder = msgspec.json.Decoder(Department)
+
+
+async def load_references(connection: asyncpg.Connection) -> ItemReferences:
+    codes = await queries.reference_codes(connection)
+    departments = {
+        row["slug"]: _department_decoder.decode(row["document"])
+        async for row in queries.department_documents(connection)
+    }
+    return ItemReferences(
+        departments=departments,
+        themes=frozenset(codes["themes"]),
+        licences=frozenset(codes["licences"]),
+        districts=frozenset(codes["districts"]),
+    )
+
+
+def _problem(path: str, reason: str) -> FieldError:
+    return FieldError(location="body", name=path, reason=reason)
+
+
+def _converted(value: Any, kind: Any, at: str, problems: list[FieldError]) -> None:
+    """Convert one field; a list is converted element by element so every bad element is reported."""
+    if get_origin(kind) is list and isinstance(value, list):
+        (element,) = get_args(kind)
+        for index, entry in enumerate(value):
+            _converted(entry, element, f"{at}/{index}", problems)
+        return
+    try:
+        msgspec.convert(value, kind)
+    except msgspec.ValidationError as error:
+        match = _ERROR.match(str(error))
+        reason, path = (match["reason"], match["path"]) if match else (str(error), None)
+        problems.append(_problem(at + (pointer_of_path(path) if path else ""), reason))
+
+
+def _schema_problems(raw: Any) -> list[FieldError]:
+    if not isinstance(raw, dict):
+        return [_problem("", f"expected a JSON object (a service item), got {type(raw).__name__}")]
+    problems = [
+        _problem(pointer(key), "unknown field") for key in raw if key not in {f.encode_name for f in _FIELDS}
+    ]
+    for info in _FIELDS:
+        if info.encode_name not in raw:
+            if info.required:
+                problems.append(_problem(pointer(info.encode_name), "required field is missing"))
+            continue
+        _converted(raw[info.encode_name], info.type, pointer(info.encode_name), problems)
+    return problems
+
+
+def validate_item(
+    raw: Any, references: ItemReferences, *, department: str, code: str | None = None
+) -> ServiceItem:
+    """``raw`` (decoded JSON) as a ServiceItem of ``department``; ``code`` when the item already exists."""
+    problems = _schema_problems(raw)
+    if not problems:
+        item = msgspec.convert(raw, ServiceItem)
+        for found in check_item(item, references):
+            at = pointer(found.field) if found.index is None else pointer(found.field, found.index)
+            problems.append(_problem(at, found.reason))
+        if item.department != department:
+            problems.append(
+                _problem("/department", f"your department is {department!r}; register its items only")
+            )
+        if code is not None and item.code != code:
+            problems.append(_problem("/code", f"this is item {code!r}; its code cannot change"))
+        for at, reason in render_spec_problems(item, references):
+            problems.append(_problem("/render_spec" + at, reason))
+    if problems:
+        raise InvalidInput(f"{len(problems)} problem(s) in the item", errors=problems)
+    return item
