@@ -126,3 +126,33 @@ async def test_one_422_over_http(
         headers=bearer(archives, **{"Content-Type": "application/yaml"}),
     )
     assert wrong_type.status_code == 415
+
+
+def test_render_spec_problems_come_back_with_pointers_into_the_item(
+    new_item: ServiceItem, references: ItemReferences
+) -> None:
+    from ishenzhen.ui.defaults import default_spec
+
+    spec = msgspec.to_builtins(default_spec(new_item))
+    applicant = spec["form"]["steps"][0]["components"]
+    applicant.append(dict(applicant[0]))  # the same field id twice
+    spec["form"]["steps"][0]["components"].append(
+        {"type": "upload", "id": "ghost", "label": "不存在的材料", "material": "不存在的材料"}
+    )
+    spec["form"]["steps"][0]["components"].append(
+        {"type": "text_input", "id": "code", "label": "代码", "pattern": "(unclosed"}
+    )
+    found = problems(as_json(new_item, render_spec=spec), references)
+    last = len(applicant) - 1
+    assert f"/render_spec/form/steps/0/components/{last - 2}/id" in found
+    assert f"/render_spec/form/steps/0/components/{last - 1}/material" in found
+    assert f"/render_spec/form/steps/0/components/{last}/pattern" in found
+
+
+def test_an_item_with_a_valid_hand_written_spec_passes(
+    new_item: ServiceItem, references: ItemReferences
+) -> None:
+    from ishenzhen.ui.defaults import default_spec
+
+    item = msgspec.structs.replace(new_item, render_spec=default_spec(new_item))
+    assert validate_item(as_json(item), references, department="archives") == item

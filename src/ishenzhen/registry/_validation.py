@@ -12,7 +12,7 @@ import msgspec
 from ishenzhen.catalog.source.item_checks import ItemReferences, check_item
 from ishenzhen.catalog.source.model import Department, ServiceItem
 from ishenzhen.errors import FieldError, InvalidInput
-from ishenzhen.registry._spec_checks import render_spec_problems
+from ishenzhen.ui.checks import SpecReferences, check_spec
 from ishenzhen.registry._store import queries
 from ishenzhen.registry.diff import pointer, pointer_of_path
 
@@ -87,8 +87,12 @@ def validate_item(
             )
         if code is not None and item.code != code:
             problems.append(_problem("/code", f"this is item {code!r}; its code cannot change"))
-        for at, reason in render_spec_problems(item, references):
-            problems.append(_problem("/render_spec" + at, reason))
+        if item.render_spec is not None:
+            spec_references = SpecReferences(
+                e_licence_types=frozenset(references.licences), districts=frozenset(references.districts)
+            )
+            for problem in check_spec(item.render_spec, item, spec_references):
+                problems.append(_problem("/render_spec" + problem.pointer, problem.reason))
     if problems:
         raise InvalidInput(f"{len(problems)} problem(s) in the item", errors=problems)
     return item
