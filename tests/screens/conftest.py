@@ -16,7 +16,7 @@ from ishenzhen.catalog.source._loading import read_catalog
 from ishenzhen.catalog.source.model import Catalog, ServiceItem
 from ishenzhen.settings import Settings, load_settings
 from tests.catalog.conftest import catalog_client, catalog_database_url, real_catalog  # noqa: F401 - fixtures
-from tests.identity.conftest import ISSUER, app, client, oauth_client  # noqa: F401 - fixtures
+from tests.identity.conftest import ISSUER, app, client, oauth_client, settings  # noqa: F401 - fixtures
 
 CATALOG_DIR = Path(__file__).parents[2] / "services_catalog"
 
@@ -59,7 +59,8 @@ async def published(
 
 
 @pytest.fixture
-def settings(database_url: str, published: None) -> Settings:
+def published_settings(database_url: str, published: None) -> Settings:
+    """The app's settings over a database holding the picked items (``test_items`` uses these)."""
     return load_settings(
         {},
         database_url=database_url,

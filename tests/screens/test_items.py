@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from ishenzhen.catalog.source.model import ServiceItem
 from ishenzhen.identity.seed import DEMO_ENTERPRISE
+from ishenzhen.settings import Settings
 from tests.identity.conftest import L1, L2, L3, app_tokens
 
 Items = dict[str, ServiceItem]
 Client = AsyncTestClient[Litestar]
+
+
+@pytest.fixture
+def settings(published_settings: Settings) -> Settings:
+    """These screens are read over a database holding a few real items (``conftest.published``)."""
+    return published_settings
 
 
 def components(form: dict) -> list[dict]:

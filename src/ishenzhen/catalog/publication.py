@@ -19,11 +19,20 @@ import structlog
 from ishenzhen.catalog.source.model import ServiceItem
 from ishenzhen.db.sql import load_queries
 
-__all__ = ["apply_catalog_changes"]
+__all__ = ["apply_catalog_changes", "lock_catalog_writes"]
 
 log = structlog.get_logger(__name__)
 queries = load_queries(Path(__file__).with_name("queries.sql"))
 _encoder = msgspec.json.Encoder()
+
+
+async def lock_catalog_writes(connection: asyncpg.Connection) -> None:
+    """Take the catalogue writers' lock for the rest of the caller's transaction.
+
+    A writer that also locks rows of its own (the registry) takes this first, before any row lock: imports
+    take it first too, so the two can wait for each other but never deadlock.
+    """
+    await queries.lock_catalog_import(connection)
 
 
 async def apply_catalog_changes(
@@ -35,7 +44,7 @@ async def apply_catalog_changes(
     """
     if not connection.is_in_transaction():
         raise RuntimeError("apply_catalog_changes must run inside the caller's transaction")
-    await queries.lock_catalog_import(connection)
+    await lock_catalog_writes(connection)
     changed: list[str] = []
     for item in upserts:
         document = _encoder.encode(item)

@@ -10,7 +10,7 @@ import datetime as dt
 import asyncpg
 import structlog
 
-from ishenzhen.catalog.publication import apply_catalog_changes
+from ishenzhen.catalog.publication import apply_catalog_changes, lock_catalog_writes
 from ishenzhen.errors import Conflict
 from ishenzhen.registry._access import SCHEDULER, Actor
 from ishenzhen.registry._store import audit, document_of, queries
@@ -84,6 +84,7 @@ async def run_due(connection: asyncpg.Connection, now: dt.datetime) -> int:
     done = 0
     while True:
         async with connection.transaction():
+            await lock_catalog_writes(connection)  # before the row locks: the writers' lock order
             codes = [row["code"] async for row in queries.due_items(connection, now=now, limit=_BATCH)]
             for code in codes:
                 done += await _run_item(connection, code, now)

@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from ishenzhen.catalog.publication import lock_catalog_writes
 from ishenzhen.catalog.source.model import ServiceItem
 from ishenzhen.db.sql import load_queries
 from ishenzhen.errors import NotFound
@@ -88,6 +89,8 @@ def version_view(row: asyncpg.Record) -> VersionView:
 
 
 async def lock_item(connection: asyncpg.Connection, code: str) -> asyncpg.Record:
+    # Catalogue lock first, row lock second: the order every catalogue writer follows (no deadlock).
+    await lock_catalog_writes(connection)
     row = await queries.lock_item(connection, code=code)
     if row is None:
         raise NotFound(f"the registry has no item {code!r}")

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import asyncpg
 from litestar import Request, delete, get, post, put
-from litestar.di import NamedDependency
-from litestar.params import HeaderParameter, JSONBody, Parameter
+from litestar.params import JSONBody, Parameter
 from litestar.types import ASGIApp
 
-from ishenzhen.identity.guards import Principal
 from ishenzhen.lib.http_cache import encode_body
 from ishenzhen.registry import service
 from ishenzhen.registry._http import (
@@ -27,7 +24,17 @@ from ishenzhen.registry._http import (
     json_body,
     ok,
 )
-from ishenzhen.registry._read_controllers import RegistryReadController
+from ishenzhen.registry._read_controllers import (
+    _ITEM,
+    Caller,
+    Code,
+    IfMatch,
+    IfNoneMatch,
+    Pool,
+    RegistryReadController,
+    Version,
+    _draft_location,
+)
 from ishenzhen.registry.schemas import (
     ApproveRequest,
     CancelScheduleRequest,
@@ -41,21 +48,6 @@ from ishenzhen.registry.schemas import (
 )
 
 __all__ = ["REGISTRY_CONTROLLERS", "RegistryController"]
-
-Code = Annotated[str, Parameter(pattern=r"^[0-9A-Za-z]{1,64}$", description="item code (事项编码)")]
-Version = Annotated[int, Parameter(ge=1, le=1_000_000, description="version number")]
-IfMatch = Annotated[
-    str | None,
-    HeaderParameter(name="If-Match", required=False, max_length=512, description="ETag you based it on"),
-]
-IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match", required=False, max_length=512)]
-Pool = NamedDependency[asyncpg.Pool]
-Caller = NamedDependency[Principal]
-_ITEM = "/items/{code:str}"
-
-
-def _draft_location(code: str) -> str:
-    return f"/v1/registry/items/{code}/draft"
 
 
 class RegistryController(RegistryReadController):
