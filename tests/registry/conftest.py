@@ -39,7 +39,9 @@ def source_catalog() -> Catalog:
 
 @pytest.fixture(scope="session")
 def new_item(source_catalog: Catalog) -> ServiceItem:
-    return next(item for item in source_catalog.items if item.code == NEW_ITEM_CODE)
+    # Never published, so never used: its measured popularity is 0, and a department cannot claim more.
+    item = next(item for item in source_catalog.items if item.code == NEW_ITEM_CODE)
+    return msgspec.structs.replace(item, popularity=0)
 
 
 def small_catalog(catalog: Catalog, departments: tuple[str, ...] = DEPARTMENTS) -> Catalog:

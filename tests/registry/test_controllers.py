@@ -277,3 +277,29 @@ async def test_withdraw_now_rollback_and_scheduled_withdrawal(client: Client, to
         e["action"] for e in (await client.get(f"{path}/history", headers=bearer(archives))).json()["entries"]
     ]
     assert actions[1:] == ["withdrawn", "rolled_back", "withdrawal_scheduled", "withdrawal_cancelled"]
+
+
+async def test_a_department_cannot_set_the_popularity_the_home_screen_ranks_by(
+    client: Client, token: Token, new_item: ServiceItem
+) -> None:
+    archives = await token("archives")
+    claimed = await client.post(ITEMS, json=as_json(new_item, popularity=999_999), headers=bearer(archives))
+    assert claimed.status_code == 422, claimed.text
+    assert [(e["name"], e["reason"]) for e in claimed.json()["errors"]] == [
+        ("/popularity", "measured by the city from usage (now 0); it cannot be set")
+    ]
+    item = await client.get(f"{ITEMS}/{ARCHIVES_ITEM}", headers=bearer(archives))
+    published = await client.get(
+        f"{ITEMS}/{ARCHIVES_ITEM}/versions/{item.json()['published_version']}", headers=bearer(archives)
+    )
+    measured = published.json()["document"]["popularity"]
+    boosted = {**published.json()["document"], "popularity": measured + 1}
+    refused = await client.post(
+        f"{ITEMS}/{ARCHIVES_ITEM}/drafts",
+        json=boosted,
+        headers=bearer(archives, **{"If-Match": item.headers["etag"]}),
+    )
+    assert refused.status_code == 422 and refused.json()["errors"][0]["name"] == "/popularity"
+    # Sending back the measured value (as an export does) is fine.
+    draft, _ = await _draft_of_published(client, archives, name="档案查询（新版）")
+    assert draft["document"]["popularity"] == measured

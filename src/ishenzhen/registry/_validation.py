@@ -72,9 +72,18 @@ def _schema_problems(raw: Any) -> list[FieldError]:
 
 
 def validate_item(
-    raw: Any, references: ItemReferences, *, department: str, code: str | None = None
+    raw: Any,
+    references: ItemReferences,
+    *,
+    department: str,
+    code: str | None = None,
+    popularity: int | None = None,
 ) -> ServiceItem:
-    """``raw`` (decoded JSON) as a ServiceItem of ``department``; ``code`` when the item already exists."""
+    """``raw`` (decoded JSON) as a ServiceItem of ``department``; ``code`` when the item already exists.
+
+    ``popularity`` is the item's measured popularity when a department writes it: the city measures it from
+    usage and the home screen ranks by it, so a department may send it back unchanged but never set it.
+    """
     problems = _schema_problems(raw)
     if not problems:
         item = msgspec.convert(raw, ServiceItem)
@@ -87,6 +96,12 @@ def validate_item(
             )
         if code is not None and item.code != code:
             problems.append(_problem("/code", f"this is item {code!r}; its code cannot change"))
+        if popularity is not None and item.popularity != popularity:
+            problems.append(
+                _problem(
+                    "/popularity", f"measured by the city from usage (now {popularity}); it cannot be set"
+                )
+            )
         if item.render_spec is not None:
             spec_references = SpecReferences(
                 e_licence_types=frozenset(references.licences), districts=frozenset(references.districts)

@@ -78,10 +78,18 @@ async def _readable_item(connection: asyncpg.Connection, actor: Actor, code: str
     return view
 
 
+async def _measured_popularity(connection: asyncpg.Connection, code: str) -> int:
+    """The popularity of the published version (0 for an item never published): what a draft must carry."""
+    published = await queries.version_in_status(connection, code=code, statuses=["published"])
+    return 0 if published is None else document_of(published).popularity
+
+
 async def create_item(connection: asyncpg.Connection, actor: Actor, raw: Any) -> VersionView:
     """A new item, as draft version 1 of the caller's department."""
     actor.require_writer(actor.department or "")
-    item = validate_item(raw, await load_references(connection), department=actor.department or "")
+    item = validate_item(
+        raw, await load_references(connection), department=actor.department or "", popularity=0
+    )
     now = _now()
     async with connection.transaction():
         if await queries.insert_item(connection, code=item.code, department=item.department, now=now) is None:
@@ -115,10 +123,11 @@ async def create_draft(
         pending = await queries.version_in_status(connection, code=code, statuses=PENDING)
         if pending is not None:
             raise Conflict(f"item {code!r} already has version {pending['version']} {pending['status']}")
-        item = validate_item(
-            raw, await load_references(connection), department=locked["department"], code=code
-        )
         published = await queries.version_in_status(connection, code=code, statuses=["published"])
+        item = validate_item(
+            raw, await load_references(connection), department=locked["department"], code=code,
+            popularity=0 if published is None else document_of(published).popularity,
+        )  # fmt: skip
         version = await queries.next_version(connection, code=code)
         document, digest = content_of(item)
         now = _now()
@@ -167,8 +176,9 @@ async def edit_draft(
         row = await _draft(connection, code)
         check_if_match(if_match, encoded(version_view(row)), required=True, what="draft")
         item = validate_item(
-            raw, await load_references(connection), department=locked["department"], code=code
-        )
+            raw, await load_references(connection), department=locked["department"], code=code,
+            popularity=await _measured_popularity(connection, code),
+        )  # fmt: skip
         document, digest = content_of(item)
         now = _now()
         await queries.update_draft(
