@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 import msgspec
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from litestar.testing import AsyncTestClient
@@ -16,13 +17,24 @@ from ishenzhen.catalog.importer import import_catalog
 from ishenzhen.catalog.source.model import Catalog
 from ishenzhen.screens._home_schemas import HomeScreen
 from ishenzhen.screens._home_text import negotiate_locale
+from ishenzhen.settings import Settings, load_settings
 from tests.catalog.factories import item
 from tests.catalog.test_importer import small_catalog
-from tests.identity.conftest import app_tokens
+from tests.identity.conftest import ISSUER, app_tokens
 
 HOME = "/v1/app/home"
 NANSHAN = "440305"
 EN = {"Accept-Language": "en-US,en;q=0.9"}
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """The app on an empty catalogue: these tests import their own small one (the package's ``settings``
+    publishes a few real items first, whose departments would clash with the small catalogue's)."""
+    return load_settings(
+        {}, database_url=database_url, log_format="json", log_level="warning", identity_issuer=ISSUER,
+        identity_key_refresh_seconds=0,
+    )  # fmt: skip
 
 
 def sections(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
