@@ -51,12 +51,13 @@ class Endpoint:
 REFERENCE = Endpoint("reference", "/bench/reference")
 
 
-def client_token(base_url: str, client_id: str, secret: str) -> str:
+def client_token(base_url: str, client_id: str, secret: str, scope: str | None = None) -> str:
     """client_credentials (client_secret_basic) at the service's token endpoint: a real RFC 9068 token."""
+    form = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
     credentials = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
     headers = {"Authorization": f"Basic {credentials}", "Content-Type": "application/x-www-form-urlencoded"}
     request = urllib.request.Request(  # noqa: S310 - the loopback service we started
-        base_url + "/oauth/token", data=b"grant_type=client_credentials", method="POST", headers=headers
+        base_url + "/oauth/token", data=urlencode(form).encode(), method="POST", headers=headers
     )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
         return str(json.loads(response.read())["access_token"])
