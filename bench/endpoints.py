@@ -6,14 +6,29 @@ Every endpoint is measured alternately with ``REFERENCE`` in the same run and re
 from __future__ import annotations
 
 import base64
+import hashlib
+import http.cookiejar
 import json
+import re
+import secrets
+import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from urllib.parse import quote
+from html import unescape
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
-__all__ = ["ENDPOINTS", "REFERENCE", "UNPROTECTED", "Endpoint", "department_bearer"]
+__all__ = [
+    "ENDPOINTS",
+    "REFERENCE",
+    "UNPROTECTED",
+    "Endpoint",
+    "citizen_bearer",
+    "client_token",
+    "department_bearer",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,19 +51,80 @@ class Endpoint:
 REFERENCE = Endpoint("reference", "/bench/reference")
 
 
+def client_token(base_url: str, client_id: str, secret: str, scope: str | None = None) -> str:
+    """client_credentials (client_secret_basic) at the service's token endpoint: a real RFC 9068 token."""
+    form = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
+    credentials = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    headers = {"Authorization": f"Basic {credentials}", "Content-Type": "application/x-www-form-urlencoded"}
+    request = urllib.request.Request(  # noqa: S310 - the loopback service we started
+        base_url + "/oauth/token", data=urlencode(form).encode(), method="POST", headers=headers
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return str(json.loads(response.read())["access_token"])
+
 
 def department_bearer(base_url: str) -> tuple[tuple[str, str], ...]:
-    """client_credentials with the seeded demo department client: a real RFC 9068 token from the service."""
+    """The seeded demo department client's token (fresh before every run)."""
     from ishenzhen.identity.seed import DEMO_DEPARTMENT_SECRET, DEPARTMENT_CLIENT_ID
 
-    credentials = base64.b64encode(f"{DEPARTMENT_CLIENT_ID}:{DEMO_DEPARTMENT_SECRET}".encode()).decode()
-    request = urllib.request.Request(  # noqa: S310 - the loopback service we started
-        base_url + "/oauth/token", data=b"grant_type=client_credentials", method="POST",
-        headers={"Authorization": f"Basic {credentials}", "Content-Type": "application/x-www-form-urlencoded"},
-    )  # fmt: skip
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        token = json.loads(response.read())["access_token"]
-    return (("Authorization", f"Bearer {token}"),)
+    return (
+        ("Authorization", f"Bearer {client_token(base_url, DEPARTMENT_CLIENT_ID, DEMO_DEPARTMENT_SECRET)}"),
+    )
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None  # the 302 to the app's redirect URI is the answer we want, not a page to follow
+
+
+# A signed-in citizen's token per service, reused while it has well over a minute left: a sign-in per wrk run
+# would only exercise the login throttle.
+_citizen_tokens: dict[str, tuple[float, str]] = {}
+_LOOPBACK_REDIRECT = "http://127.0.0.1/callback"  # the app client's registered loopback redirect (RFC 8252)
+
+
+def citizen_token(base_url: str, mobile: str = "13800000002", scope: str = "openid profile phone") -> str:
+    """The mobile app's own flow against the running service: authorization code + PKCE, a demo citizen
+    signing in with the demo password (张伟, real-name verified), then the code exchange."""
+    from ishenzhen.identity.seed import APP_CLIENT_ID, DEMO_PASSWORD
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+                                         _NoRedirect())  # fmt: skip
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    query = urlencode({
+        "response_type": "code", "client_id": APP_CLIENT_ID, "redirect_uri": _LOOPBACK_REDIRECT,
+        "scope": scope, "state": secrets.token_urlsafe(8), "code_challenge": challenge,
+        "code_challenge_method": "S256",
+    })  # fmt: skip
+    with opener.open(f"{base_url}/oauth/authorize?{query}", timeout=10) as page:
+        hidden = dict(
+            re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">', page.read().decode())
+        )
+    form = {**{k: unescape(v) for k, v in hidden.items()}, "action": "password", "mobile": mobile,
+            "password": DEMO_PASSWORD}  # fmt: skip
+    try:
+        opener.open(f"{base_url}/oauth/authorize", data=urlencode(form).encode(), timeout=10)
+        raise RuntimeError("sign-in did not redirect back to the app")
+    except urllib.error.HTTPError as redirect:
+        if redirect.code != 302:
+            raise
+        code = parse_qs(urlsplit(redirect.headers["Location"]).query)["code"][0]
+    exchange = urlencode({
+        "grant_type": "authorization_code", "code": code, "redirect_uri": _LOOPBACK_REDIRECT,
+        "client_id": APP_CLIENT_ID, "code_verifier": verifier,
+    }).encode()  # fmt: skip
+    with opener.open(f"{base_url}/oauth/token", data=exchange, timeout=10) as response:
+        return str(json.loads(response.read())["access_token"])
+
+
+def citizen_bearer(base_url: str) -> tuple[tuple[str, str], ...]:
+    """A signed-in citizen (profile + phone scopes: the form comes back prefilled with name, ID, mobile)."""
+    cached = _citizen_tokens.get(base_url)
+    if cached is None or cached[0] < time.monotonic():
+        # Access tokens live 300 s by default; renew with two minutes to spare (a run is seconds long).
+        _citizen_tokens[base_url] = cached = (time.monotonic() + 180, citizen_token(base_url))
+    return (("Authorization", f"Bearer {cached[1]}"),)
 
 
 # Issue 4: the same handler without and with a bearer token (signature checked locally, scope guard).
@@ -90,9 +166,32 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("app_home_handler", "/v1/app/home?district=440305", headers=(("Cookie", "bench=1"),)),
     # Signed in (any valid bearer token): the same layout plus 我的办件, private. Informational.
     Endpoint("app_home_signed_in", "/v1/app/home", prepare=department_bearer),
+    # Issue 5: an item's form for a signed-in citizen (prefilled from their account: private, per caller),
+    # ≥ 60 % of the reference. A hand-written spec (应届毕业生接收) and a derived default one
+    # (住房公积金提取（退休）).
+    Endpoint(
+        "app_form_signed_in",
+        "/v1/app/items/070120001000440300/form",
+        target_ratio=0.60,
+        prepare=citizen_bearer,
+    ),
+    Endpoint(
+        "app_form_signed_in_default",
+        "/v1/app/items/050500004000440300/form",
+        target_ratio=0.60,
+        prepare=citizen_bearer,
+    ),
+    # Anonymous form and guide: the same bytes for everyone (CDN-cacheable). Informational.
+    Endpoint("app_form", "/v1/app/items/070120001000440300/form"),
+    Endpoint("app_guide", "/v1/app/items/070120001000440300/guide", headers=(("Accept-Language", "en"),)),
     # Issue 4: ≥ 80 % of the requests/s of the same endpoint without authentication, in the same run.
-    Endpoint("bench_protected", "/bench/protected", target_ratio=0.80, prepare=department_bearer,
-             paired_with=UNPROTECTED),  # fmt: skip
+    Endpoint(
+        "bench_protected",
+        "/bench/protected",
+        target_ratio=0.80,
+        prepare=department_bearer,
+        paired_with=UNPROTECTED,
+    ),
 )
 
 
@@ -106,7 +205,7 @@ def _searches() -> tuple[str, ...]:
     queries: list[str] = []
     for name in names:
         queries += [name[:2], name[:4], "".join(pinyin_syllables(name[:3]))]
-    # Every district view: ~24k distinct URLs, far more than the shared cache's 32 MiB holds, so a cycle misses.
+    # Every district view: ~24k distinct URLs, far more than the shared cache's 32 MiB holds: a cycle misses.
     districts = [
         "",
         *(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import random
+import time
 import urllib.error
 import urllib.request
 from typing import Any
@@ -237,6 +238,85 @@ class OpenTheApp(Journey):
         self.finish()
 
 
+# Four of the ten hand-written instant-approval items (services_catalog/render_specs/) and two items with a
+# derived default spec (住房公积金提取): what citizens open a form for.
+FORM_ITEMS = (
+    "070120001000440300",  # 应届毕业生接收
+    "070120002000440300",
+    "010200001000440300",
+    "100010001000440300",
+    "050500004000440300",  # default spec
+    "050500002000440300",  # default spec
+)
+
+
+class ApplyForAService(Journey):
+    """A citizen (not signed in) reads an item's guide, opens its form, revalidates it by ETag, then taps
+    "check" on a half-filled form: the server must point at every missing field, and not at the filled one."""
+
+    def on_start(self) -> None:
+        self.code = random.choice(FORM_ITEMS)  # noqa: S311
+        self.language = random.choice(("zh-CN", "en"))  # noqa: S311
+        self.first_field: str | None = None
+
+    @task
+    def guide(self) -> None:
+        with self.client.get(
+            f"/v1/app/items/{self.code}/guide", headers={"Accept-Language": self.language},
+            name="/v1/app/items/{code}/guide", catch_response=True,
+        ) as r:  # fmt: skip
+            if r.status_code == 200 and not _json_field(r, "sections"):
+                r.failure("a guide without sections")
+
+    @task
+    def form(self) -> None:
+        headers = {"Accept-Language": self.language}
+        with self.client.get(
+            f"/v1/app/items/{self.code}/form", headers=headers, name="/v1/app/items/{code}/form",
+            catch_response=True,
+        ) as r:  # fmt: skip
+            if r.status_code != 200:
+                return
+            steps = _json_field(r, "steps") or []
+            fields = [c for step in steps for c in step.get("components", []) if c.get("id")]
+            if not fields:
+                r.failure("a form without fields")
+                return
+            if "public" not in r.headers.get("cache-control", ""):
+                r.failure("an anonymous form that a CDN may not keep")
+            self.first_field = next((c["id"] for c in fields if c.get("type") == "text_input"), None)
+            etag = r.headers.get("etag")
+        if etag:
+            with self.client.get(
+                f"/v1/app/items/{self.code}/form", headers={**headers, "If-None-Match": etag},
+                name="/v1/app/items/{code}/form (If-None-Match)", catch_response=True,
+            ) as r:  # fmt: skip
+                if r.status_code == 304:
+                    r.success()
+                else:
+                    r.failure(f"expected 304 for an unchanged form, got {r.status_code}")
+
+    @task
+    def validate(self) -> None:
+        data = {self.first_field: "张伟"} if self.first_field else {}
+        with self.client.post(
+            f"/v1/app/items/{self.code}/form/validate", json=data, name="/v1/app/items/{code}/form/validate",
+            catch_response=True,
+        ) as r:  # fmt: skip
+            errors = _json_field(r, "errors") or []
+            pointers = {e.get("name") for e in errors}
+            if r.status_code != 422 or not errors:
+                r.failure(f"a half-filled form should be 422 with every missing field, got {r.status_code}")
+            elif self.first_field and f"/{self.first_field}" in pointers:
+                r.failure(f"the filled field /{self.first_field} was reported as a problem")
+            else:
+                r.success()
+
+    @task
+    def done(self) -> None:
+        self.finish()
+
+
 # Journey -> weight: how often a citizen picks it relative to the others.
 JOURNEYS: dict[type[Journey], int] = {
     CheckHealth: 1,
@@ -244,6 +324,7 @@ JOURNEYS: dict[type[Journey], int] = {
     FindAService: 6,
     BrowseByTheme: 3,
     OpenTheApp: 6,
+    ApplyForAService: 4,
 }
 
 
@@ -251,12 +332,97 @@ class CitizenUser(FastHttpUser):
     """One citizen with the app open: checks the service once, then walks weighted journeys at human pace."""
 
     host = "http://127.0.0.1:8000"
+    weight = 10
     wait_time = between(0.5, 2.0)
     tasks = JOURNEYS  # type: ignore[assignment]  # locust accepts {TaskSet: weight}
 
     def on_start(self) -> None:
         # The app shell checks readiness on launch; a not-ready service is a failure of this journey.
         check_readiness(self.client, "/health/ready (launch)")
+
+
+# The seeded demo department client (development only; production refuses demo clients).
+DEPARTMENT = "market-regulation"
+DEPARTMENT_CLIENT = ("dept-market-regulation", "dev-only-department-secret")
+
+
+class ReadTheRegistry(Journey):
+    """A department's system checks its items in the registry: the list, one item's versions, and the diff
+    between its first and latest versions, with a client-credentials token."""
+
+    @task
+    def items(self) -> None:
+        self.code: str | None = None
+        self.latest = 1
+        with self.client.get(
+            "/v1/registry/items", params={"department": DEPARTMENT, "limit": 20}, headers=self.user.bearer(),
+            name="/v1/registry/items?department", catch_response=True,
+        ) as r:  # fmt: skip
+            items = _json_field(r, "items")
+            if r.status_code != 200:
+                return
+            if not items or any(item["department"] != DEPARTMENT for item in items):
+                r.failure("the department's list is empty or holds another department's items")
+                return
+            chosen = random.choice(items)  # noqa: S311
+            self.code, self.latest = chosen["code"], chosen["latest_version"]
+
+    @task
+    def versions(self) -> None:
+        if self.code is None:
+            return
+        with self.client.get(
+            f"/v1/registry/items/{self.code}/versions", headers=self.user.bearer(),
+            name="/v1/registry/items/{code}/versions", catch_response=True,
+        ) as r:  # fmt: skip
+            if r.status_code != 200:
+                return
+            try:
+                versions = r.json()
+            except ValueError:
+                versions = None
+            if not isinstance(versions, list) or [v["version"] for v in versions][-1:] != [self.latest]:
+                r.failure("the versions do not end at the item's latest version")
+
+    @task
+    def diff(self) -> None:
+        if self.code is None:
+            return
+        with self.client.get(
+            f"/v1/registry/items/{self.code}/diff", params={"from": 1, "to": self.latest},
+            headers=self.user.bearer(), name="/v1/registry/items/{code}/diff", catch_response=True,
+        ) as r:  # fmt: skip
+            if r.status_code == 200 and not isinstance(_json_field(r, "changes"), list):
+                r.failure("a diff without a list of changes")
+
+    @task
+    def done(self) -> None:
+        self.finish()
+
+
+class DepartmentSystem(FastHttpUser):
+    """A department's back office reading the registry: rare next to citizens (weight 1 to their 10)."""
+
+    host = "http://127.0.0.1:8000"
+    weight = 1
+    wait_time = between(2.0, 5.0)
+    tasks = {ReadTheRegistry: 1}  # type: ignore[assignment]  # noqa: RUF012 - locust's own attribute
+
+    def on_start(self) -> None:
+        self._token: tuple[float, str] | None = None
+
+    def bearer(self) -> dict[str, str]:
+        # Tokens live 300 s by default: a new one well before it expires, as a real client would.
+        if self._token is None or self._token[0] < time.monotonic():
+            with self.client.post(
+                "/oauth/token", data={"grant_type": "client_credentials", "scope": "registry:write"},
+                auth=DEPARTMENT_CLIENT, name="/oauth/token (client_credentials)", catch_response=True,
+            ) as r:  # fmt: skip
+                token = _json_field(r, "access_token")
+                if r.status_code == 200 and not token:
+                    r.failure("a token response without an access token")
+            self._token = (time.monotonic() + 120, token or "")
+        return {"Authorization": f"Bearer {self._token[1]}"}
 
 
 def _is_loopback(url: str) -> bool:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import asyncpg
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from ishenzhen.catalog.source.model import ServiceItem
+from ishenzhen.identity import accounts
+from ishenzhen.identity.register import SeededPopulationRegister
 from ishenzhen.identity.seed import DEMO_ENTERPRISE
 from ishenzhen.settings import Settings
 from tests.identity.conftest import L1, L2, L3, app_tokens
@@ -143,6 +146,32 @@ async def test_a_signed_in_citizen_gets_a_private_prefilled_form(
     l1 = await app_tokens(client, oauth_client, mobile=L1)
     mine = await client.get(url, headers={"Authorization": f"Bearer {l1['access_token']}"})
     assert mine.json()["values"] == {"contact_mobile": L1}
+
+
+async def test_prefill_follows_the_account_not_a_cached_copy(
+    client: Client, oauth_client: Callable, items: Items, db_pool: asyncpg.Pool
+) -> None:
+    """The worker keeps verified profiles for a while: an account that becomes verified shows its name at
+    once, a token without ``phone`` never gets the mobile cached for one with it, and users never mix."""
+    url = f"/v1/app/items/{items['person'].code}/form"
+    l1 = await app_tokens(client, oauth_client, mobile=L1)
+    as_l1 = {"Authorization": f"Bearer {l1['access_token']}"}
+    assert (await client.get(url, headers=as_l1)).json()["values"] == {"contact_mobile": L1}
+    async with db_pool.acquire() as connection:
+        account = await connection.fetchval("SELECT id FROM identity_accounts WHERE mobile = $1", L1)
+        register = SeededPopulationRegister(db_pool)
+        await accounts.verify_real_name(connection, register, account, "刘洋", "440307199909210047")
+    values = {"applicant_name": "刘洋", "applicant_id_number": "440307199909210047", "contact_mobile": L1}
+    assert (await client.get(url, headers=as_l1)).json()["values"] == values
+    assert (await client.get(url, headers=as_l1)).json()["values"] == values  # now from the worker's cache
+    client.cookies.clear()
+    no_phone = await app_tokens(client, oauth_client, mobile=L1, scope="openid profile")
+    answer = await client.get(url, headers={"Authorization": f"Bearer {no_phone['access_token']}"})
+    assert answer.json()["values"] == {"applicant_name": "刘洋", "applicant_id_number": "440307199909210047"}
+    client.cookies.clear()
+    l2 = await app_tokens(client, oauth_client, mobile=L2)
+    answer = await client.get(url, headers={"Authorization": f"Bearer {l2['access_token']}"})
+    assert answer.json()["values"]["applicant_name"] == "张伟"
 
 
 async def test_acting_for_an_enterprise_prefills_the_enterprise(

@@ -3,11 +3,16 @@
 Anonymous answers depend on (snapshot revision, item, kind, locale, capabilities) and nothing else, so each
 is built once and then served from a bounded LRU: the hot path is a dict lookup. A signed-in form reuses the
 cached, already encoded steps and only encodes the prefilled values around them.
+
+The caller's profile is read from the identity tables and kept per worker for a short while
+(``ProfileCache``) only where it cannot change under us; see there. The key is the verified token's subject,
+so a cached profile only ever answers another request of the same account.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -33,11 +38,13 @@ from ishenzhen.ui.prefill import PrefillProfile, apply_prefill, profile_bindings
 from ishenzhen.ui.resolve import ItemGuide, Locale, ResolvedForm, localise
 from ishenzhen.ui.submission import validate_submission
 
-__all__ = ["WEB_FORM_URL", "FormEntry", "ItemScreens", "load_profile"]
+__all__ = ["WEB_FORM_URL", "FormEntry", "ItemScreens", "ProfileCache", "load_profile"]
 
 # The Guangdong government-services portal's page of an item: where an app that cannot draw the form goes.
 WEB_FORM_URL = "https://www.gdzwfw.gov.cn/portal/guide/{implementation_code}"
 MAX_ENTRIES = 20_000
+PROFILE_ENTRIES = 20_000  # a few hundred bytes each
+PROFILE_SECONDS = 60.0
 _encoder = msgspec.json.Encoder()
 
 
@@ -58,6 +65,7 @@ class ItemScreens:
         self.max_entries = max_entries
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._refs: tuple[int, SpecReferences] | None = None
+        self.profiles = ProfileCache()
 
     def _item(self, snapshot: CatalogSnapshot, code: str) -> ServiceItem:
         position = snapshot.position_by_code.get(code)
@@ -155,3 +163,39 @@ async def load_profile(pool: asyncpg.Pool, principal: Principal) -> PrefillProfi
         enterprise_name=enterprise.name if enterprise else None,
         enterprise_credit_code=enterprise.credit_code if enterprise else None,
     )
+
+
+class ProfileCache:
+    """Verified citizens' prefill profiles, per worker, for ``PROFILE_SECONDS``: a signed-in form without a
+    database round trip (which costs more than everything else the request does).
+
+    Safe because only what cannot change is kept: an account's mobile number never changes (it is the login),
+    and its name and resident ID number are written once, by real-name verification. So an account is cached
+    only once verified (an unverified one is read every time, and shows its name the moment it is verified),
+    and only for tokens not acting for an enterprise (roles can be revoked: those are read every time). The
+    key is (subject, whether the token has ``phone``): a token without that scope never gets a profile read
+    for one with it. The time limit bounds anything unforeseen (an account corrected by an operator).
+    """
+
+    def __init__(self, max_entries: int = PROFILE_ENTRIES, seconds: float = PROFILE_SECONDS) -> None:
+        self.max_entries = max_entries
+        self.seconds = seconds
+        self._entries: OrderedDict[tuple[str, bool], tuple[float, PrefillProfile]] = OrderedDict()
+
+    async def get(self, pool: asyncpg.Pool, principal: Principal) -> PrefillProfile:
+        if principal.party is not None:
+            return await load_profile(pool, principal)
+        key = (principal.sub, "phone" in principal.scopes)
+        now = time.monotonic()
+        hit = self._entries.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        profile = await load_profile(pool, principal)
+        if profile.name is not None and profile.id_number is not None:
+            self._entries[key] = (now + self.seconds, profile)
+            self._entries.move_to_end(key)
+            if len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        else:
+            self._entries.pop(key, None)
+        return profile

@@ -20,7 +20,7 @@ from ishenzhen.errors import FieldError, InvalidInput, problem_spec
 from ishenzhen.identity.guards import BEARER_OPT, requires
 from ishenzhen.lib.http_cache import EncodedBody, etag_matches
 from ishenzhen.lib.structs import Struct
-from ishenzhen.screens.item_service import ItemScreens, load_profile
+from ishenzhen.screens.item_service import ItemScreens
 from ishenzhen.ui.capabilities import HEADER, Capabilities
 from ishenzhen.ui.resolve import ItemGuide, ResolvedForm, negotiate_locale
 
@@ -126,7 +126,7 @@ class ItemScreensController(Controller):
         entry = screens.form(code, locale, Capabilities.parse(render))
         if principal is None:
             return _Answer(entry.anonymous, if_none_match, PUBLIC, _VARY_FORM, locale)
-        profile = await load_profile(request.app.state.db_pool, principal)
+        profile = await screens.profiles.get(request.app.state.db_pool, principal)
         return _Answer(screens.prefilled(entry, profile), if_none_match, PRIVATE, _VARY_FORM, locale)
 
     @post("/{code:str}/form/validate", summary="Check filled-in form data; every problem at once",
