@@ -46,6 +46,8 @@ def test_overrides_win_over_the_environment() -> None:
         ("ISHENZHEN_LOG_LEVEL", "loud", "debug"),
         ("ISHENZHEN_ENVIRONMENT", "staging", "development"),
         ("DATABASE_URL", "mysql://x@y/z", "postgresql://"),
+        ("ISHENZHEN_WEB_FORM_URL", "http://portal.example/guide/{implementation_code}", "https://"),
+        ("ISHENZHEN_WEB_FORM_URL", "https://portal.example/guide", "implementation_code"),
     ],
 )
 def test_a_bad_value_names_its_variable(variable: str, value: str, reason: str) -> None:

@@ -75,6 +75,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     identity_token_rate_per_address: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] = 300
     # Registry (issue 5).
     registry_scheduler_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 1.0
+    # Where an app that cannot draw an item's form is sent: the provincial portal's page of the item.
+    web_form_url: Annotated[str, msgspec.Meta(pattern=r"^https://[^{}]+\{implementation_code\}[^{}]*$")] = (
+        "https://www.gdzwfw.gov.cn/portal/guide/{implementation_code}"
+    )
 
     @property
     def is_production(self) -> bool:

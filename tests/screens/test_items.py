@@ -253,3 +253,17 @@ async def test_validate_refuses_a_body_that_is_not_an_object(client: Client, ite
     answer = await client.post(f"/v1/app/items/{items['person'].code}/form/validate", json=[1, 2])
     assert answer.status_code in (400, 422)
     assert answer.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_an_app_that_cannot_draw_the_form_is_sent_to_the_configured_portal(
+    client: Client, items: Items
+) -> None:
+    item = items["person"]
+    answer = await client.get(
+        f"/v1/app/items/{item.code}/form", headers={"Ishenzhen-Render": "spec=1.0; components=web_link"}
+    )
+    assert answer.status_code == 200, answer.text
+    [step] = answer.json()["steps"]
+    [link] = step["components"]
+    assert link["type"] == "web_link"
+    assert link["url"] == f"https://www.gdzwfw.gov.cn/portal/guide/{item.implementation_code}"

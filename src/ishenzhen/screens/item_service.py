@@ -38,11 +38,11 @@ from ishenzhen.ui.prefill import PrefillProfile, apply_prefill, profile_bindings
 from ishenzhen.ui.resolve import ItemGuide, Locale, ResolvedForm, localise
 from ishenzhen.ui.submission import validate_submission
 
-__all__ = ["WEB_FORM_URL", "FormEntry", "ItemScreens", "ProfileCache", "load_profile"]
+__all__ = ["FormEntry", "ItemScreens", "ProfileCache", "load_profile"]
 
-# The Guangdong government-services portal's page of an item: where an app that cannot draw the form goes.
-WEB_FORM_URL = "https://www.gdzwfw.gov.cn/portal/guide/{implementation_code}"
-MAX_ENTRIES = 20_000
+# An entry is ~5 KB (the form encoded twice, plus the adapted Form): 8,192 entries stay near 40 MB per worker,
+# enough for every item's guide and form in both locales for the common capability sets of the hottest items.
+MAX_ENTRIES = 8_192
 PROFILE_ENTRIES = 20_000  # a few hundred bytes each
 PROFILE_SECONDS = 60.0
 _encoder = msgspec.json.Encoder()
@@ -60,8 +60,9 @@ class FormEntry:
 class ItemScreens:
     """One per app: the LRU of built answers (keys carry the snapshot revision, so a refresh moves on)."""
 
-    def __init__(self, store: CatalogStore, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(self, store: CatalogStore, web_form_url: str, max_entries: int = MAX_ENTRIES) -> None:
         self.store = store
+        self.web_form_url = web_form_url
         self.max_entries = max_entries
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._refs: tuple[int, SpecReferences] | None = None
@@ -102,7 +103,9 @@ class ItemScreens:
         item = self._item(snapshot, code)
         spec = spec_for(item)
         form = adapt(
-            spec.form, capabilities, web_url=WEB_FORM_URL.format(implementation_code=item.implementation_code)
+            spec.form,
+            capabilities,
+            web_url=self.web_form_url.format(implementation_code=item.implementation_code),
         )
         steps = localise(form.steps, locale)
         header = ResolvedForm(
