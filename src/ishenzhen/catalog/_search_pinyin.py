@@ -63,13 +63,21 @@ def edit1_prefix(query: str, text: str, start: int) -> int:
     return -1
 
 
+# Pinyin of each run of Han characters, kept across snapshot builds: converting names is most of a build's
+# time, and a publication changes one name of 7,484. Bounded so a stream of new names cannot grow it forever.
+_RUN_PINYIN: dict[str, list[str]] = {}
+_RUN_PINYIN_MAX = 200_000
+
+
 class PinyinIndex:
     """Sorted syllable-aligned pinyin and initials entries of distinct names (see the module docstring)."""
 
     __slots__ = ("_children", "_full", "_initials", "_shallow", "pinyin", "starts")
 
     def __init__(self, keys: Sequence[str], ranks_of: list[tuple[int, ...]], width: int) -> None:
-        memo: dict[str, list[str]] = {}
+        if len(_RUN_PINYIN) > _RUN_PINYIN_MAX:
+            _RUN_PINYIN.clear()
+        memo = _RUN_PINYIN
         interned: dict[str, str] = {}
         full: list[tuple[str, int]] = []
         initials: list[tuple[str, int]] = []
