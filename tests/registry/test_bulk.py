@@ -100,3 +100,20 @@ async def test_the_migration_turns_catalogue_history_into_registry_versions(
         assert published == len(catalog.items) - 1
     finally:
         await connection.close()
+
+
+async def test_export_carries_the_hand_written_render_specs_byte_for_byte(
+    database_url: str, source_catalog: Catalog, tmp_path: Path
+) -> None:
+    department = "development-reform"  # 社会投资项目备案 has a hand-written spec
+    connection = await asyncpg.connect(database_url)
+    try:
+        await import_catalog(connection, small_catalog(source_catalog, (department,)))
+        written = await export_department(connection, department, tmp_path)
+    finally:
+        await connection.close()
+    specs = sorted(path.name for path in (CATALOG_DIR / "render_specs").glob("*.yaml"))
+    exported_specs = sorted(path.name for path in written if path.parent.name == "render_specs")
+    assert exported_specs and set(exported_specs) <= set(specs)
+    for path in written:
+        assert path.read_bytes() == (CATALOG_DIR / path.relative_to(tmp_path)).read_bytes(), path
