@@ -303,3 +303,21 @@ async def test_a_department_cannot_set_the_popularity_the_home_screen_ranks_by(
     # Sending back the measured value (as an export does) is fine.
     draft, _ = await _draft_of_published(client, archives, name="档案查询（新版）")
     assert draft["document"]["popularity"] == measured
+
+
+async def test_a_page_of_items_shows_each_version_in_flight(client: Client, token: Token) -> None:
+    archives = await token("archives")
+    draft, _ = await _draft_of_published(client, archives, name="档案查询（草稿）")
+    first = await client.get(f"{ITEMS}?department=archives&limit=1", headers=bearer(archives))
+    assert first.status_code == 200, first.text
+    page = first.json()
+    assert len(page["items"]) == 1 and page["next_cursor"] == page["items"][0]["code"]
+    everything = (await client.get(f"{ITEMS}?department=archives&limit=200", headers=bearer(archives))).json()
+    by_code = {item["code"]: item for item in everything["items"]}
+    assert everything["next_cursor"] is None and page["items"][0]["code"] in by_code
+    in_flight = by_code[ARCHIVES_ITEM]
+    assert in_flight["name"] == "档案查询（草稿）" and in_flight["state"] == "published"
+    assert in_flight["pending"]["version"] == draft["version"] and in_flight["pending"]["status"] == "draft"
+    assert in_flight["pending"]["content_hash"] == draft["content_hash"]
+    single = (await client.get(f"{ITEMS}/{ARCHIVES_ITEM}", headers=bearer(archives))).json()
+    assert single == in_flight

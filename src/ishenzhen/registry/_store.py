@@ -35,6 +35,7 @@ __all__ = [
     "raw_document",
     "summary_of",
     "version_view",
+    "view_of_overview",
 ]
 
 queries = load_queries(Path(__file__).with_name("queries.sql"))
@@ -57,6 +58,9 @@ def document_of(row: asyncpg.Record) -> ServiceItem:
 def raw_document(row: asyncpg.Record) -> Any:
     """The stored document as JSON values, to be checked again like a request body."""
     return msgspec.json.decode(row["document_json"])
+
+
+_SUMMARY_FIELDS = tuple(field.name for field in msgspec.structs.fields(VersionSummary))
 
 
 def summary_of(row: asyncpg.Record) -> VersionSummary:
@@ -105,12 +109,20 @@ async def load_version(connection: asyncpg.Connection, code: str, version: int) 
 
 
 async def item_view(connection: asyncpg.Connection, code: str) -> ItemView:
-    row = await queries.item_overview(connection, code=code)
-    if row is None:
+    rows = [
+        r async for r in queries.item_overviews(connection, code=code, department=None, after="", limit=1)
+    ]
+    if not rows:
         raise NotFound(f"the registry has no item {code!r}")
+    return view_of_overview(rows[0])
+
+
+def view_of_overview(row: asyncpg.Record) -> ItemView:
+    """An ``item_overviews`` row as the API shows it."""
     pending = None
     if row["p_version"] is not None:
-        pending = summary_of(await load_version(connection, code, row["p_version"]))
+        fields = {field: row[f"p_{field}"] for field in _SUMMARY_FIELDS}
+        pending = VersionSummary(**{**fields, "content_hash": fields["content_hash"].hex()})
     withdrawal = None
     if row["withdraw_at"] is not None:
         withdrawal = ScheduledWithdrawal(

@@ -12,9 +12,9 @@ import msgspec
 from ishenzhen.catalog.source.item_checks import ItemReferences, check_item
 from ishenzhen.catalog.source.model import Department, ServiceItem
 from ishenzhen.errors import FieldError, InvalidInput
-from ishenzhen.ui.checks import SpecReferences, check_spec
 from ishenzhen.registry._store import queries
 from ishenzhen.registry.diff import pointer, pointer_of_path
+from ishenzhen.ui.checks import SpecReferences, check_spec
 
 __all__ = ["load_references", "validate_item"]
 

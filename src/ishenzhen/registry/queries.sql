@@ -9,25 +9,30 @@ INSERT INTO registry_items (code, department, created_at) VALUES (:code, :depart
 ON CONFLICT (code) DO NOTHING
 RETURNING code;
 
--- name: item_overview(code)^
--- One item as the API shows it: its newest name, published and newest version numbers, the version in flight.
+-- name: item_overviews(code, department, after, limit)
+-- Items as the API shows them (one by ``code``, or a page of a department's or of all): the newest name,
+-- published and newest version numbers, and the version in flight (``p_*``), in one round trip.
 SELECT i.code, i.department, i.withdraw_at, i.withdraw_reason, i.withdraw_by,
        latest.version AS latest_version, latest.document ->> 'name' AS name,
        (SELECT version FROM registry_versions WHERE code = i.code AND status = 'published') AS published_version,
        EXISTS (SELECT 1 FROM registry_versions WHERE code = i.code AND status = 'withdrawn') AS ever_withdrawn,
-       pending.version AS p_version
+       pending.version AS p_version, pending.status AS p_status, pending.based_on AS p_based_on,
+       pending.content_hash AS p_content_hash, pending.effective_at AS p_effective_at,
+       pending.created_at AS p_created_at, pending.created_by AS p_created_by,
+       pending.submitted_at AS p_submitted_at, pending.submitted_by AS p_submitted_by,
+       pending.decided_at AS p_decided_at, pending.decided_by AS p_decided_by, pending.reason AS p_reason,
+       pending.published_at AS p_published_at
 FROM registry_items AS i
 JOIN LATERAL (
     SELECT version, document FROM registry_versions WHERE code = i.code ORDER BY version DESC LIMIT 1
 ) AS latest ON true
 LEFT JOIN registry_versions AS pending
     ON pending.code = i.code AND pending.status IN ('draft', 'submitted', 'scheduled')
-WHERE i.code = :code;
-
--- name: department_codes(department, after, limit)
-SELECT code FROM registry_items
-WHERE (:department::text IS NULL OR department = :department) AND code > :after
-ORDER BY code LIMIT :limit;
+WHERE (:code::text IS NULL OR i.code = :code)
+  AND (:department::text IS NULL OR i.department = :department)
+  AND i.code > :after
+ORDER BY i.code
+LIMIT :limit;
 
 -- name: version_row(code, version)^
 SELECT v.*, v.document::text AS document_json, i.department

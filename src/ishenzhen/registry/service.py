@@ -30,6 +30,7 @@ from ishenzhen.registry._store import (
     raw_document,
     summary_of,
     version_view,
+    view_of_overview,
 )
 from ishenzhen.registry._validation import load_references, validate_item
 from ishenzhen.registry.diff import field_changes
@@ -245,14 +246,14 @@ async def list_items(
     """A department's items by code (reviewers: any department, or all)."""
     department = department or (None if actor.is_reviewer else actor.department)
     actor.require_reader(department)
-    codes = [
-        row["code"]
-        async for row in queries.department_codes(
-            connection, department=department, after=after or "", limit=limit + 1
+    rows = [
+        row
+        async for row in queries.item_overviews(
+            connection, code=None, department=department, after=after or "", limit=limit + 1
         )
     ]
-    items = [await item_view(connection, code) for code in codes[:limit]]
-    return ItemPage(items=items, next_cursor=codes[limit - 1] if len(codes) > limit else None)
+    items = [view_of_overview(row) for row in rows[:limit]]
+    return ItemPage(items=items, next_cursor=items[-1].code if len(rows) > limit else None)
 
 
 async def list_versions(connection: asyncpg.Connection, actor: Actor, code: str) -> list[VersionSummary]:
