@@ -92,22 +92,18 @@ async def cancel_schedule(
         if scheduled is None and locked["withdraw_at"] is None:
             raise Conflict(f"item {code!r} has nothing scheduled")
         if scheduled is not None:
-            await queries.set_status(
-                connection, code=code, version=scheduled["version"], status="cancelled", now=now
-            )
-            await audit(
-                connection,
-                code,
-                scheduled["version"],
-                "schedule_cancelled",
-                actor,
-                now,
-                reason=request.reason,
-            )
+            await _cancel_scheduled(connection, actor, code, scheduled["version"], now, request.reason)
         if locked["withdraw_at"] is not None:
             await queries.clear_withdrawal(connection, code=code)
             await audit(connection, code, None, "withdrawal_cancelled", actor, now, reason=request.reason)
         return await item_view(connection, code)
+
+
+async def _cancel_scheduled(
+    connection: asyncpg.Connection, actor: Actor, code: str, version: int, now: dt.datetime, reason: str
+) -> None:
+    await queries.set_status(connection, code=code, version=version, status="cancelled", now=now)
+    await audit(connection, code, version, "schedule_cancelled", actor, now, reason=reason)
 
 
 async def rollback(
@@ -137,18 +133,8 @@ async def rollback(
         # A rollback wins over a pending scheduled publication, which would otherwise undo it later.
         scheduled = await queries.version_in_status(connection, code=code, statuses=["scheduled"])
         if scheduled is not None:
-            await queries.set_status(
-                connection, code=code, version=scheduled["version"], status="cancelled", now=now
-            )
-            await audit(
-                connection,
-                code,
-                scheduled["version"],
-                "schedule_cancelled",
-                actor,
-                now,
-                reason=f"rollback to version {request.to_version}",
-            )
+            reason = f"rollback to version {request.to_version}"
+            await _cancel_scheduled(connection, actor, code, scheduled["version"], now, reason)
         version = await queries.next_version(connection, code=code)
         if current is not None:
             await queries.set_status(
