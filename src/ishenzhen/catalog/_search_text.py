@@ -114,6 +114,10 @@ class TextIndex:
         apart = candidates.difference(found)
         return out & ~self._ranks(apart) if apart else out
 
+    def text_id(self, rank: int) -> int:
+        """The distinct text of document ``rank`` (district copies often share one)."""
+        return self._rank_text[rank]
+
     def spans(self, rank: int, key: str) -> tuple[tuple[int, int], ...]:
         """Where ``key`` occurs in the text of document ``rank`` (first few occurrences)."""
         text = self._texts[self._rank_text[rank]]

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import chain
 from typing import Literal
 
@@ -73,6 +74,20 @@ class SearchResult(msgspec.Struct, frozen=True):
 
 
 _EMPTY = SearchResult(total=0, hits=())
+QUERY_CACHE = 4096  # distinct queries whose normalised form is kept
+
+
+@lru_cache(maxsize=QUERY_CACHE)
+def _prepare(query: str) -> tuple[str, tuple[str, ...], str | None]:
+    """The query's key, its synonym variants, and its pinyin form when it may be pinyin (else None).
+
+    Pure functions of the text, independent of the index: kept across queries and snapshots (a bounded
+    LRU), since the same words come back with another filter or page. Only this normalisation is cached;
+    the index is searched every time.
+    """
+    key = search_key(query)
+    pinyin = key.replace("ü", "v")
+    return key, tuple(synonym_variants(key)), pinyin if is_pinyin_query(pinyin) else None
 
 
 class SearchIndex:
@@ -80,6 +95,7 @@ class SearchIndex:
 
     __slots__ = (
         "_by_key",
+        "_char_count",
         "_char_items",
         "_contains",
         "_identity",
@@ -157,6 +173,7 @@ class SearchIndex:
             ch: bits_from(chain.from_iterable(map(ranks_of.__getitem__, ids)), self._size)
             for ch, ids in char_names.items()
         }
+        self._char_count = {ch: bits.bit_count() for ch, bits in self._char_items.items()}
         self._pinyin = PinyinIndex(self._keys, ranks_of, self._size)
         self._text = TextIndex([d.text for d in ordered])
 
@@ -168,17 +185,15 @@ class SearchIndex:
     def search(
         self, query: str, *, allowed: int | None = None, offset: int = 0, limit: int = 20
     ) -> SearchResult:
-        key = search_key(query)
+        key, variants, pinyin = _prepare(query)
         if not key or not self._size:
             return _EMPTY
-        variants = synonym_variants(key)
         tiers: dict[tuple[int, bool], int] = {}
         for variant, synonym in ((key, False), *((v, True) for v in variants)):
             for tier, bits in enumerate(self._name_tiers(variant)):
                 if bits:
                     tiers[tier, synonym] = tiers.get((tier, synonym), 0) | bits
-        pinyin = key.replace("ü", "v")
-        if is_pinyin_query(pinyin):
+        if pinyin is not None:
             tiers[4, False] = self._pinyin.exact(pinyin)
             if len(pinyin) >= MIN_TYPO_LETTERS:
                 tiers[5, False] = self._pinyin.typo(pinyin)
@@ -191,33 +206,35 @@ class SearchIndex:
         mask = self._allowed_ranks(allowed)
         seen = 0
         total = 0
-        ordered: list[tuple[tuple[int, bool], int]] = []
+        ordered: list[tuple[tuple[int, bool], int, int]] = []
         for cls in _CLASSES:
             bits = tiers.get(cls)
             if not bits:  # most classes are empty: skip the big-int work (~1 µs each) for them
                 continue
-            bits &= ~seen
-            if not bits:
-                continue
+            if seen:
+                bits &= ~seen
+                if not bits:
+                    continue
             seen |= bits
             if mask is not None:
                 bits &= mask
             count = bits.bit_count()
             if count:
-                ordered.append((cls, bits))
+                ordered.append((cls, bits, count))
                 total += count
 
         hits: list[SearchHit] = []
         skip, want = max(offset, 0), max(limit, 0)
-        for cls, bits in ordered:
+        # District copies of an item share its name (and often its text), hence its highlight: one per page.
+        located: dict[tuple[int, int], tuple[Field, tuple[tuple[int, int], ...]]] = {}
+        for cls, bits, count in ordered:
             if not want:
                 break
-            count = bits.bit_count()
             if skip >= count:
                 skip -= count
                 continue
             for rank in first_bits(bits, skip, want):
-                hits.append(self._hit(rank, cls, key, variants))
+                hits.append(self._hit(rank, cls, key, variants, located))
             want -= min(count - skip, want)
             skip = 0
         return SearchResult(total=total, hits=tuple(hits))
@@ -240,7 +257,11 @@ class SearchIndex:
         """Documents (bitsets over ranks) whose name is, starts with, contains, or scatters ``key``."""
         if len(key) > self._longest:
             return 0, 0, 0, 0  # longer than every name: not even scattered through one
-        chars = sorted(set(key), key=lambda ch: self._char_items.get(ch, 0).bit_count())
+        counts = self._char_count
+        unique = set(key)
+        if not unique <= counts.keys():
+            return 0, 0, 0, 0  # a character no name has: not even scattered through one
+        chars = sorted(unique, key=counts.__getitem__)  # rarest first: the intersection shrinks fastest
         everything = self._char_items.get(chars[0], 0)
         for ch in chars[1:]:
             if not everything:
@@ -257,33 +278,50 @@ class SearchIndex:
 
     # -- hits -------------------------------------------------------------------------------------------
 
-    def _hit(self, rank: int, cls: tuple[int, bool], key: str, variants: list[str]) -> SearchHit:
+    def _hit(
+        self,
+        rank: int,
+        cls: tuple[int, bool],
+        key: str,
+        variants: tuple[str, ...],
+        located: dict[tuple[int, int], tuple[Field, tuple[tuple[int, int], ...]]],
+    ) -> SearchHit:
+        tier = cls[0]
+        # What is highlighted depends only on the name (or the text) and the class: ``~text id`` keeps the
+        # two kinds of owner apart in the per-page memo.
+        owner = ~self._text.text_id(rank) if tier == 6 else self._name_of_rank[rank]
+        memo = (owner, tier * 2 + cls[1])
+        found = located.get(memo)
+        if found is None:
+            found = located[memo] = self._highlight(rank, cls, key, variants)
+        return SearchHit(key=self._rank_key[rank], tier=tier, field=found[0], spans=found[1])
+
+    def _highlight(
+        self, rank: int, cls: tuple[int, bool], key: str, variants: tuple[str, ...]
+    ) -> tuple[Field, tuple[tuple[int, int], ...]]:
         tier, synonym = cls
-        document_key = self._rank_key[rank]
         if tier == 6:
             for variant in variants if synonym else (key,):
                 spans = self._text.spans(rank, variant)
                 if spans:
-                    return SearchHit(key=document_key, tier=tier, field="text", spans=spans)
-            return SearchHit(key=document_key, tier=tier, field="text", spans=())
+                    return "text", spans
+            return "text", ()
         name_id = self._name_of_rank[rank]
         name = self._names[name_id]
         if tier in (4, 5):
             located = self._pinyin.locate(name_id, key.replace("ü", "v"), typo=tier == 5)
             if located is None:
-                return SearchHit(key=document_key, tier=tier, field="pinyin", spans=())
+                return "pinyin", ()
             field, first, count = located
-            spans = _key_spans(name, self._origins[name_id], [(first, count)])
-            return SearchHit(key=document_key, tier=tier, field=field, spans=spans)
+            return field, _key_spans(name, self._origins[name_id], [(first, count)])  # type: ignore[return-value]
         if tier == 0:
-            return SearchHit(key=document_key, tier=0, field="name", spans=((0, len(name)),))
+            return "name", ((0, len(name)),)
         name_key = self._keys[name_id]
         for variant in variants if synonym else (key,):
             pieces = _pieces(variant, name_key)
             if pieces:
-                spans = _key_spans(name, self._origins[name_id], pieces)
-                return SearchHit(key=document_key, tier=tier, field="name", spans=spans)
-        return SearchHit(key=document_key, tier=tier, field="name", spans=())
+                return "name", _key_spans(name, self._origins[name_id], pieces)
+        return "name", ()
 
 
 def _pieces(query: str, name_key: str) -> list[tuple[int, int]]:
