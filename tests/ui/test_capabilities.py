@@ -23,14 +23,21 @@ URL = "https://www.gdzwfw.gov.cn/portal/guide/X"
 
 def test_no_header_means_everything_of_spec_1_0() -> None:
     everything = Capabilities.parse(None)
-    assert everything.components == frozenset(COMPONENT_TYPES)
+    assert everything.components == frozenset(COMPONENT_TYPES) - {"repeat"}
     assert Capabilities.parse("spec=1.0").cache_key == everything.cache_key == "spec=1.0;components=*"
+    assert Capabilities.parse("spec=1.1").components == frozenset(COMPONENT_TYPES)
+
+
+def test_an_app_of_spec_1_0_never_gets_a_repeat_even_if_it_names_one() -> None:
+    assert "repeat" not in Capabilities.parse("spec=1.0; components=repeat,text_input").components
+    assert "repeat" in Capabilities.parse("spec=1.1; components=repeat,text_input").components
+    assert Capabilities.parse("spec=1.7").cache_key == "spec=1.1;components=*"
 
 
 def test_equivalent_headers_share_a_cache_key_and_unknown_names_are_ignored() -> None:
-    a = Capabilities.parse("spec=1.0; components=text_input,select")
+    a = Capabilities.parse("spec=1.1; components=text_input,select")
     b = Capabilities.parse(" components = select ,text_input,signature_pad ; spec=1.3; future=yes ")
-    assert a == b and a.cache_key == "spec=1.0;components=select,text_input,web_link"
+    assert a == b and a.cache_key == "spec=1.1;components=select,text_input,web_link"
 
 
 @pytest.mark.parametrize(
