@@ -63,7 +63,7 @@ def _types(form: Form) -> set[str]:
 
 
 subsets = st.sets(st.sampled_from(COMPONENT_TYPES)).map(
-    lambda s: Capabilities.parse(f"spec=1.0;components={','.join(s)}")
+    lambda s: Capabilities.parse(f"spec=1.1;components={','.join(s)}")
 )
 
 
@@ -82,11 +82,8 @@ def test_an_app_never_receives_a_component_it_did_not_declare(
     for field_id, field in after.items():
         original = before[field_id]
         # Required-ness, conditions and prefill survive every fallback; patterns too.
-        assert (field.required, field.required_when, field.prefill) == (  # type: ignore[union-attr]
-            original.required,
-            original.required_when,
-            original.prefill,
-        )  # type: ignore[union-attr]
+        names = ("required", "required_when", "prefill")
+        assert [getattr(field, n, None) for n in names] == [getattr(original, n, None) for n in names]
         if isinstance(original, TextInput):
             assert isinstance(field, TextInput) and field.pattern == original.pattern
 
