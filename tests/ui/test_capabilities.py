@@ -14,7 +14,16 @@ from ishenzhen.ui._walk import fields, node_type, walk
 from ishenzhen.ui.capabilities import Capabilities, adapt
 from ishenzhen.ui.checks import SpecReferences
 from ishenzhen.ui.defaults import default_spec
-from ishenzhen.ui.model import COMPONENT_TYPES, Form, RenderSpec, TextInput, WebLink
+from ishenzhen.ui.model import (
+    COMPONENT_TYPES,
+    DateInput,
+    Form,
+    FormStep,
+    RenderSpec,
+    Repeat,
+    TextInput,
+    WebLink,
+)
 from ishenzhen.ui.submission import validate_submission
 from tests.ui import strategies
 
@@ -116,3 +125,50 @@ def test_a_form_with_no_possible_fallback_becomes_a_web_link(catalogue: Catalog)
 def test_an_app_drawing_everything_gets_the_form_unchanged(catalogue: Catalog) -> None:
     form = default_spec(catalogue.items[0]).form
     assert adapt(form, Capabilities.parse(None), web_url=URL) is form
+
+
+SHAREHOLDERS = Repeat(
+    id="shareholders",
+    label="股东",
+    item_label="股东 {n}",
+    required=True,
+    min_items=1,
+    components=[
+        TextInput(id="name", label="姓名", required=True),
+        DateInput(id="due", label="出资期限", required=True, earliest="today"),
+    ],
+)
+GROUP_FORM = Form(
+    steps=[FormStep(id="s", title="股东", components=[TextInput(id="company", label="名称"), SHAREHOLDERS])]
+)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,  # an app that sends no header predates spec 1.1
+        "spec=1.0",
+        "spec=1.0; components=repeat,text_input,date_input",  # names it, but 1.0 has no repeat
+        "spec=1.1; components=text_input,date_input",
+    ],
+)
+def test_an_app_that_does_not_draw_repeat_gets_the_web_link_for_the_whole_form(header: str | None) -> None:
+    drawn = adapt(GROUP_FORM, Capabilities.parse(header), web_url=URL)
+    assert _types(drawn) == {"web_link"}
+    assert drawn.steps[0].components == [
+        WebLink(label="在网页中继续办理", label_en="Continue in the web page", url=URL)
+    ]
+
+
+def test_an_app_that_draws_repeat_gets_it_with_its_entry_fields_fallen_back() -> None:
+    assert adapt(GROUP_FORM, Capabilities.parse("spec=1.1"), web_url=URL) is GROUP_FORM
+    drawn = adapt(GROUP_FORM, Capabilities.parse("spec=1.1; components=repeat,text_input"), web_url=URL)
+    [_, group] = drawn.steps[0].components
+    assert isinstance(group, Repeat) and (group.id, group.required, group.min_items) == (
+        "shareholders",
+        True,
+        1,
+    )
+    name, due = group.components
+    assert name == SHAREHOLDERS.components[0]
+    assert isinstance(due, TextInput) and due.required and due.pattern == "[0-9]{4}-[0-9]{2}-[0-9]{2}"
