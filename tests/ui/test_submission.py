@@ -347,3 +347,30 @@ def test_an_optional_repeat_may_be_left_empty_but_then_holds_min_items() -> None
     assert problems({"company_type": "llc", "shareholders": [PERSON]}, spec) == {
         "/shareholders": "at least 2 entries"
     }
+
+
+def test_the_company_registration_form_takes_any_number_of_shareholders(catalogue: Catalog) -> None:
+    # 企业设立登记: one repeat of shareholders (1 to 50) instead of three fixed sections and a web link.
+    item = next(i for i in catalogue.items if i.code == "010300001000440300")
+    assert item.render_spec is not None and item.render_spec.spec_version == "1.1"
+    shareholder = {
+        "name": "张伟",
+        "id_type": "resident_id",
+        "id_number": ID_NUMBER,
+        "subscribed": 30,
+        "method": "currency",
+        "deadline": "2030-12-31",
+    }
+
+    def about_shareholders(entries: object) -> dict[str, str]:
+        found = validate_submission(item.render_spec, {"shareholders": entries}, REFS, TODAY)  # type: ignore[arg-type]
+        return {p.pointer: p.reason for p in found if p.pointer.startswith("/shareholders")}
+
+    assert about_shareholders([shareholder] * 7) == {}
+    assert about_shareholders([]) == {"/shareholders": "required"}
+    assert about_shareholders([shareholder] * 51) == {"/shareholders": "at most 50 entries"}
+    wrong = {**shareholder, "method": "labour", "deadline": "2026-01-01"}
+    assert about_shareholders([shareholder, shareholder, wrong]) == {
+        "/shareholders/2/method": "not one of the options",
+        "/shareholders/2/deadline": "on or after 2026-05-01",
+    }
