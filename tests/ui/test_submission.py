@@ -333,6 +333,7 @@ def test_conditions_inside_an_entry_read_that_entry_and_hidden_entry_fields_are_
     assert group_problems(data) == {}
     kept = visible_values(GROUP_SPEC, data)
     assert kept["shareholders"] == [PERSON, FIRM]
+    assert data["shareholders"] == [PERSON, firm]  # what was submitted is not changed
     # ``note`` shows only while some shareholder is given.
     assert "note" not in visible_values(GROUP_SPEC, {"company_type": "llc", "note": "x"})
 

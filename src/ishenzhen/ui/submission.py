@@ -129,7 +129,8 @@ def visible_values(spec: RenderSpec, data: dict[str, Any]) -> dict[str, Any]:
 
     Inside a repeat's entries too: each entry keeps only the values of its shown fields.
     """
-    shown, effective = _visible(spec, data)
+    shown, settled = _visible(spec, data)
+    effective = dict(settled)  # ``settled`` may be ``data`` itself: the caller's object stays untouched
     for located in shown:
         group = located.component
         entries = effective.get(group.id)  # type: ignore[union-attr]
