@@ -32,6 +32,7 @@ from ishenzhen.ui.model import (
     Prefill,
     RadioInput,
     RenderSpec,
+    Repeat,
     ResidentIdInput,
     Section,
     SelectInput,
@@ -139,14 +140,28 @@ display = st.one_of(
     st.builds(Notice, text=texts, visible_when=maybe_condition),
     st.builds(WebLink, label=texts, url=st.just("https://example.gov.cn/x")),
 )
+# Repeats: their ids come from the same pool as fields (so clashes and conditions on them are generated
+# too), their entry fields may carry prefills and duplicate ids (both refused by the checks).
+repeats = st.builds(
+    Repeat,
+    id=st.one_of(field_ids, st.just("members")),
+    label=texts,
+    item_label=st.just("成员 {n}"),
+    required=st.booleans(),
+    min_items=st.integers(0, 3),
+    max_items=st.integers(1, 4),
+    components=st.lists(field_components, min_size=1, max_size=3),
+    visible_when=maybe_condition,
+)
 components = st.one_of(
     field_components,
     display,
+    repeats,
     st.builds(
         Section,
         title=texts,
         visible_when=maybe_condition,
-        components=st.lists(st.one_of(field_components, display), min_size=1, max_size=3),
+        components=st.lists(st.one_of(field_components, display, repeats), min_size=1, max_size=3),
     ),
 )
 step_ids = st.sampled_from(["one", "two", "three"])
@@ -182,7 +197,16 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=8,
 )
-payloads = st.dictionaries(st.one_of(field_ids, st.text(max_size=6)), json_values, max_size=8)
+# What a repeat is sent: a list of entries keyed (mostly) by field ids, sometimes not a list of objects.
+entries = st.lists(
+    st.one_of(
+        st.dictionaries(st.one_of(field_ids, st.text(max_size=4)), json_values, max_size=4), json_leaves
+    ),
+    max_size=5,
+)
+payloads = st.dictionaries(
+    st.one_of(field_ids, st.just("members"), st.text(max_size=6)), st.one_of(json_values, entries), max_size=8
+)
 
 
 def resident_id(birth: dt.date, sequence: int) -> str:

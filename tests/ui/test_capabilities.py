@@ -14,7 +14,16 @@ from ishenzhen.ui._walk import fields, node_type, walk
 from ishenzhen.ui.capabilities import Capabilities, adapt
 from ishenzhen.ui.checks import SpecReferences
 from ishenzhen.ui.defaults import default_spec
-from ishenzhen.ui.model import COMPONENT_TYPES, Form, RenderSpec, TextInput, WebLink
+from ishenzhen.ui.model import (
+    COMPONENT_TYPES,
+    DateInput,
+    Form,
+    FormStep,
+    RenderSpec,
+    Repeat,
+    TextInput,
+    WebLink,
+)
 from ishenzhen.ui.submission import validate_submission
 from tests.ui import strategies
 
@@ -23,14 +32,21 @@ URL = "https://www.gdzwfw.gov.cn/portal/guide/X"
 
 def test_no_header_means_everything_of_spec_1_0() -> None:
     everything = Capabilities.parse(None)
-    assert everything.components == frozenset(COMPONENT_TYPES)
+    assert everything.components == frozenset(COMPONENT_TYPES) - {"repeat"}
     assert Capabilities.parse("spec=1.0").cache_key == everything.cache_key == "spec=1.0;components=*"
+    assert Capabilities.parse("spec=1.1").components == frozenset(COMPONENT_TYPES)
+
+
+def test_an_app_of_spec_1_0_never_gets_a_repeat_even_if_it_names_one() -> None:
+    assert "repeat" not in Capabilities.parse("spec=1.0; components=repeat,text_input").components
+    assert "repeat" in Capabilities.parse("spec=1.1; components=repeat,text_input").components
+    assert Capabilities.parse("spec=1.7").cache_key == "spec=1.1;components=*"
 
 
 def test_equivalent_headers_share_a_cache_key_and_unknown_names_are_ignored() -> None:
-    a = Capabilities.parse("spec=1.0; components=text_input,select")
+    a = Capabilities.parse("spec=1.1; components=text_input,select")
     b = Capabilities.parse(" components = select ,text_input,signature_pad ; spec=1.3; future=yes ")
-    assert a == b and a.cache_key == "spec=1.0;components=select,text_input,web_link"
+    assert a == b and a.cache_key == "spec=1.1;components=select,text_input,web_link"
 
 
 @pytest.mark.parametrize(
@@ -56,7 +72,7 @@ def _types(form: Form) -> set[str]:
 
 
 subsets = st.sets(st.sampled_from(COMPONENT_TYPES)).map(
-    lambda s: Capabilities.parse(f"spec=1.0;components={','.join(s)}")
+    lambda s: Capabilities.parse(f"spec=1.1;components={','.join(s)}")
 )
 
 
@@ -75,11 +91,8 @@ def test_an_app_never_receives_a_component_it_did_not_declare(
     for field_id, field in after.items():
         original = before[field_id]
         # Required-ness, conditions and prefill survive every fallback; patterns too.
-        assert (field.required, field.required_when, field.prefill) == (  # type: ignore[union-attr]
-            original.required,
-            original.required_when,
-            original.prefill,
-        )  # type: ignore[union-attr]
+        names = ("required", "required_when", "prefill")
+        assert [getattr(field, n, None) for n in names] == [getattr(original, n, None) for n in names]
         if isinstance(original, TextInput):
             assert isinstance(field, TextInput) and field.pattern == original.pattern
 
@@ -112,3 +125,50 @@ def test_a_form_with_no_possible_fallback_becomes_a_web_link(catalogue: Catalog)
 def test_an_app_drawing_everything_gets_the_form_unchanged(catalogue: Catalog) -> None:
     form = default_spec(catalogue.items[0]).form
     assert adapt(form, Capabilities.parse(None), web_url=URL) is form
+
+
+SHAREHOLDERS = Repeat(
+    id="shareholders",
+    label="股东",
+    item_label="股东 {n}",
+    required=True,
+    min_items=1,
+    components=[
+        TextInput(id="name", label="姓名", required=True),
+        DateInput(id="due", label="出资期限", required=True, earliest="today"),
+    ],
+)
+GROUP_FORM = Form(
+    steps=[FormStep(id="s", title="股东", components=[TextInput(id="company", label="名称"), SHAREHOLDERS])]
+)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,  # an app that sends no header predates spec 1.1
+        "spec=1.0",
+        "spec=1.0; components=repeat,text_input,date_input",  # names it, but 1.0 has no repeat
+        "spec=1.1; components=text_input,date_input",
+    ],
+)
+def test_an_app_that_does_not_draw_repeat_gets_the_web_link_for_the_whole_form(header: str | None) -> None:
+    drawn = adapt(GROUP_FORM, Capabilities.parse(header), web_url=URL)
+    assert _types(drawn) == {"web_link"}
+    assert drawn.steps[0].components == [
+        WebLink(label="在网页中继续办理", label_en="Continue in the web page", url=URL)
+    ]
+
+
+def test_an_app_that_draws_repeat_gets_it_with_its_entry_fields_fallen_back() -> None:
+    assert adapt(GROUP_FORM, Capabilities.parse("spec=1.1"), web_url=URL) is GROUP_FORM
+    drawn = adapt(GROUP_FORM, Capabilities.parse("spec=1.1; components=repeat,text_input"), web_url=URL)
+    [_, group] = drawn.steps[0].components
+    assert isinstance(group, Repeat) and (group.id, group.required, group.min_items) == (
+        "shareholders",
+        True,
+        1,
+    )
+    name, due = group.components
+    assert name == SHAREHOLDERS.components[0]
+    assert isinstance(due, TextInput) and due.required and due.pattern == "[0-9]{4}-[0-9]{2}-[0-9]{2}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import msgspec
+import pytest
 from hypothesis import given, settings
 
 from ishenzhen.catalog.source.model import ServiceItem
@@ -11,6 +12,7 @@ from ishenzhen.ui.model import (
     Agreement,
     CheckboxInput,
     FieldEquals,
+    FieldFilled,
     Form,
     FormStep,
     Guide,
@@ -19,6 +21,7 @@ from ishenzhen.ui.model import (
     Option,
     Prefill,
     RenderSpec,
+    Repeat,
     Section,
     SelectInput,
     TextInput,
@@ -118,3 +121,80 @@ def test_generated_specs_never_raise_and_every_problem_points_into_the_spec(spec
     for problem in check_spec(spec, ITEM, REFS):
         assert problem.reason
         assert exists(document, problem.pointer) or parent_exists(document, problem.pointer), problem
+
+
+def _group(*components: object, **extra: object) -> Repeat:
+    return Repeat(id="members", label="成员", item_label="成员 {n}", components=list(components), **extra)  # type: ignore[arg-type]
+
+
+def test_a_sound_repeat_has_no_problems() -> None:
+    group = _group(
+        SelectInput(
+            id="kind", label="类型", options=[Option(value="a", label="A"), Option(value="b", label="B")]
+        ),
+        # Ids inside a group may repeat a top-level id; a sibling and a top-level field can both be read.
+        TextInput(id="note", label="说明", visible_when=FieldEquals(field="kind", value="b")),
+        TextInput(id="extra", label="补充", required_when=FieldEquals(field="top", value="b")),
+        required=True,
+        min_items=1,
+    )
+    top = SelectInput(id="top", label="顶层", options=[Option(value="b", label="B")])
+    after = TextInput(id="note", label="备注", visible_when=FieldFilled(field="members"))
+    spec = msgspec.structs.replace(spec_of(top, group, after, AGREE), spec_version="1.1")
+    assert check_spec(spec, ITEM, REFS) == []
+
+
+def test_each_repeat_problem_names_its_place() -> None:
+    group = _group(
+        TextInput(id="name", label="姓名", prefill=Prefill(source="profile", path="name")),
+        TextInput(id="name", label="重名", visible_when=FieldEquals(field="ghost", value="x")),
+        TextInput(id="age", label="年龄", visible_when=FieldFilled(field="age")),
+        required=True,
+        min_items=0,
+    )
+    spec = spec_of(
+        group,
+        TextInput(id="outside", label="外", visible_when=FieldFilled(field="age")),
+        TextInput(id="count", label="数", visible_when=FieldEquals(field="members", value="x")),
+        _group(TextInput(id="x", label="x"), min_items=5, max_items=2),
+        AGREE,
+    )
+    spec = msgspec.structs.replace(spec, spec_version="1.0")  # declares a version that has no repeat
+    base = "/form/steps/0/components"
+    assert problems_of(spec) == {
+        f"{base}/0/type": "'repeat' needs spec_version 1.1 or later",
+        f"{base}/0/min_items": "a required repeat needs min_items of at least 1",
+        f"{base}/0/components/0/id": "field id 'name' is used more than once in repeat 'members'",
+        f"{base}/0/components/0/prefill": "a field inside a repeat takes no prefill",
+        f"{base}/0/components/1/id": "field id 'name' is used more than once in repeat 'members'",
+        f"{base}/0/components/1/visible_when/field": "no field 'ghost' in this form",
+        f"{base}/0/components/2/visible_when/field": (
+            "a field's condition cannot depend on the field itself ('age')"
+        ),
+        f"{base}/1/visible_when/field": (
+            "field 'age' is inside repeat 'members': only its entries can read it"
+        ),
+        f"{base}/2/visible_when": "repeat 'members' can only be tested with 'filled' (has an entry)",
+        f"{base}/3/id": "field id 'members' is used more than once in the form",
+        f"{base}/0/id": "field id 'members' is used more than once in the form",
+        f"{base}/3/type": "'repeat' needs spec_version 1.1 or later",
+        f"{base}/3/min_items": "min_items is greater than max_items",
+    }
+
+
+def test_a_spec_newer_than_the_server_is_refused() -> None:
+    spec = msgspec.structs.replace(spec_of(AGREE), spec_version="1.9")
+    assert problems_of(spec) == {"/spec_version": "this server knows render spec versions up to 1.1"}
+
+
+def test_a_repeat_cannot_nest_or_hold_display_components() -> None:
+    document = msgspec.to_builtins(_group(TextInput(id="x", label="x")))
+    for inner in (
+        document,
+        {"type": "notice", "text": "x"},
+        {"type": "section", "title": "x", "components": []},
+    ):
+        with pytest.raises(msgspec.ValidationError):
+            msgspec.convert({**document, "components": [inner]}, Repeat)
+    with pytest.raises(msgspec.ValidationError):  # bounded
+        msgspec.convert({**document, "max_items": 51}, Repeat)

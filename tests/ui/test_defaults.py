@@ -35,6 +35,7 @@ def test_every_catalogue_item_has_a_default_spec_that_passes_the_checks_and_roun
     for item in catalogue.items:
         spec = default_spec(item)
         assert check_spec(spec, item, refs) == [], item.code
+        assert spec.spec_version == "1.0"  # derived specs use no component added after 1.0
         encoded = encoder.encode(spec)
         assert decoder.decode(encoded) == spec, item.code  # decoding applies every msgspec constraint
         assert encoder.encode(decoder.decode(encoded)) == encoded

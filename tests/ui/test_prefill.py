@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ishenzhen.catalog.source.model import Catalog
 from ishenzhen.ui.defaults import default_spec
-from ishenzhen.ui.model import Form, FormStep, Prefill, TextInput
+from ishenzhen.ui.model import Form, FormStep, Prefill, Repeat, TextInput
 from ishenzhen.ui.prefill import PrefillProfile, apply_prefill, profile_bindings
 
 
@@ -49,3 +49,21 @@ def test_e_licence_bindings_are_left_for_the_wallet() -> None:
         ]
     )
     assert apply_prefill(form, PrefillProfile(name="张伟")) == {}
+
+
+def test_fields_inside_a_repeat_are_never_prefilled() -> None:
+    # The checks refuse such a binding; were one published anyway, no entry would get the account's name.
+    bound = Prefill(source="profile", path="name")
+    group = Repeat(
+        id="members",
+        label="成员",
+        item_label="成员 {n}",
+        components=[TextInput(id="name", label="姓名", prefill=bound)],
+    )
+    form = Form(
+        steps=[
+            FormStep(id="s", title="s", components=[TextInput(id="me", label="本人", prefill=bound), group])
+        ]
+    )
+    assert profile_bindings(form) == (("me", "name"),)
+    assert apply_prefill(form, PrefillProfile(name="张伟")) == {"me": "张伟"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ishenzhen.ui.model import FormStep, MobileInput, Notice, Option, RadioInput
+from ishenzhen.ui.model import FormStep, MobileInput, Notice, Option, RadioInput, Repeat, TextInput
 from ishenzhen.ui.resolve import localise, negotiate_locale
 
 
@@ -55,3 +55,23 @@ def test_chinese_drops_the_twins() -> None:
     chinese = localise([STEP], "zh-CN")[0]
     assert chinese.title == "申请人" and chinese.title_en is None
     assert chinese.components[0].label == "手机" and chinese.components[0].label_en is None  # type: ignore[union-attr]
+
+
+def test_a_repeats_labels_and_its_entry_label_are_localised() -> None:
+    group = Repeat(
+        id="members",
+        label="家庭成员",
+        label_en="Family members",
+        item_label="成员 {n}",
+        item_label_en="Member {n}",
+        components=[TextInput(id="name", label="姓名", label_en="Name")],
+    )
+    english = localise(group, "en")
+    assert (english.label, english.item_label, english.components[0].label) == (
+        "Family members",
+        "Member {n}",
+        "Name",
+    )
+    assert english.label_en is None and english.item_label_en is None
+    chinese = localise(group, "zh-CN")
+    assert (chinese.label, chinese.item_label, chinese.item_label_en) == ("家庭成员", "成员 {n}", None)

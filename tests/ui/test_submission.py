@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,7 +28,9 @@ from ishenzhen.ui.model import (
     MobileInput,
     NumberInput,
     Option,
+    RadioInput,
     RenderSpec,
+    Repeat,
     ResidentIdInput,
     Section,
     SelectInput,
@@ -227,3 +230,148 @@ def test_default_specs_accept_a_complete_answer_and_name_any_single_wrong_field(
     wrong = data.draw(st.sampled_from(sorted(shown)))
     broken = {**answer, wrong: False if wrong == "promise" else 12345}
     assert [p.pointer for p in validate_submission(spec, broken, refs, TODAY)] == [f"/{wrong}"]
+
+
+# -- repeats ----------------------------------------------------------------------------------------------
+KINDS = [Option(value="person", label="自然人"), Option(value="enterprise", label="企业")]
+COMPANY = [Option(value="llc", label="有限责任公司"), Option(value="sole", label="个人独资企业")]
+GROUP_SPEC = RenderSpec(
+    spec_version="1.1",
+    guide=SPEC.guide,
+    form=Form(
+        steps=[
+            FormStep(
+                id="company",
+                title="企业",
+                components=[
+                    SelectInput(id="company_type", label="企业类型", required=True, options=COMPANY),
+                    Repeat(
+                        id="shareholders",
+                        label="股东",
+                        item_label="股东 {n}",
+                        required=True,
+                        min_items=1,
+                        max_items=3,
+                        components=[
+                            RadioInput(id="kind", label="类型", required=True, options=KINDS),
+                            TextInput(id="name", label="名称", required=True, max_length=20),
+                            ResidentIdInput(
+                                id="id_number",
+                                label="身份证号",
+                                visible_when=FieldEquals(field="kind", value="person"),
+                                required_when=FieldEquals(field="kind", value="person"),
+                            ),
+                            NumberInput(id="subscribed", label="认缴出资额", required=True, minimum=0.01),
+                            # Reads a top-level field: only a limited company states a due date.
+                            DateInput(
+                                id="due",
+                                label="出资期限",
+                                earliest="today",
+                                visible_when=FieldEquals(field="company_type", value="llc"),
+                                required_when=FieldEquals(field="company_type", value="llc"),
+                            ),
+                        ],
+                    ),
+                    TextInput(id="note", label="备注", visible_when=FieldFilled(field="shareholders")),
+                ],
+            )
+        ]
+    ),
+)
+PERSON = {"kind": "person", "name": "张伟", "id_number": ID_NUMBER, "subscribed": 10, "due": "2030-01-01"}
+FIRM = {"kind": "enterprise", "name": "深圳市示例科技有限公司", "subscribed": 90.5, "due": "2030-01-01"}
+GROUP_VALID: dict[str, Any] = {"company_type": "llc", "shareholders": [PERSON, FIRM], "note": "无"}
+
+
+def group_problems(data: object) -> dict[str, str]:
+    return problems(data, GROUP_SPEC)
+
+
+def test_repeat_entries_that_are_right_pass() -> None:
+    assert group_problems(GROUP_VALID) == {}
+    # Without the top-level condition, the entries need no due date.
+    sole = {"company_type": "sole", "shareholders": [{k: v for k, v in PERSON.items() if k != "due"}]}
+    assert group_problems(sole) == {}
+
+
+@pytest.mark.parametrize(
+    ("entries", "expected"),
+    [
+        ([], {"/shareholders": "required"}),
+        (None, {"/shareholders": "required"}),
+        ([PERSON] * 4, {"/shareholders": "at most 3 entries"}),
+        ({"0": PERSON}, {"/shareholders": "must be a list of entries (JSON objects)"}),
+        ([PERSON, "张三"], {"/shareholders/1": "each entry must be a JSON object"}),
+        (
+            [PERSON, {**PERSON, "id_number": "440304199001021234", "shoe": 42}],
+            {
+                "/shareholders/1/shoe": "this group has no such field",
+                "/shareholders/1/id_number": "not a valid resident ID number (18 characters, check digit)",
+            },
+        ),
+        (
+            [PERSON, PERSON, {"kind": "person"}],
+            {
+                "/shareholders/2/name": "required",
+                "/shareholders/2/id_number": "required",
+                "/shareholders/2/subscribed": "required",
+                "/shareholders/2/due": "required",
+            },
+        ),
+        ([{**FIRM, "subscribed": 0}], {"/shareholders/0/subscribed": "at least 0.01"}),
+        ([{**FIRM, "due": "2026-04-30"}], {"/shareholders/0/due": "on or after 2026-05-01"}),
+    ],
+)
+def test_each_wrong_entry_is_reported_at_its_pointer(entries: object, expected: dict[str, str]) -> None:
+    assert group_problems({**GROUP_VALID, "shareholders": entries}) == expected
+
+
+def test_conditions_inside_an_entry_read_that_entry_and_hidden_entry_fields_are_ignored() -> None:
+    # An enterprise shareholder does not show the ID number: a stale, invalid one is ignored, and dropped.
+    firm = {**FIRM, "id_number": "not an id"}
+    data = {**GROUP_VALID, "shareholders": [PERSON, firm]}
+    assert group_problems(data) == {}
+    kept = visible_values(GROUP_SPEC, data)
+    assert kept["shareholders"] == [PERSON, FIRM]
+    assert data["shareholders"] == [PERSON, firm]  # what was submitted is not changed
+    # ``note`` shows only while some shareholder is given.
+    assert "note" not in visible_values(GROUP_SPEC, {"company_type": "llc", "note": "x"})
+
+
+def test_an_optional_repeat_may_be_left_empty_but_then_holds_min_items() -> None:
+    [step] = GROUP_SPEC.form.steps
+    group = msgspec.structs.replace(step.components[1], required=False, min_items=2)  # type: ignore[type-var]
+    spec = msgspec.structs.replace(
+        GROUP_SPEC, form=Form(steps=[msgspec.structs.replace(step, components=[step.components[0], group])])
+    )
+    assert problems({"company_type": "llc", "shareholders": []}, spec) == {}
+    assert problems({"company_type": "llc", "shareholders": [PERSON]}, spec) == {
+        "/shareholders": "at least 2 entries"
+    }
+
+
+def test_the_company_registration_form_takes_any_number_of_shareholders(catalogue: Catalog) -> None:
+    # 企业设立登记: one repeat of shareholders (1 to 50) instead of three fixed sections and a web link.
+    item = next(i for i in catalogue.items if i.code == "010300001000440300")
+    assert item.render_spec is not None and item.render_spec.spec_version == "1.1"
+    shareholder = {
+        "name": "张伟",
+        "id_type": "resident_id",
+        "id_number": ID_NUMBER,
+        "subscribed": 30,
+        "method": "currency",
+        "deadline": "2030-12-31",
+    }
+
+    def about_shareholders(entries: object) -> dict[str, str]:
+        found = validate_submission(item.render_spec, {"shareholders": entries}, REFS, TODAY)  # type: ignore[arg-type]
+        return {p.pointer: p.reason for p in found if p.pointer.startswith("/shareholders")}
+
+    assert about_shareholders([shareholder] * 7) == {}
+    assert about_shareholders([]) == {"/shareholders": "required"}
+    assert about_shareholders([shareholder] * 51) == {"/shareholders": "at most 50 entries"}
+    wrong = {**shareholder, "method": "labour", "deadline": "2026-01-01"}
+    assert about_shareholders([shareholder, shareholder, wrong]) == {
+        "/shareholders/2/method": "not one of the options",
+        "/shareholders/2/deadline": "on or after 2026-05-01",
+    }

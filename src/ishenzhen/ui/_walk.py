@@ -1,5 +1,9 @@
 """Walking a form: every component with its JSON pointer and the conditions of the sections around it.
 
+The fields inside a ``repeat`` are walked too (``/…/components/3/components/1``), marked with their group:
+their values live in the group's entries, not at the top level of a submission, and their conditions are
+read per entry (``enclosing`` is empty for them: the group's own visibility is the group's business).
+
 Shared by the checks, the submission validator, the prefill resolver and the capability adaptation, so each
 reports the same pointers for the same node.
 """
@@ -16,16 +20,26 @@ from ishenzhen.ui.model import (
     AnyOf,
     Component,
     Condition,
-    FieldComponent,
     FieldEquals,
     FieldFilled,
     FieldIn,
     Form,
     Not,
+    Repeat,
     Section,
+    SubmittedComponent,
 )
 
-__all__ = ["Located", "compile_pattern", "condition_fields", "escape", "fields", "node_type", "walk"]
+__all__ = [
+    "Located",
+    "compile_pattern",
+    "condition_fields",
+    "escape",
+    "fields",
+    "group_fields",
+    "node_type",
+    "walk",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +49,8 @@ class Located:
     pointer: str
     component: Component
     enclosing: tuple[Condition, ...]
+    # The repeat this field is an entry field of; ``None`` at the top level.
+    group: Repeat | None = None
 
 
 def node_type(node: object) -> str:
@@ -56,6 +72,9 @@ def _walk_components(
         if isinstance(component, Section):
             inner = enclosing if component.visible_when is None else (*enclosing, component.visible_when)
             yield from _walk_components(component.components, f"{here}/components", inner)
+        elif isinstance(component, Repeat):
+            for inner_index, field in enumerate(component.components):
+                yield Located(f"{here}/components/{inner_index}", field, (), component)
 
 
 def walk(form: Form, root: str = "/form") -> Iterator[Located]:
@@ -65,8 +84,20 @@ def walk(form: Form, root: str = "/form") -> Iterator[Located]:
 
 
 def fields(form: Form) -> Iterator[Located]:
-    """Only the input fields (the components whose value is submitted)."""
-    return (located for located in walk(form) if isinstance(located.component, FieldComponent))
+    """The components whose value is submitted at the top level: fields outside repeats, and repeats."""
+    return (
+        located
+        for located in walk(form)
+        if located.group is None and isinstance(located.component, SubmittedComponent)
+    )
+
+
+def group_fields(repeat: Repeat, pointer: str) -> list[Located]:
+    """The entry fields of the repeat at ``pointer``, as ``walk`` locates them."""
+    return [
+        Located(f"{pointer}/components/{index}", field, (), repeat)
+        for index, field in enumerate(repeat.components)
+    ]
 
 
 def condition_fields(condition: Condition, pointer: str) -> Iterator[tuple[str, str]]:

@@ -1,11 +1,17 @@
 """Capability negotiation: what the app can draw, and the form adapted so it never gets anything else.
 
-The app sends ``Ishenzhen-Render: spec=1.0; components=text_input,select,…``. No header means an app that
-draws everything of spec 1.0. A component the app cannot draw is replaced by its fallback (a simpler
-component with the same id, label, help, visibility, required-ness, prefill and an equivalent pattern); a
-section it cannot draw is flattened into its parent, its condition moved onto each child. If some component
-has no fallback the app can draw, the whole form becomes one step with a ``web_link`` to the web form
-(``web_link`` is always supported).
+The app sends ``Ishenzhen-Render: spec=1.1; components=text_input,select,…``. No header means an app that
+draws everything of spec 1.0 (apps that predate the header); an app declaring ``spec=1.0`` is never sent a
+component of a later minor version (``repeat``, 1.1), even if it names one.
+
+A component the app cannot draw is replaced by its fallback (a simpler component with the same id, label,
+help, visibility, required-ness, prefill and an equivalent pattern); a section it cannot draw is flattened
+into its parent, its condition moved onto each child. If some component has no fallback the app can draw,
+the whole form becomes one step with a ``web_link`` to the web form (``web_link`` is always supported).
+
+``repeat`` has no fallback: no simpler component holds a list of entries without losing them (a fixed number
+of sections caps the entries and changes the submitted shape), so an app that does not draw ``repeat`` gets
+the web-link form for a form with a repeat. Fields inside a repeat the app draws fall back like any field.
 
 Validation follows what was drawn: ``/form/validate`` checks the data against the adapted form (a fallback
 text box sends text), so the shapes always match. What a fallback loses is stated on each: a resident ID
@@ -20,9 +26,10 @@ import msgspec
 
 from ishenzhen.errors import FieldError, InvalidInput
 from ishenzhen.lib.structs import Struct
-from ishenzhen.ui._walk import node_type
+from ishenzhen.ui._walk import node_type, walk
 from ishenzhen.ui.model import (
     COMPONENT_TYPES,
+    INTRODUCED_IN,
     SPEC_VERSION,
     AddressInput,
     AllOf,
@@ -35,6 +42,7 @@ from ishenzhen.ui.model import (
     MobileInput,
     NumberInput,
     RadioInput,
+    Repeat,
     ResidentIdInput,
     Section,
     SelectInput,
@@ -50,8 +58,16 @@ _MAX_HEADER = 1024
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _VERSION = re.compile(r"([0-9]{1,3})\.([0-9]{1,3})")
 # The components each minor version of spec 1 introduced; an app declaring 1.n knows those up to n.
-_COMPONENTS_BY_VERSION: dict[str, frozenset[str]] = {"1.0": frozenset(COMPONENT_TYPES)}
 _SERVER_MINOR = int(SPEC_VERSION.split(".")[1])
+_COMPONENTS_BY_VERSION: dict[str, frozenset[str]] = {
+    f"1.{minor}": frozenset(
+        name for name in COMPONENT_TYPES if int(INTRODUCED_IN.get(name, "1.0").split(".")[1]) <= minor
+    )
+    for minor in range(_SERVER_MINOR + 1)
+}
+_ALL = _COMPONENTS_BY_VERSION[SPEC_VERSION]
+# What an app that sends no header draws: it predates the header, so spec 1.0.
+_NO_HEADER = "1.0"
 
 
 def _malformed(reason: str) -> InvalidInput:
@@ -66,8 +82,9 @@ class Capabilities(Struct, frozen=True):
     components: frozenset[str]
 
     @classmethod
-    def everything(cls) -> Capabilities:
-        return cls(spec_version=SPEC_VERSION, components=_COMPONENTS_BY_VERSION[SPEC_VERSION])
+    def everything(cls, spec_version: str = SPEC_VERSION) -> Capabilities:
+        """Every component of ``spec_version`` (by default the newest this server sends)."""
+        return cls(spec_version=spec_version, components=_COMPONENTS_BY_VERSION[spec_version])
 
     @classmethod
     def parse(cls, header: str | None) -> Capabilities:
@@ -76,7 +93,7 @@ class Capabilities(Struct, frozen=True):
         Unknown parameters and component names from newer specs are ignored, so newer apps stay welcome.
         """
         if header is None or not header.strip():
-            return cls.everything()
+            return cls.everything(_NO_HEADER)
         if len(header) > _MAX_HEADER:
             raise _malformed(f"longer than {_MAX_HEADER} characters")
         parameters: dict[str, str] = {}
@@ -97,9 +114,7 @@ class Capabilities(Struct, frozen=True):
             raise _malformed(f"this server sends render spec {SPEC_VERSION.split('.')[0]}.x")
         minor = min(int(version[2]), _SERVER_MINOR)
         spec_version = f"{version[1]}.{minor}"
-        known = frozenset().union(
-            *(types for v, types in _COMPONENTS_BY_VERSION.items() if int(v.split(".")[1]) <= minor)
-        )
+        known = _COMPONENTS_BY_VERSION[spec_version]
         if "components" not in parameters:
             return cls(spec_version=spec_version, components=known)
         names = [name.strip() for name in parameters["components"].split(",") if name.strip()]
@@ -111,7 +126,7 @@ class Capabilities(Struct, frozen=True):
     @property
     def cache_key(self) -> str:
         """Canonical: equal for all headers that give the same adapted forms (``Vary: Ishenzhen-Render``)."""
-        if self.components == _COMPONENTS_BY_VERSION[SPEC_VERSION]:
+        if self.components == _COMPONENTS_BY_VERSION[self.spec_version]:
             return f"spec={self.spec_version};components=*"
         return f"spec={self.spec_version};components={','.join(sorted(self.components))}"
 
@@ -162,9 +177,10 @@ def _drawable(component: Component, supported: frozenset[str]) -> list[Component
             current = None  # select <-> radio: neither is drawable
     if current is None:
         raise _NoFallback
-    if isinstance(current, Section):
+    if isinstance(current, Section | Repeat):
+        # A repeat's children are fields, and a field's fallback is a field: the group stays fields only.
         inner = [drawn for child in current.components for drawn in _drawable(child, supported)]
-        return [msgspec.structs.replace(current, components=inner)]
+        return [msgspec.structs.replace(current, components=inner)]  # type: ignore[arg-type]
     return [current]
 
 
@@ -191,7 +207,7 @@ def web_link_form(url: str) -> Form:
 def adapt(form: Form, capabilities: Capabilities, *, web_url: str) -> Form:
     """``form`` with only components ``capabilities`` allows; the web-link form when that cannot be done."""
     supported = capabilities.components | {"web_link"}
-    if _COMPONENTS_BY_VERSION[SPEC_VERSION] <= supported:
+    if _ALL <= supported or {node_type(located.component) for located in walk(form)} <= supported:
         return form
     try:
         steps = [

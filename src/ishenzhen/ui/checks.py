@@ -2,6 +2,12 @@
 
 ``check_spec`` returns every problem at once (a department fixes them in one round), each with a JSON pointer
 relative to the spec root. It never raises for a spec that decoded.
+
+Repeats (spec 1.1): the ids of a group's fields are unique within the group; a condition of a field inside a
+group may read the fields of the same entry and the top-level fields (the entry's own field wins when both
+have the id); a condition outside a group cannot read a field inside one (there is one value per entry), and
+may test the repeat itself only with ``filled`` (has at least one entry). Fields inside a group take no
+prefill. A spec using ``repeat`` must declare ``spec_version`` 1.1 or later.
 """
 
 from __future__ import annotations
@@ -12,8 +18,10 @@ from collections.abc import Callable
 
 from ishenzhen.catalog.source.model import ServiceItem
 from ishenzhen.lib.structs import Struct
-from ishenzhen.ui._walk import compile_pattern, condition_fields, fields, walk
+from ishenzhen.ui._walk import compile_pattern, condition_fields, fields, node_type, walk
 from ishenzhen.ui.model import (
+    INTRODUCED_IN,
+    SPEC_VERSION,
     AddressInput,
     Agreement,
     AllOf,
@@ -31,8 +39,10 @@ from ishenzhen.ui.model import (
     Prefill,
     RadioInput,
     RenderSpec,
+    Repeat,
     Section,
     SelectInput,
+    SubmittedComponent,
     TextInput,
     UploadSlot,
 )
@@ -72,28 +82,81 @@ def check_spec(spec: RenderSpec, item: ServiceItem, refs: SpecReferences) -> lis
     _unique([s.id for s in spec.guide.sections], "/guide/sections", "section id", add)
     _unique([s.id for s in spec.form.steps], "/form/steps", "step id", add)
 
+    _minor = _minor_version
+    declared = _minor(spec.spec_version)
+    if declared > _minor(SPEC_VERSION):
+        add("/spec_version", f"this server knows render spec versions up to {SPEC_VERSION}")
+
     field_ids = Counter(located.component.id for located in fields(spec.form))  # type: ignore[union-attr]
-    by_id: dict[str, FieldComponent] = {}
+    by_id: dict[str, SubmittedComponent] = {}
     for located in fields(spec.form):  # the first of duplicates counts (the duplicate is reported)
         by_id.setdefault(located.component.id, located.component)  # type: ignore[union-attr,arg-type]
+    grouped = {
+        field.id: located.component.id  # type: ignore[union-attr]
+        for located in fields(spec.form)
+        if isinstance(located.component, Repeat)
+        for field in located.component.components
+    }
     materials = {material.name for material in item.materials}
+    scopes: dict[int, tuple[dict[str, SubmittedComponent], Counter[str]]] = {}
 
     for located in walk(spec.form):
-        pointer, component = located.pointer, located.component
+        pointer, component, group = located.pointer, located.component, located.group
+        introduced = INTRODUCED_IN.get(node_type(component))
+        if introduced is not None and declared < _minor(introduced):
+            add(f"{pointer}/type", f"{node_type(component)!r} needs spec_version {introduced} or later")
         if isinstance(component, FieldComponent):
-            if field_ids[component.id] > 1:
-                add(f"{pointer}/id", f"field id {component.id!r} is used more than once in the form")
+            if group is None:
+                scope, ids, where = by_id, field_ids, "in the form"
+            else:
+                scope, ids = _group_scope(group, by_id, scopes)
+                where = f"in repeat {group.id!r}"
+            if ids[component.id] > 1:
+                add(f"{pointer}/id", f"field id {component.id!r} is used more than once {where}")
             own = component.id
             for name in ("visible_when", "required_when"):
                 condition = getattr(component, name)
                 if condition is not None:
-                    _check_condition(condition, f"{pointer}/{name}", own, by_id, add)
+                    _check_condition(condition, f"{pointer}/{name}", own, scope, grouped, add)
             if component.prefill is not None:
-                _check_prefill(component.prefill, f"{pointer}/prefill", refs, add)
+                if group is not None:
+                    add(f"{pointer}/prefill", "a field inside a repeat takes no prefill")
+                else:
+                    _check_prefill(component.prefill, f"{pointer}/prefill", refs, add)
             _check_field(component, pointer, item, materials, refs, add)
+        elif isinstance(component, Repeat):
+            if field_ids[component.id] > 1:
+                add(f"{pointer}/id", f"field id {component.id!r} is used more than once in the form")
+            if component.visible_when is not None:
+                _check_condition(
+                    component.visible_when, f"{pointer}/visible_when", component.id, by_id, grouped, add
+                )
+            if component.required and component.min_items < 1:
+                add(f"{pointer}/min_items", "a required repeat needs min_items of at least 1")
+            if component.min_items > component.max_items:
+                add(f"{pointer}/min_items", "min_items is greater than max_items")
         elif isinstance(component, Notice | Section) and component.visible_when is not None:
-            _check_condition(component.visible_when, f"{pointer}/visible_when", None, by_id, add)
+            _check_condition(component.visible_when, f"{pointer}/visible_when", None, by_id, grouped, add)
     return problems
+
+
+def _minor_version(version: str) -> int:
+    # The model's pattern guarantees ``1.<digits>``.
+    return int(version.split(".")[1])
+
+
+def _group_scope(
+    group: Repeat,
+    top: dict[str, SubmittedComponent],
+    scopes: dict[int, tuple[dict[str, SubmittedComponent], Counter[str]]],
+) -> tuple[dict[str, SubmittedComponent], Counter[str]]:
+    """What a condition inside ``group`` can read (its siblings over the top level), and the id counts."""
+    if id(group) not in scopes:
+        siblings: dict[str, SubmittedComponent] = {}
+        for field in group.components:
+            siblings.setdefault(field.id, field)
+        scopes[id(group)] = ({**top, **siblings}, Counter(field.id for field in group.components))
+    return scopes[id(group)]
 
 
 def _unique(values: list[str], pointer: str, what: str, add: Add) -> None:
@@ -105,18 +168,26 @@ def _unique(values: list[str], pointer: str, what: str, add: Add) -> None:
 
 
 def _check_condition(
-    condition: Condition, pointer: str, own: str | None, by_id: dict[str, FieldComponent], add: Add
+    condition: Condition,
+    pointer: str,
+    own: str | None,
+    by_id: dict[str, SubmittedComponent],
+    grouped: dict[str, str],
+    add: Add,
 ) -> None:
     for where, field_id in condition_fields(condition, pointer):
         if field_id == own:
             add(where, f"a field's condition cannot depend on the field itself ({field_id!r})")
+        elif field_id not in by_id and field_id in grouped:
+            group = grouped[field_id]
+            add(where, f"field {field_id!r} is inside repeat {group!r}: only its entries can read it")
         elif field_id not in by_id:
             add(where, f"no field {field_id!r} in this form")
     _check_condition_values(condition, pointer, by_id, add)
 
 
 def _check_condition_values(
-    condition: Condition, pointer: str, by_id: dict[str, FieldComponent], add: Add
+    condition: Condition, pointer: str, by_id: dict[str, SubmittedComponent], add: Add
 ) -> None:
     """A condition comparing a choice field with a value none of its options has can never hold."""
     if isinstance(condition, AllOf | AnyOf):
@@ -126,6 +197,9 @@ def _check_condition_values(
         _check_condition_values(condition.condition, f"{pointer}/condition", by_id, add)
     elif isinstance(condition, FieldEquals | FieldIn):
         target = by_id.get(condition.field)
+        if isinstance(target, Repeat):
+            add(pointer, f"repeat {condition.field!r} can only be tested with 'filled' (has an entry)")
+            return
         if not isinstance(target, SelectInput | RadioInput | CheckboxInput):
             return
         known = {option.value for option in target.options}

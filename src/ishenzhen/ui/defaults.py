@@ -56,7 +56,9 @@ def spec_for(item: ServiceItem) -> RenderSpec:
 
 
 def default_spec(item: ServiceItem) -> RenderSpec:
-    return RenderSpec(guide=Guide(sections=_guide(item)), form=Form(steps=_steps(item)))
+    # Only spec 1.0 components: declared as such, so the documents (and their responses) stay what apps of
+    # spec 1.0 read.
+    return RenderSpec(spec_version="1.0", guide=Guide(sections=_guide(item)), form=Form(steps=_steps(item)))
 
 
 # -- guide -------------------------------------------------------------------------------------------------

@@ -8,6 +8,9 @@ submission against the very spec the app rendered (``ui.submission``).
 Versioning: ``SPEC_VERSION`` is ``major.minor``. A minor version only adds optional fields or component types
 (an app that knows 1.0 can still read every 1.x spec once unknown components are replaced by their fallbacks);
 a major version may change meaning.
+
+Spec 1.1 added ``repeat`` (a list of like entries: shareholders, family members). An app declaring 1.0 never
+receives one: there is no lossless simpler component, so such a form reaches it as the web-link fallback.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import msgspec
 __all__ = [
     "COMPONENT_TYPES",
     "FIELD_TYPES",
+    "INTRODUCED_IN",
+    "MAX_REPEAT_ITEMS",
     "SPEC_VERSION",
     "AddressInput",
     "Agreement",
@@ -45,15 +50,20 @@ __all__ = [
     "Prefill",
     "RadioInput",
     "RenderSpec",
+    "Repeat",
     "ResidentIdInput",
     "Section",
     "SelectInput",
+    "SubmittedComponent",
     "TextInput",
     "UploadSlot",
     "WebLink",
 ]
 
-SPEC_VERSION = "1.0"
+SPEC_VERSION = "1.1"
+# The version that introduced each component type added after 1.0 (``ui.capabilities``, ``ui.checks``).
+INTRODUCED_IN: dict[str, str] = {"repeat": "1.1"}
+MAX_REPEAT_ITEMS = 50
 
 # A field id is the key of the value in a submission: short, stable, ASCII.
 FieldId = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,47}$", description="submission key")]
@@ -256,13 +266,46 @@ class Section(_Node, kw_only=True, tag="section"):
     visible_when: Condition | None = None
 
 
-Component = FieldComponent | Notice | WebLink | Section
+class Repeat(_Node, kw_only=True, tag="repeat"):
+    """A list of like entries (an enterprise's shareholders, a family's members), added in spec 1.1.
 
+    Submitted under ``id`` as a JSON array of objects, one per entry, each keyed by the ids of ``components``
+    (``{"shareholders": [{"name": "张三", "id_number": "…"}, …]}``). The app draws the components once per
+    entry under ``item_label`` with ``{n}`` replaced by the entry's number from 1 (``股东 {n}`` → ``股东 2``),
+    and lets the applicant add entries up to ``max_items`` and remove them down to ``min_items``.
+
+    ``components`` are field components only (no sections, notices or nested repeats); their ids are unique
+    within the group and may repeat ids outside it. Their conditions read the same entry's fields first, then
+    the top-level fields. A required repeat needs ``min_items`` of at least 1; an optional one may be left
+    empty, but once answered holds between ``min_items`` and ``max_items`` entries. Fields inside a repeat
+    take no ``prefill`` (there is no profile value per entry).
+    """
+
+    id: FieldId
+    label: Label
+    label_en: Label | None = None
+    help: Prose | None = None
+    item_label: Label
+    item_label_en: Label | None = None
+    required: bool = False
+    min_items: Annotated[int, msgspec.Meta(ge=0, le=MAX_REPEAT_ITEMS)] = 0
+    max_items: Annotated[int, msgspec.Meta(ge=1, le=MAX_REPEAT_ITEMS)] = MAX_REPEAT_ITEMS
+    components: Annotated[list[FieldComponent], msgspec.Meta(min_length=1, max_length=50)]
+    # Shown (and checked) only while the condition holds; a hidden repeat's entries are ignored.
+    visible_when: Condition | None = None
+
+
+Component = FieldComponent | Repeat | Notice | WebLink | Section
+# What a submission holds a value for, keyed by its id.
+SubmittedComponent = FieldComponent | Repeat
+
+# The field types: the components that may stand inside a repeat. ``repeat`` is submitted too (its value
+# is the list of entries) but is not a field: it cannot nest.
 FIELD_TYPES: tuple[str, ...] = (
     "text_input", "number_input", "date_input", "select", "radio", "checkbox", "resident_id", "mobile",
     "address", "upload", "e_licence", "agreement",
 )  # fmt: skip
-COMPONENT_TYPES: tuple[str, ...] = (*FIELD_TYPES, "notice", "web_link", "section")
+COMPONENT_TYPES: tuple[str, ...] = (*FIELD_TYPES, "notice", "web_link", "section", "repeat")
 
 
 # -- the spec --------------------------------------------------------------------------------------------

@@ -3,13 +3,17 @@
 Only ``profile`` bindings are resolved here (name, resident ID number, mobile, and the enterprise acted for).
 ``e_licence`` bindings wait for the e-licence wallet (a later issue); until then such fields start empty and
 the applicant types the value.
+
+Fields inside a ``repeat`` are never prefilled (``ui.checks`` refuses a binding there): an entry is someone
+else's details (a shareholder, a family member), and the account holds one value per path, not one per entry.
+Only top-level fields are bound here.
 """
 
 from __future__ import annotations
 
 from ishenzhen.lib.structs import Struct
 from ishenzhen.ui._walk import fields
-from ishenzhen.ui.model import Form, RenderSpec
+from ishenzhen.ui.model import FieldComponent, Form, RenderSpec
 
 __all__ = ["PrefillProfile", "apply_prefill", "profile_bindings"]
 
@@ -33,8 +37,10 @@ def profile_bindings(form: Form | RenderSpec) -> tuple[tuple[str, str], ...]:
     form = form.form if isinstance(form, RenderSpec) else form
     return tuple(
         (located.component.id, located.component.prefill.path)  # type: ignore[union-attr]
-        for located in fields(form)
-        if located.component.prefill is not None and located.component.prefill.source == "profile"  # type: ignore[union-attr]
+        for located in fields(form)  # top-level only: a repeat and its entry fields are not bound
+        if isinstance(located.component, FieldComponent)
+        and located.component.prefill is not None
+        and located.component.prefill.source == "profile"
     )
 
 

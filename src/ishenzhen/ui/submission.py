@@ -7,12 +7,15 @@ Every problem is reported at once, each with a JSON pointer into the submitted o
 Value shapes: text, date (``YYYY-MM-DD``), resident ID, mobile, select and radio take a string; a number a
 JSON number; a checkbox a list of option values; an address ``{"district": "440304", "detail": "…"}``; an
 upload a list of upload ids (``upl_…``, from the upload endpoint); an e-licence picker a licence reference
-(``elc_…``, from the wallet) or, instead, a list of upload ids of the same material; an agreement ``true``.
+(``elc_…``, from the wallet) or, instead, a list of upload ids of the same material; an agreement ``true``;
+a repeat a list of entries, each an object keyed by the group's field ids (problems point into it:
+``/shareholders/2/id_number``; a key the group does not have is refused like an unknown top-level key).
 
 Hidden fields: a field whose ``visible_when`` (or whose section's) does not hold is not shown, so its value
 is **ignored**, not refused: an app may keep what was typed before the applicant changed their mind. It is
-also treated as absent by the conditions of other fields. Callers storing the data keep only
-``visible_values(...)``.
+also treated as absent by the conditions of other fields. The same holds inside each entry of a repeat,
+whose fields' conditions read the entry first and the (visible) top-level values second. Callers storing the
+data keep only ``visible_values(...)``.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import re
 from typing import Any
 
 from ishenzhen.lib.validators import is_valid_mobile, is_valid_resident_id
-from ishenzhen.ui._walk import Located, compile_pattern, escape, fields
+from ishenzhen.ui._walk import Located, compile_pattern, escape, fields, group_fields
 from ishenzhen.ui.checks import SpecProblem, SpecReferences
 from ishenzhen.ui.model import (
     AddressInput,
@@ -43,6 +46,7 @@ from ishenzhen.ui.model import (
     NumberInput,
     RadioInput,
     RenderSpec,
+    Repeat,
     ResidentIdInput,
     SelectInput,
     TextInput,
@@ -94,17 +98,20 @@ def _shown(located: Located, data: dict[str, Any]) -> bool:
     return all(_holds(condition, data) for condition in conditions)
 
 
-def _visible(spec: RenderSpec, data: dict[str, Any]) -> tuple[list[Located], dict[str, Any]]:
+def _settle(
+    every: list[Located], data: dict[str, Any], outer: dict[str, Any]
+) -> tuple[list[Located], dict[str, Any]]:
     """The fields shown for ``data`` and the values that count (hidden fields' values dropped).
 
     Conditions may read fields that are themselves hidden, so visibility is recomputed until it settles;
     a chain of conditions settles in at most one round per field (``Not`` can oscillate: the cap stops it).
+    ``outer``: what conditions read besides ``data`` (the top-level values, for an entry of a repeat).
     """
-    every = list(fields(spec.form))
     effective = data
     shown: list[Located] = every
     for _round in range(len(every) + 1):
-        shown = [located for located in every if _shown(located, effective)]
+        scope = {**outer, **effective} if outer else effective
+        shown = [located for located in every if _shown(located, scope)]
         ids = {located.component.id for located in shown}  # type: ignore[union-attr]
         narrowed = {key: value for key, value in data.items() if key in ids}
         if narrowed == effective:
@@ -113,9 +120,26 @@ def _visible(spec: RenderSpec, data: dict[str, Any]) -> tuple[list[Located], dic
     return shown, effective
 
 
+def _visible(spec: RenderSpec, data: dict[str, Any]) -> tuple[list[Located], dict[str, Any]]:
+    return _settle(list(fields(spec.form)), data, {})
+
+
 def visible_values(spec: RenderSpec, data: dict[str, Any]) -> dict[str, Any]:
-    """The submitted values of the fields the applicant saw: what an application stores."""
-    return _visible(spec, data)[1]
+    """The submitted values of the fields the applicant saw: what an application stores.
+
+    Inside a repeat's entries too: each entry keeps only the values of its shown fields.
+    """
+    shown, settled = _visible(spec, data)
+    effective = dict(settled)  # ``settled`` may be ``data`` itself: the caller's object stays untouched
+    for located in shown:
+        group = located.component
+        entries = effective.get(group.id)  # type: ignore[union-attr]
+        if isinstance(group, Repeat) and isinstance(entries, list):
+            every = group_fields(group, located.pointer)
+            effective[group.id] = [
+                _settle(every, entry, effective)[1] if isinstance(entry, dict) else entry for entry in entries
+            ]
+    return effective
 
 
 def validate_submission(
@@ -131,22 +155,59 @@ def validate_submission(
     ]
     shown, effective = _visible(spec, data)
     for located in shown:
-        field: FieldComponent = located.component  # type: ignore[assignment]
-        pointer = f"/{escape(field.id)}"
-        value = effective.get(field.id)
-        required = field.required or (
-            field.required_when is not None and _holds(field.required_when, effective)
-        )
-        if isinstance(field, Agreement) and value is False:
-            if required:
-                problems.append(SpecProblem(pointer=pointer, reason="must be accepted"))
-            continue
-        if _empty(value):
-            if required:
-                problems.append(SpecProblem(pointer=pointer, reason="required"))
-            continue
-        for sub, reason in _check_value(field, value, refs, today):
+        field = located.component
+        pointer = f"/{escape(field.id)}"  # type: ignore[union-attr]
+        for sub, reason in _problems(located, effective, effective, refs, today):
             problems.append(SpecProblem(pointer=pointer + sub, reason=reason))
+    return problems
+
+
+def _problems(
+    located: Located, values: dict[str, Any], scope: dict[str, Any], refs: SpecReferences, today: dt.date
+) -> list[tuple[str, str]]:
+    """What is wrong with one shown field's value in ``values`` (conditions read ``scope``)."""
+    field = located.component
+    value = values.get(field.id)  # type: ignore[union-attr]
+    if isinstance(field, Repeat):
+        if _empty(value):
+            return [("", "required")] if field.required else []
+        return _repeat(field, located.pointer, value, scope, refs, today)
+    assert isinstance(field, FieldComponent)
+    required = field.required or (field.required_when is not None and _holds(field.required_when, scope))
+    if isinstance(field, Agreement) and value is False:
+        return [("", "must be accepted")] if required else []
+    if _empty(value):
+        return [("", "required")] if required else []
+    return _check_value(field, value, refs, today)
+
+
+def _repeat(
+    group: Repeat, pointer: str, value: Any, top: dict[str, Any], refs: SpecReferences, today: dt.date
+) -> list[tuple[str, str]]:
+    if not isinstance(value, list):
+        return [("", "must be a list of entries (JSON objects)")]
+    if len(value) > group.max_items:  # the entries are not looked at: the work stays bounded
+        return [("", f"at most {group.max_items} entries")]
+    problems: list[tuple[str, str]] = []
+    low = max(group.min_items, 1 if group.required else 0)
+    if len(value) < low:
+        problems.append(("", f"at least {low} entries"))
+    every = group_fields(group, pointer)
+    known = {field.id for field in group.components}
+    for index, entry in enumerate(value):
+        if not isinstance(entry, dict):
+            problems.append((f"/{index}", "each entry must be a JSON object"))
+            continue
+        problems += [
+            (f"/{index}/{escape(str(key))}", "this group has no such field")
+            for key in entry
+            if key not in known
+        ]
+        shown, effective = _settle(every, entry, top)
+        scope = {**top, **effective}
+        for located in shown:
+            for sub, reason in _problems(located, effective, scope, refs, today):
+                problems.append((f"/{index}/{escape(located.component.id)}{sub}", reason))  # type: ignore[union-attr]
     return problems
 
 
