@@ -267,3 +267,20 @@ async def test_an_app_that_cannot_draw_the_form_is_sent_to_the_configured_portal
     [link] = step["components"]
     assert link["type"] == "web_link"
     assert link["url"] == f"https://www.gdzwfw.gov.cn/portal/guide/{item.implementation_code}"
+
+
+async def test_an_app_reading_spec_1_0_gets_a_form_labelled_1_0(catalog_client: Client) -> None:
+    from ishenzhen.ui.model import SPEC_VERSION
+
+    code = "010300001000440300"  # 企业设立登记: its hand-written spec uses a 1.1 component (repeat)
+    newest = await catalog_client.get(
+        f"/v1/app/items/{code}/form", headers={"Ishenzhen-Render": f"spec={SPEC_VERSION}"}
+    )
+    older = await catalog_client.get(f"/v1/app/items/{code}/form", headers={"Ishenzhen-Render": "spec=1.0"})
+    assert newest.status_code == older.status_code == 200
+    assert newest.json()["spec_version"] == SPEC_VERSION != "1.0"
+    assert older.json()["spec_version"] == "1.0"
+    assert any(c["type"] == "repeat" for step in newest.json()["steps"] for c in step["components"])
+    assert all(c["type"] != "repeat" for step in older.json()["steps"] for c in step["components"])
+    # Without the header an app is taken to read 1.0, the version every app since launch knows.
+    assert (await catalog_client.get(f"/v1/app/items/{code}/form")).json() == older.json()

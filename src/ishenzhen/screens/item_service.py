@@ -48,6 +48,10 @@ PROFILE_SECONDS = 60.0
 _encoder = msgspec.json.Encoder()
 
 
+def _older(first: str, second: str) -> str:
+    return min(first, second, key=lambda version: tuple(int(part) for part in version.split(".")))
+
+
 @dataclass(frozen=True, slots=True)
 class FormEntry:
     anonymous: EncodedBody
@@ -109,7 +113,9 @@ class ItemScreens:
         )
         steps = localise(form.steps, locale)
         header = ResolvedForm(
-            spec_version=spec.spec_version, code=item.code, name=item.name, version=item.version,
+            # What this answer uses: never newer than what the app said it reads (the form was adapted to it).
+            spec_version=_older(spec.spec_version, capabilities.spec_version), code=item.code, name=item.name,
+            version=item.version,
             locale=locale, steps=[],
         )  # fmt: skip
         entry = FormEntry(
