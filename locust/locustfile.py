@@ -38,6 +38,15 @@ def _json_field(response: Any, field: str) -> Any:
     return body.get(field) if isinstance(body, dict) else None
 
 
+def _open_item_guide(client: Any, code: str | None) -> None:
+    """The catalogue's guide of the item a journey found, which must list its materials."""
+    if code is None:
+        return
+    with client.get(f"/v1/catalog/items/{code}", name="/v1/catalog/items/{code}", catch_response=True) as r:
+        if r.status_code == 200 and not _json_field(r, "materials"):
+            r.failure("a guide without materials")
+
+
 def check_liveness(client: Any) -> None:
     with client.get("/health/live", name="/health/live", catch_response=True) as response:
         if response.status_code == 200 and _json_field(response, "status") != "ok":
@@ -135,13 +144,7 @@ class FindAService(Journey):
 
     @task
     def open_guide(self) -> None:
-        if self.code is None:
-            return
-        with self.client.get(
-            f"/v1/catalog/items/{self.code}", name="/v1/catalog/items/{code}", catch_response=True
-        ) as r:
-            if r.status_code == 200 and not _json_field(r, "materials"):
-                r.failure("a guide without materials")
+        _open_item_guide(self.client, self.code)
 
     @task
     def done(self) -> None:
@@ -225,13 +228,7 @@ class OpenTheApp(Journey):
 
     @task
     def open_hot_service(self) -> None:
-        if self.code is None:
-            return
-        with self.client.get(
-            f"/v1/catalog/items/{self.code}", name="/v1/catalog/items/{code}", catch_response=True
-        ) as r:
-            if r.status_code == 200 and not _json_field(r, "materials"):
-                r.failure("a guide without materials")
+        _open_item_guide(self.client, self.code)
 
     @task
     def done(self) -> None:

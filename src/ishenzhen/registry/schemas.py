@@ -68,25 +68,12 @@ class VersionSummary(Struct, frozen=True):
     published_at: dt.datetime | None
 
 
-class VersionView(Struct, frozen=True):
+class VersionView(VersionSummary, frozen=True):
     """One version with its whole content. ``content_hash``: SHA-256 of the canonical JSON of ``document``."""
 
     code: str
     department: str
-    version: int
-    status: VersionStatus
-    based_on: int | None
-    content_hash: str
-    effective_at: dt.datetime | None
-    created_at: dt.datetime
-    created_by: str
     updated_at: dt.datetime
-    submitted_at: dt.datetime | None
-    submitted_by: str | None
-    decided_at: dt.datetime | None
-    decided_by: str | None
-    reason: str | None
-    published_at: dt.datetime | None
     document: ServiceItem
 
 
