@@ -39,7 +39,7 @@ class MachineFacts:
 def _output(command: list[str], env: dict[str, str] | None = None) -> str | None:
     """A helper command's output, or None when it is missing or fails: facts are nice to have."""
     try:
-        completed = subprocess.run(  # noqa: S603 - fixed argv, no shell
+        completed = subprocess.run(
             command, capture_output=True, text=True, timeout=10, check=False, cwd=_REPOSITORY, env=env
         )
     except (OSError, subprocess.TimeoutExpired):
@@ -103,7 +103,9 @@ def render_markdown(
             target = result.endpoint.target_ratio
             verdict = _verdict(result.passed) + (f" ({result.errors} errors)" if result.errors else "")
             pair = result.endpoint.paired_with
-            versus = f", ratio to {pair.path} at {result.reference_requests_per_second:,.0f} req/s" if pair else ""
+            versus = (
+                f", ratio to {pair.path} at {result.reference_requests_per_second:,.0f} req/s" if pair else ""
+            )
             lines.append(
                 f"| {result.endpoint.name} ({result.endpoint.path}{versus}) | {result.requests_per_second:,.0f} "
                 f"| {result.p50_ms:.2f} | {result.p99_ms:.2f} | {result.ratio:.3f} "

@@ -146,7 +146,7 @@ def running_service(
     # A file, not a pipe: a pipe nobody reads fills up and blocks the service's access log mid-benchmark.
     with log_path.open("wb") as log:
         started = time.perf_counter()
-        process = subprocess.Popen(  # noqa: S603 - our own console script
+        process = subprocess.Popen(
             service_command(port, data_dir),
             stdin=subprocess.DEVNULL,
             stdout=log,

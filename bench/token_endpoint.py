@@ -65,7 +65,9 @@ class Clock:
 
         joserfc.jwt.encode = timed_encode  # authlib looks it up on the module at call time
         for name in ("fetch", "fetchrow", "fetchval", "execute"):
-            setattr(asyncpg.connection.Connection, name, self._timed(getattr(asyncpg.connection.Connection, name)))
+            setattr(
+                asyncpg.connection.Connection, name, self._timed(getattr(asyncpg.connection.Connection, name))
+            )
 
     def _timed(self, method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
         async def timed(*args: Any, **kwargs: Any) -> Any:
@@ -104,7 +106,10 @@ async def _issue_codes(pool: asyncpg.Pool, count: int) -> list[tuple[str, str]]:
 
 
 async def _run(
-    provider: IdentityProvider, forms: list[dict[str, str]], concurrency: int, on_answer: Callable[[Any], None]
+    provider: IdentityProvider,
+    forms: list[dict[str, str]],
+    concurrency: int,
+    on_answer: Callable[[Any], None],
 ) -> float:
     """Requests per second for these token requests with ``concurrency`` in flight."""
     queue = list(reversed(forms))
@@ -143,7 +148,10 @@ async def measure(url: str, requests: int, concurrency: int) -> dict[str, dict[s
                      "client_id": APP_CLIENT_ID, "code_verifier": verifier} for code, verifier in codes]  # fmt: skip
 
         def refresh_forms(tokens: list[str]) -> list[dict[str, str]]:
-            return [{"grant_type": "refresh_token", "refresh_token": t, "client_id": APP_CLIENT_ID} for t in tokens]
+            return [
+                {"grant_type": "refresh_token", "refresh_token": t, "client_id": APP_CLIENT_ID}
+                for t in tokens
+            ]
 
         for grant, make in (("authorization_code", exchange_forms), ("refresh_token", refresh_forms)):
             figures: dict[str, float] = {}
@@ -155,7 +163,12 @@ async def measure(url: str, requests: int, concurrency: int) -> dict[str, dict[s
                 refresh_tokens = []
                 clock.reset()
                 started = time.perf_counter()
-                rate = await _run(provider, forms, in_flight, lambda body: refresh_tokens.append(body["refresh_token"]))
+                rate = await _run(
+                    provider,
+                    forms,
+                    in_flight,
+                    lambda body, issued=refresh_tokens: issued.append(body["refresh_token"]),
+                )
                 wall = time.perf_counter() - started
                 figures[f"{label}_per_s"] = rate
                 if in_flight == 1:
@@ -170,9 +183,13 @@ async def measure(url: str, requests: int, concurrency: int) -> dict[str, dict[s
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.token_endpoint", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.token_endpoint", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--requests", type=int, default=2000, help="token requests per measurement [2000]")
-    parser.add_argument("--concurrency", type=int, default=8, help="requests in flight for the concurrent run [8]")
+    parser.add_argument(
+        "--concurrency", type=int, default=8, help="requests in flight for the concurrent run [8]"
+    )
     arguments = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="ishenzhen-token-bench-"))
     workdir.chmod(0o755)
@@ -183,7 +200,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         server.stop()
         shutil.rmtree(workdir, ignore_errors=True)
-    print(f"| grant | 1 in flight: req/s | ms/request | signing | database | other | {arguments.concurrency} in flight: req/s |")
+    print(
+        f"| grant | 1 in flight: req/s | ms/request | signing | database | other | {arguments.concurrency} in flight: req/s |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for grant, figures in results.items():
         other = 1 - figures["signing_share"] - figures["database_share"]
@@ -192,7 +211,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"| {figures['signing_share']:.0%} | {figures['database_share']:.0%} | {other:.0%} "
             f"| {figures['concurrent_per_s']:,.0f} |"
         )
-    print(f"\n{arguments.requests} requests per figure, one event loop, embedded PostgreSQL on the same machine.")
+    print(
+        f"\n{arguments.requests} requests per figure, one event loop, embedded PostgreSQL on the same machine."
+    )
     return 0
 
 

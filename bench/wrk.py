@@ -106,9 +106,7 @@ def run_wrk(
         command += ["-H", f"{name}: {value}"]
     command.append(url)
     try:
-        completed = subprocess.run(  # noqa: S603 - fixed argv, no shell
-            command, capture_output=True, text=True, timeout=seconds + 30, check=False
-        )
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=False)
     except subprocess.TimeoutExpired as exc:
         raise WrkError(f"wrk did not finish within {seconds + 30:.0f} s: {' '.join(command)}") from exc
     if completed.returncode != 0:

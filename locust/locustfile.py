@@ -403,7 +403,7 @@ class DepartmentSystem(FastHttpUser):
     host = "http://127.0.0.1:8000"
     weight = 1
     wait_time = between(2.0, 5.0)
-    tasks = {ReadTheRegistry: 1}  # type: ignore[assignment]  # noqa: RUF012 - locust's own attribute
+    tasks = {ReadTheRegistry: 1}  # type: ignore[assignment]
 
     def on_start(self) -> None:
         self._token: tuple[float, str] | None = None

@@ -61,7 +61,7 @@ def wait_until_ready(url: str, process: subprocess.Popen[str], deadline_s: float
 def state_dir() -> Iterator[Path]:
     root = world_traversable_tmpdir("ishenzhen-cli-")
     yield root / "state"
-    subprocess.run(["rm", "-rf", str(root)], check=False)  # noqa: S607
+    subprocess.run(["rm", "-rf", str(root)], check=False)
 
 
 def test_serve_runs_the_database_and_the_api_then_stops_cleanly(state_dir: Path) -> None:

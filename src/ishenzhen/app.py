@@ -82,8 +82,14 @@ def _openapi_config() -> OpenAPIConfig:
 def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     handlers: list[ControllerRouterHandler] = [HealthController, CatalogController]
     # Identity (issue 4)
-    handlers += [OAuthController, LoginController, DiscoveryController, MeController, VerificationController,
-                 EnterpriseAgentsController]
+    handlers += [
+        OAuthController,
+        LoginController,
+        DiscoveryController,
+        MeController,
+        VerificationController,
+        EnterpriseAgentsController,
+    ]
     # Issue 5: the registry, and the app's screens it drives
     handlers += [*REGISTRY_CONTROLLERS, HomeController, ItemScreensController]
     if settings.enable_bench_routes:

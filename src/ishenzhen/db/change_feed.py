@@ -73,7 +73,7 @@ class ChangeFeed:
                     server_settings={"application_name": f"ishenzhen-feed-{self.channel}"},
                 )
                 lost = asyncio.Event()
-                connection.add_termination_listener(lambda _c: lost.set())
+                connection.add_termination_listener(lambda _c, lost=lost: lost.set())
                 await connection.add_listener(self.channel, self._notified)
                 self._connected.set()
                 delay = 0.1

@@ -48,7 +48,7 @@ def _explain(url: str, exc: BaseException) -> DatabaseUnavailable:
 _CONNECT_ERRORS = (OSError, TimeoutError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 
-async def connect(url: str, timeout: float) -> asyncpg.Connection:
+async def connect(url: str, timeout: float) -> asyncpg.Connection:  # noqa: ASYNC109 - forwarded to asyncpg's own connect timeout too
     try:
         async with asyncio.timeout(timeout):
             return await asyncpg.connect(url, timeout=timeout)

@@ -265,7 +265,7 @@ class EmbeddedPostgres:
             "-d",
             "postgres",
             "-tAc",
-            f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'",
+            f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'",  # noqa: S608 - a module constant, not input
         )
         if exists.strip() != "1":
             self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", SUPERUSER, DATABASE)

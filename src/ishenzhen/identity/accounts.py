@@ -116,7 +116,9 @@ async def verify_real_name(
     person = await register.lookup(resident_id)
     if person is None or person.name != name.strip():
         # The same answer whether the number is unknown or the name differs: nothing about the register leaks.
-        await audit(connection, "real_name.mismatch", account_id=account_id, address=address, resident_id=masked)
+        await audit(
+            connection, "real_name.mismatch", account_id=account_id, address=address, resident_id=masked
+        )
         raise _field("name", "the name and ID number do not match the population register")
     try:
         await queries.set_real_name(connection, id=account_id, name=person.name, resident_id=resident_id)

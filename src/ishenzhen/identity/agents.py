@@ -36,7 +36,9 @@ class AgentGrantRequest(Struct, frozen=True):
     """Who (by mobile number), what they may do for the enterprise, and until when (at most three years)."""
 
     mobile: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
-    scopes: Annotated[list[Annotated[str, msgspec.Meta(max_length=64)]], msgspec.Meta(min_length=1, max_length=8)]
+    scopes: Annotated[
+        list[Annotated[str, msgspec.Meta(max_length=64)]], msgspec.Meta(min_length=1, max_length=8)
+    ]
     expires_at: dt.datetime
 
 
@@ -101,8 +103,12 @@ class EnterpriseAgentsController(Controller):
             code = await _represented(connection, principal, credit_code)
             agent = await accounts.queries.account_by_mobile(connection, mobile=data.mobile.strip())
             if agent is None or agent["assurance_level"] < 2:
-                raise _invalid("mobile", "no citizen with a verified real name (L2 or higher) has this number")
-            existing = await accounts.queries.enterprise_role(connection, credit_code=code, account_id=agent["id"])
+                raise _invalid(
+                    "mobile", "no citizen with a verified real name (L2 or higher) has this number"
+                )
+            existing = await accounts.queries.enterprise_role(
+                connection, credit_code=code, account_id=agent["id"]
+            )
             if existing is not None and existing["role"] == "legal_representative":
                 raise Conflict("that citizen is the enterprise's legal representative")
             scopes = sorted(set(data.scopes))
@@ -118,7 +124,10 @@ class EnterpriseAgentsController(Controller):
     @get("", summary="The enterprise's current agents and what each may do (legal representative)",
          responses=_ERRORS, **_GUARD)  # type: ignore[arg-type]  # fmt: skip
     async def list_agents(
-        self, db_pool: NamedDependency[asyncpg.Pool], principal: NamedDependency[Principal], credit_code: _CreditCode
+        self,
+        db_pool: NamedDependency[asyncpg.Pool],
+        principal: NamedDependency[Principal],
+        credit_code: _CreditCode,
     ) -> list[AgentGrant]:
         async with db_pool.acquire() as connection:
             code = await _represented(connection, principal, credit_code)

@@ -185,7 +185,7 @@ class AuthorizationFlow:
                     redirect_uri=attempt.params["redirect_uri"],
                 )
         server = self.provider.server
-        status, _body, headers = self.provider.run(
+        _status, _body, headers = self.provider.run(
             attempt.context, server.create_authorization_response, attempt.request, subject, attempt.grant
         )
         location = dict(headers).get("Location", "")

@@ -71,7 +71,7 @@ def _oauth_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
 class OAuthController(Controller):
     path = "/oauth"
     tags = ["oauth"]
-    exception_handlers = {HTTPException: _oauth_exception, ValidationException: _oauth_exception}  # noqa: RUF012
+    exception_handlers = {HTTPException: _oauth_exception, ValidationException: _oauth_exception}
 
     @post("/token", summary="Token endpoint (authorization_code, refresh_token, client_credentials)", status_code=200,
           responses={200: _spec(TokenResponse, "Tokens"), **_OAUTH_ERRORS,

@@ -97,7 +97,7 @@ class KeyRing:
                     development=row["development"],
                     signs_from=row["signs_from"],
                     published_until=row["published_until"],
-                )  # fmt: skip
+                )
             )
         self.keys = keys
         self.public_keys = KeySet([ECKey.import_key(key.public) for key in keys])

@@ -48,7 +48,7 @@ def _html_exception(request: Request[Any, Any, Any], exc: Exception) -> Response
 class LoginController(Controller):
     path = "/oauth"
     tags = ["oauth"]
-    exception_handlers = {HTTPException: _html_exception, ValidationException: _html_exception}  # noqa: RUF012
+    exception_handlers = {HTTPException: _html_exception, ValidationException: _html_exception}
 
     @get(
         "/authorize",

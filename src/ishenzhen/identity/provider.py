@@ -189,7 +189,13 @@ class IdentityProvider:
             await throttle.hit_all(connection, limits)
         except throttle.Throttled as exc:
             who = "this client" if exc.limit.name == "token_client" else "this address"
-            await audit(connection, "token.throttled", client_id=claimed or None, address=address, limit=exc.limit.name)
+            await audit(
+                connection,
+                "token.throttled",
+                client_id=claimed or None,
+                address=address,
+                limit=exc.limit.name,
+            )
             result = oauth_error(
                 "invalid_request", f"too many token requests from {who}: retry after {exc.retry_after} s", 429
             )
@@ -315,7 +321,7 @@ class IdentityProvider:
         revoked = await queries.access_token_revoked(connection, jti=claims["jti"])
         info = {key: claims[key] for key in ("scope", "client_id", "sub", "exp", "iat", "iss", "aud", "jti", "acr")
                 if key in claims}  # fmt: skip
-        info["token_type"] = "Bearer"
+        info["token_type"] = "Bearer"  # noqa: S105 - the RFC 6750 token type, not a secret
         return LookedUpToken(
             "access_token", claims["client_id"], not revoked and claims["exp"] > time.time(), info,
             jti=claims["jti"], exp=int(claims["exp"]),

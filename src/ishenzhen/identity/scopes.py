@@ -35,7 +35,10 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "applications:submit": ("以您的名义提交办事申请", "Submit applications in your name"),
     "registry:write": ("修改事项登记信息（部门系统）", "Change the item registry (department systems)"),
     "applications:update": ("更新办件状态（部门系统）", "Update applications (department systems)"),
-    "registry:review": ("审核事项登记（市政务服务数据管理局）", "Review the item registry (the city's data bureau)"),
+    "registry:review": (
+        "审核事项登记（市政务服务数据管理局）",
+        "Review the item registry (the city's data bureau)",
+    ),
 }
 
 # Scopes that need more than a verified phone (L1): e.g. submitting applications needs a verified real name.

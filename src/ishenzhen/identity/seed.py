@@ -25,7 +25,7 @@ __all__ = ["DEMO_PASSWORD", "ProductionRefused", "prepare_identity", "refuse_uns
 log = structlog.get_logger(__name__)
 queries = load_queries(Path(__file__).with_name("queries.sql"))
 
-DEMO_PASSWORD = "ishenzhen-demo"  # development only: production refuses to start while demo accounts exist
+DEMO_PASSWORD = "ishenzhen-demo"  # noqa: S105 - development only: production refuses to start while demo accounts exist
 DEMO_DEPARTMENT_SECRET = "dev-only-department-secret"  # noqa: S105 - demo client, refused in production
 DEMO_CITIZENS = {
     "13800000001": None,

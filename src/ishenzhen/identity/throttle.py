@@ -58,8 +58,12 @@ async def hit_all(connection: asyncpg.Connection, limits: list[tuple[Limit, str]
     window = limits[0][0].window_seconds
     assert all(limit.window_seconds == window for limit, _key in limits)
     by_bucket = {f"{limit.name}:{key}": limit for limit, key in limits}
-    rows = [row async for row in queries.hit_throttles(connection, buckets=list(by_bucket), window_seconds=window)]
-    over = [(by_bucket[r["bucket"]], r["retry_after"]) for r in rows if r["hits"] > by_bucket[r["bucket"]].hits]
+    rows = [
+        row async for row in queries.hit_throttles(connection, buckets=list(by_bucket), window_seconds=window)
+    ]
+    over = [
+        (by_bucket[r["bucket"]], r["retry_after"]) for r in rows if r["hits"] > by_bucket[r["bucket"]].hits
+    ]
     if over:
         raise Throttled(over[0][0], max(retry for _limit, retry in over))
 

@@ -55,8 +55,14 @@ _RESPONSES = {
     422: problem_spec("Malformed input, or the details do not match"),
     429: problem_spec("Too many attempts: see Retry-After"),
 }
-REAL_NAME_LIMITS = (throttle.Limit("real_name_account", 5, 3600), throttle.Limit("real_name_address", 20, 3600))
-FACE_CHECK_LIMITS = (throttle.Limit("face_check_account", 5, 3600), throttle.Limit("face_check_address", 20, 3600))
+REAL_NAME_LIMITS = (
+    throttle.Limit("real_name_account", 5, 3600),
+    throttle.Limit("real_name_address", 20, 3600),
+)
+FACE_CHECK_LIMITS = (
+    throttle.Limit("face_check_account", 5, 3600),
+    throttle.Limit("face_check_address", 20, 3600),
+)
 _AGAIN = "sign in again (acr_values=L{0}) for a token at L{0}"
 
 

@@ -92,7 +92,9 @@ def credit_code_check_char(body: str) -> str:
     """The check character of a unified social credit code, from its first 17 characters."""
     if len(body) != 17 or any(char not in _CREDIT_CODE_VALUE for char in body):
         raise ValueError("a credit code body is 17 characters of " + CREDIT_CODE_ALPHABET)
-    total = sum(_CREDIT_CODE_VALUE[char] * weight for char, weight in zip(body, _CREDIT_CODE_WEIGHTS))
+    total = sum(
+        _CREDIT_CODE_VALUE[char] * weight for char, weight in zip(body, _CREDIT_CODE_WEIGHTS, strict=True)
+    )
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -110,7 +112,7 @@ def organisation_code_check_char(body: str) -> str:
     if not _ORGANISATION_BODY.fullmatch(body):
         raise ValueError("an organisation code body is 8 digits or capital letters")
     # Letters count 10 (A) to 35 (Z), as in base 36.
-    total = sum(int(char, 36) * weight for char, weight in zip(body, _ORGANISATION_CODE_WEIGHTS))
+    total = sum(int(char, 36) * weight for char, weight in zip(body, _ORGANISATION_CODE_WEIGHTS, strict=True))
     check = 11 - total % 11
     return {10: "X", 11: "0"}.get(check, str(check))
 

@@ -50,7 +50,7 @@ def _draft_location(code: str) -> str:
 
 class RegistryReadController(Controller):
     path = "/v1/registry"
-    tags = ["registry"]  # noqa: RUF012 - litestar's own class attribute
+    tags = ["registry"]
 
     @get(
         "/items",

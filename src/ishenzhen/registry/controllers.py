@@ -54,7 +54,7 @@ class RegistryController(RegistryReadController):
     """Writing and reviewing; the reading endpoints are inherited (``_read_controllers``)."""
 
     path = "/v1/registry"
-    tags = ["registry"]  # noqa: RUF012 - litestar's own class attribute
+    tags = ["registry"]
 
     @post(
         "/items",
