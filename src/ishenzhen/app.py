@@ -10,7 +10,6 @@ import asyncpg
 from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import (
     JsonRenderPlugin,
@@ -19,7 +18,6 @@ from litestar.openapi.plugins import (
     YamlRenderPlugin,
 )
 from litestar.openapi.spec import Components, Contact, License, SecurityScheme
-from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 from litestar.types import ControllerRouterHandler
 
 from ishenzhen import __version__
@@ -35,6 +33,7 @@ from ishenzhen.identity.controllers import DiscoveryController, LoginController,
 from ishenzhen.identity.guards import enforce_bearer
 from ishenzhen.identity.state import IdentityState, identity_lifespan
 from ishenzhen.identity.verification import VerificationController
+from ishenzhen.lib.http import JSON, require_media_type
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.shared_cache import SharedResponseCache
 from ishenzhen.logging import configure_logging
@@ -107,16 +106,7 @@ async def _require_declared_media_type(request: Request[Any, Any, Any]) -> None:
     if data_parameter is None:
         return
     declared = getattr(data_parameter.kwarg_definition, "media_type", None)
-    expected = str(declared.value if hasattr(declared, "value") else declared or "application/json")
-    received = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    json_ok = expected == "application/json" and (
-        received == "application/json" or received.endswith("+json")
-    )
-    if not (json_ok or received == expected):
-        raise HTTPException(
-            status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-            detail=f"header 'content-type' must be {expected}, got {received or 'none'}",
-        )
+    require_media_type(request, str(declared.value if hasattr(declared, "value") else declared or JSON))
 
 
 async def _before_request(request: Request[Any, Any, Any]) -> None:

@@ -8,14 +8,14 @@ from typing import Any
 import msgspec
 from litestar import Request
 from litestar.di import Provide
-from litestar.exceptions import ClientException, HTTPException
+from litestar.exceptions import ClientException
 from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference, RequestBody, SecurityRequirement
-from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 from litestar.types import Receive, Scope, Send
 
 from ishenzhen.errors import problem_spec
 from ishenzhen.identity.guards import Principal, provide_principal, requires
+from ishenzhen.lib.http import require_media_type
 from ishenzhen.lib.http_cache import EncodedBody, etag_matches
 from ishenzhen.registry._access import REVIEW_SCOPE, WRITE_SCOPE, Actor
 
@@ -71,12 +71,7 @@ class Answer:
 
 async def json_body(request: Request[Any, Any, Any]) -> Any:
     """The body as JSON values, decoded here so that every problem of an item is reported at once."""
-    received = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if received != "application/json" and not received.endswith("+json"):
-        raise HTTPException(
-            status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-            detail=f"header 'content-type' must be application/json, got {received or 'none'}",
-        )
+    require_media_type(request)
     try:
         return msgspec.json.decode(await request.body())
     except msgspec.DecodeError as exc:
