@@ -91,7 +91,7 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     ]
     # Issue 5: the registry, and the app's screens it drives
     handlers += [*REGISTRY_CONTROLLERS, HomeController, ItemScreensController]
-    if settings.enable_bench_routes:
+    if settings.http.enable_bench_routes:
         from ishenzhen.bench_routes import BENCH_ROUTES  # only for the benchmark harness
 
         handlers += BENCH_ROUTES
@@ -123,7 +123,7 @@ def create_app(
 ) -> Litestar:
     """Build the ASGI app. Pass ``db_pool`` to share a pool the caller owns (tests); else one is made."""
     settings = settings or load_settings()
-    configure_logging(settings.effective_log_format, settings.log_level)
+    configure_logging(settings.effective_log_format, settings.logging.level)
 
     @asynccontextmanager
     async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -144,12 +144,12 @@ def create_app(
         await store.refresh()
         app.state.catalog = store
         feed = None
-        if settings.database_url is not None:
+        if settings.database.url is not None:
             feed = ChangeFeed(
-                settings.database_url,
+                settings.database.url,
                 CATALOG_CHANNEL,
                 store.refresh,
-                poll_interval=settings.change_poll_seconds,
+                poll_interval=settings.database.change_poll_seconds,
             )
             await feed.start()
         app.state.catalog_feed = feed
@@ -174,7 +174,7 @@ def create_app(
             database_lifespan,
             catalog_lifespan,
             identity_lifespan(settings),
-            registry_lifespan(settings.registry_scheduler_seconds),
+            registry_lifespan(settings.registry.scheduler_seconds),
         ],
         dependencies={
             "db_pool": Provide(provide_db_pool, sync_to_thread=False),
@@ -184,7 +184,7 @@ def create_app(
         exception_handlers=exception_handlers(),
         before_request=_before_request,
         openapi_config=_openapi_config(),
-        request_max_body_size=settings.max_body_bytes,
+        request_max_body_size=settings.http.max_body_bytes,
         state=State({"settings": settings}),
         logging_config=None,
         debug=False,
@@ -195,12 +195,12 @@ def create_app(
         return None if store is None else store.snapshot.revision
 
     inner = app.asgi_handler
-    if settings.shared_cache_mb > 0:
+    if settings.catalog.shared_cache_mb > 0:
         inner = SharedResponseCache(
             inner,
             prefixes=("/v1/catalog/",),
             version=catalog_revision,
-            max_bytes=settings.shared_cache_mb * 1024 * 1024,
+            max_bytes=settings.catalog.shared_cache_mb * 1024 * 1024,
         )
         # Issue 5: the anonymous home screen, localised, so Accept-Language is part of the key. A few dozen
         # entries of ~12 KB at most: its own small budget, so catalogue searches never evict it.
@@ -209,7 +209,7 @@ def create_app(
             vary=(b"accept-language",),
         )  # fmt: skip
     # Wrap the whole app, not each route: 404s and 405s also get a request id and an access event.
-    app.asgi_handler = RequestContextMiddleware(inner, access_log=settings.access_log)
+    app.asgi_handler = RequestContextMiddleware(inner, access_log=settings.logging.access_log)
     return app
 
 
