@@ -10,6 +10,8 @@ as ``tests.import_contracts`` (``contract_types`` in ``pyproject.toml``).
 
 from __future__ import annotations
 
+from typing import cast
+
 import grimp
 from importlinter import Contract, ContractCheck, fields, output
 
@@ -35,9 +37,10 @@ class PrivateModulesContract(Contract):
     ignore_imports = fields.SetField(subfield=fields.StringField(), required=False)
 
     def check(self, graph: grimp.ImportGraph, verbose: bool) -> ContractCheck:
-        ignored = set(self.ignore_imports or ())  # type: ignore[arg-type]
+        # import-linter's fields are declared as descriptors but hold the parsed option values.
+        ignored = cast("set[str] | None", self.ignore_imports) or set()
         violations: list[dict[str, object]] = []
-        for container in self.containers:  # type: ignore[attr-defined]
+        for container in cast("list[str]", self.containers):
             for imported in sorted(graph.find_descendants(container)):
                 if not _is_private(imported):
                     continue

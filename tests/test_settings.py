@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import msgspec
@@ -70,6 +71,18 @@ def test_every_setting_has_one_documented_variable() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     for variable in ENV_NAMES.values():
         assert f"`{variable}`" in readme, f"{variable} is missing from the README's settings table"
+
+
+def test_the_readme_table_names_where_each_setting_lives_in_code() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([A-Z_]+)` \| `([a-z_.]+)` \|", readme, flags=re.MULTILINE))
+    defaults = load_settings({})
+    for variable in ENV_NAMES.values():
+        path = rows.get(variable)
+        assert path is not None, f"{variable}: the README's table does not say where it lives in code"
+        group, _, attribute = path.rpartition(".")
+        holder = getattr(defaults, group) if group else defaults
+        assert hasattr(holder, attribute), f"{variable}: settings.{path} does not exist"
 
 
 # The variables operators already set: regrouping the settings must not rename any of them.

@@ -67,7 +67,7 @@ def _openapi_config() -> OpenAPIConfig:
             YamlRenderPlugin(path="/openapi.yaml"),
         ],
         use_handler_docstrings=True,
-        # Identity (issue 4): protected endpoints take RFC 9068 access tokens from /oauth/token.
+        # Protected endpoints take RFC 9068 access tokens from /oauth/token.
         components=Components(
             security_schemes={
                 "bearer": SecurityScheme(
@@ -80,7 +80,7 @@ def _openapi_config() -> OpenAPIConfig:
 
 def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     handlers: list[ControllerRouterHandler] = [HealthController, CatalogController]
-    # Identity (issue 4)
+    # The identity provider: OAuth/OIDC, sign-in pages, the caller's own account, verification, agents
     handlers += [
         OAuthController,
         LoginController,
@@ -89,7 +89,7 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         VerificationController,
         EnterpriseAgentsController,
     ]
-    # Issue 5: the registry, and the app's screens it drives
+    # The registry, and the app's screens it drives
     handlers += [*REGISTRY_CONTROLLERS, HomeController, ItemScreensController]
     if settings.http.enable_bench_routes:
         from ishenzhen.bench_routes import BENCH_ROUTES  # only for the benchmark harness
@@ -105,8 +105,9 @@ async def _require_declared_media_type(request: Request[Any, Any, Any]) -> None:
     data_parameter = request.route_handler.parsed_fn_signature.parameters.get("data")
     if data_parameter is None:
         return
-    declared = getattr(data_parameter.kwarg_definition, "media_type", None)
-    require_media_type(request, str(declared.value if hasattr(declared, "value") else declared or JSON))
+    # litestar declares it as a RequestEncodingType member, a plain string, or not at all (JSON).
+    declared = getattr(data_parameter.kwarg_definition, "media_type", None) or JSON
+    require_media_type(request, str(getattr(declared, "value", declared)))
 
 
 async def _before_request(request: Request[Any, Any, Any]) -> None:
@@ -160,13 +161,13 @@ def create_app(
                 await feed.stop()
 
     def provide_db_pool(state: State) -> asyncpg.Pool:
-        return state.db_pool  # type: ignore[no-any-return]
+        return state.db_pool
 
     def provide_catalog(state: State) -> CatalogStore:
-        return state.catalog  # type: ignore[no-any-return]
+        return state.catalog
 
     def provide_identity(state: State) -> IdentityState:
-        return state.identity  # type: ignore[no-any-return]
+        return state.identity
 
     app = Litestar(
         route_handlers=[*_route_handlers(settings), *extra_route_handlers],
@@ -202,7 +203,7 @@ def create_app(
             version=catalog_revision,
             max_bytes=settings.catalog.shared_cache_mb * 1024 * 1024,
         )
-        # Issue 5: the anonymous home screen, localised, so Accept-Language is part of the key. A few dozen
+        # The anonymous home screen, localised, so Accept-Language is part of the key. A few dozen
         # entries of ~12 KB at most: its own small budget, so catalogue searches never evict it.
         inner = SharedResponseCache(
             inner, prefixes=(HOME_PATH,), version=catalog_revision, max_bytes=2 * 1024 * 1024,

@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
         "schema", help="print the migrated schema (the snapshot the tests compare)"
     )
     schema.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
-    # Identity (issue 4)
+    # The identity provider's operator commands
     identity = commands.add_parser("identity", help="identity provider helpers")
     identity_commands = identity.add_subparsers(dest="identity_command", required=True, metavar="ACTION")
     outbox = identity_commands.add_parser("sms-outbox", help="show the development SMS outbox (newest first)")
@@ -103,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="registry:write, registry:review or applications:update (repeat for several)")  # fmt: skip
     create.add_argument("--client-id", help="client id [dept-<department>]")
     create.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
-    # Registry (issue 5)
+    # The service-item registry's operator commands
     registry = commands.add_parser("registry", help="the service-item registry")
     registry_commands = registry.add_subparsers(dest="registry_command", required=True, metavar="ACTION")
     export_items = registry_commands.add_parser(
@@ -280,7 +280,7 @@ def _export_openapi(settings: Settings, output: Path) -> int:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(document, encoding="utf-8")
         print(f"wrote {output}", file=sys.stderr)
-        # The render spec's JSON Schema is published next to the API document (issue 5).
+        # The render spec's JSON Schema is published next to the API document, for app developers.
         from ishenzhen.ui.schema import SCHEMA_FILE, render_spec_schema_text
 
         schema_file = output.parent / SCHEMA_FILE

@@ -220,6 +220,7 @@ def _fields() -> dict[str, _Field]:
     top = msgspec.inspect.type_info(Settings)
     assert isinstance(top, msgspec.inspect.StructType)
     for field in top.fields:
+        members: list[tuple[str | None, msgspec.inspect.Field]]
         if isinstance(field.type, msgspec.inspect.StructType):
             members = [(field.encode_name, member) for member in field.type.fields]
         else:

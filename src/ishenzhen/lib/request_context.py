@@ -12,7 +12,8 @@ import time
 from typing import Any
 
 import structlog
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 __all__ = ["RequestContextMiddleware", "new_request_id"]
 
@@ -43,7 +44,7 @@ class RequestContextMiddleware:
         self._log_event = structlog.get_logger("ishenzhen.access").bind()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         request_id = _incoming_request_id(scope)
@@ -65,7 +66,7 @@ class RequestContextMiddleware:
             if self.access_log:
                 self._log(scope, request_id, status, started)
 
-    def _log(self, scope: Scope, request_id: str, status: int, started: float) -> None:
+    def _log(self, scope: HTTPScope, request_id: str, status: int, started: float) -> None:
         fields: dict[str, Any] = {
             "request_id": request_id,
             "method": scope["method"],
