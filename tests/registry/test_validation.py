@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from ishenzhen.catalog.model import Catalog, ServiceItem
 from ishenzhen.catalog.source.item_checks import ItemReferences
-from ishenzhen.catalog.source.model import Catalog, ServiceItem
 from ishenzhen.errors import InvalidInput
 from ishenzhen.registry._validation import validate_item
 from tests.registry.conftest import Token, as_json, bearer

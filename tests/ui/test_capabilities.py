@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ishenzhen.catalog.source.model import Catalog
+from ishenzhen.catalog.model import Catalog
 from ishenzhen.errors import InvalidInput
 from ishenzhen.ui._walk import fields, node_type, walk
 from ishenzhen.ui.capabilities import Capabilities, adapt

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from ishenzhen.catalog.source.model import Catalog, Material, ServiceItem
+from ishenzhen.catalog.model import Catalog, Material, ServiceItem
 from ishenzhen.ui._walk import fields, walk
 from ishenzhen.ui.checks import SpecReferences, check_spec
 from ishenzhen.ui.defaults import default_spec, spec_for

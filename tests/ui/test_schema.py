@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema_rs
 import msgspec
 
-from ishenzhen.catalog.source.model import Catalog
+from ishenzhen.catalog.model import Catalog
 from ishenzhen.ui.defaults import default_spec
 from ishenzhen.ui.schema import SCHEMA_FILE, render_spec_schema, render_spec_schema_text
 

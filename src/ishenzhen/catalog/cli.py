@@ -11,7 +11,7 @@ from pathlib import Path
 import structlog
 
 from ishenzhen.catalog.importer import ImportReport
-from ishenzhen.catalog.source.model import Catalog
+from ishenzhen.catalog.model import Catalog
 from ishenzhen.catalog.source.validator import load_catalog, validate
 from ishenzhen.db.pool import connect
 from ishenzhen.settings import Settings

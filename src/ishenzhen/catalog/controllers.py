@@ -11,6 +11,7 @@ from litestar.openapi import ResponseSpec
 from litestar.params import HeaderParameter, Parameter
 from litestar.types import ASGIApp
 
+from ishenzhen.catalog.model import Audience, Channel, ItemType, Visits
 from ishenzhen.catalog.schemas import (
     DepartmentCount,
     DistrictCount,
@@ -21,7 +22,6 @@ from ishenzhen.catalog.schemas import (
 )
 from ishenzhen.catalog.service import CatalogStore
 from ishenzhen.catalog.snapshot import ItemFilter
-from ishenzhen.catalog.source.model import Audience, Channel, ItemType, Visits
 from ishenzhen.errors import FieldError, InvalidInput, problem_spec
 from ishenzhen.lib.http_cache import FinishedResponse, encode_body
 

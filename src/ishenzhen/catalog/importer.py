@@ -15,7 +15,7 @@ import asyncpg
 import msgspec
 import structlog
 
-from ishenzhen.catalog.source.model import Catalog, ServiceItem
+from ishenzhen.catalog.model import Catalog, ServiceItem
 from ishenzhen.db.sql import load_queries
 
 __all__ = ["CATALOG_CHANNEL", "ImportReport", "import_catalog"]

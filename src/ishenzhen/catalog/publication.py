@@ -16,7 +16,7 @@ import asyncpg
 import msgspec
 import structlog
 
-from ishenzhen.catalog.source.model import ServiceItem
+from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.db.sql import load_queries
 
 __all__ = ["apply_catalog_changes", "lock_catalog_writes"]

@@ -12,6 +12,7 @@ import asyncpg
 import msgspec
 import structlog
 
+from ishenzhen.catalog.model import Department, District, ElicenceType, ServiceItem, Theme
 from ishenzhen.catalog.schemas import (
     DepartmentCount,
     DistrictCount,
@@ -24,7 +25,6 @@ from ishenzhen.catalog.schemas import (
     ThemeCount,
 )
 from ishenzhen.catalog.snapshot import CatalogSnapshot, ItemFilter
-from ishenzhen.catalog.source.model import Department, District, ElicenceType, ServiceItem, Theme
 from ishenzhen.db.sql import load_queries
 from ishenzhen.errors import FieldError, InvalidInput, NotFound
 

@@ -10,8 +10,8 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.catalog.publication import lock_catalog_writes
-from ishenzhen.catalog.source.model import ServiceItem
 from ishenzhen.db.sql import load_queries
 from ishenzhen.errors import NotFound
 from ishenzhen.registry._access import Actor

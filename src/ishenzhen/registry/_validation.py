@@ -9,8 +9,8 @@ from typing import Any, get_args, get_origin
 import asyncpg
 import msgspec
 
+from ishenzhen.catalog.model import Department, ServiceItem
 from ishenzhen.catalog.source.item_checks import ItemReferences, check_item
-from ishenzhen.catalog.source.model import Department, ServiceItem
 from ishenzhen.errors import FieldError, InvalidInput
 from ishenzhen.registry._store import queries
 from ishenzhen.registry.diff import pointer, pointer_of_path

@@ -17,7 +17,7 @@ import structlog
 
 from ishenzhen.catalog.importer import ImportReport, Progress
 from ishenzhen.catalog.importer import import_catalog as import_into_catalogue
-from ishenzhen.catalog.source.model import Catalog, ServiceItem
+from ishenzhen.catalog.model import Catalog, ServiceItem
 from ishenzhen.catalog.source.writer import items_file_text, write_department
 from ishenzhen.errors import NotFound
 from ishenzhen.registry._store import queries

@@ -21,9 +21,9 @@ import asyncpg
 import msgspec
 from litestar.exceptions import HTTPException
 
+from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.catalog.service import CatalogStore
 from ishenzhen.catalog.snapshot import CatalogSnapshot
-from ishenzhen.catalog.source.model import ServiceItem
 from ishenzhen.errors import NotFound
 from ishenzhen.identity import accounts
 from ishenzhen.identity._http import _uuid

@@ -16,7 +16,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 
-from ishenzhen.catalog.source.model import ServiceItem
+from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.lib.structs import Struct
 from ishenzhen.ui._walk import compile_pattern, condition_fields, fields, node_type, walk
 from ishenzhen.ui.model import (

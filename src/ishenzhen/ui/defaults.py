@@ -8,7 +8,7 @@ signed-in citizen's details prefilled), collects each material the applicant sup
 
 from __future__ import annotations
 
-from ishenzhen.catalog.source.model import Material, ServiceItem
+from ishenzhen.catalog.model import Material, ServiceItem
 from ishenzhen.ui.model import (
     AddressInput,
     Agreement,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
+from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.catalog.source._loading import LoadedCatalog
 from ishenzhen.catalog.source._problems import Problem
-from ishenzhen.catalog.source._render_specs import pointer_steps
-from ishenzhen.catalog.source.model import ServiceItem
+from ishenzhen.catalog.source.render_specs import pointer_steps
 from ishenzhen.ui import checks as ui_checks
 from ishenzhen.ui.model import RenderSpec
 

@@ -14,8 +14,8 @@ from typing import Any
 import msgspec
 import yaml
 
-from ishenzhen.catalog.source._render_specs import SPECS_FOLDER, SpecFile
-from ishenzhen.catalog.source.model import Catalog, Material, ServiceItem
+from ishenzhen.catalog.model import Catalog, Material, ServiceItem
+from ishenzhen.catalog.source.render_specs import SPECS_FOLDER, SpecFile
 
 __all__ = ["HEADER", "items_file_text", "write_catalog", "write_department"]
 

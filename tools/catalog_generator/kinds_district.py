@@ -6,7 +6,7 @@ group; these are the everyday district and street services that have no city-lev
 
 from __future__ import annotations
 
-from ishenzhen.catalog.source._kind_group import (
+from tools.catalog_generator.kind_group import (
     BENEFIT,
     BOTH,
     CONFIRM,

@@ -16,8 +16,8 @@ from pathlib import Path
 import msgspec
 import yaml
 
+from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.catalog.source._problems import Problem
-from ishenzhen.catalog.source.model import ServiceItem
 from ishenzhen.ui.model import RenderSpec
 
 __all__ = ["SPECS_FOLDER", "SpecFile", "SpecSource", "read_render_specs"]

@@ -1,6 +1,6 @@
 """Writes the catalogue's source files from the vocabulary: the same bytes on every run.
 
-    python -m ishenzhen.catalog.source.generator [--out services_catalog] [--scale N]
+    python -m tools.catalog_generator [--out services_catalog] [--scale N]
 
 ``--scale 10`` writes a catalogue ten times larger (74,840 items) for the scale benchmark: every kind then has
 ten sub-items, the extra ones named with a ``（情形N）`` suffix so names stay unique in their scope.
@@ -18,21 +18,21 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ishenzhen.catalog.source._entities import (
+from ishenzhen.catalog.model import Catalog, Department, ServiceItem
+from ishenzhen.catalog.source.codes import SHENZHEN_DIVISION
+from ishenzhen.catalog.source.render_specs import SPECS_FOLDER, read_render_specs
+from ishenzhen.catalog.source.validator import CatalogError
+from ishenzhen.catalog.source.writer import write_catalog
+from tools.catalog_generator.entities import (
     build_departments,
     build_districts,
     build_e_licence_types,
     build_themes,
     office_phone,
 )
-from ishenzhen.catalog.source._items import Implementation, build_item
-from ishenzhen.catalog.source._plan import PlannedKind, plan_catalogue
-from ishenzhen.catalog.source._render_specs import SPECS_FOLDER, read_render_specs
-from ishenzhen.catalog.source.codes import SHENZHEN_DIVISION
-from ishenzhen.catalog.source.model import Catalog, Department, ServiceItem
-from ishenzhen.catalog.source.validator import CatalogError
-from ishenzhen.catalog.source.vocabulary import DISTRICT_ROWS, Targets
-from ishenzhen.catalog.source.writer import write_catalog
+from tools.catalog_generator.items import Implementation, build_item
+from tools.catalog_generator.plan import PlannedKind, plan_catalogue
+from tools.catalog_generator.vocabulary import DISTRICT_ROWS, Targets
 
 __all__ = ["build_catalog", "main", "write_catalog"]
 
@@ -79,7 +79,7 @@ def build_catalog(scale: int = 1, *, render_specs: Path | None = None) -> Catalo
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ishenzhen.catalog.source.generator", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m tools.catalog_generator", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     parser.add_argument("--out", type=Path, default=Path("services_catalog"), help="folder to write into")
     parser.add_argument("--scale", type=int, default=1, help="multiply the number of items (default 1)")

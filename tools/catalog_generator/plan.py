@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ishenzhen.catalog.source.vocabulary import (
+from tools.catalog_generator.vocabulary import (
     DEPARTMENT_SPECS,
     DISTRICT_ROWS,
     KINDS,

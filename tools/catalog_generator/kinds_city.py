@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ishenzhen.catalog.source._kind_group import (
+from tools.catalog_generator.kind_group import (
     BENEFIT,
     BOTH,
     CONFIRM,

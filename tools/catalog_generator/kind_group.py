@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ishenzhen.catalog.source.model import Audience, ItemType, Level, ResultType, ServiceScope
+from ishenzhen.catalog.model import Audience, ItemType, Level, ResultType, ServiceScope
 
 __all__ = [
     "BENEFIT", "BOTH", "CONFIRM", "LEGAL", "LEVY", "LICENCE", "OTHER", "PERSON", "REWARD", "RULING", "SERVICE",

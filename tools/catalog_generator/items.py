@@ -5,22 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ishenzhen.catalog.source._plan import PlannedKind
-from ishenzhen.catalog.source._texts import (
-    KEYWORDS,
-    acceptance_conditions,
-    default_result,
-    faq,
-    result_name,
-    visit_reason,
-)
-from ishenzhen.catalog.source.codes import (
-    SHENZHEN_DIVISION,
-    basic_code,
-    implementation_code,
-    item_code,
-)
-from ishenzhen.catalog.source.model import (
+from ishenzhen.catalog.model import (
     Channel,
     Department,
     Fee,
@@ -31,7 +16,22 @@ from ishenzhen.catalog.source.model import (
     ServiceItem,
     Visits,
 )
-from ishenzhen.catalog.source.vocabulary import DEREGISTRATION, FEES, MATERIALS, MaterialSpec
+from ishenzhen.catalog.source.codes import (
+    SHENZHEN_DIVISION,
+    basic_code,
+    implementation_code,
+    item_code,
+)
+from tools.catalog_generator.plan import PlannedKind
+from tools.catalog_generator.texts import (
+    KEYWORDS,
+    acceptance_conditions,
+    default_result,
+    faq,
+    result_name,
+    visit_reason,
+)
+from tools.catalog_generator.vocabulary import DEREGISTRATION, FEES, MATERIALS, MaterialSpec
 
 __all__ = ["Implementation", "build_item"]
 

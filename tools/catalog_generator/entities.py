@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
+from ishenzhen.catalog.model import Department, District, DistrictBody, ElicenceType, Theme
 from ishenzhen.catalog.source.codes import SHENZHEN_DIVISION, government_credit_code
-from ishenzhen.catalog.source.model import Department, District, DistrictBody, ElicenceType, Theme
-from ishenzhen.catalog.source.vocabulary import (
+from tools.catalog_generator.vocabulary import (
     DEPARTMENT_SPECS,
     DISTRICT_ROWS,
     E_LICENCE_ROWS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from ishenzhen.catalog.source.model import Audience, Faq, ItemType, Result, ResultType
+from ishenzhen.catalog.model import Audience, Faq, ItemType, Result, ResultType
 
 __all__ = ["KEYWORDS", "acceptance_conditions", "default_result", "faq", "result_name", "visit_reason"]
 

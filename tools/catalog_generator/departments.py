@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ishenzhen.catalog.source.model import Nature
+from ishenzhen.catalog.model import Nature
 
 __all__ = ["DEPARTMENT_SPECS", "DepartmentSpec"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ishenzhen.catalog.source.model import MaterialForm, MaterialKind, MaterialSource
+from ishenzhen.catalog.model import MaterialForm, MaterialKind, MaterialSource
 
 __all__ = ["DISTRICT_ROWS", "E_LICENCE_ROWS", "FEES", "MATERIALS", "THEME_ROWS", "FeeSpec", "MaterialSpec"]
 
