@@ -10,20 +10,17 @@ from litestar import Request
 from litestar.di import Provide
 from litestar.exceptions import ClientException
 from litestar.openapi import ResponseSpec
-from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference, RequestBody, SecurityRequirement
-from litestar.types import Receive, Scope, Send
+from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference, RequestBody
 
 from ishenzhen.errors import problem_spec
 from ishenzhen.identity.guards import Principal, provide_principal, requires
-from ishenzhen.lib.http import require_media_type
-from ishenzhen.lib.http_cache import EncodedBody, etag_matches
+from ishenzhen.lib.http import BEARER, require_media_type, response_spec
+from ishenzhen.lib.http_cache import JSON_TYPE, EncodedBody, FinishedResponse
 from ishenzhen.registry._access import REVIEW_SCOPE, WRITE_SCOPE, Actor
 
-__all__ = ["READ", "REVIEW", "WRITE", "Answer", "ItemBodyOperation", "actor_of", "errors", "json_body", "ok"]
+__all__ = ["READ", "REVIEW", "WRITE", "ItemBodyOperation", "actor_of", "answer", "errors", "json_body", "ok"]
 
-_PRIVATE = (b"cache-control", b"private, no-cache")
-_JSON = (b"content-type", b"application/json")
-BEARER: list[SecurityRequirement] = [{"bearer": []}]
+_PRIVATE = b"private, no-cache"
 _PRINCIPAL = {"principal": Provide(provide_principal, sync_to_thread=False)}
 # Reading is for the item's department (registry:write) and for reviewers (registry:review): the token's
 # scopes and department are checked by the service, so the guard only asks for a valid token.
@@ -36,37 +33,19 @@ def actor_of(principal: Principal) -> Actor:
     return Actor.of(principal)
 
 
-class Answer:
-    """A finished answer as two ASGI messages: JSON (or YAML) with its strong ETag, or an empty 204/304."""
-
-    __slots__ = ("_body", "_headers", "_status")
-
-    def __init__(
-        self,
-        body: EncodedBody | None,
-        *,
-        status: int = 200,
-        if_none_match: str | None = None,
-        location: str | None = None,
-        media_type: bytes | None = None,
-    ) -> None:
-        headers = [_PRIVATE]
-        if location is not None:
-            headers.append((b"location", location.encode()))
-        if body is None:
-            self._status, self._body, self._headers = status, b"", headers
-            return
-        headers.append((b"etag", body.etag.encode()))
-        if status == 200 and etag_matches(if_none_match, body.etag):
-            self._status, self._body, self._headers = 304, b"", headers
-            return
-        content_type = (b"content-type", media_type) if media_type else _JSON
-        length = (b"content-length", str(len(body.content)).encode())
-        self._status, self._body, self._headers = status, body.content, [*headers, content_type, length]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": self._status, "headers": self._headers})
-        await send({"type": "http.response.body", "body": self._body})
+def answer(
+    body: EncodedBody,
+    *,
+    status: int = 200,
+    if_none_match: str | None = None,
+    location: str | None = None,
+    media_type: bytes = JSON_TYPE,
+) -> FinishedResponse:
+    """A registry answer: private to the caller, with its strong ETag (304 when a read names it)."""
+    headers = () if location is None else ((b"location", location.encode()),)
+    return FinishedResponse.json(
+        body, if_none_match, cache_control=_PRIVATE, headers=headers, status=status, media_type=media_type
+    )
 
 
 async def json_body(request: Request[Any, Any, Any]) -> Any:
@@ -95,11 +74,7 @@ class ItemBodyOperation(Operation):
 def ok(
     model: Any, description: str, status: int = 200, media_type: str = "application/json"
 ) -> dict[int, ResponseSpec]:
-    return {
-        status: ResponseSpec(
-            data_container=model, generate_examples=False, description=description, media_type=media_type
-        )
-    }
+    return {status: response_spec(model, description, media_type)}
 
 
 def errors(*statuses: int) -> dict[int, ResponseSpec]:

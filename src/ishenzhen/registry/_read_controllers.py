@@ -16,8 +16,8 @@ from ishenzhen.lib.http_cache import EncodedBody, encode_body
 from ishenzhen.registry import bulk, service
 from ishenzhen.registry._http import (
     READ,
-    Answer,
     actor_of,
+    answer,
     errors,
     ok,
 )
@@ -70,7 +70,7 @@ class RegistryReadController(Controller):
     ) -> ASGIApp:
         async with db_pool.acquire() as connection:
             page = await service.list_items(connection, actor_of(principal), department, limit, cursor)
-        return Answer(encode_body(page))
+        return answer(encode_body(page))
 
     @get(
         _ITEM,
@@ -83,7 +83,7 @@ class RegistryReadController(Controller):
     ) -> ASGIApp:
         async with db_pool.acquire() as connection:
             view = await service.get_item(connection, actor_of(principal), code)
-        return Answer(encode_body(view), if_none_match=if_none_match)
+        return answer(encode_body(view), if_none_match=if_none_match)
 
     @get(
         _ITEM + "/versions",
@@ -94,7 +94,7 @@ class RegistryReadController(Controller):
     async def list_versions(self, db_pool: Pool, principal: Caller, code: Code) -> ASGIApp:
         async with db_pool.acquire() as connection:
             versions = await service.list_versions(connection, actor_of(principal), code)
-        return Answer(encode_body(versions))
+        return answer(encode_body(versions))
 
     @get(
         _ITEM + "/versions/{version:int}",
@@ -112,7 +112,7 @@ class RegistryReadController(Controller):
     ) -> ASGIApp:
         async with db_pool.acquire() as connection:
             view = await service.get_version(connection, actor_of(principal), code, version)
-        return Answer(encode_body(view), if_none_match=if_none_match)
+        return answer(encode_body(view), if_none_match=if_none_match)
 
     @get(
         _ITEM + "/diff",
@@ -130,7 +130,7 @@ class RegistryReadController(Controller):
     ) -> ASGIApp:
         async with db_pool.acquire() as connection:
             view = await service.diff(connection, actor_of(principal), code, from_version, to_version)
-        return Answer(encode_body(view))
+        return answer(encode_body(view))
 
     @get(
         _ITEM + "/history",
@@ -141,7 +141,7 @@ class RegistryReadController(Controller):
     async def history(self, db_pool: Pool, principal: Caller, code: Code) -> ASGIApp:
         async with db_pool.acquire() as connection:
             page = await service.history(connection, actor_of(principal), code)
-        return Answer(encode_body(page))
+        return answer(encode_body(page))
 
     @get(
         "/departments/{slug:str}/export",
@@ -161,7 +161,7 @@ class RegistryReadController(Controller):
         actor_of(principal).require_reader(slug)
         async with db_pool.acquire() as connection:
             text = await bulk.department_file(connection, slug)
-        return Answer(_yaml(text), media_type=b"application/yaml")
+        return answer(_yaml(text), media_type=b"application/yaml")
 
 
 def _yaml(text: str) -> EncodedBody:

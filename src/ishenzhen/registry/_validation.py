@@ -11,10 +11,11 @@ import msgspec
 
 from ishenzhen.catalog.model import Department, ServiceItem
 from ishenzhen.catalog.source.item_checks import ItemReferences, check_item
+from ishenzhen.catalog.spec_checks import check_item_spec
 from ishenzhen.errors import FieldError, InvalidInput
 from ishenzhen.registry._store import queries
 from ishenzhen.registry.diff import pointer, pointer_of_path
-from ishenzhen.ui.checks import SpecReferences, check_spec
+from ishenzhen.ui.checks import SpecReferences
 
 __all__ = ["load_references", "validate_item"]
 
@@ -106,7 +107,7 @@ def validate_item(
             spec_references = SpecReferences(
                 e_licence_types=frozenset(references.licences), districts=frozenset(references.districts)
             )
-            for problem in check_spec(item.render_spec, item, spec_references):
+            for problem in check_item_spec(item.render_spec, item, spec_references):
                 problems.append(_problem("/render_spec" + problem.pointer, problem.reason))
     if problems:
         raise InvalidInput(f"{len(problems)} problem(s) in the item", errors=problems)

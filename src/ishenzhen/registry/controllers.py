@@ -17,9 +17,9 @@ from ishenzhen.registry._http import (
     READ,
     REVIEW,
     WRITE,
-    Answer,
     ItemBodyOperation,
     actor_of,
+    answer,
     errors,
     json_body,
     ok,
@@ -67,7 +67,7 @@ class RegistryController(RegistryReadController):
         raw = await json_body(request)
         async with db_pool.acquire() as connection:
             view = await service.create_item(connection, actor_of(principal), raw)
-        return Answer(encode_body(view), status=201, location=_draft_location(view.code))
+        return answer(encode_body(view), status=201, location=_draft_location(view.code))
 
     @post(
         _ITEM + "/drafts",
@@ -82,7 +82,7 @@ class RegistryController(RegistryReadController):
         raw = await json_body(request)
         async with db_pool.acquire() as connection:
             view = await service.create_draft(connection, actor_of(principal), code, raw, if_match)
-        return Answer(encode_body(view), status=201, location=_draft_location(code))
+        return answer(encode_body(view), status=201, location=_draft_location(code))
 
     @get(
         _ITEM + "/draft",
@@ -95,7 +95,7 @@ class RegistryController(RegistryReadController):
     ) -> ASGIApp:
         async with db_pool.acquire() as connection:
             view = await service.get_draft(connection, actor_of(principal), code)
-        return Answer(encode_body(view), if_none_match=if_none_match)
+        return answer(encode_body(view), if_none_match=if_none_match)
 
     @put(
         _ITEM + "/draft",
@@ -110,7 +110,7 @@ class RegistryController(RegistryReadController):
         raw = await json_body(request)
         async with db_pool.acquire() as connection:
             view = await service.edit_draft(connection, actor_of(principal), code, raw, if_match)
-        return Answer(encode_body(view))
+        return answer(encode_body(view))
 
     @delete(
         _ITEM + "/draft",
@@ -141,7 +141,7 @@ class RegistryController(RegistryReadController):
     ) -> ASGIApp:
         async with db_pool.acquire() as connection:
             view = await service.submit(connection, actor_of(principal), code, data, if_match)
-        return Answer(encode_body(view))
+        return answer(encode_body(view))
 
     @get(
         "/review-queue",
@@ -154,7 +154,7 @@ class RegistryController(RegistryReadController):
     ) -> ASGIApp:
         async with db_pool.acquire() as connection:
             page = await service.review_queue(connection, actor_of(principal), limit)
-        return Answer(encode_body(page))
+        return answer(encode_body(page))
 
     @post(
         _ITEM + "/versions/{version:int}/approve",
@@ -173,7 +173,7 @@ class RegistryController(RegistryReadController):
     ) -> ASGIApp:
         async with db_pool.acquire() as connection:
             view = await service.approve(connection, actor_of(principal), code, version, data, if_match)
-        return Answer(encode_body(view))
+        return answer(encode_body(view))
 
     @post(
         _ITEM + "/versions/{version:int}/reject",
@@ -192,7 +192,7 @@ class RegistryController(RegistryReadController):
     ) -> ASGIApp:
         async with db_pool.acquire() as connection:
             view = await service.reject(connection, actor_of(principal), code, version, data, if_match)
-        return Answer(encode_body(view))
+        return answer(encode_body(view))
 
     @post(
         _ITEM + "/withdraw",
@@ -210,7 +210,7 @@ class RegistryController(RegistryReadController):
     ) -> ASGIApp:
         async with db_pool.acquire() as connection:
             view = await service.withdraw(connection, actor_of(principal), code, data, if_match)
-        return Answer(encode_body(view))
+        return answer(encode_body(view))
 
     @post(
         _ITEM + "/schedule/cancel",
@@ -228,7 +228,7 @@ class RegistryController(RegistryReadController):
     ) -> ASGIApp:
         async with db_pool.acquire() as connection:
             view = await service.cancel_schedule(connection, actor_of(principal), code, data, if_match)
-        return Answer(encode_body(view))
+        return answer(encode_body(view))
 
     @post(
         _ITEM + "/rollback",
@@ -246,7 +246,7 @@ class RegistryController(RegistryReadController):
     ) -> ASGIApp:
         async with db_pool.acquire() as connection:
             view = await service.rollback(connection, actor_of(principal), code, data, if_match)
-        return Answer(encode_body(view))
+        return answer(encode_body(view))
 
 
 REGISTRY_CONTROLLERS = [RegistryController]

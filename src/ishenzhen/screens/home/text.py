@@ -8,7 +8,7 @@ with the code itself as a readable fallback for a theme added later. Item and de
 from __future__ import annotations
 
 from ishenzhen.catalog.model import District, Theme
-from ishenzhen.screens._home_schemas import Locale
+from ishenzhen.screens.home.schemas import Locale
 
 __all__ = ["DEFAULT_LOCALE", "district_title", "negotiate_locale", "text", "theme_title"]
 

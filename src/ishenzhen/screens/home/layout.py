@@ -10,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import quote, urlencode
 
 from ishenzhen.catalog.snapshot import CatalogSnapshot, ItemFilter, iter_bits
-from ishenzhen.screens._home_schemas import (
+from ishenzhen.screens.home.schemas import (
     AudienceTab,
     AudienceTabsSection,
     Banner,
@@ -34,7 +34,7 @@ from ishenzhen.screens._home_schemas import (
     ThemeAction,
     ThemeLink,
 )
-from ishenzhen.screens._home_text import district_title, text, theme_title
+from ishenzhen.screens.home.text import district_title, text, theme_title
 
 __all__ = ["HOME_PATH", "build_home"]
 
