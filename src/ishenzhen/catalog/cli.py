@@ -13,6 +13,7 @@ from pathlib import Path
 import structlog
 
 from ishenzhen.catalog.model import Catalog
+from ishenzhen.catalog.service import has_items
 from ishenzhen.catalog.source.validator import load_catalog, validate
 from ishenzhen.db.pool import connect
 from ishenzhen.settings import Settings
@@ -42,7 +43,7 @@ def catalog_is_empty(url: str, settings: Settings) -> bool:
     async def check() -> bool:
         connection = await connect(url, settings.db_connect_timeout)
         try:
-            return not await connection.fetchval("SELECT EXISTS (SELECT 1 FROM catalog_items)")
+            return not await has_items(connection)
         finally:
             await connection.close()
 

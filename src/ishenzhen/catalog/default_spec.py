@@ -251,17 +251,14 @@ def _material_field(index: int, material: Material) -> Component:
     help_text = material.notes
     if material.form == "paper":
         help_text = f"{material.notes + '；' if material.notes else ''}请上传扫描件或照片，纸质原件按要求提交"
-    common = {
-        "id": f"material_{index}",
-        "label": material.name,
-        "required": material.required,
-        "help": help_text,
-    }
+    field_id, label, required = f"material_{index}", material.name, material.required
     if material.e_licence_type is not None:
-        return ELicencePicker(**common, licence_type=material.e_licence_type, material=material.name)
+        return ELicencePicker(id=field_id, label=label, required=required, help=help_text,
+                              licence_type=material.e_licence_type, material=material.name)  # fmt: skip
     photo = "照片" in material.name
     accept = ["image/jpeg", "image/png"] if photo else []
-    return UploadSlot(**common, material=material.name, accept=accept, max_files=1 if photo else 10)  # type: ignore[arg-type]
+    return UploadSlot(id=field_id, label=label, required=required, help=help_text, material=material.name,
+                      accept=accept, max_files=1 if photo else 10)  # fmt: skip
 
 
 def _is_the_online_form(material: Material) -> bool:

@@ -32,7 +32,11 @@ def catalog_lifespan(
         app.state.catalog = store
         feed = None
         if database_url is not None:
-            feed = ChangeFeed(database_url, CATALOG_CHANNEL, store.refresh, poll_interval=poll_interval)
+
+            async def refresh() -> None:  # the feed wants no answer; refresh says whether anything changed
+                await store.refresh()
+
+            feed = ChangeFeed(database_url, CATALOG_CHANNEL, refresh, poll_interval=poll_interval)
             await feed.start()
         app.state.catalog_feed = feed
         try:

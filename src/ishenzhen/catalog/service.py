@@ -6,7 +6,7 @@ import asyncio
 import base64
 import binascii
 import functools
-from pathlib import Path
+from typing import Any
 
 import asyncpg
 import msgspec
@@ -25,13 +25,13 @@ from ishenzhen.catalog.schemas import (
     ThemeCount,
 )
 from ishenzhen.catalog.snapshot import CatalogSnapshot, ItemFilter
-from ishenzhen.db.sql import load_queries
+from ishenzhen.catalog.sql import queries
+from ishenzhen.db.pool import Connection
 from ishenzhen.errors import FieldError, InvalidInput, NotFound
 
-__all__ = ["CatalogStore", "decode_cursor", "encode_cursor"]
+__all__ = ["CatalogStore", "decode_cursor", "encode_cursor", "has_items"]
 
 log = structlog.get_logger(__name__)
-queries = load_queries(Path(__file__).with_name("queries.sql"))
 
 _CursorKey = tuple[int, str]
 
@@ -51,8 +51,13 @@ def decode_cursor(cursor: str, shape: type) -> object:
         ) from None
 
 
-def _decode_all(rows: list[str], kind: type) -> list:
-    decoder = msgspec.json.Decoder(kind)
+async def has_items(connection: Connection) -> bool:
+    """Whether any item was ever imported (``serve`` imports the committed catalogue into an empty one)."""
+    return bool(await queries.has_items(connection))
+
+
+def _decode_all(rows: list[str], kind: type) -> list[Any]:
+    decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(kind)
     return [decoder.decode(row) for row in rows]
 
 
@@ -67,7 +72,7 @@ def _build_snapshot(revision: int, documents: dict[str, list[str]]) -> CatalogSn
     )
 
 
-async def _all_documents(connection: asyncpg.Connection) -> dict[str, list[str]]:
+async def _all_documents(connection: Connection) -> dict[str, list[str]]:
     return {
         "items": [r["document"] async for r in queries.listed_item_documents(connection)],
         "departments": [r["document"] async for r in queries.department_documents(connection)],
@@ -201,7 +206,7 @@ class CatalogStore:
                 matched_by=hit.field,
                 rank_tier=hit.tier,
                 highlight=SearchHighlight(
-                    field="text" if hit.field == "text" else "name", spans=[tuple(s) for s in hit.spans]
+                    field="text" if hit.field == "text" else "name", spans=list(hit.spans)
                 ),
             )
             for hit in result.hits

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Sequence
 
 import msgspec
-from litestar.types import Receive, Scope, Send
+from litestar.types import HTTPResponseBodyEvent, HTTPResponseStartEvent, Receive, Scope, Send
 
 __all__ = ["JSON_TYPE", "EncodedBody", "FinishedResponse", "encode_body", "etag_matches"]
 
@@ -74,5 +74,11 @@ class FinishedResponse:
         return cls(status, [*ready, (b"content-type", media_type), length], body.content)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
-        await send({"type": "http.response.body", "body": self.body})
+        start: HTTPResponseStartEvent = {
+            "type": "http.response.start",
+            "status": self.status,
+            "headers": self.headers,
+        }
+        body: HTTPResponseBodyEvent = {"type": "http.response.body", "body": self.body, "more_body": False}
+        await send(start)
+        await send(body)

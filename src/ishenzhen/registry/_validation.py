@@ -6,15 +6,15 @@ from __future__ import annotations
 import re
 from typing import Any, get_args, get_origin
 
-import asyncpg
 import msgspec
 
 from ishenzhen.catalog.model import Department, ServiceItem
 from ishenzhen.catalog.source.item_checks import ItemReferences, check_item
 from ishenzhen.catalog.spec_checks import check_item_spec
+from ishenzhen.db.pool import Connection
 from ishenzhen.errors import FieldError, InvalidInput
-from ishenzhen.registry._store import queries
 from ishenzhen.registry.diff import pointer, pointer_of_path
+from ishenzhen.registry.sql import queries
 from ishenzhen.ui.checks import SpecReferences
 
 __all__ = ["load_references", "validate_item"]
@@ -24,7 +24,7 @@ _FIELDS = msgspec.structs.fields(ServiceItem)
 _department_decoder = msgspec.json.Decoder(Department)
 
 
-async def load_references(connection: asyncpg.Connection) -> ItemReferences:
+async def load_references(connection: Connection) -> ItemReferences:
     codes = await queries.reference_codes(connection)
     departments = {
         row["slug"]: _department_decoder.decode(row["document"])

@@ -126,7 +126,7 @@ class ItemScreens:
     def prefilled(self, entry: FormEntry, profile: PrefillProfile) -> EncodedBody:
         body = msgspec.structs.replace(
             entry.header, steps=entry.steps, values=apply_prefill(entry.bindings, profile)
-        )  # type: ignore[arg-type]
+        )
         return encode_body(body)
 
     def references(self) -> SpecReferences:

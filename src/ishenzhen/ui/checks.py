@@ -98,7 +98,7 @@ def check_spec(
     for located in fields(spec.form):  # the first of duplicates counts (the duplicate is reported)
         by_id.setdefault(located.component.id, located.component)  # type: ignore[union-attr,arg-type]
     grouped = {
-        field.id: located.component.id  # type: ignore[union-attr]
+        field.id: located.component.id
         for located in fields(spec.form)
         if isinstance(located.component, Repeat)
         for field in located.component.components

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get
 from litestar.openapi import ResponseSpec
@@ -25,7 +25,7 @@ def _home_screens(request: Request[Any, Any, Any]) -> HomeScreens:
     screens = state.get("home_screens")
     if screens is None:  # made on first use: no await in between, so one per app
         screens = state["home_screens"] = HomeScreens()
-    return screens  # type: ignore[no-any-return]
+    return screens
 
 
 def _has_authorization(scope: Scope) -> bool:
@@ -42,7 +42,7 @@ _RESPONSES = {
 
 class HomeController(Controller):
     path = HOME_PATH
-    tags: ClassVar[list[str]] = ["app screens"]
+    tags = ["app screens"]
 
     @get(
         "/",

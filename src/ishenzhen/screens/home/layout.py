@@ -192,7 +192,7 @@ class _Composer:
             links = sorted(links, key=lambda link: -link.item_count)[:TAB_THEMES]
             tabs.append(
                 AudienceTab(
-                    audience=audience,  # type: ignore[arg-type]
+                    audience=audience,
                     title=self.t(audience),
                     themes=[link for link in links if link.item_count],
                     items=self.top_items(self.mask(audience=audience), TAB_ITEMS),

@@ -1,16 +1,20 @@
-"""HTTP pieces of the registry controllers: raw JSON bodies, answers with strong ETags, OpenAPI helpers."""
+"""HTTP pieces shared by the registry controllers: parameters, raw JSON bodies, answers with strong ETags,
+OpenAPI helpers."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
+import asyncpg
 import msgspec
 from litestar import Request
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ClientException
 from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference, RequestBody
+from litestar.params import HeaderParameter, Parameter
 
 from ishenzhen.errors import problem_spec
 from ishenzhen.identity.guards import Principal, provide_principal, requires
@@ -18,7 +22,37 @@ from ishenzhen.lib.http import BEARER, require_media_type, response_spec
 from ishenzhen.lib.http_cache import JSON_TYPE, EncodedBody, FinishedResponse
 from ishenzhen.registry._access import REVIEW_SCOPE, WRITE_SCOPE, Actor
 
-__all__ = ["READ", "REVIEW", "WRITE", "ItemBodyOperation", "actor_of", "answer", "errors", "json_body", "ok"]
+__all__ = [
+    "ITEM",
+    "READ",
+    "REVIEW",
+    "WRITE",
+    "Caller",
+    "Code",
+    "IfMatch",
+    "IfNoneMatch",
+    "ItemBodyOperation",
+    "Pool",
+    "Version",
+    "actor_of",
+    "answer",
+    "draft_location",
+    "errors",
+    "json_body",
+    "ok",
+    "yaml_body",
+]
+
+Code = Annotated[str, Parameter(pattern=r"^[0-9A-Za-z]{1,64}$", description="item code (事项编码)")]
+Version = Annotated[int, Parameter(ge=1, le=1_000_000, description="version number")]
+IfMatch = Annotated[
+    str | None,
+    HeaderParameter(name="If-Match", required=False, max_length=512, description="ETag you based it on"),
+]
+IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match", required=False, max_length=512)]
+Pool = NamedDependency[asyncpg.Pool]
+Caller = NamedDependency[Principal]
+ITEM = "/items/{code:str}"
 
 _PRIVATE = b"private, no-cache"
 _PRINCIPAL = {"principal": Provide(provide_principal, sync_to_thread=False)}
@@ -46,6 +80,16 @@ def answer(
     return FinishedResponse.json(
         body, if_none_match, cache_control=_PRIVATE, headers=headers, status=status, media_type=media_type
     )
+
+
+def draft_location(code: str) -> str:
+    return f"/v1/registry/items/{code}/draft"
+
+
+def yaml_body(text: str) -> EncodedBody:
+    """A YAML text as a body with its strong ETag (the JSON encoder would quote it)."""
+    content = text.encode()
+    return EncodedBody(content=content, etag=f'"{hashlib.blake2b(content, digest_size=12).hexdigest()}"')
 
 
 async def json_body(request: Request[Any, Any, Any]) -> Any:
