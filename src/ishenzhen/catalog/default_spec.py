@@ -8,6 +8,8 @@ signed-in citizen's details prefilled), collects each material the applicant sup
 
 from __future__ import annotations
 
+from typing import Literal
+
 from ishenzhen.catalog.model import Material, ServiceItem
 from ishenzhen.ui.model import (
     AddressInput,
@@ -256,7 +258,9 @@ def _material_field(index: int, material: Material) -> Component:
         return ELicencePicker(id=field_id, label=label, required=required, help=help_text,
                               licence_type=material.e_licence_type, material=material.name)  # fmt: skip
     photo = "照片" in material.name
-    accept = ["image/jpeg", "image/png"] if photo else []
+    accept: list[Literal["image/jpeg", "image/png", "application/pdf"]] = (
+        ["image/jpeg", "image/png"] if photo else []
+    )
     return UploadSlot(id=field_id, label=label, required=required, help=help_text, material=material.name,
                       accept=accept, max_files=1 if photo else 10)  # fmt: skip
 

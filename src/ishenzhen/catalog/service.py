@@ -6,7 +6,7 @@ import asyncio
 import base64
 import binascii
 import functools
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 import msgspec
@@ -159,12 +159,12 @@ class CatalogStore:
         snapshot = self.snapshot
         after: _CursorKey | None = None
         if cursor is not None:
-            after = tuple(decode_cursor(cursor, tuple[int, str]))  # type: ignore[assignment]
+            after = cast(_CursorKey, decode_cursor(cursor, tuple[int, str]))
         mask = snapshot.mask(item_filter)
         positions, more = snapshot.page_after(mask, after, limit)
         next_cursor = encode_cursor(list(snapshot.sort_keys[positions[-1]])) if more and positions else None
         return ItemPage(
-            items=[snapshot.encoded_summaries[p] for p in positions],  # type: ignore[misc]
+            items=[snapshot.encoded_summaries[p] for p in positions],  # type: ignore[misc]  # pre-encoded summaries stand in for ItemSummary (msgspec.Raw)
             total=mask.bit_count(),
             limit=limit,
             next_cursor=next_cursor,
@@ -192,7 +192,7 @@ class CatalogStore:
 
     def search(self, query: str, item_filter: ItemFilter, limit: int, cursor: str | None) -> SearchPage:
         snapshot = self.snapshot
-        offset = 0 if cursor is None else int(decode_cursor(cursor, int))  # type: ignore[call-overload]
+        offset = 0 if cursor is None else int(decode_cursor(cursor, int))  # type: ignore[call-overload]  # decode_cursor(…, int) returns an int
         if offset < 0 or offset > 10_000:
             raise InvalidInput(
                 "query parameter 'cursor' is out of range",
@@ -202,7 +202,7 @@ class CatalogStore:
         result = snapshot.search_index.search(query, allowed=mask, offset=offset, limit=limit)
         results = [
             SearchMatch(
-                item=snapshot.encoded_summaries[hit.key],  # type: ignore[arg-type]
+                item=snapshot.encoded_summaries[hit.key],  # type: ignore[arg-type]  # a pre-encoded summary stands in for ItemSummary (msgspec.Raw)
                 matched_by=hit.field,
                 rank_tier=hit.tier,
                 highlight=SearchHighlight(

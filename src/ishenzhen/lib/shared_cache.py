@@ -18,10 +18,11 @@ the negotiation, and the few headers real apps send give few entries.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from typing import cast
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
-from ishenzhen.lib.http_cache import etag_matches
+from ishenzhen.lib.http_cache import FinishedResponse, etag_matches
 from ishenzhen.lib.lru import LRU
 
 __all__ = ["SharedResponseCache"]
@@ -64,7 +65,11 @@ class SharedResponseCache:
         self._seen_once: LRU[_Key, bool] = LRU(doorkeeper)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(self.prefixes):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        # The type checker does not narrow the scope union on its ``type`` tag: say what the check above proved.
+        if cast("HTTPScope", scope)["method"] != "GET" or not scope["path"].startswith(self.prefixes):
             await self.app(scope, receive, send)
             return
         if_none_match: str | None = None
@@ -86,7 +91,7 @@ class SharedResponseCache:
             key = (*key, *(varying.get(name) for name in self.vary))
         entry = self._entries.get(key)
         if entry is not None:
-            await self._replay(entry, if_none_match, send)
+            await self._replay(entry, if_none_match)(scope, receive, send)
             return
         if self._admit(key):
             await self.app(scope, receive, self._capturing(key, send))
@@ -99,15 +104,12 @@ class SharedResponseCache:
         self._seen_once.put(key, True)
         return False
 
-    async def _replay(self, entry: _Entry, if_none_match: str | None, send: Send) -> None:
+    @staticmethod
+    def _replay(entry: _Entry, if_none_match: str | None) -> FinishedResponse:
         if etag_matches(if_none_match, entry.etag):
-            headers = [h for h in entry.headers if h[0] != b"content-type"]
-            await send({"type": "http.response.start", "status": 304, "headers": headers})
-            await send({"type": "http.response.body", "body": b""})
-            return
+            return FinishedResponse(304, [h for h in entry.headers if h[0] != b"content-type"])
         headers = [*entry.headers, (b"content-length", str(len(entry.body)).encode())]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": entry.body})
+        return FinishedResponse(200, headers, entry.body)
 
     def _capturing(self, key: _Key, send: Send) -> Send:
         kept: list[tuple[bytes, bytes]] = []

@@ -93,10 +93,10 @@ def check_spec(
     if declared > _minor(SPEC_VERSION):
         add("/spec_version", f"this server knows render spec versions up to {SPEC_VERSION}")
 
-    field_ids = Counter(located.component.id for located in fields(spec.form))  # type: ignore[union-attr]
+    field_ids = Counter(located.component.id for located in fields(spec.form))  # type: ignore[union-attr]  # fields() yields field components only
     by_id: dict[str, SubmittedComponent] = {}
     for located in fields(spec.form):  # the first of duplicates counts (the duplicate is reported)
-        by_id.setdefault(located.component.id, located.component)  # type: ignore[union-attr,arg-type]
+        by_id.setdefault(located.component.id, located.component)  # type: ignore[union-attr,arg-type]  # fields() yields field components only
     grouped = {
         field.id: located.component.id
         for located in fields(spec.form)

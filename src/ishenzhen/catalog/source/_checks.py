@@ -25,8 +25,8 @@ def _credit_code_problems(code: str, nature: str, division: str) -> Iterator[str
     if not is_valid_credit_code(code):
         yield f"`{code}` is not a valid unified social credit code (GB 32100 check character)"
         return
-    if code[:2] != CATEGORY_OF_NATURE[nature]:  # type: ignore[index]
-        yield f"a {nature.replace('_', ' ')} has credit codes starting {CATEGORY_OF_NATURE[nature]}"  # type: ignore[index]
+    if code[:2] != CATEGORY_OF_NATURE[nature]:  # type: ignore[index]  # nature was checked against the Literal by the loader
+        yield f"a {nature.replace('_', ' ')} has credit codes starting {CATEGORY_OF_NATURE[nature]}"  # type: ignore[index]  # nature was checked against the Literal by the loader
     if code[2:8] != division:
         yield f"credit code names division {code[2:8]}, expected {division}"
     if not is_valid_organisation_code(code[8:17]):

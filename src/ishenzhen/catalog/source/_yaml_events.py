@@ -137,6 +137,7 @@ def load_with_lines(text: str | bytes, list_key: str = "items") -> LoadedDocumen
             if not stack:
                 break
         elif type(event) is AliasEvent:
+            assert event.anchor is not None  # libyaml names the anchor of every alias
             attach(anchors[event.anchor], _line(event))
         if result and not stack:
             break

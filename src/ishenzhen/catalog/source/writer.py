@@ -36,7 +36,7 @@ class _Dumper(yaml.CSafeDumper):
         return True
 
 
-def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+def _represent_str(dumper: _Dumper, data: str) -> yaml.Node:
     # Codes are digit strings; quoting them keeps every YAML reader (1.1 or 1.2) from taking them as numbers.
     style = "'" if data.isdigit() else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)

@@ -79,10 +79,10 @@ class _Composer:
         return text(self.locale, key, **values)
 
     def mask(self, **filters: object) -> int:
-        return self.snapshot.mask(ItemFilter(district=self.district, **filters))  # type: ignore[arg-type]
+        return self.snapshot.mask(ItemFilter(district=self.district, **filters))  # type: ignore[arg-type]  # filters holds ItemFilter's own keyword arguments
 
     def list_action(self, title: str, **filters: object) -> ItemListAction:
-        chosen = ItemListFilters(district=self.district, **filters)  # type: ignore[arg-type]
+        chosen = ItemListFilters(district=self.district, **filters)  # type: ignore[arg-type]  # filters holds ItemFilter's own keyword arguments
         return ItemListAction(title=title, filters=chosen, href=_list_href(chosen))
 
     def top_items(self, mask: int, limit: int) -> list[ServiceLink]:
