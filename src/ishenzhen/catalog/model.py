@@ -186,7 +186,7 @@ class ServiceItem(_Record, kw_only=True):
     version: Annotated[int, msgspec.Meta(ge=1)]
     status: Status
     # The guide page and application form the app renders. ``None``: derived from the materials
-    # (``ui.defaults``). Hand-written specs live in ``services_catalog/render_specs/<code>.yaml``.
+    # (``catalog.default_spec``). Hand-written specs live in ``services_catalog/render_specs/<code>.yaml``.
     render_spec: RenderSpec | None = None
 
 

@@ -18,6 +18,7 @@ from litestar.types import ASGIApp
 
 from ishenzhen.errors import FieldError, InvalidInput, problem_spec
 from ishenzhen.identity.guards import BEARER_OPT, requires
+from ishenzhen.lib.http import response_spec
 from ishenzhen.lib.http_cache import EncodedBody, FinishedResponse
 from ishenzhen.lib.structs import Struct
 from ishenzhen.screens.item_service import ItemScreens
@@ -76,8 +77,8 @@ def _screens(request: Request[Any, Any, Any]) -> ItemScreens:
 
 def _responses(model: object, description: str) -> dict[int, ResponseSpec]:
     return {
-        200: ResponseSpec(data_container=model, generate_examples=False, description=description),
-        304: ResponseSpec(data_container=None, generate_examples=False, description="Not modified"),
+        200: response_spec(model, description),
+        304: response_spec(None, "Not modified"),
         400: problem_spec("A header or parameter is malformed"),
         401: problem_spec("The Authorization header holds no valid access token"),
         403: problem_spec("The access token lacks the profile scope"),
@@ -118,8 +119,7 @@ class ItemScreensController(Controller):
     @post("/{code:str}/form/validate", summary="Check filled-in form data; every problem at once",
           status_code=200, request_max_body_size=_MAX_FORM_BYTES,
           responses={
-              200: ResponseSpec(data_container=ValidationResult, generate_examples=False,
-                                description="The data is complete and valid"),
+              200: response_spec(ValidationResult, "The data is complete and valid"),
               400: problem_spec("A header is malformed or the body is not JSON"),
               404: problem_spec("No published item has this code"),
               422: problem_spec("Every field at fault, each named by a JSON pointer"),

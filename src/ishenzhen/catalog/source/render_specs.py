@@ -1,9 +1,9 @@
 """Hand-written render specs: ``render_specs/<item code>.yaml``, one document per item.
 
 A file holds the item's ``code`` and its ``render_spec`` (the model of ``ishenzhen.ui.model``). Items
-without a file get the spec derived from their materials (``ui.defaults``). The files are small (ten today, a
+without a file get the spec derived from their materials (``catalog.default_spec``). The files are small (ten today, a
 few hundred lines each), so they are read with PyYAML's composer: its nodes carry the line of every key and
-list element, which places a decode error — and a semantic problem found by ``ui.checks`` — on its line.
+list element, which places a decode error — and a semantic problem found by ``catalog.spec_checks`` — on its line.
 """
 
 from __future__ import annotations

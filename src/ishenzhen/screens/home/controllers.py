@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get
-from litestar.openapi import ResponseSpec
 from litestar.params import HeaderParameter, Parameter
 from litestar.types import ASGIApp, Scope
 
 from ishenzhen.catalog.service import CatalogStore
 from ishenzhen.errors import problem_spec
 from ishenzhen.identity.guards import authenticate
+from ishenzhen.lib.http import response_spec
 from ishenzhen.lib.http_cache import etag_matches
 from ishenzhen.screens.home.layout import HOME_PATH
 from ishenzhen.screens.home.schemas import HomeScreen
@@ -33,8 +33,8 @@ def _has_authorization(scope: Scope) -> bool:
 
 
 _RESPONSES = {
-    200: ResponseSpec(data_container=HomeScreen, generate_examples=False, description="The home screen"),
-    304: ResponseSpec(data_container=None, generate_examples=False, description="Not modified: ETag matches"),
+    200: response_spec(HomeScreen, "The home screen"),
+    304: response_spec(None, "Not modified: ETag matches"),
     400: problem_spec("A parameter is invalid, e.g. an unknown district"),
     401: problem_spec("An Authorization header was sent with an invalid or expired token"),
 }
