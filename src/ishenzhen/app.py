@@ -22,9 +22,8 @@ from litestar.types import ControllerRouterHandler
 
 from ishenzhen import __version__
 from ishenzhen.catalog.controllers import CatalogController
-from ishenzhen.catalog.importer import CATALOG_CHANNEL
+from ishenzhen.catalog.lifespan import catalog_lifespan
 from ishenzhen.catalog.service import CatalogStore
-from ishenzhen.db.change_feed import ChangeFeed
 from ishenzhen.db.pool import create_pool
 from ishenzhen.errors import exception_handlers
 from ishenzhen.health.controllers import HealthController
@@ -139,27 +138,6 @@ def create_app(
         finally:
             await pool.close()
 
-    @asynccontextmanager
-    async def catalog_lifespan(app: Litestar) -> AsyncIterator[None]:
-        store = CatalogStore(app.state.db_pool)
-        await store.refresh()
-        app.state.catalog = store
-        feed = None
-        if settings.database.url is not None:
-            feed = ChangeFeed(
-                settings.database.url,
-                CATALOG_CHANNEL,
-                store.refresh,
-                poll_interval=settings.database.change_poll_seconds,
-            )
-            await feed.start()
-        app.state.catalog_feed = feed
-        try:
-            yield
-        finally:
-            if feed is not None:
-                await feed.stop()
-
     def provide_db_pool(state: State) -> asyncpg.Pool:
         return state.db_pool
 
@@ -173,7 +151,7 @@ def create_app(
         route_handlers=[*_route_handlers(settings), *extra_route_handlers],
         lifespan=[
             database_lifespan,
-            catalog_lifespan,
+            catalog_lifespan(settings.database.url, settings.database.change_poll_seconds),
             identity_lifespan(settings),
             registry_lifespan(settings.registry.scheduler_seconds),
         ],

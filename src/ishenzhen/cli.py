@@ -186,8 +186,16 @@ def _migrate(url: str, settings: Settings) -> None:
     asyncio.run(run())
 
 
+def _import_catalog(url: str, settings: Settings, path: Path) -> None:
+    """Check every source file (the catalogue), then publish them all or nothing (through the registry)."""
+    from ishenzhen.catalog.cli import run_validate
+    from ishenzhen.registry.cli import run_import
+
+    run_import(url, settings, run_validate(path))
+
+
 def _catalog(settings: Settings, arguments: argparse.Namespace) -> int:
-    from ishenzhen.catalog.cli import run_import, run_validate
+    from ishenzhen.catalog.cli import run_validate
 
     path = arguments.path or settings.catalog.effective_source_dir
     if arguments.catalog_command == "validate":
@@ -196,7 +204,7 @@ def _catalog(settings: Settings, arguments: argparse.Namespace) -> int:
         return 0
     with _database(settings) as url:
         _migrate(url, settings)
-        run_import(url, settings, path)
+        _import_catalog(url, settings, path)
     return 0
 
 
@@ -232,7 +240,7 @@ def _serve(settings: Settings) -> int:
     from granian import Granian
     from granian.constants import Interfaces
 
-    from ishenzhen.catalog.cli import catalog_is_empty, run_import
+    from ishenzhen.catalog.cli import catalog_is_empty
     from ishenzhen.identity.cli import check_production
 
     with _database(settings) as url:
@@ -240,7 +248,7 @@ def _serve(settings: Settings) -> int:
         # Refuse here, with one line, rather than inside every granian worker.
         check_production(url, settings)
         if catalog_is_empty(url, settings):
-            run_import(url, settings, settings.catalog.effective_source_dir)
+            _import_catalog(url, settings, settings.catalog.effective_source_dir)
         # Workers are separate processes that build their settings from the environment: hand them the
         # database this process chose and the flags it was given (the issuer URL, for one, uses the port).
         os.environ["DATABASE_URL"] = url

@@ -7,10 +7,15 @@ import socket
 from urllib.parse import urlsplit
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 from ishenzhen.settings import Settings
 
-__all__ = ["DatabaseUnavailable", "connect", "create_pool", "describe_url"]
+__all__ = ["Connection", "DatabaseUnavailable", "connect", "create_pool", "describe_url"]
+
+# What a service function runs its queries on: a connection of its own (``connect``) or one acquired from the
+# pool. asyncpg types the two apart though they answer the same calls.
+Connection = asyncpg.Connection | PoolConnectionProxy
 
 
 class DatabaseUnavailable(RuntimeError):
