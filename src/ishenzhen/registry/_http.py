@@ -14,7 +14,7 @@ from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference, Reques
 from litestar.types import Receive, Scope, Send
 
 from ishenzhen.errors import problem_spec
-from ishenzhen.identity.guards import Principal, provide_principal, requires
+from ishenzhen.identity import Principal, provide_principal, requires
 from ishenzhen.lib.http import require_media_type
 from ishenzhen.lib.http_cache import EncodedBody, etag_matches
 from ishenzhen.registry._access import REVIEW_SCOPE, WRITE_SCOPE, Actor

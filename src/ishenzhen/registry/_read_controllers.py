@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, Parameter, QueryParameter
 from litestar.types import ASGIApp
 
-from ishenzhen.identity.guards import Principal
+from ishenzhen.identity import Principal
 from ishenzhen.lib.http_cache import EncodedBody, encode_body
 from ishenzhen.registry import bulk, service
 from ishenzhen.registry._http import (

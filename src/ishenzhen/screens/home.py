@@ -19,7 +19,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from ishenzhen.catalog.service import CatalogStore
 from ishenzhen.errors import FieldError, InvalidInput, problem_spec
-from ishenzhen.identity.guards import authenticate
+from ishenzhen.identity import authenticate
 from ishenzhen.lib.http_cache import encode_body, etag_matches
 from ishenzhen.screens._home_layout import HOME_PATH, build_home
 from ishenzhen.screens._home_schemas import HomeScreen, Locale

@@ -17,7 +17,7 @@ from litestar.params import Body, HeaderParameter, Parameter
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from ishenzhen.errors import FieldError, InvalidInput, problem_spec
-from ishenzhen.identity.guards import BEARER_OPT, requires
+from ishenzhen.identity import BEARER_OPT, requires
 from ishenzhen.lib.http_cache import EncodedBody, etag_matches
 from ishenzhen.lib.structs import Struct
 from ishenzhen.screens.item_service import ItemScreens

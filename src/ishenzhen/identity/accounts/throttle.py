@@ -7,15 +7,12 @@ workers, with lockout on failures, so the counters live in the database (one ups
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import asyncpg
 
-from ishenzhen.db.sql import load_queries
+from ishenzhen.identity.accounts._sql import queries
 
 __all__ = ["LIMITS", "Limit", "Throttled", "check", "clear", "hit", "hit_all"]
-
-queries = load_queries(Path(__file__).with_name("queries.sql"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,13 @@
 """authlib's authorization server, configured for RFC 9700 and made to run without I/O.
 
 authlib's server side is synchronous. Everything its grants read (clients, the authorization code, the
-refresh token) is loaded with asyncpg *before* it runs and handed over in a ``Prefetched`` context (a
-ContextVar, so concurrent requests never see each other's); everything it writes is recorded there and
-persisted *after* it returns (see ``provider.py``). authlib itself then only validates, compares, and signs.
+refresh token) is loaded with asyncpg *before* it runs and handed over in a typed exchange (a ContextVar, so
+concurrent requests never see each other's); everything it writes is recorded there and persisted *after* it
+returns (see ``service.py``). authlib itself then only validates, compares, and signs.
+
+The exchanges follow Ory Hydra's (fosite's) storage interfaces: one typed structure per endpoint, and per
+grant at the token endpoint, naming what that grant reads and what it writes. A callback reaching for an
+exchange of another endpoint is a bug, and says so.
 
 Stricter than authlib's defaults:
 - PKCE: only ``S256``; the method must be named; a challenge is required for every public client.
@@ -16,10 +20,11 @@ from __future__ import annotations
 import contextvars
 import re
 import time
+import uuid
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from authlib.oauth2.rfc6749 import (
     AuthorizationServer,
@@ -38,38 +43,146 @@ from authlib.oidc.core import UserInfo
 from authlib.oidc.core.grants import OpenIDCode
 from joserfc.jwk import KeySet
 
-from ishenzhen.identity.keys import ALGORITHM, KeyRing
-from ishenzhen.identity.models import AuthCode, Client, RefreshRecord, Subject
+from ishenzhen.identity.accounts.models import Account
+from ishenzhen.identity.oauth.keys import ALGORITHM, KeyRing
+from ishenzhen.identity.oauth.models import AuthCode, Client, RefreshRecord, Subject
+from ishenzhen.identity.oauth.tokens import AccessTokenGenerator
 from ishenzhen.identity.scopes import SCOPES
-from ishenzhen.identity.tokens import AccessTokenGenerator
 
-__all__ = ["CLIENT_AUTH_METHODS", "SCOPES", "Prefetched", "Provider", "ProviderRequest", "current"]
+__all__ = [
+    "CLIENT_AUTH_METHODS",
+    "SCOPES",
+    "AuthorizeExchange",
+    "ClientAssertion",
+    "CodeRedemption",
+    "Exchange",
+    "IssuedCode",
+    "IssuedToken",
+    "LookedUpToken",
+    "Provider",
+    "ProviderRequest",
+    "RefreshRotation",
+    "TokenExchange",
+    "TokenLookupExchange",
+    "UserInfoSource",
+    "current",
+]
 
 CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
 _S256_CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
-@dataclass
-class Prefetched:
-    """What one request's grant may read, and what it wrote, for the async side to persist."""
+@dataclass(frozen=True, slots=True)
+class IssuedCode:
+    """An authorization code authlib generated, with the request it answers (stored by its hash)."""
+
+    code: str
+    request: OAuth2Request
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """The token response authlib built, with the request it answers (recorded before it is sent)."""
+
+    token: dict[str, Any]
+    request: OAuth2Request
+
+
+@dataclass(frozen=True, slots=True)
+class ClientAssertion:
+    """A ``private_key_jwt`` assertion authlib accepted: remembered until ``exp`` so it is used once."""
+
+    sub: str
+    jti: str
+    exp: int
+
+
+@dataclass(slots=True)
+class LookedUpToken:
+    """A token presented to revocation or introspection, as authlib's TokenMixin expects."""
+
+    kind: str
+    client_id: str
+    active: bool
+    introspection: dict[str, Any]
+    family_id: uuid.UUID | None = None
+    jti: str | None = None
+    exp: int = 0
+
+    def check_client(self, client: Client) -> bool:
+        return client.client_id == self.client_id
+
+    def is_expired(self) -> bool:
+        return not self.active
+
+    def is_revoked(self) -> bool:
+        return not self.active
+
+
+@dataclass(slots=True)
+class Exchange:
+    """What every endpoint's authlib run reads: the clients the request names, by id."""
 
     clients: dict[str, Client] = field(default_factory=dict)
-    code: AuthCode | None = None
-    refresh: RefreshRecord | None = None
-    subject: Subject | None = None
-    profile: Mapping[str, Any] | None = None
-    token_lookup: Any = None
-    seen_assertions: set[tuple[str, str]] = field(default_factory=set)
-    # Written by authlib's callbacks:
-    new_code: tuple[str, OAuth2Request] | None = None
-    saved_token: tuple[dict[str, Any], OAuth2Request] | None = None
-    consumed_code: AuthCode | None = None
+
+
+@dataclass(slots=True)
+class AuthorizeExchange(Exchange):
+    """The authorization endpoint: reads the (already checked) client; writes the code it issues."""
+
+    issued_code: IssuedCode | None = None
+
+
+@dataclass(slots=True)
+class CodeRedemption:
+    """The authorization_code grant: reads the unused, unexpired code found by its hash (None when there is
+    none) and the account whose claims go into the ID token; writes the code it consumed."""
+
+    code: AuthCode | None
+    profile: Account | None = None
+    consumed: AuthCode | None = None
+
+
+@dataclass(slots=True)
+class RefreshRotation:
+    """The refresh_token grant: reads the presented token's record (None when unknown); writes the record
+    it rotated away from."""
+
+    record: RefreshRecord | None
     rotated: RefreshRecord | None = None
-    assertion: tuple[str, str, int] | None = None
-    revoke: Any = None
 
 
-current: contextvars.ContextVar[Prefetched] = contextvars.ContextVar("identity_prefetched")
+@dataclass(slots=True)
+class TokenExchange(Exchange):
+    """The token endpoint. Every grant reads the clients and the assertion ids already seen, and may write an
+    accepted client assertion and the issued token; ``code`` or ``refresh`` holds its grant's own part."""
+
+    seen_assertions: frozenset[tuple[str, str]] = frozenset()
+    code: CodeRedemption | None = None
+    refresh: RefreshRotation | None = None
+    assertion: ClientAssertion | None = None
+    issued: IssuedToken | None = None
+
+
+@dataclass(slots=True)
+class TokenLookupExchange(Exchange):
+    """Revocation and introspection: read the presented token (None when unknown); revocation writes it."""
+
+    token: LookedUpToken | None = None
+    revoked: LookedUpToken | None = None
+
+
+current: contextvars.ContextVar[Exchange] = contextvars.ContextVar("identity_exchange")
+_E = TypeVar("_E", bound=Exchange)
+# The claims of the ID token and userinfo: (subject, granted scope, the subject's account if it was read).
+UserInfoSource = Callable[[Subject, str, Account | None], dict[str, Any]]
+
+
+def _exchange(kind: type[_E]) -> _E:
+    exchange = current.get()
+    if not isinstance(exchange, kind):
+        raise TypeError(f"an authlib callback of {kind.__name__} ran with a {type(exchange).__name__}")
+    return exchange
 
 
 class ProviderRequest(OAuth2Request):  # type: ignore[misc]
@@ -145,21 +258,25 @@ class IdTokens(OpenIDCode):  # type: ignore[misc]
                 "exp": now + self.provider.access_token_seconds}  # fmt: skip
 
     def generate_user_info(self, user: Subject, scope: str) -> UserInfo:
-        return self.provider.user_info(user, scope, current.get().profile)
+        redemption = _exchange(TokenExchange).code
+        return UserInfo(self.provider.user_info(user, scope, redemption.profile if redemption else None))
 
 
 class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
     TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
 
     def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
-        current.get().new_code = (code, request)
+        _exchange(AuthorizeExchange).issued_code = IssuedCode(code, request)
 
     def query_authorization_code(self, code: str, client: Client) -> AuthCode | None:
-        found = current.get().code
+        redemption = _exchange(TokenExchange).code
+        found = redemption.code if redemption is not None else None
         return found if found is not None and found.client_id == client.client_id else None
 
     def delete_authorization_code(self, authorization_code: AuthCode) -> None:
-        current.get().consumed_code = authorization_code
+        redemption = _exchange(TokenExchange).code
+        assert redemption is not None, "authlib consumes only a code it was given"
+        redemption.consumed = authorization_code
 
     def authenticate_user(self, authorization_code: AuthCode) -> Subject:
         return authorization_code.subject
@@ -170,7 +287,8 @@ class RotatingRefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
     INCLUDE_NEW_REFRESH_TOKEN = True
 
     def authenticate_refresh_token(self, refresh_token: str) -> RefreshRecord | None:
-        found = current.get().refresh
+        rotation = _exchange(TokenExchange).refresh
+        found = rotation.record if rotation is not None else None
         if found is None or found.used or found.revoked or found.expired:
             return None
         return found
@@ -179,7 +297,9 @@ class RotatingRefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
         return refresh_token.subject
 
     def revoke_old_credential(self, refresh_token: RefreshRecord) -> None:
-        current.get().rotated = refresh_token
+        rotation = _exchange(TokenExchange).refresh
+        assert rotation is not None, "authlib rotates only a refresh token it was given"
+        rotation.rotated = refresh_token
 
 
 class DepartmentCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]
@@ -197,11 +317,11 @@ class PrivateKeyJWT(JWTBearerClientAssertion):  # type: ignore[misc]
         return self.audiences
 
     def validate_jti(self, claims: Mapping[str, Any], jti: str) -> bool:
-        context = current.get()
-        if (claims["sub"], jti) in context.seen_assertions:
+        exchange = _exchange(TokenExchange)
+        if (claims["sub"], jti) in exchange.seen_assertions:
             return False
         # Recorded after authlib returns; a concurrent replay loses the insert and is refused then.
-        context.assertion = (claims["sub"], jti, int(claims["exp"]))
+        exchange.assertion = ClientAssertion(claims["sub"], jti, int(claims["exp"]))
         return True
 
     def resolve_client_public_key(self, client: Client) -> KeySet:
@@ -213,29 +333,31 @@ class PrivateKeyJWT(JWTBearerClientAssertion):  # type: ignore[misc]
 class Revocation(RevocationEndpoint):  # type: ignore[misc]
     CLIENT_AUTH_METHODS = CLIENT_AUTH_METHODS
 
-    def query_token(self, token_string: str, token_type_hint: str | None) -> Any:
-        return current.get().token_lookup
+    def query_token(self, token_string: str, token_type_hint: str | None) -> LookedUpToken | None:
+        return _exchange(TokenLookupExchange).token
 
-    def revoke_token(self, token: Any, request: OAuth2Request) -> None:
-        current.get().revoke = token
+    def revoke_token(self, token: LookedUpToken, request: OAuth2Request) -> None:
+        _exchange(TokenLookupExchange).revoked = token
 
 
 class Introspection(IntrospectionEndpoint):  # type: ignore[misc]
     CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
 
-    def query_token(self, token_string: str, token_type_hint: str | None) -> Any:
-        return current.get().token_lookup
+    def query_token(self, token_string: str, token_type_hint: str | None) -> LookedUpToken | None:
+        return _exchange(TokenLookupExchange).token
 
-    def check_permission(self, token: Any, client: Client, request: OAuth2Request) -> bool:
+    def check_permission(self, token: LookedUpToken, client: Client, request: OAuth2Request) -> bool:
         # Any authenticated confidential client may ask (resource servers introspect others' tokens).
         return True
 
-    def introspect_token(self, token: Any) -> dict[str, Any]:
+    def introspect_token(self, token: LookedUpToken) -> dict[str, Any]:
         return dict(token.introspection)
 
 
 class Provider(AuthorizationServer):  # type: ignore[misc]
-    def __init__(self, issuer: str, keys: KeyRing, access_token_seconds: int, user_info: Any) -> None:
+    def __init__(
+        self, issuer: str, keys: KeyRing, access_token_seconds: int, user_info: UserInfoSource
+    ) -> None:
         super().__init__(scopes_supported=SCOPES)
         self.issuer = issuer
         self.keys = keys
@@ -253,7 +375,7 @@ class Provider(AuthorizationServer):  # type: ignore[misc]
         return current.get().clients.get(client_id) if isinstance(client_id, str) else None
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
-        current.get().saved_token = (token, request)
+        _exchange(TokenExchange).issued = IssuedToken(token, request)
 
     def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
         return None

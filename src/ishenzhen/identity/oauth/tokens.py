@@ -17,8 +17,8 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from ishenzhen.identity.keys import ALGORITHM, KeyRing
-from ishenzhen.identity.models import Client, Subject
+from ishenzhen.identity.oauth.keys import ALGORITHM, KeyRing
+from ishenzhen.identity.oauth.models import Client, Subject
 
 __all__ = ["API_AUDIENCE", "AccessTokenGenerator", "AccessTokenVerifier", "InvalidToken"]
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 from authlib.oauth2.rfc6749 import (
     AuthorizationCodeMixin,
     ClientMixin,
@@ -22,7 +23,7 @@ from authlib.oauth2.rfc6749 import (
 
 from ishenzhen.identity.hashing import token_matches
 
-__all__ = ["AuthCode", "Client", "Party", "RefreshRecord", "Subject", "redirect_uri_matches"]
+__all__ = ["AuthCode", "Client", "RefreshRecord", "Subject", "redirect_uri_matches"]
 
 # RFC 8252 §7.3: a native app listens on a loopback port chosen at run time; only the port may differ.
 _LOOPBACK = re.compile(r"^http://(127\.0\.0\.1|\[::1\]):([0-9]{1,5})(/[^#]*)?$")
@@ -36,17 +37,6 @@ def redirect_uri_matches(registered: list[str], requested: str) -> bool:
     if loopback is None or not 0 < int(loopback[2]) < 65536:
         return False
     return f"http://{loopback[1]}{loopback[3] or ''}" in registered
-
-
-@dataclass(frozen=True, slots=True)
-class Party:
-    """An enterprise a citizen may act for."""
-
-    credit_code: str
-    name: str
-    role: str
-    scopes: tuple[str, ...]
-    expires_at: dt.datetime | None
 
 
 @dataclass(slots=True)
@@ -81,8 +71,6 @@ class Client(ClientMixin):  # type: ignore[misc]
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Client:
-        import msgspec
-
         jwks = row["jwks"]
         return cls(
             client_id=row["client_id"], name=row["name"], kind=row["kind"], department=row["department"],

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -19,12 +18,11 @@ import msgspec
 import structlog
 from joserfc.jwk import ECKey, KeySet
 
-from ishenzhen.db.sql import load_queries
+from ishenzhen.identity.oauth._sql import queries
 
 __all__ = ["KeyRing", "StoredKey", "create_signing_key"]
 
 log = structlog.get_logger(__name__)
-queries = load_queries(Path(__file__).with_name("queries.sql"))
 ALGORITHM = "ES256"
 
 
@@ -58,7 +56,7 @@ async def create_signing_key(
     public = {**key.as_dict(private=False), "kid": kid}
     async with connection.transaction():
         await queries.lock_signing_keys(connection)
-        signs_from = await connection.fetchval("SELECT now() + $1::interval", publish_for)
+        signs_from: dt.datetime = await queries.signs_from(connection, publish_for=publish_for)
         await queries.insert_signing_key(
             connection, kid=kid, alg=ALGORITHM, private_jwk=msgspec.json.encode(private).decode(),
             public_jwk=msgspec.json.encode(public).decode(), development=development, signs_from=signs_from,

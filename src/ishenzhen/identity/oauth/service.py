@@ -1,0 +1,543 @@
+"""The OAuth provider's service: load what authlib needs, run it without I/O, persist what it produced; and
+the storage of sessions, codes, consents, clients and the production checks. The only code, with the key
+ring's ``keys``, that runs the subpackage's queries.
+
+Single use of codes and refresh tokens is decided by PostgreSQL, not by the prefetch: the write that flips
+``used_at`` must succeed, in the same transaction as the tokens' records, or the answer is ``invalid_grant``
+and what the code or token family issued before is revoked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import asyncpg
+import msgspec
+import structlog
+from authlib.oauth2.rfc6749.util import extract_basic_authorization
+from joserfc import jws
+from joserfc.errors import JoseError
+
+from ishenzhen.identity.accounts import service as accounts
+from ishenzhen.identity.accounts import throttle
+from ishenzhen.identity.accounts.models import Account
+from ishenzhen.identity.hashing import hash_token
+from ishenzhen.identity.oauth._sql import queries
+from ishenzhen.identity.oauth.engine import (
+    ClientAssertion,
+    CodeRedemption,
+    Exchange,
+    LookedUpToken,
+    Provider,
+    ProviderRequest,
+    RefreshRotation,
+    TokenExchange,
+    TokenLookupExchange,
+    current,
+)
+from ishenzhen.identity.oauth.keys import KeyRing
+from ishenzhen.identity.oauth.models import AuthCode, Client, RefreshRecord, Subject
+from ishenzhen.identity.oauth.tokens import AccessTokenVerifier, InvalidToken
+
+__all__ = [
+    "CODE_SECONDS",
+    "DEPARTMENT_SCOPES",
+    "ClientRefused",
+    "IdentityProvider",
+    "OAuthResult",
+    "close_session",
+    "consent_covers",
+    "count_demo_clients",
+    "count_development_keys",
+    "count_signing_keys",
+    "find_session",
+    "oauth_error",
+    "open_session",
+    "record_consent",
+    "register_client",
+    "register_department_client",
+    "store_code",
+]
+
+log = structlog.get_logger(__name__)
+_T = TypeVar("_T")
+CODE_SECONDS = 300
+REFRESH_ABSOLUTE = dt.timedelta(days=90)
+
+
+@dataclass(slots=True)
+class OAuthResult:
+    status: int
+    body: Any
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+def oauth_error(error: str, description: str, status: int = 400) -> OAuthResult:
+    return OAuthResult(status, {"error": error, "error_description": description})
+
+
+def _assertion_ids(form: Mapping[str, str]) -> tuple[str, str] | None:
+    """(sub, jti) of a client assertion, unverified: only to prefetch; authlib verifies it."""
+    assertion = form.get("client_assertion")
+    if not assertion:
+        return None
+    try:
+        claims = msgspec.json.decode(jws.extract_compact(assertion.encode()).payload)
+    except (JoseError, ValueError, TypeError, msgspec.DecodeError):
+        return None
+    if not isinstance(claims, dict) or not isinstance(claims.get("sub"), str):
+        return None
+    return claims["sub"], str(claims.get("jti", ""))
+
+
+class IdentityProvider:
+    def __init__(
+        self, pool: asyncpg.Pool, keys: KeyRing, issuer: str, access_token_seconds: int, idle: int,
+        token_rates: tuple[int, int] = (6000, 300),
+    ) -> None:  # fmt: skip
+        self.pool = pool
+        # Token requests per minute per claimed client id, and per address.
+        self.token_limits = (throttle.Limit("token_client", token_rates[0], 60),
+                             throttle.Limit("token_address", token_rates[1], 60))  # fmt: skip
+        self.keys = keys
+        self.issuer = issuer
+        self.idle_seconds = idle
+        self.server = Provider(issuer, keys, access_token_seconds, self.user_info)
+        self.verifier = AccessTokenVerifier(keys, issuer)
+
+    # -- shared ---------------------------------------------------------------------------------------
+
+    @staticmethod
+    def user_info(subject: Subject, scope: str, profile: Account | None) -> dict[str, Any]:
+        """The OpenID claims of ``subject`` that ``scope`` grants (ID token and userinfo alike)."""
+        scopes = set(scope.split())
+        info: dict[str, Any] = {"sub": str(subject.account_id)}
+        if profile is not None and "phone" in scopes:
+            info.update(phone_number=f"+86{profile.mobile}", phone_number_verified=True)
+        if profile is not None and "profile" in scopes:
+            info["assurance_level"] = f"L{profile.assurance_level}"
+            if profile.name:
+                info["name"] = profile.name
+        return info
+
+    async def claims_of(self, connection: asyncpg.Connection, sub: str, scope: str) -> dict[str, Any]:
+        """The userinfo claims of a verified token's subject (``SubjectGone`` when the account is gone)."""
+        profile = await accounts.account_of(connection, sub)
+        return self.user_info(
+            Subject(profile.id, profile.assurance_level, [], profile.created_at), scope, profile
+        )
+
+    @staticmethod
+    async def load_clients(connection: asyncpg.Connection, client_ids: list[str]) -> dict[str, Client]:
+        """The registered clients among ``client_ids`` (blank and over-long ids skipped), by id."""
+        wanted = [c for c in dict.fromkeys(client_ids) if c and len(c) <= 64]
+        if not wanted:
+            return {}
+        rows = [row async for row in queries.clients_by_id(connection, client_ids=wanted)]
+        return {row["client_id"]: Client.from_row(row) for row in rows}
+
+    def run(self, exchange: Exchange, call: Callable[..., _T], *args: Any) -> _T:
+        """Run one synchronous authlib call with this request's exchange (what it reads, and writes)."""
+        reset = current.set(exchange)
+        try:
+            return call(*args)
+        finally:
+            current.reset(reset)
+
+    def _client_ids(
+        self, headers: Mapping[str, str], form: Mapping[str, str]
+    ) -> tuple[list[str], tuple[str, str] | None]:
+        basic_id, _ = extract_basic_authorization({"Authorization": headers.get("authorization", "")})
+        assertion = _assertion_ids(form)
+        ids = [form.get("client_id") or "", basic_id or "", assertion[0] if assertion else ""]
+        return ids, assertion
+
+    # -- token endpoint -------------------------------------------------------------------------------
+
+    async def token(
+        self, uri: str, headers: Mapping[str, str], form: Mapping[str, str], address: str
+    ) -> OAuthResult:
+        grant_type = form.get("grant_type")
+        if grant_type in ("password", "implicit"):
+            return oauth_error(
+                "unsupported_grant_type", f"grant_type={grant_type} is not supported (OAuth 2.1)"
+            )
+        client_ids, assertion = self._client_ids(headers, form)
+        async with self.pool.acquire() as connection:
+            throttled = await self._throttle(connection, client_ids, address)
+            if throttled is not None:
+                return throttled
+            exchange = TokenExchange(clients=await self.load_clients(connection, client_ids))
+            if assertion and assertion[1]:
+                sub, jti = assertion
+                if await queries.client_assertion_seen(connection, client_id=sub, jti=jti):
+                    exchange.seen_assertions = frozenset({assertion})
+            if grant_type == "authorization_code" and form.get("code"):
+                exchange.code = await self._prefetch_code(connection, form["code"], address)
+            elif grant_type == "refresh_token" and form.get("refresh_token"):
+                exchange.refresh = await self._prefetch_refresh(connection, form["refresh_token"], address)
+        await self.keys.refresh_if_stale()
+        request = ProviderRequest("POST", uri, headers, form)
+        status, body, response_headers = self.run(exchange, self.server.create_token_response, request)
+        if status == 200:
+            failure = await self._persist_token(exchange, body, address)
+            if failure is not None:
+                return failure
+        return OAuthResult(status, body, response_headers)
+
+    async def _throttle(
+        self, connection: asyncpg.Connection, client_ids: list[str], address: str
+    ) -> OAuthResult | None:
+        """429 with Retry-After and an RFC 6749 §5.2 body. The error is ``invalid_request``: RFC 6749 defines no
+        rate-limit code for the token endpoint, and ``slow_down`` (RFC 8628) tells a device-flow client to
+        widen its polling interval, which none of our grants do."""
+        claimed = next((c for c in client_ids if c), "")[:64]
+        limits = [(self.token_limits[1], address)]
+        if claimed:
+            limits.append((self.token_limits[0], claimed))
+        try:
+            await throttle.hit_all(connection, limits)
+        except throttle.Throttled as exc:
+            who = "this client" if exc.limit.name == "token_client" else "this address"
+            await accounts.audit(
+                connection,
+                "token.throttled",
+                client_id=claimed or None,
+                address=address,
+                limit=exc.limit.name,
+            )
+            result = oauth_error(
+                "invalid_request", f"too many token requests from {who}: retry after {exc.retry_after} s", 429
+            )
+            result.headers.append(("Retry-After", str(exc.retry_after)))
+            return result
+        return None
+
+    async def _prefetch_code(self, connection: asyncpg.Connection, code: str, address: str) -> CodeRedemption:
+        row = await queries.code_by_hash(connection, code_hash=hash_token(code))
+        if row is None:
+            return CodeRedemption(None)
+        if row["used_at"] is not None:
+            # A replayed code: revoke whatever its first use issued (RFC 9700 §4.5).
+            await queries.revoke_families_of_code(connection, code_hash=row["code_hash"], why="code_replayed")
+            await accounts.audit(connection, "code.replayed", account_id=row["account_id"], client_id=row["client_id"],
+                        address=address)  # fmt: skip
+            return CodeRedemption(None)
+        if row["expired"]:
+            return CodeRedemption(None)
+        found = AuthCode.from_row(row)
+        return CodeRedemption(found, await accounts.profile_by_id(connection, found.subject.account_id))
+
+    async def _prefetch_refresh(
+        self, connection: asyncpg.Connection, token: str, address: str
+    ) -> RefreshRotation:
+        row = await queries.refresh_token_by_hash(
+            connection, token_hash=hash_token(token), idle_seconds=self.idle_seconds
+        )
+        if row is None:
+            return RefreshRotation(None)
+        record = RefreshRecord.from_row(row)
+        if record.used and not record.revoked:
+            await self._revoke_reused_family(connection, record, address)
+            record.revoked = True
+        return RefreshRotation(record)
+
+    async def _revoke_reused_family(
+        self, connection: asyncpg.Connection, record: RefreshRecord, address: str
+    ) -> None:
+        await queries.revoke_family(connection, id=record.family_id, why="refresh_token_reused")
+        await accounts.audit(connection, "refresh.reused", account_id=record.subject.account_id, client_id=record.client_id,
+                    address=address, family=str(record.family_id))  # fmt: skip
+
+    async def _remember_assertion(self, connection: asyncpg.Connection, assertion: ClientAssertion) -> bool:
+        inserted = await queries.remember_client_assertion(
+            connection, client_id=assertion.sub, jti=assertion.jti,
+            expires_at=dt.datetime.fromtimestamp(assertion.exp, dt.UTC),
+        )  # fmt: skip
+        return inserted is not None
+
+    async def _persist_token(
+        self, exchange: TokenExchange, token: dict[str, Any], address: str
+    ) -> OAuthResult | None:
+        assert exchange.issued is not None, "authlib answered 200 without saving the token"
+        request = exchange.issued.request
+        client: Client = request.client
+        subject: Subject | None = request.user
+        refresh = token.get("refresh_token")
+        consumed = exchange.code.consumed if exchange.code is not None else None
+        rotated = exchange.refresh.rotated if exchange.refresh is not None else None
+        async with self.pool.acquire() as connection:
+            if exchange.assertion is not None and not await self._remember_assertion(
+                connection, exchange.assertion
+            ):
+                return oauth_error("invalid_client", "the client assertion was used before", 401)
+            if consumed is not None:
+                code = consumed
+                async with connection.transaction():
+                    won = await queries.consume_code(connection, code_hash=code.code_hash)
+                    if won and refresh:
+                        await self._new_family(
+                            connection, client, code.subject, code.scope, code.code_hash, refresh
+                        )
+                if not won:
+                    await queries.revoke_families_of_code(
+                        connection, code_hash=code.code_hash, why="code_replayed"
+                    )
+                    await accounts.audit(connection, "code.replayed", account_id=code.subject.account_id,
+                                client_id=client.client_id, address=address)  # fmt: skip
+                    return oauth_error("invalid_grant", "the authorization code was already used")
+            elif rotated is not None:
+                old = rotated
+                async with connection.transaction():
+                    won = await queries.use_refresh_token(connection, token_hash=old.token_hash)
+                    alive = won and await queries.touch_family(connection, id=old.family_id)
+                    if alive:
+                        await queries.insert_refresh_token(
+                            connection, token_hash=hash_token(refresh), family_id=old.family_id
+                        )
+                if not won:
+                    await self._revoke_reused_family(connection, old, address)
+                if not alive:
+                    return oauth_error("invalid_grant", "the refresh token is no longer valid")
+            await accounts.audit(
+                connection, "token.issued", account_id=subject.account_id if subject else None,
+                client_id=client.client_id, address=address, grant_type=request.payload.grant_type,
+                scope=token.get("scope", ""),
+            )  # fmt: skip
+        return None
+
+    async def _new_family(
+        self, connection: asyncpg.Connection, client: Client, subject: Subject, scope: str, code_hash: bytes,
+        refresh: str,
+    ) -> None:  # fmt: skip
+        family_id = uuid.uuid4()
+        await queries.insert_family(
+            connection, id=family_id, client_id=client.client_id, account_id=subject.account_id, scope=scope,
+            acr=subject.acr, amr=subject.amr, auth_time=subject.auth_time, party=subject.party, code_hash=code_hash,
+            expires_at=dt.datetime.now(dt.UTC) + REFRESH_ABSOLUTE,
+        )  # fmt: skip
+        await queries.insert_refresh_token(connection, token_hash=hash_token(refresh), family_id=family_id)
+
+    # -- revocation and introspection ---------------------------------------------------------------
+
+    async def _lookup(self, connection: asyncpg.Connection, token: str) -> LookedUpToken | None:
+        row = await queries.refresh_token_by_hash(
+            connection, token_hash=hash_token(token), idle_seconds=self.idle_seconds
+        )
+        if row is not None:
+            record = RefreshRecord.from_row(row)
+            active = not (record.used or record.revoked or record.expired)
+            info = {"token_type": "refresh_token", "client_id": record.client_id, "scope": record.scope,
+                    "sub": str(record.subject.account_id), "iss": self.issuer}  # fmt: skip
+            return LookedUpToken("refresh_token", record.client_id, active, info, family_id=record.family_id)
+        try:
+            claims = self.verifier.verify(token)
+        except InvalidToken:
+            return None
+        revoked = await queries.access_token_revoked(connection, jti=claims["jti"])
+        info = {key: claims[key] for key in ("scope", "client_id", "sub", "exp", "iat", "iss", "aud", "jti", "acr")
+                if key in claims}  # fmt: skip
+        info["token_type"] = "Bearer"  # noqa: S105 - the RFC 6750 token type, not a secret
+        return LookedUpToken(
+            "access_token", claims["client_id"], not revoked and claims["exp"] > time.time(), info,
+            jti=claims["jti"], exp=int(claims["exp"]),
+        )  # fmt: skip
+
+    async def _token_endpoint(
+        self, name: str, uri: str, headers: Mapping[str, str], form: Mapping[str, str]
+    ) -> tuple[TokenLookupExchange, OAuthResult]:
+        client_ids, _assertion = self._client_ids(headers, form)
+        async with self.pool.acquire() as connection:
+            exchange = TokenLookupExchange(clients=await self.load_clients(connection, client_ids))
+            if isinstance(form.get("token"), str) and len(form["token"]) <= 8192:
+                exchange.token = await self._lookup(connection, form["token"])
+        request = ProviderRequest("POST", uri, headers, form)
+        status, body, response_headers = self.run(
+            exchange, self.server.create_endpoint_response, name, request
+        )
+        return exchange, OAuthResult(status, body, response_headers)
+
+    async def revoke(
+        self, uri: str, headers: Mapping[str, str], form: Mapping[str, str], address: str
+    ) -> OAuthResult:
+        exchange, result = await self._token_endpoint("revocation", uri, headers, form)
+        token = exchange.revoked
+        if result.status == 200 and token is not None:
+            async with self.pool.acquire() as connection:
+                if token.family_id is not None:
+                    await queries.revoke_family(connection, id=token.family_id, why="revoked")
+                elif token.jti is not None:
+                    await queries.revoke_access_token(
+                        connection, jti=token.jti, expires_at=dt.datetime.fromtimestamp(token.exp, dt.UTC)
+                    )
+                await accounts.audit(
+                    connection, "token.revoked", client_id=token.client_id, address=address, kind=token.kind
+                )
+        return result
+
+    async def introspect(self, uri: str, headers: Mapping[str, str], form: Mapping[str, str]) -> OAuthResult:
+        return (await self._token_endpoint("introspection", uri, headers, form))[1]
+
+
+# -- the authorization endpoint's storage: browser sessions, codes, consents ---------------------------------
+
+SESSION_SECONDS = 8 * 3600
+
+
+async def find_session(connection: asyncpg.Connection, session_id: str) -> tuple[Subject, str] | None:
+    """The signed-in subject of a browser session (and the account's mobile), if it is still open."""
+    row = await queries.session_by_hash(connection, id_hash=hash_token(session_id))
+    if row is None:
+        return None
+    return Subject(row["account_id"], row["acr"], list(row["amr"]), row["auth_time"]), row["mobile"]
+
+
+async def open_session(connection: asyncpg.Connection, subject: Subject) -> str:
+    """Open a browser session for ``subject`` (signed in at ``subject.auth_time``); returns its id."""
+    session_id = secrets.token_urlsafe(32)
+    await queries.insert_session(
+        connection, id_hash=hash_token(session_id), account_id=subject.account_id, acr=subject.acr,
+        amr=subject.amr, auth_time=subject.auth_time,
+        expires_at=subject.auth_time + dt.timedelta(seconds=SESSION_SECONDS),
+    )  # fmt: skip
+    return session_id
+
+
+async def close_session(
+    connection: asyncpg.Connection, session_id: str | None, *, client_id: str | None, address: str
+) -> None:
+    """RP-initiated logout: end the browser session (if the cookie names one) and audit it."""
+    if session_id and len(session_id) <= 128:
+        await queries.delete_session(connection, id_hash=hash_token(session_id))
+        await accounts.audit(connection, "logout", address=address, client_id=client_id)
+
+
+async def store_code(
+    connection: asyncpg.Connection,
+    code: str,
+    client: Client,
+    subject: Subject,
+    data: Mapping[str, Any],
+    scope: str,
+) -> None:
+    """Keep an issued authorization code (by its hash) with what the token request will be checked against."""
+    await queries.insert_code(
+        connection, code_hash=hash_token(code), client_id=client.client_id, account_id=subject.account_id,
+        redirect_uri=data["redirect_uri"], scope=scope, code_challenge=data.get("code_challenge"),
+        code_challenge_method=data.get("code_challenge_method"), nonce=data.get("nonce"), acr=subject.acr,
+        amr=subject.amr, auth_time=subject.auth_time, party=subject.party,
+        expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=CODE_SECONDS),
+    )  # fmt: skip
+
+
+async def consent_covers(
+    connection: asyncpg.Connection, account_id: uuid.UUID, client_id: str, scopes: list[str]
+) -> bool:
+    covered: bool = await queries.consent_covers(
+        connection, account_id=account_id, client_id=client_id, scopes=scopes
+    )
+    return covered
+
+
+async def record_consent(
+    connection: asyncpg.Connection,
+    subject: Subject,
+    client_id: str,
+    scopes: list[str],
+    *,
+    allowed: bool,
+    address: str,
+) -> None:
+    """The citizen's answer on the consent page: kept when allowed, audited either way."""
+    if allowed:
+        await queries.insert_consent(
+            connection, account_id=subject.account_id, client_id=client_id, scopes=scopes
+        )
+    event = "consent.granted" if allowed else "consent.refused"
+    await accounts.audit(connection, event, account_id=subject.account_id, client_id=client_id, address=address,
+                         scope=" ".join(scopes))  # fmt: skip
+
+
+# -- clients and the production checks ----------------------------------------------------------------------------
+
+# What a department system's client-credentials token may carry; citizens' scopes never.
+DEPARTMENT_SCOPES = frozenset({"registry:write", "registry:review", "applications:update"})
+_CLIENT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+
+
+class ClientRefused(ValueError):
+    """The client cannot be registered as asked; the message says why."""
+
+
+async def register_client(
+    connection: asyncpg.Connection, *, client_id: str, name: str, kind: str, department: str | None,
+    secret_hash: bytes | None, auth_method: str, redirect_uris: list[str], post_logout_redirect_uris: list[str],
+    grant_types: list[str], scopes: list[str], first_party: bool, demo: bool,
+) -> None:  # fmt: skip
+    """Add a client unless one with this id exists (then nothing changes)."""
+    await queries.insert_client(
+        connection, client_id=client_id, name=name, kind=kind, department=department, secret_hash=secret_hash,
+        jwks=None, auth_method=auth_method, redirect_uris=redirect_uris,
+        post_logout_redirect_uris=post_logout_redirect_uris, grant_types=grant_types, scopes=scopes,
+        first_party=first_party, demo=demo,
+    )  # fmt: skip
+
+
+async def register_department_client(
+    connection: asyncpg.Connection,
+    *,
+    name: str,
+    department: str,
+    scopes: list[str],
+    client_id: str | None = None,
+) -> tuple[str, str]:
+    """Register a department system's confidential client (client credentials, ``client_secret_basic``) and
+    return ``(client_id, secret)``. Only the secret's hash is stored: this is the one time it is seen."""
+    client_id = client_id or f"dept-{department}"
+    unknown = sorted(set(scopes) - DEPARTMENT_SCOPES)
+    if not scopes or unknown:
+        raise ClientRefused(
+            f"scopes must be some of {', '.join(sorted(DEPARTMENT_SCOPES))}; got {' '.join(unknown) or 'none'}"
+        )
+    if not _CLIENT_ID.fullmatch(client_id):
+        raise ClientRefused(
+            f"client id {client_id!r}: 3-64 of a-z 0-9 . _ -, starting with a letter or digit"
+        )
+    if not name.strip():
+        raise ClientRefused("give the client a name (shown in audit logs)")
+    if not await queries.department_known(connection, slug=department):
+        raise ClientRefused(f"no department {department!r} in the catalogue (import it first)")
+    secret = secrets.token_urlsafe(32)
+    async with connection.transaction():
+        if [row async for row in queries.clients_by_id(connection, client_ids=[client_id])]:
+            raise ClientRefused(f"client {client_id!r} already exists; choose another with --client-id")
+        await register_client(
+            connection, client_id=client_id, name=name.strip(), kind="confidential", department=department,
+            secret_hash=hash_token(secret), auth_method="client_secret_basic", redirect_uris=[],
+            post_logout_redirect_uris=[], grant_types=["client_credentials"], scopes=sorted(set(scopes)),
+            first_party=True, demo=False,
+        )  # fmt: skip
+    return client_id, secret
+
+
+async def count_demo_clients(connection: asyncpg.Connection) -> int:
+    count: int = await queries.count_demo_clients(connection)
+    return count
+
+
+async def count_signing_keys(connection: asyncpg.Connection) -> int:
+    count: int = await queries.count_signing_keys(connection)
+    return count
+
+
+async def count_development_keys(connection: asyncpg.Connection) -> int:
+    """Development keys still published (production refuses to start with any)."""
+    count: int = await queries.count_development_keys(connection)
+    return count
