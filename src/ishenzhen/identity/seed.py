@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import asyncpg
 import structlog
 
+from ishenzhen.db.types import Connection
 from ishenzhen.identity.accounts import service as accounts
 from ishenzhen.identity.accounts.register import SimulatedFaceCheck
 from ishenzhen.identity.hashing import hash_password, hash_token
@@ -52,7 +52,7 @@ class ProductionRefused(RuntimeError):
     """Production start-up found something only development may have."""
 
 
-async def prepare_identity(connection: asyncpg.Connection, settings: Settings) -> None:
+async def prepare_identity(connection: Connection, settings: Settings) -> None:
     if settings.is_production:
         await refuse_unsafe_production(connection, settings)
         return
@@ -68,7 +68,7 @@ async def prepare_identity(connection: asyncpg.Connection, settings: Settings) -
         await _seed_clients(connection)  # each insert is skipped when the client exists
 
 
-async def refuse_unsafe_production(connection: asyncpg.Connection, settings: Settings) -> None:
+async def refuse_unsafe_production(connection: Connection, settings: Settings) -> None:
     if not settings.effective_issuer.startswith("https://"):
         raise ProductionRefused("ISHENZHEN_IDENTITY_ISSUER must be an https:// URL in production")
     if await accounts.count_demo_accounts(connection) + await oauth.count_demo_clients(connection):
@@ -83,7 +83,7 @@ async def refuse_unsafe_production(connection: asyncpg.Connection, settings: Set
         raise ProductionRefused("no signing key: run `ishenzhen identity rotate-keys` once before serving")
 
 
-async def _seed_demo(connection: asyncpg.Connection) -> None:
+async def _seed_demo(connection: Connection) -> None:
     if DEMO_PASSWORD not in _password_hash:
         _password_hash[DEMO_PASSWORD] = await hash_password(DEMO_PASSWORD)
     people = {}
@@ -105,7 +105,7 @@ async def _seed_demo(connection: asyncpg.Connection) -> None:
     log.info("identity.demo_seeded", citizens=len(people))
 
 
-async def _seed_clients(connection: asyncpg.Connection) -> None:
+async def _seed_clients(connection: Connection) -> None:
     await oauth.register_client(
         connection, client_id=APP_CLIENT_ID, name="i深圳 App", kind="public", department=None, secret_hash=None,
         auth_method="none", redirect_uris=APP_REDIRECT_URIS,

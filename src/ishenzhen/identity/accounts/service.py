@@ -18,6 +18,7 @@ import asyncpg
 import msgspec
 import structlog
 
+from ishenzhen.db.types import Connection
 from ishenzhen.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied, Unauthenticated
 from ishenzhen.identity.accounts import throttle
 from ishenzhen.identity.accounts._sql import queries
@@ -102,7 +103,7 @@ class AgentGrant:
 
 
 async def audit(
-    connection: asyncpg.Connection,
+    connection: Connection,
     event: str,
     *,
     account_id: uuid.UUID | None = None,
@@ -130,7 +131,7 @@ def _account_id(sub: str) -> uuid.UUID | None:
         return None
 
 
-async def account_of(connection: asyncpg.Connection, sub: str) -> Account:
+async def account_of(connection: Connection, sub: str) -> Account:
     """The account a verified token names (its ``sub``); ``SubjectGone`` (401) when there is none."""
     account_id = _account_id(sub)
     row = await queries.account_by_id(connection, id=account_id) if account_id is not None else None
@@ -139,12 +140,12 @@ async def account_of(connection: asyncpg.Connection, sub: str) -> Account:
     return Account.from_row(row)
 
 
-async def profile_by_id(connection: asyncpg.Connection, account_id: uuid.UUID) -> Account | None:
+async def profile_by_id(connection: Connection, account_id: uuid.UUID) -> Account | None:
     row = await queries.account_by_id(connection, id=account_id)
     return None if row is None else Account.from_row(row)
 
 
-async def account_by_mobile(connection: asyncpg.Connection, mobile: str) -> Account | None:
+async def account_by_mobile(connection: Connection, mobile: str) -> Account | None:
     row = await queries.account_by_mobile(connection, mobile=mobile)
     return None if row is None else Account.from_row(row)
 
@@ -157,7 +158,7 @@ def normalize_mobile(mobile: str) -> str:
 
 
 async def register_citizen(
-    connection: asyncpg.Connection, mobile: str, password: str | None, *, demo: bool = False
+    connection: Connection, mobile: str, password: str | None, *, demo: bool = False
 ) -> uuid.UUID:
     mobile = normalize_mobile(mobile)
     account_id = uuid.uuid4()
@@ -165,26 +166,23 @@ async def register_citizen(
     await queries.insert_account(
         connection, id=account_id, mobile=mobile, password_hash=password_hash, demo=demo
     )
+    # The id of the row now holding the number (a concurrent registration of it may have won the insert).
     row = await queries.account_by_mobile(connection, mobile=mobile)
-    account_id: uuid.UUID = row["id"]
-    return account_id
+    registered: uuid.UUID = row["id"]
+    return registered
 
 
-async def set_password_hash(
-    connection: asyncpg.Connection, account_id: uuid.UUID, password_hash: str
-) -> None:
+async def set_password_hash(connection: Connection, account_id: uuid.UUID, password_hash: str) -> None:
     await queries.set_password_hash(connection, id=account_id, password_hash=password_hash)
 
 
-async def set_real_name(
-    connection: asyncpg.Connection, account_id: uuid.UUID, name: str, resident_id: str
-) -> None:
+async def set_real_name(connection: Connection, account_id: uuid.UUID, name: str, resident_id: str) -> None:
     """Record a real name without asking the register: for seeding demo accounts only."""
     await queries.set_real_name(connection, id=account_id, name=name, resident_id=resident_id)
 
 
 async def verify_real_name(
-    connection: asyncpg.Connection,
+    connection: Connection,
     register: PopulationRegister,
     account_id: uuid.UUID,
     name: str,
@@ -221,7 +219,7 @@ def mask_resident_id(resident_id: str) -> str:
 
 
 async def verify_face(
-    connection: asyncpg.Connection, face_check: FaceCheck, account_id: uuid.UUID, liveness_token: str,
+    connection: Connection, face_check: FaceCheck, account_id: uuid.UUID, liveness_token: str,
     *, address: str | None = None,
 ) -> int:  # fmt: skip
     """L3: the face check confirms the person of an L2 account."""
@@ -247,7 +245,7 @@ FACE_CHECK_LIMITS = (
 
 
 async def _verification_account(
-    connection: asyncpg.Connection, sub: str, limits: tuple[throttle.Limit, throttle.Limit], address: str
+    connection: Connection, sub: str, limits: tuple[throttle.Limit, throttle.Limit], address: str
 ) -> Account:
     account = await account_of(connection, sub)
     await throttle.hit(connection, limits[0], str(account.id))
@@ -256,7 +254,7 @@ async def _verification_account(
 
 
 async def verify_caller_real_name(
-    connection: asyncpg.Connection, register: PopulationRegister, sub: str, name: str, resident_id: str,
+    connection: Connection, register: PopulationRegister, sub: str, name: str, resident_id: str,
     *, address: str,
 ) -> int:  # fmt: skip
     """The signed-in citizen ``sub`` raises their own account to L2 (rate-limited per account and address:
@@ -268,7 +266,7 @@ async def verify_caller_real_name(
 
 
 async def verify_caller_face(
-    connection: asyncpg.Connection, face_check: FaceCheck, sub: str, liveness_token: str, *, address: str
+    connection: Connection, face_check: FaceCheck, sub: str, liveness_token: str, *, address: str
 ) -> int:
     """The signed-in citizen ``sub`` raises their own L2 account to L3 (rate-limited like the real name)."""
     account = await _verification_account(connection, sub, FACE_CHECK_LIMITS, address)
@@ -277,9 +275,7 @@ async def verify_caller_face(
     return await verify_face(connection, face_check, account.id, liveness_token, address=address)
 
 
-async def add_enterprise(
-    connection: asyncpg.Connection, credit_code: str, name: str, *, demo: bool = False
-) -> str:
+async def add_enterprise(connection: Connection, credit_code: str, name: str, *, demo: bool = False) -> str:
     credit_code = normalize_identifier(credit_code)
     if not is_valid_credit_code(credit_code):
         raise _field("credit_code", "not a valid unified social credit code (GB 32100)")
@@ -288,7 +284,7 @@ async def add_enterprise(
 
 
 async def grant_enterprise_role(
-    connection: asyncpg.Connection,
+    connection: Connection,
     credit_code: str,
     account_id: uuid.UUID,
     role: str,
@@ -315,7 +311,7 @@ async def grant_enterprise_role(
     )
 
 
-async def parties_of(connection: asyncpg.Connection, account_id: uuid.UUID) -> list[Party]:
+async def parties_of(connection: Connection, account_id: uuid.UUID) -> list[Party]:
     rows = [row async for row in queries.parties_of(connection, account_id=account_id)]
     return [
         Party(r["credit_code"].strip(), r["name"], r["role"], tuple(r["scopes"]), r["expires_at"])
@@ -334,7 +330,7 @@ class CallerProfile:
 
 
 async def caller_profile(
-    connection: asyncpg.Connection, sub: str, *, with_phone: bool, party: str | None
+    connection: Connection, sub: str, *, with_phone: bool, party: str | None
 ) -> CallerProfile:
     """The profile of a verified token's subject (``SubjectGone`` when the account is gone): ``with_phone``
     when the token has the ``phone`` scope, ``party`` the credit code the token acts for (if any)."""
@@ -346,12 +342,12 @@ async def caller_profile(
     )  # fmt: skip
 
 
-async def party_of(connection: asyncpg.Connection, account_id: uuid.UUID, credit_code: str) -> Party | None:
+async def party_of(connection: Connection, account_id: uuid.UUID, credit_code: str) -> Party | None:
     """The enterprise ``credit_code`` if the account may (still) act for it."""
     return next((p for p in await parties_of(connection, account_id) if p.credit_code == credit_code), None)
 
 
-async def represented_enterprise(connection: asyncpg.Connection, sub: str, credit_code: str) -> str:
+async def represented_enterprise(connection: Connection, sub: str, credit_code: str) -> str:
     """The normalised credit code of an enterprise whose legal representative is ``sub`` (checked in the
     database, not from the token); ``NotFound`` for any other, exactly like one that does not exist."""
     code = normalize_identifier(credit_code)
@@ -367,7 +363,7 @@ async def represented_enterprise(connection: asyncpg.Connection, sub: str, credi
 
 
 async def grant_agent(
-    connection: asyncpg.Connection, sub: str, credit_code: str, mobile: str, scopes: Collection[str],
+    connection: Connection, sub: str, credit_code: str, mobile: str, scopes: Collection[str],
     expires_at: dt.datetime, *, address: str,
 ) -> AgentGrant:  # fmt: skip
     """The legal representative ``sub`` lets the L2+ citizen with ``mobile`` act for the enterprise with
@@ -392,7 +388,7 @@ async def grant_agent(
     return AgentGrant(code, agent["id"], agent["name"], tuple(granted), expires_at)
 
 
-async def agents_of(connection: asyncpg.Connection, sub: str, credit_code: str) -> list[AgentGrant]:
+async def agents_of(connection: Connection, sub: str, credit_code: str) -> list[AgentGrant]:
     """The agents of an enterprise ``sub`` represents whose authorisation has not expired, newest first."""
     code = await represented_enterprise(connection, sub, credit_code)
     return [
@@ -402,7 +398,7 @@ async def agents_of(connection: asyncpg.Connection, sub: str, credit_code: str) 
 
 
 async def revoke_agent(
-    connection: asyncpg.Connection, sub: str, credit_code: str, agent_sub: str, *, address: str
+    connection: Connection, sub: str, credit_code: str, agent_sub: str, *, address: str
 ) -> None:
     """The legal representative ``sub`` takes an agent's authorisation back; ``NotFound`` if there is none."""
     code = await represented_enterprise(connection, sub, credit_code)
@@ -416,14 +412,14 @@ async def revoke_agent(
                 agent=agent_sub)  # fmt: skip
 
 
-async def _before_attempt(connection: asyncpg.Connection, mobile: str, address: str) -> None:
+async def _before_attempt(connection: Connection, mobile: str, address: str) -> None:
     await throttle.hit(connection, throttle.LIMITS["login_address"], address)
     await throttle.hit(connection, throttle.LIMITS["login_account"], mobile)
     await throttle.check(connection, throttle.LIMITS["login_failures"], mobile)
 
 
 async def _failed(
-    connection: asyncpg.Connection, mobile: str, address: str, account: asyncpg.Record | None, method: str
+    connection: Connection, mobile: str, address: str, account: asyncpg.Record | None, method: str
 ) -> NoReturn:
     account_id = account["id"] if account is not None else None
     await audit(connection, "login.failed", account_id=account_id, address=address, method=method)
@@ -434,9 +430,7 @@ async def _failed(
     raise LoginFailed
 
 
-async def authenticate_password(
-    connection: asyncpg.Connection, mobile: str, password: str, address: str
-) -> Account:
+async def authenticate_password(connection: Connection, mobile: str, password: str, address: str) -> Account:
     """The account, or ``LoginFailed`` / ``throttle.Throttled`` (the same for unknown numbers)."""
     await _before_attempt(connection, mobile, address)
     account = await queries.account_by_mobile(connection, mobile=mobile)
@@ -449,7 +443,7 @@ async def authenticate_password(
     return Account.from_row(account)
 
 
-async def send_sms_code(connection: asyncpg.Connection, mobile: str, address: str) -> None:
+async def send_sms_code(connection: Connection, mobile: str, address: str) -> None:
     """Send a one-time code if the number has an account; the caller cannot tell whether it did."""
     await throttle.hit(connection, throttle.LIMITS["sms_send_address"], address)
     await throttle.hit(connection, throttle.LIMITS["sms_send_account"], mobile)
@@ -470,7 +464,7 @@ async def send_sms_code(connection: asyncpg.Connection, mobile: str, address: st
     await audit(connection, "sms.sent", account_id=account["id"], address=address)
 
 
-async def authenticate_sms(connection: asyncpg.Connection, mobile: str, code: str, address: str) -> Account:
+async def authenticate_sms(connection: Connection, mobile: str, code: str, address: str) -> Account:
     await _before_attempt(connection, mobile, address)
     account = await queries.account_by_mobile(connection, mobile=mobile)
     issued = await queries.latest_sms_code(connection, mobile=mobile)
@@ -486,7 +480,7 @@ async def authenticate_sms(connection: asyncpg.Connection, mobile: str, code: st
     return Account.from_row(account)
 
 
-async def sms_outbox(connection: asyncpg.Connection, limit: int) -> list[tuple[dt.datetime, str, str]]:
+async def sms_outbox(connection: Connection, limit: int) -> list[tuple[dt.datetime, str, str]]:
     """The newest development SMS messages, newest first: (created_at, mobile, message)."""
     return [
         (row["created_at"], row["mobile"], row["message"])
@@ -494,12 +488,12 @@ async def sms_outbox(connection: asyncpg.Connection, limit: int) -> list[tuple[d
     ]
 
 
-async def count_demo_accounts(connection: asyncpg.Connection) -> int:
+async def count_demo_accounts(connection: Connection) -> int:
     """Demo citizens and enterprises in the database (production refuses to start with any)."""
     count: int = await queries.count_demo_accounts(connection)
     return count
 
 
-async def lock_demo_seed(connection: asyncpg.Connection) -> None:
+async def lock_demo_seed(connection: Connection) -> None:
     """Within a transaction: wait for any other instance seeding the demo data at the same start."""
     await queries.lock_demo_seed(connection)

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import asyncpg
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2.rfc6749 import OAuth2Error
 from litestar import Request, Response
 from litestar.datastructures import Cookie
 
+from ishenzhen.db.types import Connection
 from ishenzhen.errors import InvalidInput
 from ishenzhen.identity import scopes
 from ishenzhen.identity.accounts import service as accounts
@@ -99,7 +99,7 @@ class AuthorizationFlow:
     # -- request checking ---------------------------------------------------------------------------------
 
     async def check(
-        self, connection: asyncpg.Connection, params: dict[str, str], datalist: Mapping[str, list[str]],
+        self, connection: Connection, params: dict[str, str], datalist: Mapping[str, list[str]],
         subject: Subject | None,
     ) -> Attempt | Response[str]:  # fmt: skip
         client_id, redirect_uri = params.get("client_id"), params.get("redirect_uri")
@@ -121,15 +121,15 @@ class AuthorizationFlow:
         try:
             grant = self.provider.run(exchange, self.provider.server.get_consent_grant, request, subject)
         except OAuth2Error as error:
-            status, _body, headers = self.provider.server.handle_error_response(request, error)
+            status, _body, headers = self.provider.server.error_response(request, error)
             location = dict(headers).get("Location")
             if status == 302 and location:
                 return redirect(location)
-            return html(pages.error_page(error.description or error.error), 400)
+            return html(pages.error_page(error.description or error.error or "invalid_request"), 400)
         return Attempt(params, client, request, exchange, grant)
 
     async def session(
-        self, connection: asyncpg.Connection, request: Request[Any, Any, Any]
+        self, connection: Connection, request: Request[Any, Any, Any]
     ) -> tuple[Subject, str] | None:
         """The browser's signed-in subject and its mobile number, from the session cookie."""
         cookie = request.cookies.get(SESSION_COOKIE)
@@ -141,7 +141,7 @@ class AuthorizationFlow:
 
     async def issue(
         self,
-        connection: asyncpg.Connection,
+        connection: Connection,
         attempt: Attempt,
         subject: Subject,
         cookies: list[Cookie] | None = None,
@@ -185,12 +185,13 @@ class AuthorizationFlow:
                 )
         server = self.provider.server
         _status, _body, headers = self.provider.run(
-            attempt.exchange, server.create_authorization_response, attempt.request, subject, attempt.grant
+            attempt.exchange, server.authorization_response, attempt.request, subject, attempt.grant
         )
         location = dict(headers).get("Location", "")
         issued = attempt.exchange.issued_code
         if issued is not None:
             request = issued.request
+            assert request.payload is not None, "the authorization request carries its parameters"
             await service.store_code(
                 connection, issued.code, attempt.client, subject, request.payload.data, request.scope or ""
             )
@@ -224,7 +225,7 @@ class AuthorizationFlow:
 
     async def party_or_issue(
         self,
-        connection: asyncpg.Connection,
+        connection: Connection,
         attempt: Attempt,
         subject: Subject,
         mobile: str,
@@ -245,7 +246,7 @@ class AuthorizationFlow:
         return await self.issue(connection, attempt, subject, cookies)
 
     async def decide_consent(
-        self, connection: asyncpg.Connection, attempt: Attempt, subject: Subject, decision: str | None, address: str
+        self, connection: Connection, attempt: Attempt, subject: Subject, decision: str | None, address: str
     ) -> Response[str]:  # fmt: skip
         wanted = self.granted_scopes(attempt)
         allowed = decision == "allow"
@@ -257,7 +258,7 @@ class AuthorizationFlow:
         return await self.issue(connection, attempt, subject, consented=True)
 
     async def resume(
-        self, connection: asyncpg.Connection, attempt: Attempt, subject: Subject, mobile: str
+        self, connection: Connection, attempt: Attempt, subject: Subject, mobile: str
     ) -> Response[str]:
         """A signed-in browser comes back; below the requested level, offer to sign in again (unless prompt=none)."""
         required = scopes.requested_level(attempt.params.get("acr_values"))
@@ -268,7 +269,7 @@ class AuthorizationFlow:
     # -- the posted login form ----------------------------------------------------------------------------
 
     async def login(
-        self, connection: asyncpg.Connection, attempt: Attempt, form: Mapping[str, str], address: str,
+        self, connection: Connection, attempt: Attempt, form: Mapping[str, str], address: str,
         existing: tuple[Subject, str] | None,
     ) -> Response[str]:  # fmt: skip
         action = form.get("action")

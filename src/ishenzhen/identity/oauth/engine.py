@@ -24,13 +24,16 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
 
 from authlib.oauth2.rfc6749 import (
     AuthorizationServer,
+    ClientMixin,
     InvalidClientError,
     InvalidRequestError,
+    OAuth2Error,
     OAuth2Request,
+    TokenMixin,
     grants,
 )
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
@@ -44,6 +47,9 @@ from authlib.oidc.core.grants import OpenIDCode
 from joserfc.jwk import KeySet
 
 from ishenzhen.identity.accounts.models import Account
+
+if TYPE_CHECKING:
+    from joserfc.jwk import KeySetSerialization
 from ishenzhen.identity.oauth.keys import ALGORITHM, KeyRing
 from ishenzhen.identity.oauth.models import AuthCode, Client, RefreshRecord, Subject
 from ishenzhen.identity.oauth.tokens import AccessTokenGenerator
@@ -62,6 +68,7 @@ __all__ = [
     "Provider",
     "ProviderRequest",
     "RefreshRotation",
+    "ServerAnswer",
     "TokenExchange",
     "TokenLookupExchange",
     "UserInfoSource",
@@ -172,6 +179,8 @@ class TokenLookupExchange(Exchange):
     revoked: LookedUpToken | None = None
 
 
+# (status, body, headers) of an authlib endpoint, as ``Provider.handle_response`` hands it back.
+ServerAnswer: TypeAlias = tuple[int, Any, list[tuple[str, str]]]
 current: contextvars.ContextVar[Exchange] = contextvars.ContextVar("identity_exchange")
 _E = TypeVar("_E", bound=Exchange)
 # The claims of the ID token and userinfo: (subject, granted scope, the subject's account if it was read).
@@ -185,7 +194,7 @@ def _exchange(kind: type[_E]) -> _E:
     return exchange
 
 
-class ProviderRequest(OAuth2Request):  # type: ignore[misc]
+class ProviderRequest(OAuth2Request):
     """An OAuth2Request from values litestar already parsed (authlib's own __init__ insists on https;
     transport security is the deployment's job, and production requires an https issuer)."""
 
@@ -201,21 +210,24 @@ class ProviderRequest(OAuth2Request):  # type: ignore[misc]
         self._body = None
         self.payload = BasicOAuth2Payload(dict(data))
         if datalist is not None:
-            self.payload._datalist = defaultdict(list, datalist)
+            # Repeated parameters (a second client_id, say) are refused by authlib from this private map;
+            # BasicOAuth2Payload builds it from single values and offers no way to pass the parsed lists.
+            self.payload._datalist = defaultdict(list, datalist)  # type: ignore[attr-defined]
         self.client = self.auth_method = self.user = self.authorization_code = None
         self.refresh_token = self.credential = self._scope = None
         self._data = dict(data)
+        self._args: dict[str, str | None] = dict(data)
 
     @property
-    def args(self) -> dict[str, str]:
-        return self._data
+    def args(self) -> dict[str, str | None]:
+        return self._args
 
     @property
     def form(self) -> dict[str, str]:
         return self._data
 
 
-class StrictCodeChallenge(CodeChallenge):  # type: ignore[misc]
+class StrictCodeChallenge(CodeChallenge):
     DEFAULT_CODE_CHALLENGE_METHOD = "S256"
     SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
     CODE_CHALLENGE_METHODS = {"S256": compare_s256_code_challenge}
@@ -235,7 +247,7 @@ class StrictCodeChallenge(CodeChallenge):  # type: ignore[misc]
         super().validate_code_challenge(grant, redirect_uri)
 
 
-class IdTokens(OpenIDCode):  # type: ignore[misc]
+class IdTokens(OpenIDCode):
     def __init__(self, provider: Provider) -> None:
         super().__init__(require_nonce=False)
         self.provider = provider
@@ -262,16 +274,16 @@ class IdTokens(OpenIDCode):  # type: ignore[misc]
         return UserInfo(self.provider.user_info(user, scope, redemption.profile if redemption else None))
 
 
-class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
+class CodeGrant(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
 
     def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
         _exchange(AuthorizeExchange).issued_code = IssuedCode(code, request)
 
-    def query_authorization_code(self, code: str, client: Client) -> AuthCode | None:
+    def query_authorization_code(self, code: str, client: ClientMixin) -> AuthCode | None:
         redemption = _exchange(TokenExchange).code
         found = redemption.code if redemption is not None else None
-        return found if found is not None and found.client_id == client.client_id else None
+        return found if found is not None and found.client_id == client.get_client_id() else None
 
     def delete_authorization_code(self, authorization_code: AuthCode) -> None:
         redemption = _exchange(TokenExchange).code
@@ -282,11 +294,12 @@ class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
         return authorization_code.subject
 
 
-class RotatingRefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
+class RotatingRefreshGrant(grants.RefreshTokenGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
     INCLUDE_NEW_REFRESH_TOKEN = True
 
-    def authenticate_refresh_token(self, refresh_token: str) -> RefreshRecord | None:
+    # None (not found) is what authlib expects for an unknown token; its stubs say TokenMixin.
+    def authenticate_refresh_token(self, refresh_token: str) -> RefreshRecord | None:  # type: ignore[override]
         rotation = _exchange(TokenExchange).refresh
         found = rotation.record if rotation is not None else None
         if found is None or found.used or found.revoked or found.expired:
@@ -296,18 +309,21 @@ class RotatingRefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
     def authenticate_user(self, refresh_token: RefreshRecord) -> Subject:
         return refresh_token.subject
 
-    def revoke_old_credential(self, refresh_token: RefreshRecord) -> None:
+    def revoke_old_credential(self, refresh_token: TokenMixin) -> None:
         rotation = _exchange(TokenExchange).refresh
         assert rotation is not None, "authlib rotates only a refresh token it was given"
+        assert isinstance(refresh_token, RefreshRecord)
         rotation.rotated = refresh_token
 
 
-class DepartmentCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]
+class DepartmentCredentialsGrant(grants.ClientCredentialsGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
 
 
-class PrivateKeyJWT(JWTBearerClientAssertion):  # type: ignore[misc]
-    CLIENT_AUTH_METHOD = "private_key_jwt"
+class PrivateKeyJWT(JWTBearerClientAssertion):
+    # authlib's own name for this method is "client_assertion_jwt" (declared Final in its stubs); OpenID
+    # Connect and RFC 8414 metadata call it private_key_jwt, which is what clients register and send.
+    CLIENT_AUTH_METHOD = "private_key_jwt"  # type: ignore[misc]
 
     def __init__(self, audiences: list[str]) -> None:
         super().__init__(validate_jti=True, leeway=30)
@@ -327,10 +343,10 @@ class PrivateKeyJWT(JWTBearerClientAssertion):  # type: ignore[misc]
     def resolve_client_public_key(self, client: Client) -> KeySet:
         if not client.jwks:
             raise InvalidClientError(description="the client has no registered keys")
-        return KeySet.import_key_set(client.jwks)
+        return KeySet.import_key_set(cast("KeySetSerialization", client.jwks))
 
 
-class Revocation(RevocationEndpoint):  # type: ignore[misc]
+class Revocation(RevocationEndpoint):
     CLIENT_AUTH_METHODS = CLIENT_AUTH_METHODS
 
     def query_token(self, token_string: str, token_type_hint: str | None) -> LookedUpToken | None:
@@ -340,7 +356,7 @@ class Revocation(RevocationEndpoint):  # type: ignore[misc]
         _exchange(TokenLookupExchange).revoked = token
 
 
-class Introspection(IntrospectionEndpoint):  # type: ignore[misc]
+class Introspection(IntrospectionEndpoint):
     CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
 
     def query_token(self, token_string: str, token_type_hint: str | None) -> LookedUpToken | None:
@@ -354,7 +370,7 @@ class Introspection(IntrospectionEndpoint):  # type: ignore[misc]
         return dict(token.introspection)
 
 
-class Provider(AuthorizationServer):  # type: ignore[misc]
+class Provider(AuthorizationServer):
     def __init__(
         self, issuer: str, keys: KeyRing, access_token_seconds: int, user_info: UserInfoSource
     ) -> None:
@@ -371,8 +387,9 @@ class Provider(AuthorizationServer):  # type: ignore[misc]
         self.register_endpoint(Revocation)
         self.register_endpoint(Introspection)
 
-    def query_client(self, client_id: str) -> Client | None:
-        return current.get().clients.get(client_id) if isinstance(client_id, str) else None
+    # None for an unknown client is what authlib expects (it answers invalid_client); its stubs say ClientMixin.
+    def query_client(self, client_id: str) -> Client | None:  # type: ignore[override]
+        return current.get().clients.get(client_id)
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         _exchange(TokenExchange).issued = IssuedToken(token, request)
@@ -386,5 +403,20 @@ class Provider(AuthorizationServer):  # type: ignore[misc]
     def create_json_request(self, request: Any) -> Any:
         return request
 
-    def handle_response(self, status: int, body: Any, headers: Any) -> tuple[int, Any, list[tuple[str, str]]]:
+    def handle_response(self, status: int, body: Any, headers: Any) -> ServerAnswer:
         return status, body, list(headers.items() if isinstance(headers, dict) else headers)
+
+    # authlib's endpoints answer whatever ``handle_response`` returns (its stubs say ``object``): these name
+    # that type once, for the callers.
+
+    def token_response(self, request: OAuth2Request) -> ServerAnswer:
+        return cast("ServerAnswer", self.create_token_response(request))
+
+    def endpoint_response(self, name: str, request: OAuth2Request) -> ServerAnswer:
+        return cast("ServerAnswer", self.create_endpoint_response(name, request))
+
+    def authorization_response(self, request: OAuth2Request, subject: Subject, grant: Any) -> ServerAnswer:
+        return cast("ServerAnswer", self.create_authorization_response(request, subject, grant))
+
+    def error_response(self, request: OAuth2Request, error: OAuth2Error) -> ServerAnswer:
+        return cast("ServerAnswer", self.handle_error_response(request, error))

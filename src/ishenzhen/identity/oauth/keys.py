@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ import msgspec
 import structlog
 from joserfc.jwk import ECKey, KeySet
 
+from ishenzhen.db.types import Connection
 from ishenzhen.identity.oauth._sql import queries
 
 __all__ = ["KeyRing", "StoredKey", "create_signing_key"]
@@ -37,12 +39,16 @@ class StoredKey:
     published_until: dt.datetime | None
 
 
-def _decode(value: object) -> dict[str, Any]:
-    return msgspec.json.decode(value) if isinstance(value, str | bytes) else dict(value)  # type: ignore[arg-type]
+def _decode(value: str | bytes | Mapping[str, Any]) -> dict[str, Any]:
+    """A JWK column as a dict (asyncpg hands jsonb over as text unless a codec decodes it)."""
+    if isinstance(value, str | bytes):
+        decoded: dict[str, Any] = msgspec.json.decode(value)
+        return decoded
+    return dict(value)
 
 
 async def create_signing_key(
-    connection: asyncpg.Connection,
+    connection: Connection,
     *,
     development: bool,
     publish_for: dt.timedelta,

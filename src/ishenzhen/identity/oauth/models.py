@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,7 +54,7 @@ class Subject:
 
 
 @dataclass(slots=True)
-class Client(ClientMixin):  # type: ignore[misc]
+class Client(ClientMixin):
     client_id: str
     name: str
     kind: str
@@ -87,11 +87,12 @@ class Client(ClientMixin):  # type: ignore[misc]
     def get_client_id(self) -> str:
         return self.client_id
 
-    def get_default_redirect_uri(self) -> str | None:
-        # OAuth 2.1: the redirect URI is always required, so there is no default.
+    # OAuth 2.1: the redirect URI is always required, so there is no default; authlib treats None as "none"
+    # (its stubs say str).
+    def get_default_redirect_uri(self) -> str | None:  # type: ignore[override]
         return None
 
-    def get_allowed_scope(self, scope: str | None) -> str:
+    def get_allowed_scope(self, scope: Collection[str] | str | None) -> str:
         if not scope:
             return list_to_scope(self.scopes)
         allowed = set(self.scopes)
@@ -114,7 +115,7 @@ class Client(ClientMixin):  # type: ignore[misc]
 
 
 @dataclass(slots=True)
-class AuthCode(AuthorizationCodeMixin):  # type: ignore[misc]
+class AuthCode(AuthorizationCodeMixin):
     code_hash: bytes
     client_id: str
     subject: Subject
@@ -153,7 +154,7 @@ class AuthCode(AuthorizationCodeMixin):  # type: ignore[misc]
 
 
 @dataclass(slots=True)
-class RefreshRecord(TokenMixin):  # type: ignore[misc]
+class RefreshRecord(TokenMixin):
     token_hash: bytes
     family_id: uuid.UUID
     client_id: str

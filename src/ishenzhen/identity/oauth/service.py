@@ -25,6 +25,7 @@ from authlib.oauth2.rfc6749.util import extract_basic_authorization
 from joserfc import jws
 from joserfc.errors import JoseError
 
+from ishenzhen.db.types import Connection
 from ishenzhen.identity.accounts import service as accounts
 from ishenzhen.identity.accounts import throttle
 from ishenzhen.identity.accounts.models import Account
@@ -127,7 +128,7 @@ class IdentityProvider:
                 info["name"] = profile.name
         return info
 
-    async def claims_of(self, connection: asyncpg.Connection, sub: str, scope: str) -> dict[str, Any]:
+    async def claims_of(self, connection: Connection, sub: str, scope: str) -> dict[str, Any]:
         """The userinfo claims of a verified token's subject (``SubjectGone`` when the account is gone)."""
         profile = await accounts.account_of(connection, sub)
         return self.user_info(
@@ -135,7 +136,7 @@ class IdentityProvider:
         )
 
     @staticmethod
-    async def load_clients(connection: asyncpg.Connection, client_ids: list[str]) -> dict[str, Client]:
+    async def load_clients(connection: Connection, client_ids: list[str]) -> dict[str, Client]:
         """The registered clients among ``client_ids`` (blank and over-long ids skipped), by id."""
         wanted = [c for c in dict.fromkeys(client_ids) if c and len(c) <= 64]
         if not wanted:
@@ -185,7 +186,7 @@ class IdentityProvider:
                 exchange.refresh = await self._prefetch_refresh(connection, form["refresh_token"], address)
         await self.keys.refresh_if_stale()
         request = ProviderRequest("POST", uri, headers, form)
-        status, body, response_headers = self.run(exchange, self.server.create_token_response, request)
+        status, body, response_headers = self.run(exchange, self.server.token_response, request)
         if status == 200:
             failure = await self._persist_token(exchange, body, address)
             if failure is not None:
@@ -193,7 +194,7 @@ class IdentityProvider:
         return OAuthResult(status, body, response_headers)
 
     async def _throttle(
-        self, connection: asyncpg.Connection, client_ids: list[str], address: str
+        self, connection: Connection, client_ids: list[str], address: str
     ) -> OAuthResult | None:
         """429 with Retry-After and an RFC 6749 §5.2 body. The error is ``invalid_request``: RFC 6749 defines no
         rate-limit code for the token endpoint, and ``slow_down`` (RFC 8628) tells a device-flow client to
@@ -220,7 +221,7 @@ class IdentityProvider:
             return result
         return None
 
-    async def _prefetch_code(self, connection: asyncpg.Connection, code: str, address: str) -> CodeRedemption:
+    async def _prefetch_code(self, connection: Connection, code: str, address: str) -> CodeRedemption:
         row = await queries.code_by_hash(connection, code_hash=hash_token(code))
         if row is None:
             return CodeRedemption(None)
@@ -235,9 +236,7 @@ class IdentityProvider:
         found = AuthCode.from_row(row)
         return CodeRedemption(found, await accounts.profile_by_id(connection, found.subject.account_id))
 
-    async def _prefetch_refresh(
-        self, connection: asyncpg.Connection, token: str, address: str
-    ) -> RefreshRotation:
+    async def _prefetch_refresh(self, connection: Connection, token: str, address: str) -> RefreshRotation:
         row = await queries.refresh_token_by_hash(
             connection, token_hash=hash_token(token), idle_seconds=self.idle_seconds
         )
@@ -250,13 +249,13 @@ class IdentityProvider:
         return RefreshRotation(record)
 
     async def _revoke_reused_family(
-        self, connection: asyncpg.Connection, record: RefreshRecord, address: str
+        self, connection: Connection, record: RefreshRecord, address: str
     ) -> None:
         await queries.revoke_family(connection, id=record.family_id, why="refresh_token_reused")
         await accounts.audit(connection, "refresh.reused", account_id=record.subject.account_id, client_id=record.client_id,
                     address=address, family=str(record.family_id))  # fmt: skip
 
-    async def _remember_assertion(self, connection: asyncpg.Connection, assertion: ClientAssertion) -> bool:
+    async def _remember_assertion(self, connection: Connection, assertion: ClientAssertion) -> bool:
         inserted = await queries.remember_client_assertion(
             connection, client_id=assertion.sub, jti=assertion.jti,
             expires_at=dt.datetime.fromtimestamp(assertion.exp, dt.UTC),
@@ -268,8 +267,9 @@ class IdentityProvider:
     ) -> OAuthResult | None:
         assert exchange.issued is not None, "authlib answered 200 without saving the token"
         request = exchange.issued.request
-        client: Client = request.client
-        subject: Subject | None = request.user
+        client, subject = request.client, request.user
+        assert isinstance(client, Client)
+        assert subject is None or isinstance(subject, Subject)
         refresh = token.get("refresh_token")
         consumed = exchange.code.consumed if exchange.code is not None else None
         rotated = exchange.refresh.rotated if exchange.refresh is not None else None
@@ -299,6 +299,9 @@ class IdentityProvider:
                     won = await queries.use_refresh_token(connection, token_hash=old.token_hash)
                     alive = won and await queries.touch_family(connection, id=old.family_id)
                     if alive:
+                        assert refresh is not None, (
+                            "a rotating refresh grant always issues a new refresh token"
+                        )
                         await queries.insert_refresh_token(
                             connection, token_hash=hash_token(refresh), family_id=old.family_id
                         )
@@ -308,13 +311,13 @@ class IdentityProvider:
                     return oauth_error("invalid_grant", "the refresh token is no longer valid")
             await accounts.audit(
                 connection, "token.issued", account_id=subject.account_id if subject else None,
-                client_id=client.client_id, address=address, grant_type=request.payload.grant_type,
+                client_id=client.client_id, address=address, grant_type=request.payload.grant_type if request.payload else None,
                 scope=token.get("scope", ""),
             )  # fmt: skip
         return None
 
     async def _new_family(
-        self, connection: asyncpg.Connection, client: Client, subject: Subject, scope: str, code_hash: bytes,
+        self, connection: Connection, client: Client, subject: Subject, scope: str, code_hash: bytes,
         refresh: str,
     ) -> None:  # fmt: skip
         family_id = uuid.uuid4()
@@ -327,7 +330,7 @@ class IdentityProvider:
 
     # -- revocation and introspection ---------------------------------------------------------------
 
-    async def _lookup(self, connection: asyncpg.Connection, token: str) -> LookedUpToken | None:
+    async def _lookup(self, connection: Connection, token: str) -> LookedUpToken | None:
         row = await queries.refresh_token_by_hash(
             connection, token_hash=hash_token(token), idle_seconds=self.idle_seconds
         )
@@ -359,9 +362,7 @@ class IdentityProvider:
             if isinstance(form.get("token"), str) and len(form["token"]) <= 8192:
                 exchange.token = await self._lookup(connection, form["token"])
         request = ProviderRequest("POST", uri, headers, form)
-        status, body, response_headers = self.run(
-            exchange, self.server.create_endpoint_response, name, request
-        )
+        status, body, response_headers = self.run(exchange, self.server.endpoint_response, name, request)
         return exchange, OAuthResult(status, body, response_headers)
 
     async def revoke(
@@ -391,7 +392,7 @@ class IdentityProvider:
 SESSION_SECONDS = 8 * 3600
 
 
-async def find_session(connection: asyncpg.Connection, session_id: str) -> tuple[Subject, str] | None:
+async def find_session(connection: Connection, session_id: str) -> tuple[Subject, str] | None:
     """The signed-in subject of a browser session (and the account's mobile), if it is still open."""
     row = await queries.session_by_hash(connection, id_hash=hash_token(session_id))
     if row is None:
@@ -399,7 +400,7 @@ async def find_session(connection: asyncpg.Connection, session_id: str) -> tuple
     return Subject(row["account_id"], row["acr"], list(row["amr"]), row["auth_time"]), row["mobile"]
 
 
-async def open_session(connection: asyncpg.Connection, subject: Subject) -> str:
+async def open_session(connection: Connection, subject: Subject) -> str:
     """Open a browser session for ``subject`` (signed in at ``subject.auth_time``); returns its id."""
     session_id = secrets.token_urlsafe(32)
     await queries.insert_session(
@@ -411,7 +412,7 @@ async def open_session(connection: asyncpg.Connection, subject: Subject) -> str:
 
 
 async def close_session(
-    connection: asyncpg.Connection, session_id: str | None, *, client_id: str | None, address: str
+    connection: Connection, session_id: str | None, *, client_id: str | None, address: str
 ) -> None:
     """RP-initiated logout: end the browser session (if the cookie names one) and audit it."""
     if session_id and len(session_id) <= 128:
@@ -420,7 +421,7 @@ async def close_session(
 
 
 async def store_code(
-    connection: asyncpg.Connection,
+    connection: Connection,
     code: str,
     client: Client,
     subject: Subject,
@@ -438,7 +439,7 @@ async def store_code(
 
 
 async def consent_covers(
-    connection: asyncpg.Connection, account_id: uuid.UUID, client_id: str, scopes: list[str]
+    connection: Connection, account_id: uuid.UUID, client_id: str, scopes: list[str]
 ) -> bool:
     covered: bool = await queries.consent_covers(
         connection, account_id=account_id, client_id=client_id, scopes=scopes
@@ -447,7 +448,7 @@ async def consent_covers(
 
 
 async def record_consent(
-    connection: asyncpg.Connection,
+    connection: Connection,
     subject: Subject,
     client_id: str,
     scopes: list[str],
@@ -477,7 +478,7 @@ class ClientRefused(ValueError):
 
 
 async def register_client(
-    connection: asyncpg.Connection, *, client_id: str, name: str, kind: str, department: str | None,
+    connection: Connection, *, client_id: str, name: str, kind: str, department: str | None,
     secret_hash: bytes | None, auth_method: str, redirect_uris: list[str], post_logout_redirect_uris: list[str],
     grant_types: list[str], scopes: list[str], first_party: bool, demo: bool,
 ) -> None:  # fmt: skip
@@ -491,7 +492,7 @@ async def register_client(
 
 
 async def register_department_client(
-    connection: asyncpg.Connection,
+    connection: Connection,
     *,
     name: str,
     department: str,
@@ -527,17 +528,17 @@ async def register_department_client(
     return client_id, secret
 
 
-async def count_demo_clients(connection: asyncpg.Connection) -> int:
+async def count_demo_clients(connection: Connection) -> int:
     count: int = await queries.count_demo_clients(connection)
     return count
 
 
-async def count_signing_keys(connection: asyncpg.Connection) -> int:
+async def count_signing_keys(connection: Connection) -> int:
     count: int = await queries.count_signing_keys(connection)
     return count
 
 
-async def count_development_keys(connection: asyncpg.Connection) -> int:
+async def count_development_keys(connection: Connection) -> int:
     """Development keys still published (production refuses to start with any)."""
     count: int = await queries.count_development_keys(connection)
     return count

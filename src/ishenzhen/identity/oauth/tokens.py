@@ -27,7 +27,7 @@ API_AUDIENCE = "urn:ishenzhen:api"
 _TYPES = frozenset({"at+jwt", "application/at+jwt"})
 
 
-class AccessTokenGenerator(JWTBearerTokenGenerator):  # type: ignore[misc]
+class AccessTokenGenerator(JWTBearerTokenGenerator):
     def __init__(self, issuer: str, keys: KeyRing, lifetime_seconds: int) -> None:
         super().__init__(
             issuer, alg=ALGORITHM, refresh_token_generator=lambda **_: generate_token(48),

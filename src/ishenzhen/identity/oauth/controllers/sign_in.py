@@ -121,7 +121,8 @@ class LoginController(Controller):
             except (JoseError, ValueError, TypeError, KeyError):
                 return html(pages.error_page("id_token_hint 无效。The id_token_hint is not valid."), 400)
             audience = hint.get("aud")
-            client_id = client_id or (audience[0] if isinstance(audience, list) and audience else audience)
+            hinted = audience[0] if isinstance(audience, list) and audience else audience
+            client_id = client_id or (hinted if isinstance(hinted, str) else None)
         async with db_pool.acquire() as connection:
             await service.close_session(
                 connection, session, client_id=client_id, address=client_address(request)
