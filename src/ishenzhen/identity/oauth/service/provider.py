@@ -1,6 +1,5 @@
-"""The OAuth provider's service: load what authlib needs, run it without I/O, persist what it produced; and
-the storage of sessions, codes, consents, clients and the production checks. The only code, with the key
-ring's ``keys``, that runs the subpackage's queries.
+"""The token, revocation and introspection endpoints: load what authlib needs, run it without I/O, persist
+what it produced.
 
 Single use of codes and refresh tokens is decided by PostgreSQL, not by the prefetch: the write that flips
 ``used_at`` must succeed, in the same transaction as the tokens' records, or the answer is ``invalid_grant``
@@ -10,8 +9,6 @@ and what the code or token family issued before is revoked.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import secrets
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -47,25 +44,7 @@ from ishenzhen.identity.oauth.keys import KeyRing
 from ishenzhen.identity.oauth.models import AuthCode, Client, RefreshRecord, Subject
 from ishenzhen.identity.oauth.tokens import AccessTokenVerifier, InvalidToken
 
-__all__ = [
-    "CODE_SECONDS",
-    "DEPARTMENT_SCOPES",
-    "ClientRefused",
-    "IdentityProvider",
-    "OAuthResult",
-    "close_session",
-    "consent_covers",
-    "count_demo_clients",
-    "count_development_keys",
-    "count_signing_keys",
-    "find_session",
-    "oauth_error",
-    "open_session",
-    "record_consent",
-    "register_client",
-    "register_department_client",
-    "store_code",
-]
+__all__ = ["CODE_SECONDS", "REFRESH_ABSOLUTE", "IdentityProvider", "OAuthResult", "oauth_error"]
 
 log = structlog.get_logger(__name__)
 _T = TypeVar("_T")
@@ -385,160 +364,3 @@ class IdentityProvider:
 
     async def introspect(self, uri: str, headers: Mapping[str, str], form: Mapping[str, str]) -> OAuthResult:
         return (await self._token_endpoint("introspection", uri, headers, form))[1]
-
-
-# -- the authorization endpoint's storage: browser sessions, codes, consents ---------------------------------
-
-SESSION_SECONDS = 8 * 3600
-
-
-async def find_session(connection: Connection, session_id: str) -> tuple[Subject, str] | None:
-    """The signed-in subject of a browser session (and the account's mobile), if it is still open."""
-    row = await queries.session_by_hash(connection, id_hash=hash_token(session_id))
-    if row is None:
-        return None
-    return Subject(row["account_id"], row["acr"], list(row["amr"]), row["auth_time"]), row["mobile"]
-
-
-async def open_session(connection: Connection, subject: Subject) -> str:
-    """Open a browser session for ``subject`` (signed in at ``subject.auth_time``); returns its id."""
-    session_id = secrets.token_urlsafe(32)
-    await queries.insert_session(
-        connection, id_hash=hash_token(session_id), account_id=subject.account_id, acr=subject.acr,
-        amr=subject.amr, auth_time=subject.auth_time,
-        expires_at=subject.auth_time + dt.timedelta(seconds=SESSION_SECONDS),
-    )  # fmt: skip
-    return session_id
-
-
-async def close_session(
-    connection: Connection, session_id: str | None, *, client_id: str | None, address: str
-) -> None:
-    """RP-initiated logout: end the browser session (if the cookie names one) and audit it."""
-    if session_id and len(session_id) <= 128:
-        await queries.delete_session(connection, id_hash=hash_token(session_id))
-        await accounts.audit(connection, "logout", address=address, client_id=client_id)
-
-
-async def store_code(
-    connection: Connection,
-    code: str,
-    client: Client,
-    subject: Subject,
-    data: Mapping[str, Any],
-    scope: str,
-) -> None:
-    """Keep an issued authorization code (by its hash) with what the token request will be checked against."""
-    await queries.insert_code(
-        connection, code_hash=hash_token(code), client_id=client.client_id, account_id=subject.account_id,
-        redirect_uri=data["redirect_uri"], scope=scope, code_challenge=data.get("code_challenge"),
-        code_challenge_method=data.get("code_challenge_method"), nonce=data.get("nonce"), acr=subject.acr,
-        amr=subject.amr, auth_time=subject.auth_time, party=subject.party,
-        expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=CODE_SECONDS),
-    )  # fmt: skip
-
-
-async def consent_covers(
-    connection: Connection, account_id: uuid.UUID, client_id: str, scopes: list[str]
-) -> bool:
-    covered: bool = await queries.consent_covers(
-        connection, account_id=account_id, client_id=client_id, scopes=scopes
-    )
-    return covered
-
-
-async def record_consent(
-    connection: Connection,
-    subject: Subject,
-    client_id: str,
-    scopes: list[str],
-    *,
-    allowed: bool,
-    address: str,
-) -> None:
-    """The citizen's answer on the consent page: kept when allowed, audited either way."""
-    if allowed:
-        await queries.insert_consent(
-            connection, account_id=subject.account_id, client_id=client_id, scopes=scopes
-        )
-    event = "consent.granted" if allowed else "consent.refused"
-    await accounts.audit(connection, event, account_id=subject.account_id, client_id=client_id, address=address,
-                         scope=" ".join(scopes))  # fmt: skip
-
-
-# -- clients and the production checks ----------------------------------------------------------------------------
-
-# What a department system's client-credentials token may carry; citizens' scopes never.
-DEPARTMENT_SCOPES = frozenset({"registry:write", "registry:review", "applications:update"})
-_CLIENT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
-
-
-class ClientRefused(ValueError):
-    """The client cannot be registered as asked; the message says why."""
-
-
-async def register_client(
-    connection: Connection, *, client_id: str, name: str, kind: str, department: str | None,
-    secret_hash: bytes | None, auth_method: str, redirect_uris: list[str], post_logout_redirect_uris: list[str],
-    grant_types: list[str], scopes: list[str], first_party: bool, demo: bool,
-) -> None:  # fmt: skip
-    """Add a client unless one with this id exists (then nothing changes)."""
-    await queries.insert_client(
-        connection, client_id=client_id, name=name, kind=kind, department=department, secret_hash=secret_hash,
-        jwks=None, auth_method=auth_method, redirect_uris=redirect_uris,
-        post_logout_redirect_uris=post_logout_redirect_uris, grant_types=grant_types, scopes=scopes,
-        first_party=first_party, demo=demo,
-    )  # fmt: skip
-
-
-async def register_department_client(
-    connection: Connection,
-    *,
-    name: str,
-    department: str,
-    scopes: list[str],
-    client_id: str | None = None,
-) -> tuple[str, str]:
-    """Register a department system's confidential client (client credentials, ``client_secret_basic``) and
-    return ``(client_id, secret)``. Only the secret's hash is stored: this is the one time it is seen."""
-    client_id = client_id or f"dept-{department}"
-    unknown = sorted(set(scopes) - DEPARTMENT_SCOPES)
-    if not scopes or unknown:
-        raise ClientRefused(
-            f"scopes must be some of {', '.join(sorted(DEPARTMENT_SCOPES))}; got {' '.join(unknown) or 'none'}"
-        )
-    if not _CLIENT_ID.fullmatch(client_id):
-        raise ClientRefused(
-            f"client id {client_id!r}: 3-64 of a-z 0-9 . _ -, starting with a letter or digit"
-        )
-    if not name.strip():
-        raise ClientRefused("give the client a name (shown in audit logs)")
-    if not await queries.department_known(connection, slug=department):
-        raise ClientRefused(f"no department {department!r} in the catalogue (import it first)")
-    secret = secrets.token_urlsafe(32)
-    async with connection.transaction():
-        if [row async for row in queries.clients_by_id(connection, client_ids=[client_id])]:
-            raise ClientRefused(f"client {client_id!r} already exists; choose another with --client-id")
-        await register_client(
-            connection, client_id=client_id, name=name.strip(), kind="confidential", department=department,
-            secret_hash=hash_token(secret), auth_method="client_secret_basic", redirect_uris=[],
-            post_logout_redirect_uris=[], grant_types=["client_credentials"], scopes=sorted(set(scopes)),
-            first_party=True, demo=False,
-        )  # fmt: skip
-    return client_id, secret
-
-
-async def count_demo_clients(connection: Connection) -> int:
-    count: int = await queries.count_demo_clients(connection)
-    return count
-
-
-async def count_signing_keys(connection: Connection) -> int:
-    count: int = await queries.count_signing_keys(connection)
-    return count
-
-
-async def count_development_keys(connection: Connection) -> int:
-    """Development keys still published (production refuses to start with any)."""
-    count: int = await queries.count_development_keys(connection)
-    return count
