@@ -26,7 +26,8 @@ from ishenzhen.identity.accounts import service as accounts
 from ishenzhen.identity.accounts import throttle
 from ishenzhen.identity.hashing import new_token
 from ishenzhen.identity.oauth import pages, service
-from ishenzhen.identity.oauth.engine import AuthorizeExchange, ProviderRequest
+from ishenzhen.identity.oauth.engine import ProviderRequest
+from ishenzhen.identity.oauth.exchange import AuthorizeExchange
 from ishenzhen.identity.oauth.models import Client, Subject
 from ishenzhen.identity.oauth.service import SESSION_SECONDS, IdentityProvider
 

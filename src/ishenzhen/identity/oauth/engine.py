@@ -1,13 +1,9 @@
 """authlib's authorization server, configured for RFC 9700 and made to run without I/O.
 
 authlib's server side is synchronous. Everything its grants read (clients, the authorization code, the
-refresh token) is loaded with asyncpg *before* it runs and handed over in a typed exchange (a ContextVar, so
-concurrent requests never see each other's); everything it writes is recorded there and persisted *after* it
-returns (see ``service.py``). authlib itself then only validates, compares, and signs.
-
-The exchanges follow Ory Hydra's (fosite's) storage interfaces: one typed structure per endpoint, and per
-grant at the token endpoint, naming what that grant reads and what it writes. A callback reaching for an
-exchange of another endpoint is a bug, and says so.
+refresh token) is loaded with asyncpg *before* it runs and handed over in a typed exchange (``exchange``);
+everything it writes is recorded there and persisted *after* it returns (``service.provider``). authlib
+itself then only validates, compares, and signs.
 
 Stricter than authlib's defaults:
 - PKCE: only ``S256``; the method must be named; a challenge is required for every public client.
@@ -17,14 +13,11 @@ Stricter than authlib's defaults:
 
 from __future__ import annotations
 
-import contextvars
 import re
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from authlib.oauth2.rfc6749 import (
     AuthorizationServer,
@@ -50,148 +43,32 @@ from ishenzhen.identity.accounts.models import Account
 
 if TYPE_CHECKING:
     from joserfc.jwk import KeySetSerialization
+from ishenzhen.identity.oauth.exchange import (
+    AuthorizeExchange,
+    ClientAssertion,
+    IssuedCode,
+    IssuedToken,
+    LookedUpToken,
+    TokenExchange,
+    TokenLookupExchange,
+    current,
+    exchange_of,
+)
 from ishenzhen.identity.oauth.keys import ALGORITHM, KeyRing
 from ishenzhen.identity.oauth.models import AuthCode, Client, RefreshRecord, Subject
 from ishenzhen.identity.oauth.tokens import AccessTokenGenerator
 from ishenzhen.identity.scopes import SCOPES
 
-__all__ = [
-    "CLIENT_AUTH_METHODS",
-    "SCOPES",
-    "AuthorizeExchange",
-    "ClientAssertion",
-    "CodeRedemption",
-    "Exchange",
-    "IssuedCode",
-    "IssuedToken",
-    "LookedUpToken",
-    "Provider",
-    "ProviderRequest",
-    "RefreshRotation",
-    "ServerAnswer",
-    "TokenExchange",
-    "TokenLookupExchange",
-    "UserInfoSource",
-    "current",
-]
+__all__ = ["CLIENT_AUTH_METHODS", "SCOPES", "Provider", "ProviderRequest", "ServerAnswer", "UserInfoSource"]
 
 CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
 _S256_CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
-@dataclass(frozen=True, slots=True)
-class IssuedCode:
-    """An authorization code authlib generated, with the request it answers (stored by its hash)."""
-
-    code: str
-    request: OAuth2Request
-
-
-@dataclass(frozen=True, slots=True)
-class IssuedToken:
-    """The token response authlib built, with the request it answers (recorded before it is sent)."""
-
-    token: dict[str, Any]
-    request: OAuth2Request
-
-
-@dataclass(frozen=True, slots=True)
-class ClientAssertion:
-    """A ``private_key_jwt`` assertion authlib accepted: remembered until ``exp`` so it is used once."""
-
-    sub: str
-    jti: str
-    exp: int
-
-
-@dataclass(slots=True)
-class LookedUpToken:
-    """A token presented to revocation or introspection, as authlib's TokenMixin expects."""
-
-    kind: str
-    client_id: str
-    active: bool
-    introspection: dict[str, Any]
-    family_id: uuid.UUID | None = None
-    jti: str | None = None
-    exp: int = 0
-
-    def check_client(self, client: Client) -> bool:
-        return client.client_id == self.client_id
-
-    def is_expired(self) -> bool:
-        return not self.active
-
-    def is_revoked(self) -> bool:
-        return not self.active
-
-
-@dataclass(slots=True)
-class Exchange:
-    """What every endpoint's authlib run reads: the clients the request names, by id."""
-
-    clients: dict[str, Client] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class AuthorizeExchange(Exchange):
-    """The authorization endpoint: reads the (already checked) client; writes the code it issues."""
-
-    issued_code: IssuedCode | None = None
-
-
-@dataclass(slots=True)
-class CodeRedemption:
-    """The authorization_code grant: reads the unused, unexpired code found by its hash (None when there is
-    none) and the account whose claims go into the ID token; writes the code it consumed."""
-
-    code: AuthCode | None
-    profile: Account | None = None
-    consumed: AuthCode | None = None
-
-
-@dataclass(slots=True)
-class RefreshRotation:
-    """The refresh_token grant: reads the presented token's record (None when unknown); writes the record
-    it rotated away from."""
-
-    record: RefreshRecord | None
-    rotated: RefreshRecord | None = None
-
-
-@dataclass(slots=True)
-class TokenExchange(Exchange):
-    """The token endpoint. Every grant reads the clients and the assertion ids already seen, and may write an
-    accepted client assertion and the issued token; ``code`` or ``refresh`` holds its grant's own part."""
-
-    seen_assertions: frozenset[tuple[str, str]] = frozenset()
-    code: CodeRedemption | None = None
-    refresh: RefreshRotation | None = None
-    assertion: ClientAssertion | None = None
-    issued: IssuedToken | None = None
-
-
-@dataclass(slots=True)
-class TokenLookupExchange(Exchange):
-    """Revocation and introspection: read the presented token (None when unknown); revocation writes it."""
-
-    token: LookedUpToken | None = None
-    revoked: LookedUpToken | None = None
-
-
 # (status, body, headers) of an authlib endpoint, as ``Provider.handle_response`` hands it back.
 ServerAnswer: TypeAlias = tuple[int, Any, list[tuple[str, str]]]
-current: contextvars.ContextVar[Exchange] = contextvars.ContextVar("identity_exchange")
-_E = TypeVar("_E", bound=Exchange)
 # The claims of the ID token and userinfo: (subject, granted scope, the subject's account if it was read).
 UserInfoSource = Callable[[Subject, str, Account | None], dict[str, Any]]
-
-
-def _exchange(kind: type[_E]) -> _E:
-    exchange = current.get()
-    if not isinstance(exchange, kind):
-        raise TypeError(f"an authlib callback of {kind.__name__} ran with a {type(exchange).__name__}")
-    return exchange
 
 
 class ProviderRequest(OAuth2Request):
@@ -270,7 +147,7 @@ class IdTokens(OpenIDCode):
                 "exp": now + self.provider.access_token_seconds}  # fmt: skip
 
     def generate_user_info(self, user: Subject, scope: str) -> UserInfo:
-        redemption = _exchange(TokenExchange).code
+        redemption = exchange_of(TokenExchange).code
         return UserInfo(self.provider.user_info(user, scope, redemption.profile if redemption else None))
 
 
@@ -278,15 +155,15 @@ class CodeGrant(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
 
     def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
-        _exchange(AuthorizeExchange).issued_code = IssuedCode(code, request)
+        exchange_of(AuthorizeExchange).issued_code = IssuedCode(code, request)
 
     def query_authorization_code(self, code: str, client: ClientMixin) -> AuthCode | None:
-        redemption = _exchange(TokenExchange).code
+        redemption = exchange_of(TokenExchange).code
         found = redemption.code if redemption is not None else None
         return found if found is not None and found.client_id == client.get_client_id() else None
 
     def delete_authorization_code(self, authorization_code: AuthCode) -> None:
-        redemption = _exchange(TokenExchange).code
+        redemption = exchange_of(TokenExchange).code
         assert redemption is not None, "authlib consumes only a code it was given"
         redemption.consumed = authorization_code
 
@@ -300,7 +177,7 @@ class RotatingRefreshGrant(grants.RefreshTokenGrant):
 
     # None (not found) is what authlib expects for an unknown token; its stubs say TokenMixin.
     def authenticate_refresh_token(self, refresh_token: str) -> RefreshRecord | None:  # type: ignore[override]
-        rotation = _exchange(TokenExchange).refresh
+        rotation = exchange_of(TokenExchange).refresh
         found = rotation.record if rotation is not None else None
         if found is None or found.used or found.revoked or found.expired:
             return None
@@ -310,7 +187,7 @@ class RotatingRefreshGrant(grants.RefreshTokenGrant):
         return refresh_token.subject
 
     def revoke_old_credential(self, refresh_token: TokenMixin) -> None:
-        rotation = _exchange(TokenExchange).refresh
+        rotation = exchange_of(TokenExchange).refresh
         assert rotation is not None, "authlib rotates only a refresh token it was given"
         assert isinstance(refresh_token, RefreshRecord)
         rotation.rotated = refresh_token
@@ -333,7 +210,7 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
         return self.audiences
 
     def validate_jti(self, claims: Mapping[str, Any], jti: str) -> bool:
-        exchange = _exchange(TokenExchange)
+        exchange = exchange_of(TokenExchange)
         if (claims["sub"], jti) in exchange.seen_assertions:
             return False
         # Recorded after authlib returns; a concurrent replay loses the insert and is refused then.
@@ -350,17 +227,17 @@ class Revocation(RevocationEndpoint):
     CLIENT_AUTH_METHODS = CLIENT_AUTH_METHODS
 
     def query_token(self, token_string: str, token_type_hint: str | None) -> LookedUpToken | None:
-        return _exchange(TokenLookupExchange).token
+        return exchange_of(TokenLookupExchange).token
 
     def revoke_token(self, token: LookedUpToken, request: OAuth2Request) -> None:
-        _exchange(TokenLookupExchange).revoked = token
+        exchange_of(TokenLookupExchange).revoked = token
 
 
 class Introspection(IntrospectionEndpoint):
     CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
 
     def query_token(self, token_string: str, token_type_hint: str | None) -> LookedUpToken | None:
-        return _exchange(TokenLookupExchange).token
+        return exchange_of(TokenLookupExchange).token
 
     def check_permission(self, token: LookedUpToken, client: Client, request: OAuth2Request) -> bool:
         # Any authenticated confidential client may ask (resource servers introspect others' tokens).
@@ -392,7 +269,7 @@ class Provider(AuthorizationServer):
         return current.get().clients.get(client_id)
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
-        _exchange(TokenExchange).issued = IssuedToken(token, request)
+        exchange_of(TokenExchange).issued = IssuedToken(token, request)
 
     def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
         return None

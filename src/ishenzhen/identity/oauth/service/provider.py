@@ -28,13 +28,12 @@ from ishenzhen.identity.accounts import throttle
 from ishenzhen.identity.accounts.models import Account
 from ishenzhen.identity.hashing import hash_token
 from ishenzhen.identity.oauth._sql import queries
-from ishenzhen.identity.oauth.engine import (
+from ishenzhen.identity.oauth.engine import Provider, ProviderRequest
+from ishenzhen.identity.oauth.exchange import (
     ClientAssertion,
     CodeRedemption,
     Exchange,
     LookedUpToken,
-    Provider,
-    ProviderRequest,
     RefreshRotation,
     TokenExchange,
     TokenLookupExchange,
