@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
         "schema", help="print the migrated schema (the snapshot the tests compare)"
     )
     schema.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
-    # Identity (issue 4)
+    # The identity provider's operator commands
     identity = commands.add_parser("identity", help="identity provider helpers")
     identity_commands = identity.add_subparsers(dest="identity_command", required=True, metavar="ACTION")
     outbox = identity_commands.add_parser("sms-outbox", help="show the development SMS outbox (newest first)")
@@ -103,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="registry:write, registry:review or applications:update (repeat for several)")  # fmt: skip
     create.add_argument("--client-id", help="client id [dept-<department>]")
     create.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
-    # Registry (issue 5)
+    # The service-item registry's operator commands
     registry = commands.add_parser("registry", help="the service-item registry")
     registry_commands = registry.add_subparsers(dest="registry_command", required=True, metavar="ACTION")
     export_items = registry_commands.add_parser(
@@ -128,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             workers=getattr(arguments, "workers", None),
             data_dir=getattr(arguments, "data_dir", None),
         )
-        configure_logging(settings.effective_log_format, settings.log_level)
+        configure_logging(settings.effective_log_format, settings.logging.level)
         if arguments.command == "serve":
             return _serve(settings)
         if arguments.command == "migrate":
@@ -161,10 +161,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 @contextmanager
 def _database(settings: Settings) -> Iterator[str]:
     """The configured server, or the embedded one started for the duration of the block."""
-    if settings.database_url is not None:
-        yield settings.database_url
+    if settings.database.url is not None:
+        yield settings.database.url
         return
-    server = EmbeddedPostgres(settings.effective_data_dir, port=settings.pg_port, run_as=settings.pg_user)
+    server = EmbeddedPostgres(
+        settings.embedded.effective_data_dir, port=settings.embedded.port, run_as=settings.embedded.user
+    )
     url = server.start()
     try:
         yield url
@@ -174,7 +176,7 @@ def _database(settings: Settings) -> Iterator[str]:
 
 def _migrate(url: str, settings: Settings) -> None:
     async def run() -> None:
-        connection = await connect(url, settings.db_connect_timeout)
+        connection = await connect(url, settings.database.connect_timeout)
         try:
             applied = await apply_migrations(connection)
         finally:
@@ -187,7 +189,7 @@ def _migrate(url: str, settings: Settings) -> None:
 def _catalog(settings: Settings, arguments: argparse.Namespace) -> int:
     from ishenzhen.catalog.cli import run_import, run_validate
 
-    path = arguments.path or settings.effective_catalog_dir
+    path = arguments.path or settings.catalog.effective_source_dir
     if arguments.catalog_command == "validate":
         catalog = run_validate(path)
         print(f"{path}: {len(catalog.items)} items, no problems", file=sys.stderr)
@@ -238,14 +240,14 @@ def _serve(settings: Settings) -> int:
         # Refuse here, with one line, rather than inside every granian worker.
         check_production(url, settings)
         if catalog_is_empty(url, settings):
-            run_import(url, settings, settings.effective_catalog_dir)
+            run_import(url, settings, settings.catalog.effective_source_dir)
         # Workers are separate processes that build their settings from the environment: hand them the
         # database this process chose and the flags it was given (the issuer URL, for one, uses the port).
         os.environ["DATABASE_URL"] = url
-        os.environ[ENV_NAMES["host"]] = settings.host
-        os.environ[ENV_NAMES["port"]] = str(settings.port)
-        os.environ[ENV_NAMES["workers"]] = str(settings.workers)
-        base = f"http://{settings.host}:{settings.port}"
+        os.environ[ENV_NAMES["host"]] = settings.http.host
+        os.environ[ENV_NAMES["port"]] = str(settings.http.port)
+        os.environ[ENV_NAMES["workers"]] = str(settings.http.workers)
+        base = f"http://{settings.http.host}:{settings.http.port}"
         print(
             f"ishenzhen {settings.environment} serving on {base}\n"
             f"  API docs (interactive): {base}/docs\n"
@@ -257,9 +259,9 @@ def _serve(settings: Settings) -> int:
         server = Granian(
             "ishenzhen.app:create_app_from_environment",
             factory=True,
-            address=settings.host,
-            port=settings.port,
-            workers=settings.workers,
+            address=settings.http.host,
+            port=settings.http.port,
+            workers=settings.http.workers,
             interface=Interfaces.ASGI,
             log_access=False,
             backlog=2048,
@@ -278,7 +280,7 @@ def _export_openapi(settings: Settings, output: Path) -> int:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(document, encoding="utf-8")
         print(f"wrote {output}", file=sys.stderr)
-        # The render spec's JSON Schema is published next to the API document (issue 5).
+        # The render spec's JSON Schema is published next to the API document, for app developers.
         from ishenzhen.ui.schema import SCHEMA_FILE, render_spec_schema_text
 
         schema_file = output.parent / SCHEMA_FILE

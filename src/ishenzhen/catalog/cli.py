@@ -63,7 +63,7 @@ def run_import(url: str, settings: Settings, path: Path) -> ImportReport:
             # Through the registry: every change becomes a published registry version of actor `import`.
             from ishenzhen.registry.bulk import import_catalog
 
-            connection = await connect(url, settings.db_connect_timeout)
+            connection = await connect(url, settings.database.connect_timeout)
             try:
                 return await import_catalog(connection, catalog, progress)  # type: ignore[arg-type]
             finally:
@@ -83,7 +83,7 @@ def run_import(url: str, settings: Settings, path: Path) -> ImportReport:
 
 def catalog_is_empty(url: str, settings: Settings) -> bool:
     async def check() -> bool:
-        connection = await connect(url, settings.db_connect_timeout)
+        connection = await connect(url, settings.database.connect_timeout)
         try:
             return not await connection.fetchval("SELECT EXISTS (SELECT 1 FROM catalog_items)")
         finally:

@@ -55,7 +55,7 @@ class FinishedResponse:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.start", "status": self._status, "headers": self._headers})
-        await send({"type": "http.response.body", "body": self._body})
+        await send({"type": "http.response.body", "body": self._body, "more_body": False})
 
 
 _VARY = (b"vary", b"Accept-Encoding")

@@ -20,7 +20,7 @@ class ExportFailed(LookupError):
 
 def run_export(url: str, settings: Settings, department: str, out: Path) -> list[Path]:
     async def run() -> list[Path]:
-        connection = await connect(url, settings.db_connect_timeout)
+        connection = await connect(url, settings.database.connect_timeout)
         try:
             return await export_department(connection, department, out)
         except NotFound as exc:
