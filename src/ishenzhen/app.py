@@ -29,12 +29,14 @@ from ishenzhen.db.pool import create_pool
 from ishenzhen.errors import exception_handlers
 from ishenzhen.health.controllers import HealthController
 from ishenzhen.identity import IdentityState, enforce_bearer, identity_lifespan
-from ishenzhen.identity.accounts.controllers import (
+from ishenzhen.identity.controllers import (
+    DiscoveryController,
     EnterpriseAgentsController,
+    LoginController,
     MeController,
+    OAuthController,
     VerificationController,
 )
-from ishenzhen.identity.oauth.controllers import DiscoveryController, LoginController, OAuthController
 from ishenzhen.lib.http import JSON, require_media_type
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.shared_cache import SharedResponseCache

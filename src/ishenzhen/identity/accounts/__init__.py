@@ -2,7 +2,7 @@
 enterprises and the agents (经办人) who act for them, password and SMS login, rate limits and the audit trail.
 
 ``service`` holds the logic and is, with ``throttle`` and the ``register`` stand-in, the only code running
-the subpackage's queries (``queries.sql``, loaded once in ``_sql``); ``controllers`` is HTTP only.
+the subpackage's queries (``queries.sql``, loaded once in ``_sql``); its HTTP side is ``identity.controllers``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The OAuth 2.1 / OpenID Connect provider: authlib's engine run without I/O (``engine``), its storage and
 the token, revocation and introspection flows (``service``), signing keys (``keys``), access tokens
 (``tokens``), clients, codes and refresh tokens (``models``), the sign-in flow and pages (``authorize``,
-``pages``) and the controllers.
+``pages``); its endpoints are in ``identity.controllers``.
 
 ``service`` and ``keys`` are the only modules running the subpackage's queries (``queries.sql``, loaded once
 in ``_sql``); people (accounts, login, the audit trail) are the ``accounts`` subpackage's.

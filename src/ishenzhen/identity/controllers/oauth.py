@@ -16,8 +16,8 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.params import URLEncodedBody
 
 from ishenzhen.errors import Unauthenticated
+from ishenzhen.identity.controllers._http import BEARER_ERRORS, OAUTH_ERRORS, bad_basic, form_values
 from ishenzhen.identity.guards import Principal, provide_principal, requires
-from ishenzhen.identity.oauth._http import BEARER_ERRORS, OAUTH_ERRORS, bad_basic, form_values
 from ishenzhen.identity.oauth.schemas import (
     Introspection,
     Jwks,

@@ -17,12 +17,12 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.params import Parameter, URLEncodedBody
 
 from ishenzhen.errors import exception_handlers
+from ishenzhen.identity.controllers._http import HTML_RESPONSES as _HTML
+from ishenzhen.identity.controllers._http import Query as _Q
+from ishenzhen.identity.controllers._http import ScopeQuery as _ScopeQ
+from ishenzhen.identity.controllers._http import StateQuery as _StateQ
+from ishenzhen.identity.controllers._http import form_values
 from ishenzhen.identity.oauth import pages, service
-from ishenzhen.identity.oauth._http import HTML_RESPONSES as _HTML
-from ishenzhen.identity.oauth._http import Query as _Q
-from ishenzhen.identity.oauth._http import ScopeQuery as _ScopeQ
-from ishenzhen.identity.oauth._http import StateQuery as _StateQ
-from ishenzhen.identity.oauth._http import form_values
 from ishenzhen.identity.oauth.authorize import CSRF_COOKIE, SESSION_COOKIE, html, redirect
 from ishenzhen.identity.oauth.keys import ALGORITHM
 from ishenzhen.identity.oauth.models import Subject

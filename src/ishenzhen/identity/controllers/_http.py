@@ -1,4 +1,4 @@
-"""HTTP pieces of the OAuth controllers only: query parameter types, their response maps, form helpers.
+"""HTTP pieces of the identity controllers only: query parameter types, their response maps, form helpers.
 
 The generic toolkit (response specs, client address, the bearer security requirement) is ``lib.http``.
 """
