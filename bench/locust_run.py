@@ -75,6 +75,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=int, default=1, help="granian workers of the gateway [1]")
     parser.add_argument("--locust-processes", type=int, default=1, help="Locust processes [1]")
     parser.add_argument(
+        "--smoke", action="store_true",
+        help="one user of each kind, each walking every journey once first (what the test suite runs)",
+    )  # fmt: skip
+    parser.add_argument(
         "--ui", action="store_true", help="Locust's web UI on 127.0.0.1:8089 instead, until Ctrl-C"
     )
     parser.add_argument(
@@ -133,6 +137,8 @@ def locust_command(
         # Every process signs in from 127.0.0.1: they share the provider's per-address allowance.
         "--sign-ins-per-minute", str(max(1, SIGN_INS_PER_MINUTE // arguments.locust_processes)),
     ]  # fmt: skip
+    if arguments.smoke:
+        command.append("--every-journey")
     if arguments.locust_processes > 1:
         command += ["--processes", str(arguments.locust_processes)]
     if arguments.ui:
@@ -152,10 +158,11 @@ def _print_summary(summary: dict[str, Any], facts: dict[str, Any]) -> None:
         verdict = "ok" if row["within_budget"] else "**over budget**"
         print(f"| {row['journey']} | {row['requests']} | {row['failures']} | {row['p50_ms']} | {row['p95_ms']} "
               f"| {row['p99_ms']} | {row['budget_p95_ms']} | {verdict} |")  # fmt: skip
+    print()
     for skipped in summary["skipped"]:
-        print(f"\nskipped {skipped['journey']}: the server does not offer {', '.join(skipped['missing'])}")
+        print(f"- skipped {skipped['journey']}: the server does not offer {', '.join(skipped['missing'])}")
     for error in summary["errors"]:
-        print(f"\nfailed {error['occurrences']}x {error['method']} {error['name']}: {error['error'][:300]}")
+        print(f"- failed {error['occurrences']}x {error['method']} {error['name']}: {error['error'][:300]}")
     print("\n" + ("PASSED" if summary["passed"] else "FAILED"))
 
 

@@ -30,8 +30,9 @@ from journeys.browsing import AnonymousUser
 from journeys.citizen import CitizenUser
 from journeys.department import DepartmentSystem, ReviewingSystem
 from journeys.enterprise import EnterpriseUser
-from locust import events
 from locust.env import Environment
+
+from locust import between, events
 
 __all__ = ["AnonymousUser", "CitizenUser", "DepartmentSystem", "EnterpriseUser", "ReviewingSystem"]
 
@@ -47,6 +48,10 @@ def _arguments(parser: Any) -> None:
     parser.add_argument(
         "--sign-ins-per-minute", type=int, default=24,
         help="sign-ins this process may make per minute (the provider allows 30 per address) [24]",
+    )  # fmt: skip
+    parser.add_argument(
+        "--every-journey", action="store_true",
+        help="a smoke run: one user of each class, each walking every journey once before picking by weight",
     )  # fmt: skip
 
 
@@ -78,6 +83,11 @@ def _preflight(environment: Environment, **_kwargs: Any) -> None:
         log.error("refusing to load %s: only loopback hosts (127.0.0.1, ::1, localhost)", host)
         raise SystemExit(2)
     options = environment.parsed_options
+    if options is not None and options.every_journey:
+        for user_class in environment.user_classes:
+            user_class.fixed_count = 1
+            # Coverage, not pacing: short think times so every journey fits in a brief run.
+            user_class.wait_time = between(0.1, 0.5)
     if options is not None:
         signin.pace.per_minute = max(1, options.sign_ins_per_minute)
         # The provider also allows 10 a minute per account; the sign-ins are spread over the three demo accounts.

@@ -144,3 +144,8 @@ class AppUser(FastHttpUser):
         self.tasks = [
             task for task in self.tasks if not offered.missing(self.host, getattr(task, "requires", ()))
         ]
+        options = self.environment.parsed_options
+        if options is not None and getattr(options, "every_journey", False):
+            # A smoke run: every journey once, in the table's order, before the weights take over.
+            for journey in dict.fromkeys(self.tasks):
+                self._taskset_instance.schedule_task(journey)

@@ -13,9 +13,8 @@ import random
 import time
 from typing import Any, ClassVar
 
-from locust import between, task
-
 from journeys.common import AppUser, Journey, json_body, json_field
+from locust import between, task
 
 __all__ = ["DepartmentSystem", "ReviewingSystem"]
 
@@ -107,9 +106,22 @@ class ReadTheRegistry(Journey):
         self.finish()
 
 
+NOTE = "如有疑问请致电12345。"
+
+
+def edited(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with its first material's notes changed (the note added, or taken away again): the kind
+    of small correction departments publish every day, which changes no search result."""
+    materials = [dict(material) for material in document.get("materials", [])]
+    if materials:
+        notes = materials[0].get("notes") or ""
+        materials[0]["notes"] = notes.removesuffix(NOTE) if notes.endswith(NOTE) else notes + NOTE
+    return {**document, "materials": materials}
+
+
 class ChangeAnItem(Journey):
-    """The department shortens (or restores) an item's promised days: a draft from the published version,
-    the edit, then submission for review. A draft or review already under way is left alone."""
+    """The department corrects an item's guide: a draft from the published version, the edit, then submission
+    for review. An item with a draft or a review already under way is left alone."""
 
     @task
     def change(self) -> None:
@@ -134,9 +146,7 @@ class ChangeAnItem(Journey):
         if not isinstance(document, dict):
             self.finish()
         etag = self._step("POST", f"{path}/drafts", "/v1/registry/items/{code}/drafts", 201, document, etag)
-        days = document.get("promised_days")
-        if isinstance(days, int):
-            document = {**document, "promised_days": days - 1 if days > 1 else days + 1}
+        document = edited(document)
         etag = self._step("PUT", f"{path}/draft", "/v1/registry/items/{code}/draft", 200, document, etag)
         self._step("POST", f"{path}/draft/submit", "/v1/registry/items/{code}/draft/submit", 200, {}, etag)
 
@@ -176,8 +186,9 @@ class ReviewTheQueue(Journey):
         if not entries:
             self.finish()
         oldest = entries[0]
+        version = oldest["version"]["version"]  # the entry carries the submitted version's summary
         with self.client.post(
-            f"/v1/registry/items/{oldest['code']}/versions/{oldest['version']}/approve", json={}, headers=headers,
+            f"/v1/registry/items/{oldest['code']}/versions/{version}/approve", json={}, headers=headers,
             name="/v1/registry/items/{code}/versions/{version}/approve", catch_response=True,
         ) as r:  # fmt: skip
             if r.status_code in CONFLICTS:

@@ -9,12 +9,11 @@ from __future__ import annotations
 import itertools
 from typing import ClassVar
 
-from locust import between, task
-
 from journeys.applying import ApplyOnline, FollowMyApplications
 from journeys.citizen import ReadMyProfile
 from journeys.common import json_body
 from journeys.signin import ENTERPRISE_CREDIT_CODE, SignedInJourney, SignedInUser
+from locust import between, task
 
 __all__ = ["EnterpriseUser"]
 
@@ -24,20 +23,24 @@ _next = itertools.count()
 
 
 class ManageAgents(SignedInJourney):
-    """The legal representative checks who may act for the enterprise (the agent list must hold the demo
-    agent); an agent, who may not see the list, does not take this journey."""
+    """The legal representative checks who may act for the enterprise (the list must hold the demo agent).
+    An agent may act for the enterprise but not see or change who else may: for them the list is a 404,
+    exactly like an enterprise they have nothing to do with."""
 
     @task
     def agents(self) -> None:
-        if self.user.mobile != LEGAL_REPRESENTATIVE[0]:
-            self.finish()
+        representative = self.user.mobile == LEGAL_REPRESENTATIVE[0]
         with self.client.get(
             f"/v1/enterprises/{ENTERPRISE_CREDIT_CODE}/agents", headers=self.headers(),
             name="/v1/enterprises/{credit_code}/agents", catch_response=True,
         ) as r:  # fmt: skip
             agents = json_body(r)
-            if r.status_code == 200 and not (isinstance(agents, list) and agents):
+            if representative and r.status_code == 200 and not (isinstance(agents, list) and agents):
                 r.failure("the demo enterprise's agent list is empty")
+            elif not representative and r.status_code == 404:
+                r.success()  # what an agent must get
+            elif not representative:
+                r.failure(f"an agent asking for the agent list got {r.status_code}, not 404")
 
     @task
     def done(self) -> None:

@@ -104,6 +104,7 @@ def summarise(environment: Environment, *, base_url: str) -> dict[str, Any]:
         for e in environment.stats.errors.values()
     ]
     ran = {row["journey"] for row in journeys}
+    skipped = _skipped(environment, base_url)
     labels = [journey.label() for journey in _journey_classes(environment)]
     return {
         "passed": total.num_failures == 0 and not budgets_missed,
@@ -112,8 +113,8 @@ def summarise(environment: Environment, *, base_url: str) -> dict[str, Any]:
         "requests_per_s": round(total.total_rps, 1),
         "budgets_missed": budgets_missed,
         "journeys": journeys,
-        "journeys_without_requests": sorted(set(labels) - ran),
-        "skipped": _skipped(environment, base_url),
+        "journeys_without_requests": sorted(set(labels) - ran - {entry["journey"] for entry in skipped}),
+        "skipped": skipped,
         "document_error": offered.error,
         "errors": errors,
     }
