@@ -25,14 +25,14 @@ import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
 
+from locust import between, events
+from locust.env import Environment
+
 from journeys import report, signin
 from journeys.browsing import AnonymousUser
 from journeys.citizen import CitizenUser
 from journeys.department import DepartmentSystem, ReviewingSystem
 from journeys.enterprise import EnterpriseUser
-from locust.env import Environment
-
-from locust import between, events
 
 __all__ = ["AnonymousUser", "CitizenUser", "DepartmentSystem", "EnterpriseUser", "ReviewingSystem"]
 

@@ -113,10 +113,10 @@ class ApplyOnline(SignedInJourney):
         self.application: str | None = None
         self.data: dict[str, Any] = {}
 
+    min_level = 2  # applications:submit
+
     @task
     def choose(self) -> None:
-        if self.user.mobile not in PEOPLE:
-            self.finish()  # not verified: the app offers real-name verification instead of the form
         audience = "legal_person" if self.user.party else "natural_person"
         self.code = _items.pick(self.client, audience, instant=random.random() < 0.5)  # noqa: S311
         if self.code is None:
@@ -140,32 +140,39 @@ class ApplyOnline(SignedInJourney):
 
     @task
     def fill(self) -> None:
+        if self.user.mobile not in PEOPLE:
+            return  # not verified: the submission below must be refused for its level, whatever it holds
         name, id_number = PEOPLE[self.user.mobile]
         known: dict[str, Any] = {
             "applicant_name": name, "applicant_id_number": id_number, "contact_name": name,
             "contact_mobile": self.user.mobile, "enterprise_name": ENTERPRISE_NAME,
-            "enterprise_credit_code": ENTERPRISE_CREDIT_CODE,
+            "enterprise_credit_code": ENTERPRISE_CREDIT_CODE, "credit_code": ENTERPRISE_CREDIT_CODE,
         }  # fmt: skip
+        # Fields are answered before any upload, so a form this journey cannot fill costs no uploads.
         for field in self.fields:
-            kind, ident = field.get("type"), field["id"]
-            if kind == "upload":
-                if field.get("required"):
-                    uploaded = self._upload(field.get("material") or "材料")
-                    if uploaded is None:
-                        self.finish()
-                    self.data[ident] = [uploaded]
-                continue
-            if not field.get("required"):
-                continue
-            self.data[ident] = field.get("value") or known.get(ident) or self._answer(field, name, id_number)
+            if field.get("required") and field.get("type") != "upload":
+                answer = field.get("value") or known.get(field["id"]) or self._answer(field, name, id_number)
+                if answer is None:
+                    # An e-licence from the wallet, a pattern only the citizen knows: the app would send them
+                    # to the wallet or let them type; this journey ends before submitting a form it guessed.
+                    self.finish()
+                self.data[field["id"]] = answer
+        for field in self.fields:
+            if field.get("type") == "upload" and field.get("required"):
+                uploaded = self._upload(field.get("material") or "材料")
+                if uploaded is None:
+                    self.finish()
+                self.data[field["id"]] = [uploaded]
 
     def _answer(self, field: dict[str, Any], name: str, id_number: str) -> Any:
-        kind = field.get("type")
+        kind = str(field.get("type"))
+        if kind == "e_licence" or (kind == "text_input" and field.get("pattern")):
+            return None
         options = [o["value"] for o in field.get("options", [])]
         return {
             "resident_id": id_number, "mobile": self.user.mobile, "agreement": True,
             "select": options[0] if options else None, "radio": options[0] if options else None,
-            "checkbox": options[:1], "date_input": dt.date.today().isoformat(),
+            "checkbox": options[: max(1, field.get("min_selected") or 1)], "date_input": dt.date.today().isoformat(),
             "number_input": field.get("minimum") or 1,
             "address": {"district": "440303", "detail": "深南东路 1 号"},
         }.get(kind, name)  # fmt: skip
@@ -186,7 +193,7 @@ class ApplyOnline(SignedInJourney):
         party = (
             {"kind": "enterprise", "credit_code": self.user.party} if self.user.party else {"kind": "self"}
         )
-        body = {"item_code": self.code, "form": self.data, "acting_party": party}
+        body: dict[str, Any] = {"item_code": self.code, "form": self.data, "acting_party": party}
         if self.version is not None:
             body["item_version"] = self.version
         key = str(uuid.uuid4())
@@ -201,10 +208,16 @@ class ApplyOnline(SignedInJourney):
                 and answer.get("id")
                 and answer.get("number")
             )
-            if r.status_code == 403 and "L" in str(json_field(r, "detail")):
+            if self.refused_for_level(r):
+                accepted = False
+            elif r.status_code == 403 and "L" in str(json_field(r, "detail")):
                 r.success()  # the item asks for a higher assurance level than the account has: expected
             elif r.status_code == 202 and not accepted:
                 r.failure("a 202 without the application's id and number")
+            elif not accepted:  # say why, so the report shows what the filled form lacked
+                detail = str(json_field(r, "detail"))[:200]
+                errors = [f"{e.get('name')}: {e.get('reason')}" for e in (json_field(r, "errors") or [])[:5]]
+                r.failure(f"{r.status_code} {detail} {'; '.join(errors)}")
         if not accepted:
             self.finish()  # any other answer is already counted as a failure, with its problem in the report
         self.application = str(answer["id"])
@@ -242,6 +255,7 @@ class FollowMyApplications(SignedInJourney):
     """My applications (and my enterprise's), newest first; the newest one's timeline."""
 
     requires = (("GET", "/v1/applications"), ("GET", "/v1/applications/{application_id}"))
+    min_level = 2  # applications:submit
 
     @task
     def list_and_open(self) -> None:
@@ -249,7 +263,7 @@ class FollowMyApplications(SignedInJourney):
             "/v1/applications", headers=self.headers(), name="/v1/applications (list)", catch_response=True
         ) as r:
             items = json_field(r, "items")
-            if r.status_code != 200:
+            if self.refused_for_level(r) or r.status_code != 200:
                 return
             if not isinstance(items, list):
                 r.failure("the applications list without items")

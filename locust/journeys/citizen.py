@@ -58,29 +58,34 @@ class ResumeTheApp(SignedInJourney):
         self.finish()
 
 
-def _check_page(response: Any, what: str) -> None:
+def _check_page(journey: SignedInJourney, response: Any, what: str) -> bool:
+    """Check a page of items; False when the journey should end (the user is below the level it needs)."""
+    if journey.refused_for_level(response):
+        return False
     if response.status_code == 200 and not isinstance(json_field(response, "items"), list):
         response.failure(f"{what} without a list of items")
+    return True
 
 
 class ReadMyInbox(SignedInJourney):
     """The inbox: status changes of my applications, newest first (a page, then the next if there is one)."""
 
     requires = (("GET", "/v1/me/messages"),)
+    min_level = 2  # the inbox is about applications, which need applications:submit
 
     @task
     def messages(self) -> None:
         with self.client.get(
             "/v1/me/messages", headers=self.headers(), name="/v1/me/messages", catch_response=True
         ) as r:
-            _check_page(r, "the inbox")
-            cursor = json_field(r, "next_cursor")
+            more = _check_page(self, r, "the inbox")
+            cursor = json_field(r, "next_cursor") if more else None
         if cursor:
             with self.client.get(
                 "/v1/me/messages", params={"cursor": cursor}, headers=self.headers(),
                 name="/v1/me/messages?cursor", catch_response=True,
             ) as r:  # fmt: skip
-                _check_page(r, "the inbox's next page")
+                _check_page(self, r, "the inbox's next page")
 
     @task
     def done(self) -> None:
@@ -97,7 +102,7 @@ class ReadMyLicences(SignedInJourney):
         with self.client.get(
             "/v1/me/licences", headers=self.headers(), name="/v1/me/licences", catch_response=True
         ) as r:
-            _check_page(r, "the licence wallet")
+            _check_page(self, r, "the licence wallet")
 
     @task
     def done(self) -> None:
@@ -114,7 +119,7 @@ class ReadMyDataAccessLog(SignedInJourney):
         with self.client.get(
             "/v1/me/data-access", headers=self.headers(), name="/v1/me/data-access", catch_response=True
         ) as r:
-            _check_page(r, "the data-access log")
+            _check_page(self, r, "the data-access log")
 
     @task
     def done(self) -> None:

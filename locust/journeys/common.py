@@ -17,7 +17,7 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from locust import FastHttpUser, SequentialTaskSet
 
@@ -112,12 +112,17 @@ class Journey(SequentialTaskSet):
 
     requires: ClassVar[tuple[Operation, ...]] = ()
 
+    if TYPE_CHECKING:  # every user of this suite is an AppUser (Locust types ``user`` as any User)
+
+        @property
+        def user(self) -> AppUser: ...
+
     @classmethod
     def label(cls) -> str:
         return cls.__name__
 
     def on_start(self) -> None:
-        # Requests are attributed to the journey the user is walking (see the user classes' ``context``).
+        # Requests are attributed to the journey the user is walking (see ``AppUser.context``).
         self.user.journey = self.label()
 
     def finish(self) -> None:
@@ -145,7 +150,7 @@ class AppUser(FastHttpUser):
             task for task in self.tasks if not offered.missing(self.host, getattr(task, "requires", ()))
         ]
         options = self.environment.parsed_options
-        if options is not None and getattr(options, "every_journey", False):
+        if options is not None and getattr(options, "every_journey", False) and self._taskset_instance:
             # A smoke run: every journey once, in the table's order, before the weights take over.
             for journey in dict.fromkeys(self.tasks):
                 self._taskset_instance.schedule_task(journey)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from locust import between, task
 
 from journeys.common import AppUser, Journey, json_body, json_field
-from locust import between, task
 
 __all__ = ["DepartmentSystem", "ReviewingSystem"]
 
@@ -50,6 +51,15 @@ class ClientCredentialsUser(AppUser):
         return {"Authorization": f"Bearer {self._token[1]}"} if self._token else {}
 
 
+class SystemJourney(Journey):
+    """A journey of a department system, which holds a client-credentials token."""
+
+    if TYPE_CHECKING:  # only walked by ClientCredentialsUser (Locust types ``user`` as any User)
+
+        @property
+        def user(self) -> ClientCredentialsUser: ...
+
+
 def _items(client: Any, headers: dict[str, str]) -> list[dict[str, Any]] | None:
     with client.get(
         "/v1/registry/items", params={"department": DEPARTMENT, "limit": 20}, headers=headers,
@@ -64,7 +74,7 @@ def _items(client: Any, headers: dict[str, str]) -> list[dict[str, Any]] | None:
         return list(items)
 
 
-class ReadTheRegistry(Journey):
+class ReadTheRegistry(SystemJourney):
     """The department's items, one item's versions, and the diff between its first and latest versions."""
 
     @task
@@ -119,7 +129,7 @@ def edited(document: dict[str, Any]) -> dict[str, Any]:
     return {**document, "materials": materials}
 
 
-class ChangeAnItem(Journey):
+class ChangeAnItem(SystemJourney):
     """The department corrects an item's guide: a draft from the published version, the edit, then submission
     for review. An item with a draft or a review already under way is left alone."""
 
@@ -168,7 +178,7 @@ class ChangeAnItem(Journey):
         self.finish()
 
 
-class ReviewTheQueue(Journey):
+class ReviewTheQueue(SystemJourney):
     """The reviewing bureau approves the oldest submitted version, which publishes it at once."""
 
     @task

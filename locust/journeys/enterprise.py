@@ -9,11 +9,12 @@ from __future__ import annotations
 import itertools
 from typing import ClassVar
 
+from locust import between, task
+
 from journeys.applying import ApplyOnline, FollowMyApplications
 from journeys.citizen import ReadMyProfile
 from journeys.common import json_body
 from journeys.signin import ENTERPRISE_CREDIT_CODE, SignedInJourney, SignedInUser
-from locust import between, task
 
 __all__ = ["EnterpriseUser"]
 

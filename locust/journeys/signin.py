@@ -20,14 +20,13 @@ import hashlib
 import itertools
 import re
 import secrets
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass
 from html import unescape
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
-
-import gevent.lock
 
 from journeys.common import AppUser, Journey, json_body
 
@@ -49,9 +48,10 @@ REDIRECT_URI = (
     "http://127.0.0.1/callback"  # the app's loopback redirect (RFC 8252), registered for the demo app
 )
 DEMO_PASSWORD = "ishenzhen-demo"  # noqa: S105 - the seeded development accounts' password
-# The seeded demo citizens: (mobile, assurance level). 13800000002 is the demo enterprise's agent,
-# 13800000003 its legal representative.
-CITIZENS = (("13800000001", 1), ("13800000002", 2), ("13800000003", 3))
+# The seeded demo citizens: (mobile, assurance level), in the order citizen users take them: two in three
+# real-name verified, as most of the app's active users are. 13800000002 is the demo enterprise's agent,
+# 13800000003 its legal representative; 13800000001 has not verified its real name (L1).
+CITIZENS = (("13800000002", 2), ("13800000003", 3), ("13800000001", 1))
 ENTERPRISE_CREDIT_CODE = "91440300MA5FDEMQ01"
 CITIZEN_SCOPE = "openid profile phone offline_access applications:submit"
 _HIDDEN = re.compile(r'<input type="?hidden"? name="?([a-z_]+)"? value="([^"]*)"')
@@ -81,7 +81,7 @@ class SignInPace:
     def __init__(self, per_minute: int = 24, per_account: int = 8) -> None:
         self.per_minute = per_minute
         self.per_account = per_account
-        self._lock = gevent.lock.Semaphore()
+        self._lock = threading.Lock()  # gevent patches threading: this serialises greenlets
         self._all: deque[float] = deque()
         self._by_account: dict[str, deque[float]] = {}
 
@@ -124,7 +124,8 @@ def _code_from(location: str, state: str) -> str | None:
     query = parse_qs(parts.query)
     if query.get("state") != [state]:
         return None
-    return (query.get("code") or [None])[0]
+    codes = query.get("code")
+    return codes[0] if codes else None
 
 
 def sign_in(client: Any, mobile: str, scope: str, party: str | None = None) -> Tokens:
@@ -251,8 +252,32 @@ class SignedInUser(AppUser):
 class SignedInJourney(Journey):
     """A journey that needs the user's tokens; it ends early when the user cannot get any."""
 
+    if TYPE_CHECKING:  # only walked by signed-in users (Locust types ``user`` as any User)
+
+        @property
+        def user(self) -> SignedInUser: ...
+
+    # The assurance level the journey's endpoints need (applications:submit needs L2, ``scopes.MIN_LEVEL``).
+    min_level: ClassVar[int] = 0
+
+    def refused_for_level(self, response: Any) -> bool:
+        """True when the user is below ``min_level``: then the expected answer is the 403 that names the
+        level (RFC 9470's ``insufficient_user_authentication``), after which the app offers verification."""
+        if self.user.level >= self.min_level:
+            return False
+        challenge = response.headers.get("www-authenticate", "")
+        if response.status_code == 403 and "insufficient_user_authentication" in challenge:
+            response.success()
+        else:
+            response.failure(
+                f"an L{self.user.level} token got {response.status_code} where L{self.min_level} is needed, "
+                "not the 403 that names the level"
+            )
+        return True
+
     def headers(self) -> dict[str, str]:
         headers = self.user.authorization()
         if headers is None:
-            self.finish()
-        return headers  # type: ignore[no-any-return]
+            self.finish()  # raises: the journey ends here
+            return {}
+        return headers

@@ -44,7 +44,8 @@ def test_a_smoke_run_passes_writes_its_reports_and_walks_every_journey(tmp_path:
     }  # fmt: skip
     assert always <= ran, always - ran
     assert not ran & skipped
-    assert all(row["requests"] > 0 and row["within_budget"] for row in summary["journeys"])
+    assert all(row["requests"] > 0 for row in summary["journeys"])
+    assert summary["budgets_judged"] is False  # a smoke run is judged on failures, see journeys/report.py
     assert summary["run"]["locust_processes"] == 1
 
     with Path(prefix + "_stats.csv").open(encoding="utf-8") as stats:
