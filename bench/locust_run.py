@@ -21,6 +21,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -102,8 +103,9 @@ def _parser() -> argparse.ArgumentParser:
         "--smoke", action="store_true",
         help="one user of each kind, each walking every journey once first (what the test suite runs)",
     )  # fmt: skip
+    parser.add_argument("--web-port", type=int, default=8089, help="the web UI's port on 127.0.0.1 [8089]")
     parser.add_argument(
-        "--ui", action="store_true", help="Locust's web UI on 127.0.0.1:8089 instead, until Ctrl-C"
+        "--ui", action="store_true", help="Locust's web UI on 127.0.0.1 (--web-port) instead, until Ctrl-C"
     )
     parser.add_argument(
         "--results", type=Path, default=RESULTS, help="folder for the reports [bench/results]"
@@ -166,7 +168,7 @@ def locust_command(
     if arguments.locust_processes > 1:
         command += ["--processes", str(arguments.locust_processes)]
     if arguments.ui:
-        return [*command, "--web-host", "127.0.0.1", "--web-port", "8089"]
+        return [*command, "--web-host", "127.0.0.1", "--web-port", str(arguments.web_port)]
     return [*command, "--headless", "--run-time", f"{arguments.seconds:g}s", "--only-summary"]
 
 
@@ -192,9 +194,15 @@ def _print_summary(summary: dict[str, Any], facts: dict[str, Any]) -> None:
     print("\n" + ("PASSED" if summary["passed"] else "FAILED"))
 
 
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     _check(arguments)
+    # A SIGTERM (a CI timeout, `kill`) ends the run as Ctrl-C does: reports written, the stack stopped.
+    signal.signal(signal.SIGTERM, _interrupt)
     layout = plan_cores(sorted(os.sched_getaffinity(0)), arguments.locust_processes)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     arguments.results.mkdir(parents=True, exist_ok=True)
@@ -231,12 +239,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             started = time.perf_counter()
             before = os.times()
             command = locust_command(arguments, service.base_url, prefix, layout)
+            locust = subprocess.Popen(command, cwd=ROOT)
             try:
-                code = subprocess.run(command, cwd=ROOT, check=False).returncode
-            except (
-                KeyboardInterrupt
-            ):  # the UI is stopped with Ctrl-C; Locust writes its reports on the way out
-                code = 0
+                code = locust.wait()
+            except KeyboardInterrupt:
+                # Ctrl-C (how the UI is stopped) or SIGTERM: Locust is asked to stop with SIGTERM, on which it
+                # ends the run and writes its reports (killing it would lose them); then the stack stops.
+                locust.terminate()
+                code = locust.wait(timeout=60)
             after = os.times()
             facts["wall_s"] = time.perf_counter() - started
             facts["locust_cpu_s"] = (after.children_user - before.children_user) + (
