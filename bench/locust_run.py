@@ -187,6 +187,10 @@ def _print_summary(summary: dict[str, Any], facts: dict[str, Any]) -> None:
         print(f"| {row['journey']} | {row['requests']} | {row['failures']} | {row['p50_ms']} | {row['p95_ms']} "
               f"| {row['p99_ms']} | {row['budget_p95_ms']} | {verdict} |")  # fmt: skip
     print()
+    if summary.get("sign_ins_deferred"):
+        print(
+            f"- {summary['sign_ins_deferred']} sign-ins deferred (one address's allowance): those users browsed on"
+        )
     for skipped in summary["skipped"]:
         print(f"- skipped {skipped['journey']}: the server does not offer {', '.join(skipped['missing'])}")
     for error in summary["errors"]:

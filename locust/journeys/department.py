@@ -95,10 +95,10 @@ class ReadTheRegistry(SystemJourney):
             name="/v1/registry/items/{code}/versions", catch_response=True,
         ) as r:  # fmt: skip
             versions = json_body(r)
-            if r.status_code == 200 and (
-                not isinstance(versions, list) or [v["version"] for v in versions][-1:] != [self.latest]
-            ):
-                r.failure("the versions do not end at the item's latest version")
+            numbers = [v["version"] for v in versions] if isinstance(versions, list) else []
+            # At least the latest the list showed: another system may have started a draft since.
+            if r.status_code == 200 and (not numbers or numbers[-1] < self.latest):
+                r.failure("the versions stop before the item's latest version")
 
     @task
     def diff(self) -> None:

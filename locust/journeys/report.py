@@ -20,6 +20,7 @@ from locust.env import Environment
 from locust.runners import WorkerRunner
 from locust.stats import RequestStats, StatsEntry
 
+from journeys import signin
 from journeys.budgets import BUDGETS_MS, UNBUDGETED_MS
 from journeys.common import DOCUMENT_PATH, Journey, offered
 
@@ -43,12 +44,18 @@ def _on_request(
         journey_stats.log_error(_KIND, journey, exception)
 
 
+_deferred_sign_ins = 0  # merged from the workers on the master
+
+
 def _on_report_to_master(client_id: str, data: dict[str, Any]) -> None:
     data["journeys"] = journey_stats.serialize_stats()  # each entry is reset as it is serialised
+    data["sign_ins_deferred"] = signin.pace.take_deferred()
     journey_stats.errors = {}
 
 
 def _on_worker_report(client_id: str, data: dict[str, Any]) -> None:
+    global _deferred_sign_ins  # one counter per process, as Locust keeps its own statistics
+    _deferred_sign_ins += int(data.get("sign_ins_deferred", 0))
     for serialised in data.get("journeys", []):
         entry = StatsEntry.unserialize(serialised, journey_stats)
         journey_stats.get(entry.name, entry.method).extend(entry)
@@ -120,6 +127,8 @@ def summarise(environment: Environment, *, base_url: str, judge_budgets: bool = 
         "journeys": journeys,
         "journeys_without_requests": sorted(set(labels) - ran - {entry["journey"] for entry in skipped}),
         "skipped": skipped,
+        # Sign-ins a user gave up waiting for (the shared per-address allowance): it browsed on instead.
+        "sign_ins_deferred": _deferred_sign_ins + signin.pace.take_deferred(),
         "document_error": offered.error,
         "errors": errors,
     }
@@ -136,6 +145,10 @@ def _log_summary(summary: dict[str, Any]) -> None:
     for skipped in summary["skipped"]:
         lines.append(
             f"skipped {skipped['journey']}: the server does not offer {', '.join(skipped['missing'])}"
+        )
+    if summary["sign_ins_deferred"]:
+        lines.append(
+            f"{summary['sign_ins_deferred']} sign-ins deferred: the users browsed on (see signin.py)"
         )
     if summary["document_error"]:
         lines.append(f"could not read {DOCUMENT_PATH}: {summary['document_error']}")

@@ -33,6 +33,7 @@ from journeys.common import AppUser, Journey, json_body
 __all__ = [
     "APP_CLIENT_ID",
     "CITIZENS",
+    "SignInDeferred",
     "SignInFailed",
     "SignInPace",
     "SignedInJourney",
@@ -53,12 +54,18 @@ DEMO_PASSWORD = "ishenzhen-demo"  # noqa: S105 - the seeded development accounts
 # 13800000003 its legal representative; 13800000001 has not verified its real name (L1).
 CITIZENS = (("13800000002", 2), ("13800000003", 3), ("13800000001", 1))
 ENTERPRISE_CREDIT_CODE = "91440300MA5FDEMQ01"
+# How long a user waits for a sign-in slot (as for a slow page) before going back to browsing.
+PATIENCE_S = 5.0
 CITIZEN_SCOPE = "openid profile phone offline_access applications:submit"
 _HIDDEN = re.compile(r'<input type="?hidden"? name="?([a-z_]+)"? value="([^"]*)"')
 
 
 class SignInFailed(Exception):
     """The flow did not end in tokens; the failing request has already been marked."""
+
+
+class SignInDeferred(Exception):
+    """No sign-in slot came within the user's patience: the user goes on browsing and tries again later."""
 
 
 @dataclass(slots=True)
@@ -84,8 +91,11 @@ class SignInPace:
         self._lock = threading.Lock()  # gevent patches threading: this serialises greenlets
         self._all: deque[float] = deque()
         self._by_account: dict[str, deque[float]] = {}
+        self.deferred = 0
 
-    def wait_for_turn(self, account: str) -> None:
+    def take_turn(self, account: str, patience_s: float) -> bool:
+        """Wait up to ``patience_s`` for a sign-in slot; False (and counted as deferred) when none came."""
+        deadline = time.monotonic() + patience_s
         while True:
             with self._lock:
                 now = time.monotonic()
@@ -96,13 +106,22 @@ class SignInPace:
                 if len(self._all) < self.per_minute and len(mine) < self.per_account:
                     self._all.append(now)
                     mine.append(now)
-                    return
+                    return True
                 full_all = len(self._all) >= self.per_minute
                 full_mine = len(mine) >= self.per_account
                 wait = max(
                     60 - (now - self._all[0]) if full_all else 0, 60 - (now - mine[0]) if full_mine else 0
                 )
+                if now + wait > deadline:
+                    self.deferred += 1
+                    return False
             time.sleep(max(0.05, wait))  # gevent-patched: other users run meanwhile
+
+    def take_deferred(self) -> int:
+        """How many sign-ins were put off since the last call (for the run summary)."""
+        with self._lock:
+            count, self.deferred = self.deferred, 0
+        return count
 
 
 pace = SignInPace()
@@ -130,7 +149,8 @@ def _code_from(location: str, state: str) -> str | None:
 
 def sign_in(client: Any, mobile: str, scope: str, party: str | None = None) -> Tokens:
     """Walk the sign-in page to tokens; ``party`` is the enterprise (credit code) to act for, if any."""
-    pace.wait_for_turn(mobile)
+    if not pace.take_turn(mobile, PATIENCE_S):
+        raise SignInDeferred
     verifier = secrets.token_urlsafe(48)
     state = secrets.token_urlsafe(12)
     params = {
@@ -242,6 +262,8 @@ class SignedInUser(AppUser):
                     self.journey = "SignIn"
             self.tokens = sign_in(self.client, self.mobile, self.scope, self.party)
             return self.tokens.header()
+        except SignInDeferred:
+            return None  # not a failure: every simulated user shares one address's sign-in allowance
         except SignInFailed:
             self.tokens = None
             return None
