@@ -1,0 +1,69 @@
+"""The Locust suite, run for real and briefly: ``./dev locust --smoke`` against a stack of its own.
+
+One user of each kind walks every journey the server offers once (then picks by weight until the time is up),
+so a journey that breaks, or that no longer makes a single request, fails here rather than in QA's long run.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bench.locust_run import CpuLayout, plan_cores
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_a_smoke_run_passes_writes_its_reports_and_walks_every_journey(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.locust_run", "--smoke", "--users", "5", "--seconds", "40",
+         "--results", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=240, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+
+    [summary_file] = tmp_path.glob("locust-*_journeys.json")
+    prefix = str(summary_file).removesuffix("_journeys.json")
+    for suffix in ("_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv", ".html"):
+        assert Path(prefix + suffix).stat().st_size > 0, suffix
+    summary = json.loads(summary_file.read_text(encoding="utf-8"))
+    assert summary["passed"] and summary["failures"] == 0
+    assert summary["journeys_without_requests"] == []
+    ran = {row["journey"] for row in summary["journeys"]}
+    skipped = {entry["journey"] for entry in summary["skipped"]}
+    # What every server of this project offers, whatever else has landed.
+    always = {
+        "Launch", "OpenTheApp", "FindAService", "BrowseByTheme", "CheckAForm", "CheckHealth", "BrowseApiDocs",
+        "SignIn", "ReadMyProfile", "ResumeTheApp", "ActForTheEnterprise", "ManageAgents", "DepartmentToken",
+        "ReadTheRegistry", "ChangeAnItem", "ReviewTheQueue",
+    }  # fmt: skip
+    assert always <= ran, always - ran
+    assert not ran & skipped
+    assert all(row["requests"] > 0 for row in summary["journeys"])
+    assert summary["budgets_judged"] is False  # a smoke run is judged on failures, see journeys/report.py
+    assert summary["run"]["locust_processes"] == 1
+
+    with Path(prefix + "_stats.csv").open(encoding="utf-8") as stats:
+        names = {row["Name"] for row in csv.DictReader(stats)}
+    assert {"/v1/app/home", "/v1/catalog/search", "/oauth/authorize (password)", "/v1/me"} <= names
+    assert "PASSED" in run.stdout
+
+
+def test_gateway_and_locust_get_cores_of_their_own_when_there_are_two() -> None:
+    layout = plan_cores([0, 1], locust_processes=1)
+    if layout.pinned:  # taskset is installed
+        assert layout == CpuLayout(gateway=(0,), locust=(1,), pinned=True)
+    assert plan_cores([0], locust_processes=1) == CpuLayout((0,), (0,), pinned=False)
+    many = plan_cores(range(8), locust_processes=6)
+    if many.pinned:
+        assert many.locust == (4, 5, 6, 7) and many.gateway == (
+            0,
+            1,
+            2,
+            3,
+        )  # Locust never gets more than half
