@@ -7,7 +7,7 @@ from array import array
 from collections.abc import Iterable, Sequence
 from itertools import chain
 
-from ishenzhen.catalog._search_bits import bits_from
+from ishenzhen.catalog.search._bits import bits_from
 from ishenzhen.catalog.text import text_fold_table
 
 __all__ = ["MAX_TEXT_SPANS", "TextIndex"]

@@ -24,7 +24,7 @@ is worse for the citizen; ranking it level with literal matches would let a popu
 the exact words typed.
 
 Work is done per *distinct name* (district items share names) and per distinct text, and every step that
-could touch many documents is a bitset operation; see ``_search_pinyin`` for the typo search.
+could touch many documents is a bitset operation; see ``_pinyin`` for the typo search.
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ from typing import Literal
 
 import msgspec
 
-from ishenzhen.catalog._search_bits import RangeBits, bits_from, first_bits, set_bits
-from ishenzhen.catalog._search_pinyin import PinyinIndex
-from ishenzhen.catalog._search_text import TextIndex
+from ishenzhen.catalog.search._bits import RangeBits, bits_from, first_bits, set_bits
+from ishenzhen.catalog.search._pinyin import PinyinIndex
+from ishenzhen.catalog.search._text import TextIndex
 from ishenzhen.catalog.text import is_pinyin_query, key_offsets, search_key, synonym_variants
 
 __all__ = ["SearchDocument", "SearchHit", "SearchIndex", "SearchResult"]
