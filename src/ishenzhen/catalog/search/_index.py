@@ -12,12 +12,23 @@ applies the caller's filter and ``bit_count()`` gives the total:
 2     the name contains the query
 3     every character of the query is in the name, not contiguous (提取公积金 → 住房公积金提取)
 4     syllable-aligned full pinyin or initials (laolingjintie, lljt, gongjijin)
-5     full pinyin with one typo (laolinjintie), queries of 5 letters or more
-6     the secondary text (description, conditions, materials) contains the query
+5     full pinyin with one typo (laolinjintie), queries of 5 letters or more; or a Chinese query
+      typed with a homophone (身分证 → shenfenzheng → 居民身份证…)
+6     partial match: no name holds the whole query, names ranked by the weight of the query's words
+      they hold, through the colloquial dictionary too (开饭店 → 食品经营许可证核发; see ``_partial``)
+7     the secondary text (description, conditions, materials) contains the query
 ====  =====================================================================================
 
-Synonyms (``text.SYNONYM_GROUPS``) are tried after the literal query and a document found only through a
-synonym keeps the tier of that match but sorts after the literal matches of the same tier: "社保" lists
+Tiers 5 (homophones) and 6 are only worked out when tiers 0–4 found nothing: they are the fallback that
+keeps everyday wording from coming back empty, and the literal tiers stay first whenever they answer.
+
+District copies of one service (documents sharing a ``group``) are one result: the best-ranked copy the
+filter allows stands for the group and the hit lists every allowed copy (``SearchHit.group``). Copies of a
+group must share name and text, so every tier holds all of a group or none of it; the build checks this
+and splits a group that does not. An empty answer carries suggestions (``SearchResult.suggestions``).
+
+Synonyms (``text.SYNONYM_GROUPS``) are tried after the literal query, in the order the group lists them
+(营业执照 lists 企业设立登记 before 个体工商户设立登记), and a document found only through a synonym keeps the tier of that match but sorts after the literal matches of the same tier: "社保" lists
 names containing 社保 before those containing 社会保险, yet 社会保险关系转移 still beats a pinyin or text
 match. Ranking a synonym a whole tier lower would push it below text matches of the literal query, which
 is worse for the citizen; ranking it level with literal matches would let a popular synonym hit overtake
@@ -30,6 +41,7 @@ could touch many documents is a bitset operation; see ``_pinyin`` for the typo s
 from __future__ import annotations
 
 from array import array
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain
@@ -38,20 +50,41 @@ from typing import Literal
 import msgspec
 
 from ishenzhen.catalog.search._bits import RangeBits, bits_from, first_bits, set_bits
-from ishenzhen.catalog.search._pinyin import PinyinIndex
+from ishenzhen.catalog.search._dictionary import SearchDictionary, default_dictionary
+from ishenzhen.catalog.search._partial import Alternative, LengthClasses, idf, rank_parts
+from ishenzhen.catalog.search._pinyin import MAX_TYPO_QUERY, PinyinIndex
+from ishenzhen.catalog.search._segment import Segmenter
 from ishenzhen.catalog.search._text import TextIndex
-from ishenzhen.catalog.text import is_pinyin_query, key_offsets, search_key, synonym_variants
+from ishenzhen.catalog.text import (
+    SYNONYM_GROUPS,
+    is_pinyin_query,
+    key_offsets,
+    pinyin_syllables,
+    search_key,
+    synonym_variants,
+)
 
 __all__ = ["SearchDocument", "SearchHit", "SearchIndex", "SearchResult"]
 
 Field = Literal["name", "pinyin", "initials", "text"]
 MIN_TYPO_LETTERS = 5
+TEXT_TIER = 7
+PARTIAL_TIER = 6
+MAX_SUGGESTIONS = 5
 # Tier classes in sort order: (tier, found through a synonym). Pinyin and text use the literal query only,
 # except text, which also tries synonyms (营业执照 as a material name), ranked after the literal text hits.
 _CLASSES: tuple[tuple[int, bool], ...] = (
     (0, False), (0, True), (1, False), (1, True), (2, False), (2, True), (3, False), (3, True),
-    (4, False), (5, False), (6, False), (6, True),
+    (4, False), (5, False), (6, False), (7, False), (7, True),
 )  # fmt: skip
+# Weights of a word's alternatives in the partial match (see ``_partial``).
+SYNONYM_WEIGHT = 0.9
+LATIN_PINYIN_WEIGHT = 0.8
+HOMOPHONE_WEIGHT = 0.6
+SINGLE_CHARACTER = 0.3
+# A partial match needs at least a third of the query's words (fillers aside) to match something.
+MIN_WORD_SHARE = 3
+FIRST_ALLOWED_CACHE = 64  # distinct filters whose "first allowed copy of each group" is kept
 
 
 class SearchDocument(msgspec.Struct, frozen=True):
@@ -59,6 +92,7 @@ class SearchDocument(msgspec.Struct, frozen=True):
     name: str
     text: str  # description, acceptance conditions, material names, result name, keywords
     popularity: int  # higher = more popular; breaks ties
+    group: int = -1  # documents sharing a group (district copies of one service) are one result; -1: alone
 
 
 class SearchHit(msgspec.Struct, frozen=True):
@@ -66,11 +100,14 @@ class SearchHit(msgspec.Struct, frozen=True):
     tier: int
     field: Field
     spans: tuple[tuple[int, int], ...]  # [start, end) in ``name`` (name/pinyin/initials) or ``text``
+    # Keys of every copy of the service the filter allows, ``key`` first; empty for a one-copy service.
+    group: tuple[int, ...] = ()
 
 
 class SearchResult(msgspec.Struct, frozen=True):
-    total: int
+    total: int  # results (groups), not documents
     hits: tuple[SearchHit, ...]
+    suggestions: tuple[int, ...] = ()  # when nothing matched: keys of items to offer instead
 
 
 _EMPTY = SearchResult(total=0, hits=())
@@ -90,6 +127,32 @@ def _prepare(query: str) -> tuple[str, tuple[str, ...], str | None]:
     return key, tuple(synonym_variants(key)), pinyin if is_pinyin_query(pinyin) else None
 
 
+@lru_cache(maxsize=QUERY_CACHE)
+def _homophone(key: str) -> str | None:
+    """The toneless pinyin of a key holding Chinese, or None when some character has no reading."""
+    if key.isascii():
+        return None
+    syllables = pinyin_syllables(key)
+    text = "".join(syllables)
+    return text if is_pinyin_query(text) else None
+
+
+# Synonym order: where an official name sits in its group (企业设立登记 before 个体工商户设立登记).
+_SYNONYM_RANK = {term: i for group in SYNONYM_GROUPS for i, term in enumerate(group)}
+
+
+class _Query:
+    """What one search worked out, for the highlights of its hits."""
+
+    __slots__ = ("key", "pinyin", "terms", "variants")
+
+    def __init__(self, key: str, variants: tuple[str, ...], pinyin: str | None) -> None:
+        self.key = key
+        self.variants = variants
+        self.pinyin = pinyin  # what tiers 4 and 5 matched: the query, or the pinyin of its homophone
+        self.terms: tuple[str, ...] = ()  # the words and terms tier 6 matched, for its highlights
+
+
 class SearchIndex:
     """Immutable search index over one catalogue snapshot."""
 
@@ -98,10 +161,19 @@ class SearchIndex:
         "_char_count",
         "_char_items",
         "_contains",
+        "_expansions",
+        "_first_allowed",
+        "_group_bits",
+        "_group_count",
+        "_group_of_rank",
+        "_grouped",
         "_identity",
         "_key_rank",
         "_keys",
+        "_leaders",
+        "_lengths",
         "_longest",
+        "_members",
         "_name_of_rank",
         "_name_ranks",
         "_names",
@@ -109,16 +181,23 @@ class SearchIndex:
         "_pinyin",
         "_prefixes",
         "_rank_key",
+        "_segmenter",
+        "_singles",
         "_size",
+        "_stopwords",
         "_text",
         "_width",
     )
 
     @classmethod
-    def build(cls, documents: Sequence[SearchDocument]) -> SearchIndex:
-        return cls(documents)
+    def build(
+        cls, documents: Sequence[SearchDocument], dictionary: SearchDictionary | None = None
+    ) -> SearchIndex:
+        return cls(documents, dictionary)
 
-    def __init__(self, documents: Sequence[SearchDocument]) -> None:
+    def __init__(
+        self, documents: Sequence[SearchDocument], dictionary: SearchDictionary | None = None
+    ) -> None:
         ordered = sorted(documents, key=lambda d: (-d.popularity, d.key))
         rank_key = [d.key for d in ordered]
         if len(set(rank_key)) != len(rank_key) or (rank_key and min(rank_key) < 0):
@@ -176,6 +255,36 @@ class SearchIndex:
         self._char_count = {ch: bits.bit_count() for ch, bits in self._char_items.items()}
         self._pinyin = PinyinIndex(self._keys, ranks_of, self._size)
         self._text = TextIndex([d.text for d in ordered])
+        self._build_groups(ordered)
+        self._lengths = LengthClasses([len(self._keys[n]) for n in name_of_rank], self._size, bits_from)
+        dictionary = default_dictionary() if dictionary is None else dictionary
+        self._expansions = dictionary.expansions()
+        self._stopwords = frozenset(dictionary.stopwords)
+        self._segmenter = Segmenter(
+            chain(self._keys, dictionary.vocabulary(), (t for group in SYNONYM_GROUPS for t in group))
+        )
+
+    def _build_groups(self, ordered: Sequence[SearchDocument]) -> None:
+        # A group is one service: copies that differ in name or text would not fall in the same tiers,
+        # so they are kept apart (the collapsing below relies on a tier holding all of a group or none).
+        ids: dict[object, int] = {}
+        members: list[list[int]] = []
+        group_of_rank: list[int] = []
+        for rank, document in enumerate(ordered):
+            token = (document.group, document.name, document.text) if document.group >= 0 else ~rank
+            group = ids.setdefault(token, len(ids))
+            if group == len(members):
+                members.append([])
+            members[group].append(rank)
+            group_of_rank.append(group)
+        self._members = [tuple(m) for m in members]
+        self._group_of_rank = array("I", group_of_rank)
+        self._group_count = len(members)
+        self._grouped = any(len(m) > 1 for m in members)
+        self._leaders = bits_from((m[0] for m in members), self._size)
+        self._singles = bits_from((m[0] for m in members if len(m) == 1), self._size)
+        self._group_bits = [bits_from(m, self._size) for m in members if len(m) > 1]
+        self._first_allowed: OrderedDict[int, int] = OrderedDict()
 
     def __len__(self) -> int:
         return self._size
@@ -188,40 +297,48 @@ class SearchIndex:
         key, variants, pinyin = _prepare(query)
         if not key or not self._size:
             return _EMPTY
-        tiers: dict[tuple[int, bool], int] = {}
+        plan = _Query(key, variants, pinyin)
+        tiers: dict[tuple[int, bool], list[int]] = {}
         for variant, synonym in ((key, False), *((v, True) for v in variants)):
             for tier, bits in enumerate(self._name_tiers(variant)):
-                if bits:
-                    tiers[tier, synonym] = tiers.get((tier, synonym), 0) | bits
+                if bits:  # synonyms keep their order: the first official name of a group ranks first
+                    tiers.setdefault((tier, synonym), []).append(bits)
         if pinyin is not None:
-            tiers[4, False] = self._pinyin.exact(pinyin)
+            tiers[4, False] = [self._pinyin.exact(pinyin)]
             if len(pinyin) >= MIN_TYPO_LETTERS:
-                tiers[5, False] = self._pinyin.typo(pinyin)
-        tiers[6, False] = self._text.match(key)
+                tiers[5, False] = [self._pinyin.typo(pinyin)]
+        # Scattered characters (tier 3) do not count as an answer here: 换驾驶证 scatters through every
+        # driving-licence name, and only the words tell 换证 from 境外驾驶证换领.
+        if not any(any(tiers.get((t, s), ())) for t in (0, 1, 2, 4) for s in (False, True)):
+            self._fallback(plan, tiers)
+        tiers[TEXT_TIER, False] = [self._text.match(key)]
         if variants:
-            tiers[6, True] = 0
-            for variant in variants:
-                tiers[6, True] |= self._text.match(variant)
+            tiers[TEXT_TIER, True] = [self._text.match(variant) for variant in variants]
 
         mask = self._allowed_ranks(allowed)
+        first = self._first_of_groups(mask) if self._grouped else None
         seen = 0
         total = 0
         ordered: list[tuple[tuple[int, bool], int, int]] = []
         for cls in _CLASSES:
-            bits = tiers.get(cls)
-            if not bits:  # most classes are empty: skip the big-int work (~1 µs each) for them
-                continue
-            if seen:
-                bits &= ~seen
-                if not bits:
+            for bits in tiers.get(cls, ()):
+                if not bits:  # most classes are empty: skip the big-int work (~1 µs each) for them
                     continue
-            seen |= bits
-            if mask is not None:
-                bits &= mask
-            count = bits.bit_count()
-            if count:
-                ordered.append((cls, bits, count))
-                total += count
+                if seen:
+                    bits &= ~seen
+                    if not bits:
+                        continue
+                seen |= bits
+                if mask is not None:
+                    bits &= mask
+                if first is not None:
+                    bits &= first  # one copy per service: the best-ranked one the filter allows
+                count = bits.bit_count()
+                if count:
+                    ordered.append((cls, bits, count))
+                    total += count
+        if not total:
+            return SearchResult(total=0, hits=(), suggestions=self._suggest(key, mask, first))
 
         hits: list[SearchHit] = []
         skip, want = max(offset, 0), max(limit, 0)
@@ -234,10 +351,131 @@ class SearchIndex:
                 skip -= count
                 continue
             for rank in first_bits(bits, skip, want):
-                hits.append(self._hit(rank, cls, key, variants, located))
+                hits.append(self._hit(rank, cls, plan, located, mask))
             want -= min(count - skip, want)
             skip = 0
         return SearchResult(total=total, hits=tuple(hits))
+
+    def _fallback(self, plan: _Query, tiers: dict[tuple[int, bool], list[int]]) -> None:
+        """Tiers 5 (a Chinese query typed with homophones) and 6 (partial matches), when no name holds the
+        query and its pinyin matches nothing; tier 3 is then ordered by the same word weights."""
+        if plan.pinyin is None:
+            sound = _homophone(plan.key)
+            if sound is not None:
+                bits = self._pinyin.exact(sound)
+                if not bits and MIN_TYPO_LETTERS <= len(sound) <= MAX_TYPO_QUERY:
+                    bits = self._pinyin.typo(sound)
+                if bits:
+                    tiers[5, False] = [bits]
+                    plan.pinyin = sound
+        elif tiers.get((5, False), [0])[0]:
+            return  # pinyin with a typo, found: splitting it into words would add only noise
+        words, terms, meaningful = self._words(plan.key)
+        if len(words) * MIN_WORD_SHARE < meaningful:
+            return  # 量子纠缠火箭发射许可: one word of five says little; better suggestions than noise
+        plan.terms = terms
+        parts = rank_parts(words, self._lengths)
+        if not parts:
+            return
+        tiers[PARTIAL_TIER, False] = [bits for _, bits in parts]
+        matched = 0
+        for _, bits in parts:
+            matched |= bits
+        for cls in ((3, False), (3, True)):  # scattered matches keep their tier, ordered by their words
+            if cls in tiers:
+                tiers[cls] = [
+                    *(bits & part for bits in tiers[cls] for _, part in parts),
+                    *(bits & ~matched for bits in tiers[cls]),
+                ]
+
+    def _words(self, key: str) -> tuple[list[list[Alternative]], tuple[str, ...], int]:
+        """The words of ``key`` that match something, each with its weighted alternatives (see
+        ``_partial``); the terms to highlight; and how many words the query had, fillers left out."""
+        leaders, groups = self._leaders, self._group_count
+        words: list[list[Alternative]] = []
+        terms: dict[str, None] = {}
+        meaningful = 0
+        for word in dict.fromkeys(self._segmenter.cut(key)):
+            if word in self._stopwords:
+                continue
+            meaningful += 1
+            scale = SINGLE_CHARACTER if len(word) == 1 else 1.0
+            found: list[tuple[float, int, str | None]] = []
+            if word.isascii() and word.isalpha():
+                if len(word) >= 2:
+                    found.append((LATIN_PINYIN_WEIGHT, self._pinyin.exact(word), None))
+            else:
+                literal = self._names_containing(word)
+                found.append((scale, literal, word))
+                if not literal and len(word) >= 2:
+                    sound = _homophone(word)
+                    if sound is not None:
+                        found.append((HOMOPHONE_WEIGHT, self._pinyin.exact(sound), None))
+            for variant in synonym_variants(word):
+                found.append((SYNONYM_WEIGHT * scale, self._names_containing(variant), variant))
+            for official, weight in self._expansions.get(word, ()):
+                found.append((weight * scale, self._names_containing(official), official))
+            # The word and its synonyms and bridges are one meaning (公司, 企业; 换 → 换证, 换领, 换发):
+            # their rarity is that of all of them together, else the rarest spelling would outrank the
+            # best-fitting name.
+            pooled = 0
+            for _, bits, _ in found:
+                pooled |= bits
+            rarity = idf((pooled & leaders).bit_count(), groups)
+            alternatives: list[Alternative] = []
+            for weight, bits, term in found:
+                if bits:
+                    alternatives.append((weight * rarity, bits, term))
+                    if term is not None:
+                        terms[term] = None
+            if alternatives:
+                words.append(alternatives)
+        return words, tuple(terms), meaningful
+
+    def _names_containing(self, term: str) -> int:
+        if len(term) == 1:
+            return self._char_items.get(term, 0)
+        return self._contains.prefix_bits(term) if len(term) <= self._longest else 0
+
+    def _suggest(self, key: str, mask: int | None, first: int | None) -> tuple[int, ...]:
+        """Items to offer when nothing matched: names sharing the most (and rarest) characters of the
+        query, else the most popular items the filter allows."""
+        leaders, groups = self._leaders, self._group_count
+        words: list[list[Alternative]] = []
+        for ch in dict.fromkeys(key):
+            bits = self._char_items.get(ch, 0)
+            if bits and not ch.isascii():
+                words.append([(idf((bits & leaders).bit_count(), groups), bits, None)])
+        allowed = self._leaders if first is None else first
+        if mask is not None:
+            allowed &= mask
+        chosen: list[int] = []
+        for _, bits in rank_parts(words, self._lengths):
+            chosen += first_bits(bits & allowed, 0, MAX_SUGGESTIONS - len(chosen))
+            if len(chosen) >= MAX_SUGGESTIONS:
+                break
+        if not chosen:
+            chosen = first_bits(allowed, 0, MAX_SUGGESTIONS)
+        return tuple(self._rank_key[rank] for rank in chosen)
+
+    def _first_of_groups(self, mask: int | None) -> int:
+        """Per group, its best-ranked document within ``mask`` (ranks); cached per filter."""
+        if mask is None:
+            return self._leaders
+        cache = self._first_allowed
+        found = cache.get(mask)
+        if found is not None:
+            cache.move_to_end(mask)
+            return found
+        found = mask & self._singles
+        for bits in self._group_bits:
+            inside = mask & bits
+            if inside:
+                found |= inside & -inside
+        cache[mask] = found
+        if len(cache) > FIRST_ALLOWED_CACHE:
+            cache.popitem(last=False)
+        return found
 
     def _allowed_ranks(self, allowed: int | None) -> int | None:
         if allowed is None:
@@ -282,25 +520,33 @@ class SearchIndex:
         self,
         rank: int,
         cls: tuple[int, bool],
-        key: str,
-        variants: tuple[str, ...],
+        plan: _Query,
         located: dict[tuple[int, int], tuple[Field, tuple[tuple[int, int], ...]]],
+        mask: int | None,
     ) -> SearchHit:
         tier = cls[0]
         # What is highlighted depends only on the name (or the text) and the class: ``~text id`` keeps the
         # two kinds of owner apart in the per-page memo.
-        owner = ~self._text.text_id(rank) if tier == 6 else self._name_of_rank[rank]
+        owner = ~self._text.text_id(rank) if tier == TEXT_TIER else self._name_of_rank[rank]
         memo = (owner, tier * 2 + cls[1])
         found = located.get(memo)
         if found is None:
-            found = located[memo] = self._highlight(rank, cls, key, variants)
-        return SearchHit(key=self._rank_key[rank], tier=tier, field=found[0], spans=found[1])
+            found = located[memo] = self._highlight(rank, cls, plan)
+        key = self._rank_key[rank]
+        members = self._members[self._group_of_rank[rank]]
+        if len(members) == 1:
+            return SearchHit(key=key, tier=tier, field=found[0], spans=found[1])
+        copies = [rank, *(m for m in members if m != rank and (mask is None or mask >> m & 1))]
+        return SearchHit(
+            key=key, tier=tier, field=found[0], spans=found[1], group=tuple(self._rank_key[m] for m in copies)
+        )
 
     def _highlight(
-        self, rank: int, cls: tuple[int, bool], key: str, variants: tuple[str, ...]
+        self, rank: int, cls: tuple[int, bool], plan: _Query
     ) -> tuple[Field, tuple[tuple[int, int], ...]]:
         tier, synonym = cls
-        if tier == 6:
+        key, variants = plan.key, plan.variants
+        if tier == TEXT_TIER:
             for variant in variants if synonym else (key,):
                 spans = self._text.spans(rank, variant)
                 if spans:
@@ -309,7 +555,8 @@ class SearchIndex:
         name_id = self._name_of_rank[rank]
         name = self._names[name_id]
         if tier in (4, 5):
-            located = self._pinyin.locate(name_id, key.replace("ü", "v"), typo=tier == 5)
+            sound = plan.pinyin if plan.pinyin is not None else key.replace("ü", "v")
+            located = self._pinyin.locate(name_id, sound, typo=tier == 5)
             if located is None:
                 return "pinyin", ()
             field, first, count = located
@@ -317,6 +564,9 @@ class SearchIndex:
         if tier == 0:
             return "name", ((0, len(name)),)
         name_key = self._keys[name_id]
+        if tier == PARTIAL_TIER:
+            pieces = [(at, len(t)) for t in plan.terms if (at := name_key.find(t)) >= 0]
+            return "name", _key_spans(name, self._origins[name_id], pieces) if pieces else ()
         for variant in variants if synonym else (key,):
             pieces = _pieces(variant, name_key)
             if pieces:
