@@ -36,7 +36,7 @@ from ishenzhen.identity.verification import VerificationController
 from ishenzhen.lib.http import JSON, require_media_type
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.shared_cache import SharedResponseCache
-from ishenzhen.logging import configure_logging
+from ishenzhen.logging import configure_logging, flush_access_log
 from ishenzhen.registry.controllers import REGISTRY_CONTROLLERS
 from ishenzhen.registry.scheduler import registry_lifespan
 from ishenzhen.screens.home import HOME_PATH, HomeController
@@ -176,6 +176,8 @@ def create_app(
             identity_lifespan(settings),
             registry_lifespan(settings.registry_scheduler_seconds),
         ],
+        # Access lines wait up to 50 ms to be written in a batch: none may be lost when the app stops.
+        on_shutdown=[flush_access_log],
         dependencies={
             "db_pool": Provide(provide_db_pool, sync_to_thread=False),
             "catalog": Provide(provide_catalog, sync_to_thread=False),

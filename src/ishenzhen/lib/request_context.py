@@ -1,7 +1,8 @@
 """Request ids and the one access event per request, as a plain ASGI middleware.
 
 Plain ASGI rather than litestar's AbstractMiddleware: it runs on every request, health checks included,
-so it keeps to a header scan, a clock read and one log call.
+so it keeps to a header scan, a clock read and one queued access line (``ishenzhen.logging.AccessLog``;
+the app's shutdown hook writes out what is still queued).
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from typing import Any
+from typing import cast
 
-import structlog
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
+
+from ishenzhen import logging as project_logging
 
 __all__ = ["RequestContextMiddleware", "new_request_id"]
 
@@ -39,8 +41,8 @@ class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, access_log: bool = True) -> None:
         self.app = app
         self.access_log = access_log
-        # Bound once, after logging is configured: the lazy proxy would re-resolve on every request.
-        self._log_event = structlog.get_logger("ishenzhen.access").bind()
+        # Taken once, after logging is configured (the app factory configures it first).
+        self._access = project_logging.access_log()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -63,17 +65,13 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_request_id)
         finally:
             if self.access_log:
-                self._log(scope, request_id, status, started)
+                self._log(cast("HTTPScope", scope), request_id, status, started)  # type is "http" here
 
-    def _log(self, scope: Scope, request_id: str, status: int, started: float) -> None:
-        fields: dict[str, Any] = {
-            "request_id": request_id,
-            "method": scope["method"],
-            "route": scope.get("path_template") or scope["path"],
-            "status": status,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-        }
-        if status >= 500:
-            self._log_event.error("http.request", **fields)
-        else:
-            self._log_event.info("http.request", **fields)
+    def _log(self, scope: HTTPScope, request_id: str, status: int, started: float) -> None:
+        self._access.record(
+            request_id,
+            scope["method"],
+            scope.get("path_template") or scope["path"],
+            status,
+            round((time.perf_counter() - started) * 1000, 3),
+        )
