@@ -52,7 +52,7 @@ import msgspec
 from ishenzhen.catalog.search._bits import RangeBits, bits_from, first_bits, set_bits
 from ishenzhen.catalog.search._dictionary import SearchDictionary, default_dictionary
 from ishenzhen.catalog.search._partial import Alternative, LengthClasses, idf, rank_parts
-from ishenzhen.catalog.search._pinyin import MAX_TYPO_QUERY, PinyinIndex
+from ishenzhen.catalog.search._pinyin import PinyinIndex
 from ishenzhen.catalog.search._segment import Segmenter
 from ishenzhen.catalog.search._text import TextIndex
 from ishenzhen.catalog.text import (
@@ -77,6 +77,8 @@ _CLASSES: tuple[tuple[int, bool], ...] = (
     (0, False), (0, True), (1, False), (1, True), (2, False), (2, True), (3, False), (3, True),
     (4, False), (5, False), (6, False), (7, False), (7, True),
 )  # fmt: skip
+# Classes that answer a query well enough that no fallback is looked for (scattered characters do not).
+_ANSWERING = ((0, False), (0, True), (1, False), (1, True), (2, False), (2, True), (4, False))
 # Weights of a word's alternatives in the partial match (see ``_partial``).
 SYNONYM_WEIGHT = 0.9
 LATIN_PINYIN_WEIGHT = 0.8
@@ -174,6 +176,7 @@ class SearchIndex:
         "_lengths",
         "_longest",
         "_members",
+        "_name_bits",
         "_name_of_rank",
         "_name_ranks",
         "_names",
@@ -231,6 +234,7 @@ class SearchIndex:
             self._origins.append(None if name == key else tuple(mapped[1]) if mapped else ())
         self._name_ranks = [tuple(ranks) for ranks in name_ranks]
         self._name_of_rank = array("I", name_of_rank)
+        self._name_bits: dict[int, int] = {}
 
         self._by_key: dict[str, list[int]] = {}
         for name_id, key in enumerate(self._keys):
@@ -304,12 +308,18 @@ class SearchIndex:
                 if bits:  # synonyms keep their order: the first official name of a group ranks first
                     tiers.setdefault((tier, synonym), []).append(bits)
         if pinyin is not None:
-            tiers[4, False] = [self._pinyin.exact(pinyin)]
-            if len(pinyin) >= MIN_TYPO_LETTERS:
+            exact = tiers[4, False] = [self._pinyin.exact(pinyin)]
+            # One typo is the fallback for pinyin that matches nothing as typed: looking for near misses of
+            # a query that already found its names (the typo search is the costliest step of a query)
+            # would only lengthen the list below them.
+            if len(pinyin) >= MIN_TYPO_LETTERS and not exact[0]:
                 tiers[5, False] = [self._pinyin.typo(pinyin)]
         # Scattered characters (tier 3) do not count as an answer here: 换驾驶证 scatters through every
         # driving-licence name, and only the words tell 换证 from 境外驾驶证换领.
-        if not any(any(tiers.get((t, s), ())) for t in (0, 1, 2, 4) for s in (False, True)):
+        for cls in _ANSWERING:
+            if any(tiers.get(cls, ())):
+                break
+        else:
             self._fallback(plan, tiers)
         tiers[TEXT_TIER, False] = [self._text.match(key)]
         if variants:
@@ -342,6 +352,8 @@ class SearchIndex:
 
         hits: list[SearchHit] = []
         skip, want = max(offset, 0), max(limit, 0)
+        # The filter as bytes: testing a copy's bit is then a small-int operation, not a big-int shift.
+        allowed_bytes = None if mask is None else mask.to_bytes((self._size + 7) >> 3, "little")
         # District copies of an item share its name (and often its text), hence its highlight: one per page.
         located: dict[tuple[int, int], tuple[Field, tuple[tuple[int, int], ...]]] = {}
         for cls, bits, count in ordered:
@@ -351,7 +363,7 @@ class SearchIndex:
                 skip -= count
                 continue
             for rank in first_bits(bits, skip, want):
-                hits.append(self._hit(rank, cls, plan, located, mask))
+                hits.append(self._hit(rank, cls, plan, located, allowed_bytes))
             want -= min(count - skip, want)
             skip = 0
         return SearchResult(total=total, hits=tuple(hits))
@@ -362,9 +374,9 @@ class SearchIndex:
         if plan.pinyin is None:
             sound = _homophone(plan.key)
             if sound is not None:
+                # A homophone is already one mistake: no typo search on top of it (a second mistake, and
+                # the costliest step of a query); the partial match below still finds the other words.
                 bits = self._pinyin.exact(sound)
-                if not bits and MIN_TYPO_LETTERS <= len(sound) <= MAX_TYPO_QUERY:
-                    bits = self._pinyin.typo(sound)
                 if bits:
                     tiers[5, False] = [bits]
                     plan.pinyin = sound
@@ -489,6 +501,12 @@ class SearchIndex:
     def _names_to_ranks(self, names: set[int] | list[int]) -> int:
         if not names:
             return 0
+        if len(names) == 1:  # an exact name: its documents' bitset is kept once computed
+            (name,) = names
+            bits = self._name_bits.get(name)
+            if bits is None:
+                bits = self._name_bits[name] = bits_from(self._name_ranks[name], self._size)
+            return bits
         return bits_from(chain.from_iterable(map(self._name_ranks.__getitem__, names)), self._size)
 
     def _name_tiers(self, key: str) -> tuple[int, int, int, int]:
@@ -522,7 +540,7 @@ class SearchIndex:
         cls: tuple[int, bool],
         plan: _Query,
         located: dict[tuple[int, int], tuple[Field, tuple[tuple[int, int], ...]]],
-        mask: int | None,
+        allowed: bytes | None,
     ) -> SearchHit:
         tier = cls[0]
         # What is highlighted depends only on the name (or the text) and the class: ``~text id`` keeps the
@@ -536,7 +554,10 @@ class SearchIndex:
         members = self._members[self._group_of_rank[rank]]
         if len(members) == 1:
             return SearchHit(key=key, tier=tier, field=found[0], spans=found[1])
-        copies = [rank, *(m for m in members if m != rank and (mask is None or mask >> m & 1))]
+        if allowed is None:
+            copies = members if members[0] == rank else [rank, *(m for m in members if m != rank)]
+        else:
+            copies = [rank, *(m for m in members if m != rank and allowed[m >> 3] >> (m & 7) & 1)]
         return SearchHit(
             key=key, tier=tier, field=found[0], spans=found[1], group=tuple(self._rank_key[m] for m in copies)
         )
