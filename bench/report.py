@@ -75,7 +75,11 @@ def _verdict(passed: bool | None) -> str:
 
 
 def render_markdown(
-    facts: MachineFacts, load: LoadSettings, endpoints: list[EndpointResult], startup: StartupResult | None
+    facts: MachineFacts,
+    load: LoadSettings,
+    endpoints: list[EndpointResult],
+    startup: StartupResult | None,
+    log_setup: str = "access log on, production (JSON) format",
 ) -> str:
     lines = [
         f"Benchmark of {facts.commit} on {facts.date}",
@@ -137,7 +141,7 @@ def render_markdown(
             "of the bare litestar app (bench/bare_app.py, its own granian process, same worker/loop/pinning",
             "settings) run just before each pair; × in-app reference: over the project's own /bench/reference",
             "(which pays the project's middleware and access log) run just before each endpoint run.",
-            "Access log on, production (JSON) format.",
+            f"Service logging: {log_setup}.",
             "",
         ]
     if startup is not None:
