@@ -6,6 +6,7 @@ The exit code is 0 even when a target is missed: this is a report, read by peopl
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import sys
 import tempfile
@@ -15,7 +16,7 @@ from pathlib import Path
 from bench.endpoints import ENDPOINTS, Endpoint
 from bench.measure import LoadSettings, measure_endpoints, measure_startup
 from bench.report import machine_facts, render_markdown, write_json
-from bench.server import ServiceError, running_service
+from bench.server import ServiceError, running_bare_reference, running_service
 from bench.wrk import WrkError, require_wrk
 
 WARM_STARTS = 3
@@ -35,6 +36,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-startup", action="store_true", help="skip the cold and warm start-ups")
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write the raw results as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folder and service logs")
+    parser.add_argument(
+        "--no-bare", action="store_true", help="skip the bare litestar reference (own granian process)"
+    )
+    parser.add_argument(
+        "--access-log", choices=("on", "off"), default="on", help="the service's access log [on]"
+    )
+    parser.add_argument(
+        "--log-format", choices=("json", "console"), default="json", help="the service's log format [json]"
+    )
+    parser.add_argument(
+        "--pin", metavar="CPUS", help="run the service and the bare reference on these CPUs (taskset list)"
+    )
     return parser
 
 
@@ -75,10 +88,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     worker_rss: float | None = None
     try:
         startup = None if arguments.no_startup else measure_startup(data_dir, workdir, WARM_STARTS, _progress)
-        with running_service(data_dir, workdir / "load.log") as service:
+        with contextlib.ExitStack() as stack:
+            # The access log's own cost is measured by running once with it off, against the bare reference.
+            logging_env = {
+                "ISHENZHEN_ACCESS_LOG": "1" if arguments.access_log == "on" else "0",
+                "ISHENZHEN_LOG_FORMAT": arguments.log_format,
+            }
+            running = running_service(
+                data_dir, workdir / "load.log", cpus=arguments.pin, extra_env=logging_env
+            )
+            service = stack.enter_context(running)
+            bare_url = None
+            if not arguments.no_bare:
+                bare = running_bare_reference(workdir / "bare.log", cpus=arguments.pin)
+                bare_url = stack.enter_context(bare).base_url
             names = ", ".join(endpoint.name for endpoint in endpoints)
-            _progress(f"service ready at {service.base_url}; measuring {names}")
-            results = measure_endpoints(service.base_url, endpoints, load, _progress)
+            _progress(f"service ready at {service.base_url}, bare reference at {bare_url}; measuring {names}")
+            results = measure_endpoints(service.base_url, endpoints, load, _progress, bare_url=bare_url)
             worker_rss = service.worker_rss_mib()
     except (ServiceError, WrkError) as exc:
         print(f"bench: {exc}", file=sys.stderr)
@@ -89,7 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    print(render_markdown(facts, load, results, startup))
+    log_setup = f"access log {arguments.access_log}, " + (
+        "production (JSON) format" if arguments.log_format == "json" else "development (console) format"
+    )
+    print(render_markdown(facts, load, results, startup, log_setup))
     if worker_rss is not None:
         # Target: a worker with the catalogue loaded stays under 250 MB.
         print(f"\nWorker resident size after the run (catalogue loaded, caches warm): {worker_rss:.0f} MiB")

@@ -45,9 +45,13 @@ class Endpoint:
     prepare: Callable[[str], tuple[tuple[str, str], ...]] | None = None
     # Measured alternately with this endpoint instead of REFERENCE; the ratio is then to this one.
     paired_with: Endpoint | None = None
+    # Minimum requests/s relative to the bare litestar hello in its own granian process (the headline).
+    bare_target_ratio: float | None = None
 
 
-# The cheapest useful litestar handler (a small Struct), mounted by ISHENZHEN_ENABLE_BENCH_ROUTES.
+# The cheapest useful litestar handler (a small Struct), mounted by ISHENZHEN_ENABLE_BENCH_ROUTES: the
+# in-app reference, paying the project's middleware and access log. The same path on the bare app
+# (``bench.bare_app``, its own granian process) is the bare reference.
 REFERENCE = Endpoint("reference", "/bench/reference")
 
 
@@ -150,8 +154,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "catalog_search_pinyin", "/v1/catalog/search?q=laolingjintie&district=440305", target_ratio=0.60
     ),
     # Distinct searches in a cycle longer than the shared response cache holds: every request really searches.
+    # Issue 12: ≥ 0.35× the bare litestar hello (goal 0.60×), the relevance work included.
     Endpoint(
-        "catalog_search_uncached", "/v1/catalog/search", target_ratio=0.60, rotating_paths=lambda: _searches()
+        "catalog_search_uncached",
+        "/v1/catalog/search",
+        target_ratio=0.60,
+        rotating_paths=lambda: _searches(),
+        bare_target_ratio=0.35,
     ),
     # The app's home screen, anonymous (CDN-cacheable), ≥ 85 % of the reference.
     Endpoint("app_home", "/v1/app/home", target_ratio=0.85),
@@ -204,8 +213,9 @@ def _searches() -> tuple[str, ...]:
     names = sorted({item.name for item in load_catalog().items})
     queries: list[str] = []
     for name in names:
-        queries += [name[:2], name[:4], "".join(pinyin_syllables(name[:3]))]
-    # Every district view: ~24k distinct URLs, far more than the shared cache's 32 MiB holds: a cycle misses.
+        syllables = pinyin_syllables(name[:4])
+        queries += [name[:2], name[:4], "".join(syllables[:3]), "".join(s[0] for s in syllables)]
+    # Every district view: ~30k distinct URLs, far more than the shared cache's 32 MiB holds: a cycle misses.
     districts = [
         "",
         *(

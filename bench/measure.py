@@ -36,6 +36,8 @@ class EndpointResult:
     # The reference runs paired with this endpoint's runs (run i of each came back to back): REFERENCE's,
     # or those of the endpoint's ``paired_with``.
     reference_runs: list[WrkResult]
+    # The bare litestar hello in its own granian process (``bench.bare_app``), run right before each pair.
+    bare_runs: list[WrkResult] = field(default_factory=list)
 
     @property
     def requests_per_second(self) -> float:
@@ -48,6 +50,18 @@ class EndpointResult:
     @property
     def ratio(self) -> float:
         return self.requests_per_second / self.reference_requests_per_second
+
+    @property
+    def bare_requests_per_second(self) -> float | None:
+        if not self.bare_runs:
+            return None
+        return statistics.median(run.requests_per_second for run in self.bare_runs)
+
+    @property
+    def bare_ratio(self) -> float | None:
+        """The headline figure: requests/s over the bare litestar hello's, measured alternately."""
+        bare = self.bare_requests_per_second
+        return None if not bare else self.requests_per_second / bare
 
     @property
     def p50_ms(self) -> float:
@@ -67,6 +81,14 @@ class EndpointResult:
         if self.endpoint.target_ratio is None:
             return None if self.errors == 0 else False
         return self.errors == 0 and self.ratio >= self.endpoint.target_ratio
+
+    @property
+    def bare_passed(self) -> bool | None:
+        """Against the bare reference's target (``Endpoint.bare_target_ratio``), where one is set."""
+        target, ratio = self.endpoint.bare_target_ratio, self.bare_ratio
+        if target is None or ratio is None:
+            return None
+        return self.errors == 0 and ratio >= target
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +117,13 @@ def measure_startup(
 
 
 def measure_endpoints(
-    base_url: str, endpoints: Sequence[Endpoint], load: LoadSettings, progress: Callable[[str], None]
+    base_url: str,
+    endpoints: Sequence[Endpoint],
+    load: LoadSettings,
+    progress: Callable[[str], None],
+    bare_url: str | None = None,
 ) -> list[EndpointResult]:
+    """Each endpoint alternately with its reference, and with the bare hello at ``bare_url`` when given."""
     scripts_dir = Path(tempfile.mkdtemp(prefix="ishenzhen-wrk-"))
     scripts = {
         endpoint.name: rotation_script(endpoint.rotating_paths(), scripts_dir)
@@ -104,9 +131,9 @@ def measure_endpoints(
         if endpoint.rotating_paths is not None
     }
 
-    def run(endpoint: Endpoint, seconds: float) -> WrkResult:
+    def run(endpoint: Endpoint, seconds: float, url: str = base_url) -> WrkResult:
         return run_wrk(
-            base_url + endpoint.path,
+            url + endpoint.path,
             seconds=seconds,
             connections=load.connections,
             headers=endpoint.headers + (endpoint.prepare(base_url) if endpoint.prepare else ()),
@@ -118,16 +145,21 @@ def measure_endpoints(
     pairs = [e.paired_with for e in endpoints if e.paired_with is not None]
     for endpoint in (REFERENCE, *pairs, *endpoints):
         run(endpoint, _WARMUP_S)
+    if bare_url is not None:
+        run(REFERENCE, _WARMUP_S, bare_url)
 
     results = [EndpointResult(endpoint, runs=[], reference_runs=[]) for endpoint in endpoints]
     # Rounds outermost: each endpoint's pairs spread over the whole run, so a slow minute hits all of them.
     for round_number in range(1, load.rounds + 1):
         for result in results:
+            if bare_url is not None:
+                result.bare_runs.append(run(REFERENCE, load.seconds, bare_url))
             result.reference_runs.append(run(result.endpoint.paired_with or REFERENCE, load.seconds))
             result.runs.append(run(result.endpoint, load.seconds))
+            bare = f", bare hello {result.bare_runs[-1].requests_per_second:,.0f}" if result.bare_runs else ""
             progress(
                 f"round {round_number}/{load.rounds} {result.endpoint.name}: "
-                f"{result.runs[-1].requests_per_second:,.0f} req/s vs reference "
-                f"{result.reference_runs[-1].requests_per_second:,.0f} req/s"
+                f"{result.runs[-1].requests_per_second:,.0f} req/s vs in-app reference "
+                f"{result.reference_runs[-1].requests_per_second:,.0f} req/s{bare}"
             )
     return results

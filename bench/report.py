@@ -75,7 +75,11 @@ def _verdict(passed: bool | None) -> str:
 
 
 def render_markdown(
-    facts: MachineFacts, load: LoadSettings, endpoints: list[EndpointResult], startup: StartupResult | None
+    facts: MachineFacts,
+    load: LoadSettings,
+    endpoints: list[EndpointResult],
+    startup: StartupResult | None,
+    log_setup: str = "access log on, production (JSON) format",
 ) -> str:
     lines = [
         f"Benchmark of {facts.commit} on {facts.date}",
@@ -92,29 +96,52 @@ def render_markdown(
         first_pair = endpoints[0].endpoint.paired_with
         reference_path = "/bench/reference" if unpaired or first_pair is None else first_pair.path
         reference_rps = statistics.median(run.requests_per_second for run in all_reference)
+        bare_runs = [run for result in endpoints for run in result.bare_runs]
         lines += [
-            "| endpoint | req/s | p50 ms | p99 ms | ratio to reference | target | result |",
-            "|---|---:|---:|---:|---:|---:|---|",
-            f"| reference ({reference_path}) | {reference_rps:,.0f} "
-            f"| {statistics.median(r.p50_ms for r in all_reference):.2f} "
-            f"| {statistics.median(r.p99_ms for r in all_reference):.2f} | 1.00 | | |",
+            "| endpoint | req/s | p50 ms | p99 ms | × bare hello | × in-app reference | target | result |",
+            "|---|---:|---:|---:|---:|---:|---:|---|",
         ]
+        if bare_runs:
+            bare_rps = statistics.median(run.requests_per_second for run in bare_runs)
+            lines.append(
+                f"| bare litestar hello (own granian process) | {bare_rps:,.0f} "
+                f"| {statistics.median(r.p50_ms for r in bare_runs):.2f} "
+                f"| {statistics.median(r.p99_ms for r in bare_runs):.2f} | 1.00 "
+                f"| {bare_rps / reference_rps:.3f} | | |"
+            )
+        lines.append(
+            f"| in-app reference ({reference_path}) | {reference_rps:,.0f} "
+            f"| {statistics.median(r.p50_ms for r in all_reference):.2f} "
+            f"| {statistics.median(r.p99_ms for r in all_reference):.2f} "
+            f"| {reference_rps / bare_rps if bare_runs else float('nan'):.3f} | 1.00 | | |"
+        )
         for result in endpoints:
-            target = result.endpoint.target_ratio
             verdict = _verdict(result.passed) + (f" ({result.errors} errors)" if result.errors else "")
+            targets = []
+            if result.endpoint.bare_target_ratio is not None:
+                targets.append(f"≥ {result.endpoint.bare_target_ratio:.2f}× bare")
+                verdict = f"{_verdict(result.bare_passed)} bare / {verdict} in-app"
+            if result.endpoint.target_ratio is not None:
+                targets.append(f"≥ {result.endpoint.target_ratio:.2f}× in-app")
             pair = result.endpoint.paired_with
             versus = (
-                f", ratio to {pair.path} at {result.reference_requests_per_second:,.0f} req/s" if pair else ""
+                f", in-app ratio to {pair.path} at {result.reference_requests_per_second:,.0f} req/s"
+                if pair
+                else ""
             )
+            bare_ratio = "–" if result.bare_ratio is None else f"{result.bare_ratio:.3f}"
             lines.append(
                 f"| {result.endpoint.name} ({result.endpoint.path}{versus}) | {result.requests_per_second:,.0f} "
-                f"| {result.p50_ms:.2f} | {result.p99_ms:.2f} | {result.ratio:.3f} "
-                f"| {'≥ ' + format(target, '.2f') if target is not None else '–'} | {verdict} |"
+                f"| {result.p50_ms:.2f} | {result.p99_ms:.2f} | {bare_ratio} | {result.ratio:.3f} "
+                f"| {', '.join(targets) or '–'} | {verdict} |"
             )
         lines += [
             "",
-            "req/s, p50 and p99 are medians over rounds; the ratio is the endpoint's median req/s over the",
-            "median req/s of the reference runs paired with it.",
+            "req/s, p50 and p99 are medians over rounds. × bare hello: the endpoint's median req/s over that",
+            "of the bare litestar app (bench/bare_app.py, its own granian process, same worker/loop/pinning",
+            "settings) run just before each pair; × in-app reference: over the project's own /bench/reference",
+            "(which pays the project's middleware and access log) run just before each endpoint run.",
+            f"Service logging: {log_setup}.",
             "",
         ]
     if startup is not None:
@@ -151,6 +178,10 @@ def write_json(
                 "requests_per_second": result.requests_per_second,
                 "reference_requests_per_second": result.reference_requests_per_second,
                 "ratio": result.ratio,
+                "bare_requests_per_second": result.bare_requests_per_second,
+                "bare_ratio": result.bare_ratio,
+                "bare_target_ratio": result.endpoint.bare_target_ratio,
+                "bare_runs": [asdict(run) for run in result.bare_runs],
                 "p50_ms": result.p50_ms,
                 "p99_ms": result.p99_ms,
                 "passed": result.passed,

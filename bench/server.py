@@ -15,9 +15,25 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["RunningService", "ServiceError", "free_port", "running_service", "service_command", "service_env"]
+__all__ = [
+    "GRANIAN_LOOP",
+    "RunningService",
+    "ServiceError",
+    "bare_reference_command",
+    "free_port",
+    "running_bare_reference",
+    "running_service",
+    "service_command",
+    "service_env",
+]
 
 READY_PATH = "/health/ready"
+BARE_READY_PATH = "/bench/reference"
+# The service's granian settings (``ishenzhen serve``), repeated for the bare reference so both run alike:
+# one worker, the ASGI interface, granian's automatic loop choice (uvloop when installed), the same backlog.
+GRANIAN_LOOP = "auto"
+GRANIAN_BACKLOG = 2048
+_REPOSITORY = Path(__file__).resolve().parent.parent
 _POLL_INTERVAL_S = 0.02  # the resolution of the start-up figures
 _STOP_GRACE_S = 20.0
 
@@ -70,6 +86,19 @@ def service_command(port: int, data_dir: Path) -> list[str]:
     script = Path(sys.executable).with_name("ishenzhen")
     launcher = [str(script)] if script.exists() else [sys.executable, "-m", "ishenzhen"]
     return [*launcher, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)]
+
+
+def pinned(command: list[str], cpus: str | None) -> list[str]:
+    """``command`` run on the CPUs ``cpus`` (taskset's list syntax, e.g. "0") when given."""
+    return ["taskset", "--cpu-list", cpus, *command] if cpus else command
+
+
+def bare_reference_command(port: int) -> list[str]:
+    return [
+        sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "--host", "127.0.0.1",
+        "--port", str(port), "--workers", "1", "--loop", GRANIAN_LOOP, "--backlog", str(GRANIAN_BACKLOG),
+        "--no-log", "bench.bare_app:create_bare_app",
+    ]  # fmt: skip
 
 
 def service_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -139,24 +168,50 @@ def running_service(
     *,
     ready_deadline_s: float = 60.0,
     extra_env: Mapping[str, str] | None = None,
+    cpus: str | None = None,
 ) -> Iterator[RunningService]:
     """The service on a free loopback port, ready; stopped (SIGINT, then SIGKILL) when the block ends."""
     port = free_port()
+    with _running(
+        pinned(service_command(port, data_dir), cpus), service_env(extra_env), port, READY_PATH,
+        log_path, ready_deadline_s,
+    ) as service:  # fmt: skip
+        yield service
+
+
+@contextmanager
+def running_bare_reference(
+    log_path: Path, *, ready_deadline_s: float = 30.0, cpus: str | None = None
+) -> Iterator[RunningService]:
+    """The bare litestar hello (``bench.bare_app``) in its own granian process, like the service's."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ISHENZHEN_", "GRANIAN_"))}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_REPOSITORY), env.get("PYTHONPATH")]))
+    command = pinned(bare_reference_command(port), cpus)
+    with _running(command, env, port, BARE_READY_PATH, log_path, ready_deadline_s) as service:
+        yield service
+
+
+@contextmanager
+def _running(
+    command: list[str], env: dict[str, str], port: int, ready_path: str, log_path: Path, deadline_s: float
+) -> Iterator[RunningService]:
     base_url = f"http://127.0.0.1:{port}"
     # A file, not a pipe: a pipe nobody reads fills up and blocks the service's access log mid-benchmark.
     with log_path.open("wb") as log:
         started = time.perf_counter()
         process = subprocess.Popen(
-            service_command(port, data_dir),
+            command,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env=service_env(extra_env),
+            env=env,
+            cwd=_REPOSITORY,
             # Own session: a Ctrl-C at the terminal reaches only us, and we stop the service in order.
             start_new_session=True,
         )
         try:
-            seconds = _wait_ready(process, base_url + READY_PATH, started, ready_deadline_s, log_path)
+            seconds = _wait_ready(process, base_url + ready_path, started, deadline_s, log_path)
             yield RunningService(
                 base_url=base_url, seconds_to_ready=seconds, log_path=log_path, pid=process.pid
             )

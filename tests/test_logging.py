@@ -1,12 +1,20 @@
 from __future__ import annotations
 
+import asyncio
 import io
 import json
+import re
+from typing import Annotated
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from litestar import Litestar, get
+from litestar.params import PathParameter
+from litestar.testing import AsyncTestClient
 
-from ishenzhen.logging import configure_logging, mask_text
+from ishenzhen.lib.request_context import RequestContextMiddleware
+from ishenzhen.logging import AccessLog, access_log, configure_logging, flush_access_log, mask_text
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -63,3 +71,104 @@ def test_every_event_field_is_masked_in_json_logs() -> None:
     assert line["note"] == "身份证 110105********002X 已核验"
     assert line["ids"] == ["139****5678"]
     assert "13912345678" not in stream.getvalue()
+
+
+# -- the access log ---------------------------------------------------------------------------------------
+
+
+def _hello_app(stream: io.StringIO, log_format: str = "json", level: str = "info") -> Litestar:
+    configure_logging(log_format, level, stream=stream)
+
+    @get("/items/{code:str}", cache=False)
+    async def item(code: Annotated[str, PathParameter(max_length=16)]) -> dict[str, str]:
+        return {"code": code}
+
+    @get("/boom", cache=False)
+    async def boom() -> None:
+        raise RuntimeError("boom")
+
+    app = Litestar([item, boom], on_shutdown=[flush_access_log], logging_config=None)
+    app.asgi_handler = RequestContextMiddleware(app.asgi_handler, access_log())
+    return app
+
+
+def test_an_access_line_has_the_structlog_keys_and_masks_the_path() -> None:
+    stream = io.StringIO()
+    configure_logging("json", "info", stream=stream)
+    # An unmatched path is logged as it came: it may hold an ID number.
+    access_log().record("r1", "GET", "/v1/people/11010519491231002X", 404, 0.25)
+    line = json.loads(stream.getvalue())
+    assert list(line) == [
+        "request_id", "method", "route", "status", "duration_ms", "event", "level", "timestamp",
+    ]  # fmt: skip
+    assert line["route"] == "/v1/people/110105********002X" and line["event"] == "http.request"
+    assert line["level"] == "info" and line["timestamp"].endswith("Z")
+    access_log().record("r2", "GET", "/boom", 500, 1.0)
+    assert json.loads(stream.getvalue().splitlines()[1])["level"] == "error"
+
+
+def test_the_console_format_reads_like_the_other_development_lines() -> None:
+    stream = io.StringIO()
+    configure_logging("console", "info", stream=stream)
+    access_log().record("r1", "GET", "/health/live", 200, 0.5)
+    assert re.fullmatch(
+        r"\S+Z \[info     \] http\.request +duration_ms=0\.5 method=GET request_id=r1 route=/health/live"
+        r" status=200\n",
+        stream.getvalue(),
+    )
+
+
+def test_a_quieter_level_keeps_only_server_errors() -> None:
+    stream = io.StringIO()
+    configure_logging("json", "warning", stream=stream)
+    access_log().record("r1", "GET", "/a", 200, 0.1)
+    access_log().record("r2", "GET", "/b", 503, 0.1)
+    assert [json.loads(line)["request_id"] for line in stream.getvalue().splitlines()] == ["r2"]
+
+
+class _SignallingStream(io.StringIO):
+    def __init__(self) -> None:
+        super().__init__()
+        self.flushed = asyncio.Event()
+
+    def flush(self) -> None:
+        super().flush()
+        self.flushed.set()
+
+
+async def test_lines_are_written_in_batches_off_the_request_path() -> None:
+    stream = _SignallingStream()
+    configure_logging("json", "info", stream=stream)
+    for n in range(5):
+        access_log().record(f"r{n}", "GET", "/a", 200, 0.1)
+    assert stream.getvalue() == ""  # queued: the request does not wait for a write
+    await asyncio.wait_for(stream.flushed.wait(), timeout=5)  # the loop writes them, all in one go
+    assert [json.loads(line)["request_id"] for line in stream.getvalue().splitlines()] == [
+        f"r{n}" for n in range(5)
+    ]
+
+
+async def test_no_line_is_lost_when_the_app_stops(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(AccessLog, "FLUSH_SECONDS", 3600.0)  # only the shutdown hook can write them
+    stream = io.StringIO()
+    async with AsyncTestClient(app=_hello_app(stream)) as client:
+        for n in range(20):
+            assert (await client.get(f"/items/{n}")).status_code == 200
+        assert (await client.get("/boom")).status_code == 500
+        assert stream.getvalue() == ""
+    lines = [json.loads(line) for line in stream.getvalue().splitlines() if '"http.request"' in line]
+    assert len(lines) == 21
+    assert {line["route"] for line in lines} == {"/items/{code}", "/boom"}
+    assert lines[-1]["status"] == 500 and lines[-1]["level"] == "error"
+
+
+def test_a_burst_is_written_before_the_queue_grows_past_its_bound() -> None:
+    stream = io.StringIO()
+    configure_logging("json", "info", stream=stream)
+
+    async def burst() -> None:
+        for n in range(AccessLog.MAX_PENDING):
+            access_log().record(f"r{n}", "GET", "/a", 200, 0.1)
+
+    asyncio.run(burst())  # the loop ends before its scheduled flush: the bound wrote them all already
+    assert stream.getvalue().count("\n") == AccessLog.MAX_PENDING

@@ -39,7 +39,7 @@ from ishenzhen.identity.controllers import (
 from ishenzhen.lib.http import JSON, require_media_type
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.shared_cache import SharedResponseCache
-from ishenzhen.logging import configure_logging
+from ishenzhen.logging import access_log, configure_logging, flush_access_log
 from ishenzhen.registry.controllers import REGISTRY_CONTROLLERS
 from ishenzhen.registry.scheduler import registry_lifespan
 from ishenzhen.screens.home import HOME_PATH, HomeController
@@ -159,6 +159,8 @@ def create_app(
             identity_lifespan(settings),
             registry_lifespan(settings.registry.scheduler_seconds),
         ],
+        # Access lines wait up to 50 ms to be written in a batch: none may be lost when the app stops.
+        on_shutdown=[flush_access_log],
         dependencies={
             "db_pool": Provide(provide_db_pool, sync_to_thread=False),
             "catalog": Provide(provide_catalog, sync_to_thread=False),
@@ -192,7 +194,9 @@ def create_app(
             vary=(b"accept-language",),
         )  # fmt: skip
     # Wrap the whole app, not each route: 404s and 405s also get a request id and an access event.
-    app.asgi_handler = RequestContextMiddleware(inner, access_log=settings.logging.access_log)
+    app.asgi_handler = RequestContextMiddleware(
+        inner, access_log=access_log() if settings.logging.access_log else None
+    )
     return app
 
 

@@ -75,11 +75,53 @@ async def test_search_respects_filters_and_pages(catalog_client: Client) -> None
     assert not first_codes & {r["item"]["code"] for r in second["results"]}
 
 
-async def test_a_query_that_matches_nothing_is_an_empty_result(catalog_client: Client) -> None:
-    page = await search(catalog_client, "量子纠缠火箭发射许可")
+async def test_everyday_words_find_the_official_item(catalog_client: Client) -> None:
+    # The examples: none of these words is in the item's name.
+    for query, official in [
+        ("开饭店", "食品经营许可证核发"),
+        ("换驾照", "机动车驾驶证换证"),
+        ("生孩子报销", "生育医疗费用报销"),
+        ("补办身份证", "居民身份证补领"),
+        ("公司改名", "企业变更登记"),
+        ("上小学", "义务教育阶段学位申请（小学一年级）"),
+        ("租房补助", "租房补贴申领"),
+        ("护照过期", "普通护照换发"),
+    ]:
+        assert official in names(await search(catalog_client, query))[:3], query
+
+
+async def test_the_licence_synonym_puts_company_registration_first(catalog_client: Client) -> None:
+    assert names(await search(catalog_client, "营业执照"))[:2] == ["企业设立登记", "个体工商户设立登记"]
+
+
+async def test_district_copies_are_one_result_listing_their_districts(catalog_client: Client) -> None:
+    page = await search(catalog_client, "老龄津贴发放")
+    assert names(page).count("老龄津贴发放") == 1
+    top = page["results"][0]
+    districts = {d["code"] for d in top["districts"]}
+    assert len(districts) == 10 and top["item"]["district"]["code"] in districts
+    # Within a district: that district's copy, listing only that district.
+    local = (await search(catalog_client, "老龄津贴发放", district="440305"))["results"][0]
+    assert local["item"]["district"]["code"] == "440305"
+    assert [d["code"] for d in local["districts"]] == ["440305"]
+    # The total counts services: paging through it never shows one service twice.
+    seen: list[str] = []
+    page = await search(catalog_client, "补贴", limit=10)
+    while True:
+        seen += [r["item"]["code"][:12] for r in page["results"]]  # the basic code: one per service
+        if not page["next_cursor"]:
+            break
+        page = await search(catalog_client, "补贴", limit=10, cursor=page["next_cursor"])
+    assert len(seen) == len(set(seen)) == page["total"] > 10
+
+
+async def test_an_answer_with_nothing_carries_suggestions(catalog_client: Client) -> None:
+    page = await search(catalog_client, "xqzvkjwp")
     assert page["total"] == 0 and page["results"] == []
-    mixed = await search(catalog_client, "社保abc😀")
-    assert mixed["total"] >= 0
+    assert 1 <= len(page["suggestions"]) <= 5
+    assert all(s["code"] and s["name"] for s in page["suggestions"])
+    found = await search(catalog_client, "老龄津贴")
+    assert found["suggestions"] == []
 
 
 @pytest.mark.parametrize(

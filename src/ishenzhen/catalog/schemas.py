@@ -32,6 +32,7 @@ __all__ = [
     "SearchHighlight",
     "SearchMatch",
     "SearchPage",
+    "SuggestedItem",
     "ThemeCount",
 ]
 
@@ -112,18 +113,32 @@ class SearchHighlight(Struct, frozen=True):
 
 
 class SearchMatch(Struct, frozen=True):
+    """One service. A service handled in every district is one match: ``item`` is its best-ranked copy
+    the filter allows, ``districts`` every district whose copy the filter allows (empty for a city-level
+    service)."""
+
     item: ItemSummary
     matched_by: Literal["name", "pinyin", "initials", "text"]
     rank_tier: int
     highlight: SearchHighlight
+    districts: list[NamedRef] = []
+
+
+class SuggestedItem(Struct, frozen=True):
+    """An item to offer when nothing matched: its code, and its name as a query to try."""
+
+    code: str
+    name: str
 
 
 class SearchPage(Struct, frozen=True):
     query: str
     results: list[SearchMatch]
-    total: int
+    total: int  # services, district copies counted once
     limit: int
     next_cursor: str | None = None
+    # Only when nothing matched: names sharing the most characters with the query, else popular items.
+    suggestions: list[SuggestedItem] = []
 
 
 class DepartmentCount(Struct, frozen=True):

@@ -6,6 +6,7 @@ import asyncio
 import base64
 import binascii
 import functools
+from collections.abc import Iterable
 from typing import Any, cast
 
 import asyncpg
@@ -18,10 +19,12 @@ from ishenzhen.catalog.schemas import (
     DistrictCount,
     ItemDetail,
     ItemPage,
+    ItemSummary,
     NamedRef,
     SearchHighlight,
     SearchMatch,
     SearchPage,
+    SuggestedItem,
     ThemeCount,
 )
 from ishenzhen.catalog.snapshot import CatalogSnapshot, ItemFilter
@@ -101,6 +104,11 @@ def _apply_changes(
         list(current.themes.values()),
         list(current.e_licence_types.values()),
     )
+
+
+def _districts(copies: Iterable[ItemSummary]) -> list[NamedRef]:
+    """The districts of a service's copies, in the result's order (best-ranked copy first)."""
+    return [summary.district for summary in copies if summary.district is not None]
 
 
 class CatalogStore:
@@ -200,6 +208,7 @@ class CatalogStore:
             )
         mask = snapshot.mask(item_filter)
         result = snapshot.search_index.search(query, allowed=mask, offset=offset, limit=limit)
+        summaries = snapshot.summaries
         results = [
             SearchMatch(
                 item=snapshot.encoded_summaries[hit.key],  # type: ignore[arg-type]  # a pre-encoded summary stands in for ItemSummary (msgspec.Raw)
@@ -208,6 +217,7 @@ class CatalogStore:
                 highlight=SearchHighlight(
                     field="text" if hit.field == "text" else "name", spans=list(hit.spans)
                 ),
+                districts=_districts(summaries[k] for k in hit.group),
             )
             for hit in result.hits
         ]
@@ -218,6 +228,9 @@ class CatalogStore:
             total=result.total,
             limit=limit,
             next_cursor=encode_cursor(offset + len(results)) if more else None,
+            suggestions=[
+                SuggestedItem(code=summaries[k].code, name=summaries[k].name) for k in result.suggestions
+            ],
         )
 
     def departments(self) -> list[DepartmentCount]:

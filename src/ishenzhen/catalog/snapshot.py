@@ -98,10 +98,16 @@ class CatalogSnapshot:
                 masks["channel"][channel] |= bit
         summaries = tuple(_summary(item, department_map, district_map) for item in ordered)
         encoder = msgspec.json.Encoder()
+        # District copies of one service share its basic code: search shows them as one result.
+        services: dict[str, int] = {}
         search_index = SearchIndex.build(
             [
                 SearchDocument(
-                    key=position, name=item.name, text=_search_text(item), popularity=item.popularity
+                    key=position,
+                    name=item.name,
+                    text=_search_text(item),
+                    popularity=item.popularity,
+                    group=services.setdefault(item.basic_code, len(services)),
                 )
                 for position, item in enumerate(ordered)
             ]

@@ -1,7 +1,8 @@
 """Request ids and the one access event per request, as a plain ASGI middleware.
 
 Plain ASGI rather than litestar's AbstractMiddleware: it runs on every request, health checks included,
-so it keeps to a header scan, a clock read and one log call.
+so it keeps to a header scan, a clock read and one queued access line (``ishenzhen.logging.AccessLog``;
+the app's shutdown hook writes out what is still queued).
 """
 
 from __future__ import annotations
@@ -9,13 +10,19 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from typing import Any, Final
+from typing import Final, Protocol
 
-import structlog
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
-__all__ = ["RequestContextMiddleware", "new_request_id"]
+__all__ = ["AccessRecorder", "RequestContextMiddleware", "new_request_id"]
+
+
+class AccessRecorder(Protocol):
+    """Writes one access-log event (``ishenzhen.logging.AccessLog`` is the one the app uses)."""
+
+    def record(self, request_id: str, method: str, route: str, status: int, duration_ms: float) -> None: ...
+
 
 # The scope type as litestar's types declare it (an enum member, which lets the checker narrow the scope),
 # bound once: looking the member up costs about 70 ns a request.
@@ -40,11 +47,11 @@ def _incoming_request_id(scope: Scope) -> str:
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, access_log: bool = True) -> None:
+    def __init__(self, app: ASGIApp, access_log: AccessRecorder | None) -> None:
         self.app = app
-        self.access_log = access_log
-        # Bound once, after logging is configured: the lazy proxy would re-resolve on every request.
-        self._log_event = structlog.get_logger("ishenzhen.access").bind()
+        # Handed in by the app factory (lib sits below logging): None turns the access log off.
+        self.access_log = access_log is not None
+        self._access = access_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != _HTTP:
@@ -70,14 +77,11 @@ class RequestContextMiddleware:
                 self._log(scope, request_id, status, started)
 
     def _log(self, scope: HTTPScope, request_id: str, status: int, started: float) -> None:
-        fields: dict[str, Any] = {
-            "request_id": request_id,
-            "method": scope["method"],
-            "route": scope.get("path_template") or scope["path"],
-            "status": status,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-        }
-        if status >= 500:
-            self._log_event.error("http.request", **fields)
-        else:
-            self._log_event.info("http.request", **fields)
+        assert self._access is not None
+        self._access.record(
+            request_id,
+            scope["method"],
+            scope.get("path_template") or scope["path"],
+            status,
+            round((time.perf_counter() - started) * 1000, 3),
+        )

@@ -21,8 +21,13 @@ def catalog() -> Catalog:
     return build_catalog(render_specs=COMMITTED / "render_specs")
 
 
+# Search data kept beside the catalogue by hand; the writer neither reads nor writes it.
+HAND_WRITTEN = {"search_dictionary.yaml"}
+
+
 def _files(root: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*.yaml"))}
+    paths = [p for p in sorted(root.rglob("*.yaml")) if str(p.relative_to(root)) not in HAND_WRITTEN]
+    return {str(path.relative_to(root)): path.read_bytes() for path in paths}
 
 
 def test_generator_reproduces_the_committed_files(catalog: Catalog, tmp_path: Path) -> None:

@@ -12,8 +12,13 @@ COMMITTED = Path(__file__).resolve().parents[3] / "services_catalog"
 GRADUATE = "070120001000440300"  # 应届毕业生接收, of human-resources
 
 
+# Search data kept beside the catalogue by hand; the writer neither reads nor writes it.
+HAND_WRITTEN = {"search_dictionary.yaml"}
+
+
 def _files(root: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*.yaml"))}
+    paths = [p for p in sorted(root.rglob("*.yaml")) if str(p.relative_to(root)) not in HAND_WRITTEN]
+    return {str(path.relative_to(root)): path.read_bytes() for path in paths}
 
 
 def test_read_then_write_gives_the_same_bytes(tmp_path: Path) -> None:

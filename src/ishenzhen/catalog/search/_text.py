@@ -7,7 +7,7 @@ from array import array
 from collections.abc import Iterable, Sequence
 from itertools import chain
 
-from ishenzhen.catalog._search_bits import bits_from
+from ishenzhen.catalog.search._bits import bits_from
 from ishenzhen.catalog.text import text_fold_table
 
 __all__ = ["MAX_TEXT_SPANS", "TextIndex"]
@@ -91,8 +91,8 @@ class TextIndex:
                 return 0
             postings.append(posting)
         if len(key) == 2:
-            gram_bits = self._gram_bits.get(key)
-            return gram_bits if gram_bits is not None else self._ranks(postings[0])
+            ready = self._gram_bits.get(key)
+            return ready if ready is not None else self._ranks(postings[0])
         postings.sort(key=len)
         candidates = set(postings[0])
         for posting in postings[1:]:
@@ -108,8 +108,8 @@ class TextIndex:
             return self._ranks(found)
         # Broad: every bigram is common. The documents having all the bigrams, less those whose text has
         # them apart, avoids walking the (many) documents one by one.
-        out = gram_bits[0] or 0
-        for bits in gram_bits[1:]:
+        out = -1
+        for bits in gram_bits:
             out &= bits or 0
         apart = candidates.difference(found)
         return out & ~self._ranks(apart) if apart else out

@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
-from ishenzhen.catalog._search_bits import TOP, RangeBits
+from ishenzhen.catalog.search._bits import TOP, RangeBits
 from ishenzhen.catalog.text import pinyin_syllables
 
 __all__ = ["PinyinIndex", "edit1_prefix"]
