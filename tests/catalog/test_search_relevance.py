@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 from bench.relevance import DEPTH, Judged, judge, load_queries, score, unknown_names
-from ishenzhen.catalog.source.model import Catalog
+from ishenzhen.catalog.model import Catalog
 
 from ishenzhen.catalog.snapshot import CatalogSnapshot
 
