@@ -1,0 +1,53 @@
+"""Reading the catalogue's rule families (``services_catalog/rules/*.yaml``) into registered rule sets.
+
+Parsing YAML text is not I/O; reading the folder is, so it happens once, at start-up or in a test, and the
+caller passes the folder in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from ishenzhen.approvals.rule_set import RuleSet, RuleSetInvalid, expand_family, register
+from ishenzhen.errors import FieldError
+
+__all__ = ["load_rule_sets", "parse_family"]
+
+
+def parse_family(text: str, origin: str) -> list[RuleSet]:
+    """Every item's rule set in one family file; problems are prefixed with the file name."""
+    document = yaml.safe_load(text)
+    if not isinstance(document, dict):
+        raise RuleSetInvalid(
+            f"{origin}: 规则文件须为对象", errors=[FieldError("rule_set", f"{origin}#/", "object")]
+        )
+    try:
+        return [register(expanded) for expanded in expand_family(document)]
+    except RuleSetInvalid as exc:
+        errors = [FieldError(e.location, f"{origin}#{e.name}", e.reason) for e in exc.errors]
+        raise RuleSetInvalid(f"{origin}: {exc.detail}", errors=errors) from None
+
+
+def load_rule_sets(folder: Path) -> dict[str, RuleSet]:
+    """Item code -> rule set, for every family file in ``folder``; an item in two families is an error."""
+    rule_sets: dict[str, RuleSet] = {}
+    errors: list[FieldError] = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            family = parse_family(path.read_text(encoding="utf-8"), path.name)
+        except RuleSetInvalid as exc:
+            errors.extend(exc.errors)
+            continue
+        for rule_set in family:
+            if rule_set.item in rule_sets:
+                errors.append(
+                    FieldError("rule_set", f"{path.name}#/items", f"事项重复 item twice: {rule_set.item}")
+                )
+            rule_sets[rule_set.item] = rule_set
+    if errors:
+        raise RuleSetInvalid(
+            f"规则目录有 {len(errors)} 处问题 {len(errors)} problem(s) in the rules", errors=errors
+        )
+    return rule_sets
