@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from ishenzhen.approvals.rule_set import RuleSet, RuleSetInvalid, expand_family, register
+from ishenzhen.approvals.rule_set import RuleSet, RuleSetInvalid, expand_family, family_pointer, register
 from ishenzhen.errors import FieldError
 
 __all__ = ["load_rule_sets", "parse_family"]
@@ -24,10 +24,26 @@ def parse_family(text: str, origin: str) -> list[RuleSet]:
             f"{origin}: 规则文件须为对象", errors=[FieldError("rule_set", f"{origin}#/", "object")]
         )
     try:
-        return [register(expanded) for expanded in expand_family(document)]
+        expanded = expand_family(document)
     except RuleSetInvalid as exc:
         errors = [FieldError(e.location, f"{origin}#{e.name}", e.reason) for e in exc.errors]
         raise RuleSetInvalid(f"{origin}: {exc.detail}", errors=errors) from None
+    shared = document.get("conditions")
+    shared_count = len(shared) if isinstance(shared, list) else 0
+    rule_sets: list[RuleSet] = []
+    errors = []
+    for index, item_document in enumerate(expanded):
+        try:
+            rule_sets.append(register(item_document))
+        except RuleSetInvalid as exc:
+            for error in exc.errors:
+                pointer = family_pointer(error.name, index, shared_count)
+                entry = FieldError(error.location, f"{origin}#{pointer}", error.reason)
+                if entry not in errors:  # a template problem shows once, not once per item
+                    errors.append(entry)
+    if errors:
+        raise RuleSetInvalid(f"{origin}: {len(errors)} problem(s)", errors=errors)
+    return rule_sets
 
 
 def load_rule_sets(folder: Path) -> dict[str, RuleSet]:

@@ -131,6 +131,7 @@ FACT_SCHEMA: dict[str, Namespace] = {
     "applicant": Namespace(
         "population",
         {
+            "id_number": _f("string", "公民身份号码", "resident ID number"),
             "name": _f("string", "姓名", "name"),
             "sex": _f("string", "性别", "sex", _SEX),
             "birth_date": _f("date", "出生日期", "date of birth"),

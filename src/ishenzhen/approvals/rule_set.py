@@ -31,6 +31,7 @@ __all__ = [
     "Text",
     "Tier",
     "expand_family",
+    "family_pointer",
     "register",
 ]
 
@@ -402,6 +403,25 @@ def _tiers(
 
 
 _FAMILY_KEYS = frozenset({"family", "params", "form", "conditions", "tiers", "clerk", "items", "name"})
+# An item of a family may add its own conditions and form fields to the template's.
+_FAMILY_ITEM_KEYS = frozenset({"item", "name", "version", "params", "conditions", "form"})
+
+
+def family_pointer(pointer: str, item_index: int, shared_conditions: int) -> str:
+    """Where in the family file a problem of item ``item_index``'s expanded rule set lies."""
+    parts = pointer.split("/")
+    if (
+        len(parts) > 2
+        and parts[1] == "conditions"
+        and parts[2].isdigit()
+        and int(parts[2]) >= shared_conditions
+    ):
+        return "/".join(
+            ["", "items", str(item_index), "conditions", str(int(parts[2]) - shared_conditions), *parts[3:]]
+        )
+    if len(parts) > 1 and parts[1] in ("item", "name", "version", "params"):
+        return f"/items/{item_index}{pointer}"
+    return pointer
 
 
 def expand_family(document: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -444,14 +464,25 @@ def expand_family(document: Mapping[str, Any]) -> list[dict[str, Any]]:
             problems.add(
                 f"{where}/params/{_escape(unknown)}", "模板未声明此参数 not a parameter of the template"
             )
+        for unknown in sorted(set(entry) - _FAMILY_ITEM_KEYS, key=str):
+            problems.add(f"{where}/{_escape(unknown)}", "未知的键 unknown key")
+        shared = document.get("conditions")
+        extra = entry.get("conditions") or []
+        if not isinstance(extra, list):
+            problems.add(f"{where}/conditions", "附加条件须为列表 a list of conditions")
+            extra = []
+        form = dict(document.get("form") or {})
+        extra_form = entry.get("form") or {}
+        if isinstance(extra_form, Mapping):
+            form.update(extra_form)
         expanded.append(
             {
                 "item": entry.get("item"),
                 "name": entry.get("name", document.get("name", "")),
                 "version": entry.get("version", 1),
                 "params": values,
-                "form": document.get("form"),
-                "conditions": document.get("conditions"),
+                "form": form,
+                "conditions": [*shared, *extra] if isinstance(shared, list) else shared,
                 "tiers": document.get("tiers"),
                 "clerk": document.get("clerk"),
             }
