@@ -42,6 +42,8 @@ from ishenzhen.registry.scheduler import registry_lifespan
 from ishenzhen.screens.home import HOME_PATH, HomeController
 from ishenzhen.screens.items import ItemScreensController
 from ishenzhen.settings import Settings, load_settings
+from ishenzhen.sharing.controllers import DataAccessController
+from ishenzhen.sharing.lifespan import sharing_lifespan
 
 __all__ = ["OPENAPI_PATH", "create_app", "create_app_from_environment"]
 
@@ -91,6 +93,8 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     ]
     # Issue 5: the registry, and the app's screens it drives
     handlers += [*REGISTRY_CONTROLLERS, HomeController, ItemScreensController]
+    # Issue 13: every use of a citizen's data
+    handlers += [DataAccessController]
     if settings.enable_bench_routes:
         from ishenzhen.bench_routes import BENCH_ROUTES  # only for the benchmark harness
 
@@ -175,6 +179,7 @@ def create_app(
             catalog_lifespan,
             identity_lifespan(settings),
             registry_lifespan(settings.registry_scheduler_seconds),
+            sharing_lifespan(settings),
         ],
         dependencies={
             "db_pool": Provide(provide_db_pool, sync_to_thread=False),

@@ -75,6 +75,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     identity_token_rate_per_address: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] = 300
     # Registry (issue 5).
     registry_scheduler_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 1.0
+    # Data-sharing platform and the data-access log (issue 13). Development pairs with the simulator's defaults.
+    sharing_platform_url: str = "http://127.0.0.1:8701"
+    sharing_client_id: str = "ishenzhen-gateway"
+    sharing_client_secret: str = "dev-only-data-platform-secret"  # noqa: S105 - refused in production
+    sharing_timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=30)] = 0.8
+    # base64url 32-byte Ed25519 seed for the access log's signed checkpoints; development uses a fixed key.
+    sharing_audit_key: str | None = None
+    sharing_checkpoint_seconds: Annotated[float, msgspec.Meta(gt=0, le=86400)] = 300.0
     # Where an app that cannot draw an item's form is sent: the provincial portal's page of the item.
     web_form_url: Annotated[str, msgspec.Meta(pattern=r"^https://[^{}]+\{implementation_code\}[^{}]*$")] = (
         "https://www.gdzwfw.gov.cn/portal/guide/{implementation_code}"
@@ -187,5 +195,7 @@ def _check_consistency(settings: Settings) -> None:
         ("https://", "http://")
     ):
         raise SettingsError("ISHENZHEN_IDENTITY_ISSUER", "must be an http:// or https:// URL")
+    if not settings.sharing_platform_url.startswith(("https://", "http://")):
+        raise SettingsError("ISHENZHEN_SHARING_PLATFORM_URL", "must be an http:// or https:// URL")
     if settings.is_production and settings.enable_bench_routes:
         raise SettingsError("ISHENZHEN_ENABLE_BENCH_ROUTES", "benchmark routes are refused in production")
