@@ -92,8 +92,8 @@ def render(text: str, variables: Mapping[str, Any], language: int) -> str:
 def _evaluate(expression: Expression, context: cel.Context) -> bool | None:
     try:
         value = expression.evaluate(context)
-    except (KeyError, TypeError, ValueError, RuntimeError):
-        return None  # missing or malformed data: this condition cannot decide
+    except (KeyError, TypeError, ValueError, RuntimeError, ArithmeticError):
+        return None  # missing or malformed data (or a division by zero): this condition cannot decide
     return value if isinstance(value, bool) else None
 
 

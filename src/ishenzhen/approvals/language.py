@@ -135,6 +135,7 @@ def compile_expression(source: object, *, form: Mapping[str, str], params: Mappi
             fields.append(_field_ref(parts))
         else:
             raise ExpressionError(f"未知的名称 unknown name: {head}")
+    _check_literal_comparisons(source, fields)
     return Expression(
         source=source,
         program=program,
@@ -144,6 +145,37 @@ def compile_expression(source: object, *, form: Mapping[str, str], params: Mappi
         strings=tuple(dict.fromkeys(match[1:-1] for match in _STRING_LITERAL.findall(source))),
         ints=tuple(dict.fromkeys(int(match) for match in _INT_LITERAL.findall(bare))),
     )
+
+
+_COMPARISON = re.compile(
+    r"""([A-Za-z_][\w.]*)\s*(?:==|!=)\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|-?\d+\b|true\b|false\b)"""
+    r"""|('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|-?\d+\b|true\b|false\b)\s*(?:==|!=)\s*([A-Za-z_][\w.]*)"""
+)
+_FIELD_KINDS = {"int": "int", "bool": "bool", "string": "string", "date": "string", "list": "list"}
+
+
+def _literal_kind(literal: str) -> str:
+    if literal[0] in "'\"":
+        return "string"
+    return "bool" if literal in ("true", "false") else "int"
+
+
+def _check_literal_comparisons(source: str, fields: list[FieldRef]) -> None:
+    """CEL's equality accepts any two types (and is simply false), which hides a typo'd literal: refuse it."""
+    by_path = {ref.path: ref for ref in fields}
+    for match in _COMPARISON.finditer(source):
+        path, literal = (
+            (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+        )
+        ref = by_path.get(path)
+        if ref is None:
+            continue
+        expected = _FIELD_KINDS[ref.spec.type]
+        if _literal_kind(literal) != expected:
+            raise ExpressionError(f"类型错误 type error: {path} is {expected}, compared with {literal[:20]}")
+        if ref.spec.values is not None and expected == "string" and literal[1:-1] not in ref.spec.values:
+            allowed = ", ".join(ref.spec.values)
+            raise ExpressionError(f"取值不在枚举内 {path} is one of {allowed}, not {literal[:20]}")
 
 
 def _field_ref(parts: list[str]) -> FieldRef:

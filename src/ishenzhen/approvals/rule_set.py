@@ -188,6 +188,9 @@ def _outcomes(
         except KeyError:
             results.append(None)
             continue
+        except ArithmeticError:  # a division by zero on some probe: data can make it happen, so it is allowed
+            results.append(None)
+            continue
         except (TypeError, ValueError, RuntimeError) as exc:
             message = str(exc).split(".")[0]
             return results, f"类型错误 type error: {message[:160]}"

@@ -8,7 +8,7 @@ from typing import Annotated
 import asyncpg
 from litestar import Controller, get
 from litestar.di import NamedDependency, Provide
-from litestar.params import Parameter
+from litestar.params import HeaderParameter, Parameter
 
 from ishenzhen.errors import problem_spec
 from ishenzhen.identity.guards import Principal, provide_principal, requires
@@ -23,7 +23,9 @@ PageSize = Annotated[int, Parameter(ge=1, le=service.MAX_PAGE, description="entr
 Before = Annotated[int | None, Parameter(ge=1, le=2**62, description="next_before of the previous page")]
 AcceptLanguage = Annotated[
     str | None,
-    Parameter(header="Accept-Language", required=False, max_length=512, description="zh-CN (default) or en"),
+    HeaderParameter(
+        name="Accept-Language", required=False, max_length=512, description="zh-CN (default) or en"
+    ),
 ]
 
 
