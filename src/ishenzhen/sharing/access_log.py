@@ -190,7 +190,7 @@ async def write_checkpoint(connection: Connection, key: AuditKey) -> int | None:
         latest = await queries.latest_checkpoint(connection)
         if latest is not None and latest["last_id"] == last_id:
             return None
-        heads = await queries.heads_as_of(connection, last_id=last_id)
+        heads = [row async for row in queries.heads_as_of(connection, last_id=last_id)]
         # Sorted here, not by the database's collation, so the verifier recomputes the same order.
         digest, subjects = _heads_digest(sorted(heads, key=lambda head: head["subject"]))
         prev = bytes(latest["heads_digest"]) if latest else GENESIS
@@ -234,13 +234,13 @@ async def verify_log(connection: Connection, key: AuditKey) -> Verification:
     """Recompute every chain and check every checkpoint; name the first broken entry by id."""
     heads: dict[str, tuple[int, bytes]] = {}
     heads_at: dict[int, dict[str, tuple[int, bytes]]] = {}
-    checkpoints = await queries.checkpoints(connection)
+    checkpoints = [row async for row in queries.checkpoints(connection)]
     wanted = sorted({int(c["last_id"]) for c in checkpoints})
     broken: Broken | None = None
     entries = 0
     after = 0
     while True:
-        rows = await queries.all_entries_from(connection, after_id=after, batch=_BATCH)
+        rows = [row async for row in queries.all_entries_from(connection, after_id=after, batch=_BATCH)]
         if not rows:
             break
         for row in rows:

@@ -96,6 +96,8 @@ class PlatformClient:
     ) -> None:
         self._client_id = client_id
         self._secret = secret.encode()
+        # httpx's timeouts bound each network step; this bounds the whole pull (connect, send, wait, read).
+        self._deadline = timeout
         self._clock = clock
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
@@ -125,8 +127,9 @@ class PlatformClient:
         }
         started = time.perf_counter()
         try:
-            response = await self._http.get(path + (f"?{query}" if query else ""), headers=headers)
-        except httpx.HTTPError as exc:
+            async with asyncio.timeout(self._deadline):
+                response = await self._http.get(path + (f"?{query}" if query else ""), headers=headers)
+        except (httpx.HTTPError, TimeoutError) as exc:
             log.warning("sharing.source_unavailable", source=source, error=type(exc).__name__,
                         elapsed_ms=round((time.perf_counter() - started) * 1000, 1))  # fmt: skip
             return "unavailable", None

@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 # Development only (refused in production by ``audit_key``): anyone can derive it, so it proves nothing.
-DEVELOPMENT_AUDIT_KEY = "ZGV2LW9ubHktYXVkaXQta2V5LWRvLW5vdC11c2UtIQ"
+DEVELOPMENT_AUDIT_KEY = "ZGV2LW9ubHktYXVkaXQta2V5LWRvLW5vdC11c2UtISE"
 MAX_PAGE = 100
 _PURPOSES = {
     "instant_approval": ("秒批审核", "instant approval"),
@@ -116,9 +116,9 @@ async def data_access(
 ) -> DataAccessPage:
     """A subject's log, newest first, in their language; ``before`` pages to older entries."""
     index = 0 if language == "zh-CN" else 1
-    rows = await queries.entries_of(
-        connection, subject=subject, before_id=before, page_size=min(page_size, MAX_PAGE) + 1
-    )
+    size = min(page_size, MAX_PAGE)
+    found = queries.entries_of(connection, subject=subject, before_id=before, page_size=size + 1)
+    rows = [row async for row in found]
     more = len(rows) > min(page_size, MAX_PAGE)
     rows = rows[: min(page_size, MAX_PAGE)]
     entries = [
