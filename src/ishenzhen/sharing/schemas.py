@@ -26,7 +26,7 @@ class DataAccessEntry(Struct):
     item_code: str | None = None
 
 
-class DataAccessPage(Struct):
+class DataAccessPage(Struct, omit_defaults=True):
     subject_kind: Literal["person", "enterprise"]
     entries: list[DataAccessEntry]
     # Pass as ``before`` to read older entries; absent on the last page.
