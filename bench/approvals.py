@@ -58,7 +58,9 @@ async def run(applicants: int, seed: int) -> dict[str, Any]:
     city = City(seed)
     rule_sets = load_rule_sets(RULES)
     transport = httpx.ASGITransport(app=create_app(city, {DEV_CLIENT_ID: DEV_CLIENT_SECRET}))
-    client = PlatformClient("http://platform.bench", DEV_CLIENT_ID, DEV_CLIENT_SECRET, timeout=5.0, transport=transport)
+    client = PlatformClient(
+        "http://platform.bench", DEV_CLIENT_ID, DEV_CLIENT_SECRET, timeout=5.0, transport=transport
+    )
     timings: list[float] = []
     cpu: list[float] = []
     outcomes: Counter[str] = Counter()
@@ -69,7 +71,9 @@ async def run(applicants: int, seed: int) -> dict[str, Any]:
             counts: Counter[str] = Counter()
             form = sample_form(rule_set, city.today)
             for person, enterprise in _subjects(city, rule_set, applicants, offset):
-                basis = AccessBasis(requester="bench", purpose="instant_approval", application_id=uuid.uuid4(), item_code=code)
+                basis = AccessBasis(
+                    requester="bench", purpose="instant_approval", application_id=uuid.uuid4(), item_code=code
+                )
                 fetched = await client.fetch_facts(
                     rule_set, basis=basis, on=city.today, person=person, enterprise=enterprise,
                     proposed_name=f"深圳市{offset}{person[-4:]}科技有限公司",
@@ -100,7 +104,11 @@ async def run(applicants: int, seed: int) -> dict[str, Any]:
         "items_mostly_automatic": items_mostly_automatic,
         "items_with_an_automatic_decision": items_any_automatic,
         "items_always_manual": sorted(
-            {rule_sets[c].name for c, counts in per_item.items() if counts["manual_review"] == sum(counts.values())}
+            {
+                rule_sets[c].name
+                for c, counts in per_item.items()
+                if counts["manual_review"] == sum(counts.values())
+            }
         ),
     }
 

@@ -16,6 +16,7 @@ import statistics
 import time
 import warnings
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,7 @@ def _facts(item: str) -> Facts:
 
 
 def _context(item: str, params: dict[str, Any]) -> dict[str, Any]:
-    from ishenzhen.approvals.facts import context_of  # noqa: PLC0415
+    from ishenzhen.approvals.facts import context_of
 
     variables = context_of(_facts(item))
     variables["params"] = params
@@ -74,7 +75,9 @@ def _context(item: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _zen_table() -> str:
-    rules = [{"_id": f"r{i}", "age": f">= {age}", "outcome": str(money)} for i, (age, money) in enumerate(TIERS)]
+    rules = [
+        {"_id": f"r{i}", "age": f">= {age}", "outcome": str(money)} for i, (age, money) in enumerate(TIERS)
+    ]
     nodes = [
         {"id": "in", "type": "inputNode", "name": "in", "position": {"x": 0, "y": 0}},
         {"id": "checks", "type": "expressionNode", "name": "checks", "position": {"x": 1, "y": 0},
@@ -90,8 +93,22 @@ def _zen_table() -> str:
     return json.dumps({"nodes": nodes, "edges": edges})
 
 
-def _all(programs: list[cel.Program], context: cel.Context) -> list[object]:
+def _cel_conditions(programs: list[cel.Program], variables: dict[str, Any]) -> list[object]:
+    context = cel.Context(variables=variables)
     return [program.execute(context) for program in programs]
+
+
+def _zen_expressions(programs: list[Any], variables: dict[str, Any]) -> list[object]:
+    return [program.evaluate(variables) for program in programs]
+
+
+def _celpy(programs: list[Any], variables: dict[str, Any]) -> list[object]:
+    activation = celpy.json_to_cel(variables)
+    return [program.evaluate(activation) for program in programs]
+
+
+def _zen_graph(decision: Any, variables: dict[str, Any]) -> object:
+    return decision.evaluate(variables, {"trace": True})
 
 
 def _measure(run: Callable[[], object], rounds: int) -> dict[str, float]:
@@ -123,17 +140,19 @@ def main(rounds: int = 3000) -> None:
         environment = celpy.Environment()
         celpy_programs = [environment.program(environment.compile(e)) for e in CEL_RULES[item]]
         engines: dict[str, Callable[[], object]] = {
-            "CEL Rust, full decide() with explanations": lambda rs=rule_set, f=facts: decide(rs, {}, f),
-            "CEL Rust, conditions only (one context)": lambda p=cel_programs, v=variables: _all(p, cel.Context(variables=v)),
-            "zen-engine expressions": lambda p=zen_programs, v=variables: [x.evaluate(v) for x in p],
-            "cel-python": lambda p=celpy_programs, v=variables: [x.evaluate(celpy.json_to_cel(v)) for x in p],
-        }  # fmt: skip
+            "CEL Rust, full decide() with explanations": partial(decide, rule_set, {}, facts),
+            "CEL Rust, conditions only (one context)": partial(_cel_conditions, cel_programs, variables),
+            "zen-engine expressions": partial(_zen_expressions, zen_programs, variables),
+            "cel-python": partial(_celpy, celpy_programs, variables),
+        }
         if item == ELDERLY:
             decision = zen.ZenEngine().create_decision(_zen_table())
-            engines["zen-engine decision graph (table + trace)"] = lambda d=decision, v=variables: d.evaluate(v, {"trace": True})
+            engines["zen-engine decision graph (table + trace)"] = partial(_zen_graph, decision, variables)
         for name, run in engines.items():
             figures = _measure(run, rounds if "python" not in name else rounds // 10)
-            print(f"| {rule_set.name} | {name} | {figures['cpu_p50_us']} | {figures['cpu_p99_us']} | {figures['wall_p50_us']} |")
+            print(
+                f"| {rule_set.name} | {name} | {figures['cpu_p50_us']} | {figures['cpu_p99_us']} | {figures['wall_p50_us']} |"
+            )
     sources = [e for rules in CEL_RULES.values() for e in rules]
     started = time.perf_counter()
     for _ in range(20):
@@ -151,7 +170,7 @@ def main(rounds: int = 3000) -> None:
                              ("zen", lambda e=expression: zen.evaluate_expression(e, variables))):  # fmt: skip
             try:
                 outcomes.append(f"{engine}: value {call()!r}")
-            except Exception as exc:  # noqa: BLE001 - reporting what each engine raises is the point
+            except Exception as exc:
                 outcomes.append(f"{engine}: {type(exc).__name__} {str(exc).splitlines()[0][:60]}")
         print(f"{label} `{expression}`: " + "; ".join(outcomes))
 

@@ -17,7 +17,13 @@ from hypothesis import strategies as st
 
 from ishenzhen.identity.seed import DEMO_CITIZENS, DEMO_ENTERPRISE
 from ishenzhen.lib.validators import is_valid_credit_code, is_valid_resident_id
-from ishenzhen_simulators.data_platform.app import DEV_CLIENT_ID, DEV_CLIENT_SECRET, Knobs, create_app
+from ishenzhen_simulators.data_platform.app import (
+    DEV_CLIENT_ID,
+    DEV_CLIENT_SECRET,
+    Knobs,
+    create_app,
+    knobs_from_text,
+)
 from ishenzhen_simulators.data_platform.registers import DISTRICTS, City
 from ishenzhen_simulators.data_platform.signing import canonical
 from tests.sharing.conftest import SEED
@@ -56,9 +62,24 @@ def test_same_seed_same_city_other_seed_other_city() -> None:
 
 
 def test_numbers_outside_the_population_are_not_found() -> None:
-    assert _CITY.person("110101199003070000") is None or _CITY.person_index("110101199003070000") is not None
-    assert _CITY.person("440303198503120018") is None  # bad check digit
-    assert _CITY.enterprise("91440300000000000X") is None
+    small = City(SEED, people=1000, enterprises=100)
+    beyond = City(SEED).id_number(5000)  # the same mapping, an index the small city does not hold
+    assert small.person(small.id_number(999)) is not None and small.person(beyond) is None
+    assert small.enterprise(City(SEED).credit_code(500)) is None
+    assert _CITY.person("440303198503120018") is None  # the demo number with a wrong check digit
+    assert _CITY.person("4403031985031200") is None and _CITY.enterprise("91440300000000000X") is None
+
+
+def test_knobs_from_flags() -> None:
+    knobs = knobs_from_text("credit=slow:800, population=down")
+    assert (
+        knobs.modes["credit"] == "slow"
+        and knobs.delays["credit"] == 800
+        and knobs.modes["population"] == "down"
+    )
+    assert set(knobs_from_text("all=inconsistent").modes.values()) == {"inconsistent"}
+    with pytest.raises(ValueError, match="bad knob"):
+        knobs_from_text("weather=down")
 
 
 def test_demo_accounts_exist_with_their_names() -> None:
@@ -131,7 +152,8 @@ def test_runs_as_its_own_process_and_starts_fast() -> None:
     port = _free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "ishenzhen_simulators.data_platform", "--port", str(port), "--seed", "5"],
+        [sys.executable, "-m", "ishenzhen_simulators.data_platform", "--port", str(port), "--seed", "5",
+         "--knob", "population=down"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
@@ -149,6 +171,10 @@ def test_runs_as_its_own_process_and_starts_fast() -> None:
         path = f"/v1/credit/{City(5).id_number(0)}"
         answer = httpx.get(f"http://127.0.0.1:{port}{path}", headers=_signed(path), timeout=5)
         assert answer.status_code == 200 and "dishonest" in answer.json()
+        down = f"/v1/population/{City(5).id_number(0)}"
+        assert (
+            httpx.get(f"http://127.0.0.1:{port}{down}", headers=_signed(down), timeout=5).status_code == 503
+        )
     finally:
         process.terminate()
         process.wait(timeout=10)

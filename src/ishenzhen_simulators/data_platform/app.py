@@ -26,7 +26,14 @@ from urllib.parse import parse_qs
 from ishenzhen_simulators.data_platform.registers import City
 from ishenzhen_simulators.data_platform.signing import SignatureRefused, verify
 
-__all__ = ["DEV_CLIENT_ID", "DEV_CLIENT_SECRET", "Knobs", "create_app", "create_app_from_environment"]
+__all__ = [
+    "DEV_CLIENT_ID",
+    "DEV_CLIENT_SECRET",
+    "Knobs",
+    "create_app",
+    "create_app_from_environment",
+    "knobs_from_text",
+]
 
 DEV_CLIENT_ID = "ishenzhen-gateway"
 DEV_CLIENT_SECRET = "dev-only-data-platform-secret"  # noqa: S105 - the development pairing, overridden by env
@@ -195,8 +202,27 @@ def clients_from_environment(environ: Mapping[str, str]) -> dict[str, str]:
     return dict(pair.split(":", 1) for pair in text.split(",") if ":" in pair)
 
 
+def knobs_from_text(text: str) -> Knobs:
+    """``population=down,credit=slow:800,all=inconsistent`` (the ``--knob`` flags)."""
+    knobs = Knobs()
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        source, _, setting = entry.partition("=")
+        mode, _, delay = setting.partition(":")
+        if mode not in ("normal", "slow", "down", "inconsistent") or (
+            source not in SOURCES and source != "all"
+        ):
+            raise ValueError(
+                f"bad knob {entry!r}: SOURCE=MODE[:MS] with a source of {', '.join(SOURCES)} or all"
+            )
+        for target in SOURCES if source == "all" else (source,):
+            knobs.modes[target] = mode
+            knobs.delays[target] = min(MAX_DELAY_MS, int(delay or 0)) if mode == "slow" else 0
+    return knobs
+
+
 def create_app_from_environment() -> Callable[..., Awaitable[None]]:
     seed = int(os.environ.get("DATA_PLATFORM_SEED", "2026"))
     people = int(os.environ.get("DATA_PLATFORM_PEOPLE", "120000"))
     enterprises = int(os.environ.get("DATA_PLATFORM_ENTERPRISES", "24000"))
-    return create_app(City(seed, people, enterprises), clients_from_environment(os.environ))
+    knobs = knobs_from_text(os.environ.get("DATA_PLATFORM_KNOBS", ""))
+    return create_app(City(seed, people, enterprises), clients_from_environment(os.environ), knobs)
