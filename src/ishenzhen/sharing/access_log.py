@@ -108,15 +108,18 @@ def _entry_document(
 async def record_pulls(
     connection: Connection, basis: AccessBasis, pulls: Iterable[Pull], at: dt.datetime | None = None
 ) -> list[int]:
-    """Append the pulls in one transaction; subjects are locked in a fixed order so writers never deadlock."""
+    """Append the pulls in one transaction; subjects are locked in a fixed order so writers never deadlock.
+
+    Pass the connection of the transaction that records the decision to commit both together.
+    """
     pulls = list(pulls)
     at = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-    ids: list[int] = []
+    rows: list[dict[str, Any]] = []
     async with connection.transaction():
         for subject in sorted({pull.subject for pull in pulls}):
             await queries.lock_subject(connection, subject=subject)
             head = await queries.chain_head(connection, subject=subject)
-            seq, prev = (head["seq"], bytes(head["entry_hash"])) if head else (0, GENESIS)
+            seq, prev = (int(head["seq"]), bytes(head["entry_hash"])) if head else (0, GENESIS)
             for pull in (p for p in pulls if p.subject == subject):
                 seq += 1
                 document = _entry_document(
@@ -126,14 +129,13 @@ async def record_pulls(
                     item_code=basis.item_code, outcome=pull.outcome,
                 )  # fmt: skip
                 digest = entry_hash(prev, document)
-                row = await queries.insert_entry(
-                    connection, subject=subject, subject_kind=pull.subject_kind, seq=seq, at=at,
-                    requester=basis.requester, source=pull.source, fields=list(pull.fields), purpose=basis.purpose,
-                    application_id=basis.application_id, citizen_action=basis.citizen_action,
-                    item_code=basis.item_code, outcome=pull.outcome, prev_hash=prev, entry_hash=digest,
-                )  # fmt: skip
-                ids.append(row["id"])
+                rows.append({**document, "prev_hash": prev.hex(), "entry_hash": digest.hex()})
                 prev = digest
+        ids = (
+            [row["id"] async for row in queries.insert_entries(connection, entries=json.dumps(rows))]
+            if rows
+            else []
+        )
     log.info(
         "sharing.pulls_logged",
         entries=len(ids),

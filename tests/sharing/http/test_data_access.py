@@ -92,3 +92,11 @@ async def test_anonymous_and_bad_input(client: AsyncTestClient[Litestar], oauth_
     bad = await client.get("/v1/me/data-access", headers=headers, params={"page_size": 0})
     assert bad.status_code == 400 and bad.headers["content-type"].startswith("application/problem+json")
     assert "page_size" in bad.text
+
+
+async def test_the_app_starts_with_every_rule_set_and_a_platform_client(
+    client: AsyncTestClient[Litestar],
+) -> None:
+    state = client.app.state
+    assert len(state.rule_sets) == 200 and "070120001000440300" in state.rule_sets
+    assert state.platform is not None
