@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from ishenzhen.approvals import RuleSet, decide, load_rule_sets
+from ishenzhen.logging import configure_logging
 from ishenzhen.sharing import AccessBasis, PlatformClient
 from ishenzhen_simulators.data_platform.app import DEV_CLIENT_ID, DEV_CLIENT_SECRET, create_app
 from ishenzhen_simulators.data_platform.registers import City
@@ -138,6 +139,7 @@ def main() -> None:
     parser.add_argument("--applicants", type=int, default=40, help="seeded applicants per item [40]")
     parser.add_argument("--seed", type=int, default=2026)
     arguments = parser.parse_args()
+    configure_logging("json", "warning")  # per-pull info events are not what is measured
     result = asyncio.run(run(arguments.applicants, arguments.seed))
     for key, value in result.items():
         print(f"{key}: {value}")
