@@ -7,6 +7,7 @@ caller passes the folder in.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import yaml
@@ -14,7 +15,7 @@ import yaml
 from ishenzhen.approvals.rule_set import RuleSet, RuleSetInvalid, expand_family, family_pointer, register
 from ishenzhen.errors import FieldError
 
-__all__ = ["cached_rule_sets", "load_rule_sets", "parse_family"]
+__all__ = ["RuleSetFolder", "cached_rule_sets", "load_rule_sets", "parse_family"]
 
 
 def parse_family(text: str, origin: str) -> list[RuleSet]:
@@ -83,3 +84,29 @@ def cached_rule_sets(folder: Path) -> dict[str, RuleSet]:
     """
     stamp = tuple(sorted((path.name, path.stat().st_mtime_ns) for path in folder.glob("*.yaml")))
     return dict(_cached(folder.resolve(), stamp))
+
+
+class RuleSetFolder(Mapping[str, RuleSet]):
+    """Item code -> rule set, registered from ``folder`` on first use rather than at start-up.
+
+    Registering all 200 items takes 0.5–1.5 s; the service's start (and every test app's) should not wait for
+    it when no instant-approval application arrives. The suite registers every file, so a bad one fails there.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._rule_sets: dict[str, RuleSet] | None = None
+
+    def _loaded(self) -> dict[str, RuleSet]:
+        if self._rule_sets is None:
+            self._rule_sets = cached_rule_sets(self.folder)
+        return self._rule_sets
+
+    def __getitem__(self, item: str) -> RuleSet:
+        return self._loaded()[item]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())

@@ -12,7 +12,7 @@ import asyncpg
 import structlog
 from litestar import Litestar
 
-from ishenzhen.approvals.catalogue import cached_rule_sets
+from ishenzhen.approvals.catalogue import RuleSetFolder
 from ishenzhen.settings import Settings
 from ishenzhen.sharing.access_log import AuditKey, write_checkpoint
 from ishenzhen.sharing.service import audit_key, platform_client
@@ -43,8 +43,7 @@ def sharing_lifespan(
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         key = audit_key(settings)  # production without its own key stops here, at start-up
-        # Checked once at start: a rule set that does not register stops the service, with pointers.
-        app.state.rule_sets = cached_rule_sets(settings.effective_catalog_dir / "rules")
+        app.state.rule_sets = RuleSetFolder(settings.effective_catalog_dir / "rules")
         client = platform_client(settings)
         app.state.platform = client
         task = asyncio.create_task(_checkpoints(app.state.db_pool, key, settings.sharing_checkpoint_seconds))
