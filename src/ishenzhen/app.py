@@ -45,6 +45,8 @@ from ishenzhen.registry.scheduler import registry_lifespan
 from ishenzhen.screens.home import HOME_PATH, HomeController
 from ishenzhen.screens.items import ItemScreensController
 from ishenzhen.settings import Settings, load_settings
+from ishenzhen.sharing.controllers import DataAccessController
+from ishenzhen.sharing.lifespan import sharing_lifespan
 
 __all__ = ["OPENAPI_PATH", "create_app", "create_app_from_environment"]
 
@@ -94,6 +96,8 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     ]
     # The registry, and the app's screens it drives
     handlers += [*REGISTRY_CONTROLLERS, HomeController, ItemScreensController]
+    # Every use of a citizen's data, for the citizen.
+    handlers += [DataAccessController]
     if settings.http.enable_bench_routes:
         from ishenzhen.bench_routes import BENCH_ROUTES  # only for the benchmark harness
 
@@ -158,6 +162,7 @@ def create_app(
             catalog_lifespan(settings.database.url, settings.database.change_poll_seconds),
             identity_lifespan(settings),
             registry_lifespan(settings.registry.scheduler_seconds),
+            sharing_lifespan(settings),
         ],
         # Access lines wait up to 50 ms to be written in a batch: none may be lost when the app stops.
         on_shutdown=[flush_access_log],

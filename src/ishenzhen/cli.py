@@ -1,4 +1,4 @@
-"""Command line: ``ishenzhen serve | migrate | openapi export | db schema``.
+"""Command line: ``ishenzhen serve | migrate | openapi export | db schema | audit verify``.
 
 Operator-facing failures (bad settings, unreachable database, a busy data folder) end with one clear line
 on stderr and exit code 2, never a traceback.
@@ -116,6 +116,15 @@ def _parser() -> argparse.ArgumentParser:
     export_items.add_argument(
         "--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]"
     )
+    # Data-access log (issue 13)
+    audit = commands.add_parser("audit", help="the data-access log")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    for name, text in (("verify", "check every hash chain and signed checkpoint; name the first broken entry"),
+                       ("checkpoint", "sign a checkpoint of every chain's head now")):  # fmt: skip
+        action = audit_commands.add_parser(name, help=text)
+        action.add_argument(
+            "--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]"
+        )
     return parser
 
 
@@ -143,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _identity(settings, arguments)
         if arguments.command == "registry":
             return _registry(settings, arguments)
+        if arguments.command == "audit":
+            return _audit(settings, arguments)
         if arguments.command == "db":
             from ishenzhen.db.snapshot import dump_schema
 
@@ -225,6 +236,15 @@ def _identity(settings: Settings, arguments: argparse.Namespace) -> int:
             return 0
         rotate_keys(url, settings, arguments.publish_seconds)
     return 0
+
+
+def _audit(settings: Settings, arguments: argparse.Namespace) -> int:
+    from ishenzhen.sharing.cli import run_checkpoint, run_verify
+
+    with _database(settings) as url:
+        _migrate(url, settings)
+        run = run_verify if arguments.audit_command == "verify" else run_checkpoint
+        return asyncio.run(run(url, settings))
 
 
 def _registry(settings: Settings, arguments: argparse.Namespace) -> int:

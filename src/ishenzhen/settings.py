@@ -160,6 +160,18 @@ class RegistrySettings(msgspec.Struct, frozen=True, kw_only=True, rename=_prefix
     scheduler_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 1.0
 
 
+class SharingSettings(msgspec.Struct, frozen=True, kw_only=True, rename=_prefixed("sharing_")):
+    """The data-sharing platform and the data-access log; development pairs with the simulator's defaults."""
+
+    platform_url: str = "http://127.0.0.1:8701"
+    client_id: str = "ishenzhen-gateway"
+    client_secret: str = "dev-only-data-platform-secret"  # noqa: S105 - refused in production
+    timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=30)] = 0.8
+    # base64url 32-byte Ed25519 seed for the access log's signed checkpoints; development uses a fixed key.
+    audit_key: str | None = None
+    checkpoint_seconds: Annotated[float, msgspec.Meta(gt=0, le=86400)] = 300.0
+
+
 class ScreensSettings(msgspec.Struct, frozen=True, kw_only=True):
     """What the app draws."""
 
@@ -181,6 +193,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     identity: IdentitySettings = msgspec.field(default_factory=IdentitySettings)
     registry: RegistrySettings = msgspec.field(default_factory=RegistrySettings)
     screens: ScreensSettings = msgspec.field(default_factory=ScreensSettings)
+    sharing: SharingSettings = msgspec.field(default_factory=SharingSettings)
 
     @property
     def is_production(self) -> bool:
@@ -327,3 +340,5 @@ def _check_consistency(settings: Settings) -> None:
         raise SettingsError(ENV_NAMES["identity_issuer"], "must be an http:// or https:// URL")
     if settings.is_production and settings.http.enable_bench_routes:
         raise SettingsError(ENV_NAMES["enable_bench_routes"], "benchmark routes are refused in production")
+    if not settings.sharing.platform_url.startswith(("https://", "http://")):
+        raise SettingsError(ENV_NAMES["sharing_platform_url"], "must be an http:// or https:// URL")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ishenzhen.catalog.model import Catalog
 
+from ishenzhen.catalog.model import Catalog
 from ishenzhen.catalog.search import SearchDocument, SearchIndex
 from ishenzhen.catalog.search._dictionary import (
     Bridge,

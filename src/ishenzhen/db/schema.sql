@@ -58,6 +58,18 @@ BEGIN
 END;
 $$;
 
+--
+-- Name: sharing_access_log_append_only(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.sharing_access_log_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'sharing_access_log is append-only' USING ERRCODE = 'insufficient_privilege';
+END;
+$$;
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
@@ -528,6 +540,84 @@ CREATE TABLE public.schema_migrations (
 );
 
 --
+-- Name: sharing_access_log; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.sharing_access_log (
+    id bigint NOT NULL,
+    subject text NOT NULL,
+    subject_kind text NOT NULL,
+    seq bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    requester text NOT NULL,
+    source text NOT NULL,
+    fields text[] NOT NULL,
+    purpose text NOT NULL,
+    application_id uuid,
+    citizen_action text,
+    item_code text,
+    outcome text NOT NULL,
+    prev_hash bytea NOT NULL,
+    entry_hash bytea NOT NULL,
+    CONSTRAINT sharing_access_log_check CHECK (((application_id IS NULL) <> (citizen_action IS NULL))),
+    CONSTRAINT sharing_access_log_citizen_action_check CHECK (((char_length(citizen_action) >= 1) AND (char_length(citizen_action) <= 40))),
+    CONSTRAINT sharing_access_log_entry_hash_check CHECK ((octet_length(entry_hash) = 32)),
+    CONSTRAINT sharing_access_log_fields_check CHECK ((cardinality(fields) <= 64)),
+    CONSTRAINT sharing_access_log_item_code_check CHECK ((char_length(item_code) <= 64)),
+    CONSTRAINT sharing_access_log_outcome_check CHECK ((outcome = ANY (ARRAY['ok'::text, 'not_found'::text, 'unavailable'::text, 'inconsistent'::text, 'refused'::text]))),
+    CONSTRAINT sharing_access_log_prev_hash_check CHECK ((octet_length(prev_hash) = 32)),
+    CONSTRAINT sharing_access_log_purpose_check CHECK (((char_length(purpose) >= 1) AND (char_length(purpose) <= 40))),
+    CONSTRAINT sharing_access_log_requester_check CHECK (((char_length(requester) >= 1) AND (char_length(requester) <= 100))),
+    CONSTRAINT sharing_access_log_seq_check CHECK ((seq >= 1)),
+    CONSTRAINT sharing_access_log_source_check CHECK ((source = ANY (ARRAY['population'::text, 'legal_person'::text, 'e_licence'::text, 'credit'::text]))),
+    CONSTRAINT sharing_access_log_subject_check CHECK (((char_length(subject) >= 1) AND (char_length(subject) <= 32))),
+    CONSTRAINT sharing_access_log_subject_kind_check CHECK ((subject_kind = ANY (ARRAY['person'::text, 'enterprise'::text])))
+);
+
+--
+-- Name: sharing_access_log_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.sharing_access_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.sharing_access_log_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: sharing_checkpoints; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.sharing_checkpoints (
+    id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    last_id bigint NOT NULL,
+    subjects bigint NOT NULL,
+    heads_digest bytea NOT NULL,
+    prev_digest bytea NOT NULL,
+    key_id text NOT NULL,
+    jws text NOT NULL,
+    CONSTRAINT sharing_checkpoints_heads_digest_check CHECK ((octet_length(heads_digest) = 32)),
+    CONSTRAINT sharing_checkpoints_prev_digest_check CHECK ((octet_length(prev_digest) = 32))
+);
+
+--
+-- Name: sharing_checkpoints_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.sharing_checkpoints ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.sharing_checkpoints_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: identity_audit id; Type: DEFAULT; Schema: public; Owner: -
 --
 
@@ -777,6 +867,27 @@ ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
 
 --
+-- Name: sharing_access_log sharing_access_log_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sharing_access_log
+    ADD CONSTRAINT sharing_access_log_pkey PRIMARY KEY (id);
+
+--
+-- Name: sharing_access_log sharing_access_log_subject_seq_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sharing_access_log
+    ADD CONSTRAINT sharing_access_log_subject_seq_key UNIQUE (subject, seq);
+
+--
+-- Name: sharing_checkpoints sharing_checkpoints_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sharing_checkpoints
+    ADD CONSTRAINT sharing_checkpoints_pkey PRIMARY KEY (id);
+
+--
 -- Name: catalog_items_changed_revision_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -879,6 +990,12 @@ CREATE UNIQUE INDEX registry_versions_published_idx ON public.registry_versions 
 CREATE INDEX registry_versions_queue_idx ON public.registry_versions USING btree (submitted_at) WHERE (status = 'submitted'::text);
 
 --
+-- Name: sharing_access_log_subject_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX sharing_access_log_subject_at_idx ON public.sharing_access_log USING btree (subject, at DESC, id DESC);
+
+--
 -- Name: catalog_departments catalog_departments_stamp_change; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -907,6 +1024,18 @@ CREATE TRIGGER catalog_items_stamp_change BEFORE INSERT OR UPDATE ON public.cata
 --
 
 CREATE TRIGGER catalog_themes_stamp_change AFTER INSERT OR DELETE OR UPDATE ON public.catalog_themes FOR EACH ROW EXECUTE FUNCTION public.catalog_stamp_reference_change();
+
+--
+-- Name: sharing_access_log sharing_access_log_append_only; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER sharing_access_log_append_only BEFORE DELETE OR UPDATE ON public.sharing_access_log FOR EACH ROW EXECUTE FUNCTION public.sharing_access_log_append_only();
+
+--
+-- Name: sharing_checkpoints sharing_checkpoints_append_only; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER sharing_checkpoints_append_only BEFORE DELETE OR UPDATE ON public.sharing_checkpoints FOR EACH ROW EXECUTE FUNCTION public.sharing_access_log_append_only();
 
 --
 -- Name: catalog_item_versions catalog_item_versions_code_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

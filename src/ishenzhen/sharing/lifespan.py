@@ -1,0 +1,58 @@
+"""The app's instant-approval resources: the registered rule sets, one platform client, and a task that signs
+access-log checkpoints. Handling's submission reads ``app.state.rule_sets[item]`` and ``app.state.platform``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import asyncpg
+import structlog
+from litestar import Litestar
+
+from ishenzhen.approvals.catalogue import RuleSetFolder
+from ishenzhen.settings import Settings
+from ishenzhen.sharing.access_log import AuditKey, write_checkpoint
+from ishenzhen.sharing.service import audit_key, platform_client
+
+__all__ = ["sharing_lifespan"]
+
+log = structlog.get_logger(__name__)
+_CHECKPOINT_LOCK = 4013  # one instance signs a given checkpoint; the others skip that round
+
+
+async def _checkpoints(pool: asyncpg.Pool, key: AuditKey, interval: float) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            async with pool.acquire() as connection:
+                if await connection.fetchval("SELECT pg_try_advisory_lock($1)", _CHECKPOINT_LOCK):
+                    try:
+                        await write_checkpoint(connection, key)
+                    finally:
+                        await connection.execute("SELECT pg_advisory_unlock($1)", _CHECKPOINT_LOCK)
+        except (asyncpg.PostgresError, OSError) as exc:
+            log.warning("sharing.checkpoint_failed", error=type(exc).__name__)
+
+
+def sharing_lifespan(
+    settings: Settings,
+) -> Callable[[Litestar], contextlib.AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        key = audit_key(settings)  # production without its own key stops here, at start-up
+        app.state.rule_sets = RuleSetFolder(settings.catalog.effective_source_dir / "rules")
+        client = platform_client(settings)
+        app.state.platform = client
+        task = asyncio.create_task(_checkpoints(app.state.db_pool, key, settings.sharing.checkpoint_seconds))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await client.aclose()
+
+    return lifespan
