@@ -27,6 +27,7 @@ from ishenzhen.catalog.service import CatalogStore
 from ishenzhen.db.change_feed import ChangeFeed
 from ishenzhen.db.pool import create_pool
 from ishenzhen.errors import exception_handlers
+from ishenzhen.handling.controllers import HANDLING_CONTROLLERS
 from ishenzhen.health.controllers import HealthController
 from ishenzhen.identity.agents import EnterpriseAgentsController
 from ishenzhen.identity.controllers import DiscoveryController, LoginController, MeController, OAuthController
@@ -37,6 +38,9 @@ from ishenzhen.lib.http import JSON, require_media_type
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.shared_cache import SharedResponseCache
 from ishenzhen.logging import configure_logging
+from ishenzhen.notifications.controllers import MessagesController
+from ishenzhen.notifications.service import CHANNEL as NOTIFICATIONS_CHANNEL
+from ishenzhen.notifications.stream import StreamHub
 from ishenzhen.registry.controllers import REGISTRY_CONTROLLERS
 from ishenzhen.registry.scheduler import registry_lifespan
 from ishenzhen.screens.home import HOME_PATH, HomeController
@@ -91,6 +95,8 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     ]
     # Issue 5: the registry, and the app's screens it drives
     handlers += [*REGISTRY_CONTROLLERS, HomeController, ItemScreensController]
+    # Issue 10: applying and following, department callbacks, the inbox and live stream
+    handlers += [*HANDLING_CONTROLLERS, MessagesController]
     if settings.enable_bench_routes:
         from ishenzhen.bench_routes import BENCH_ROUTES  # only for the benchmark harness
 
@@ -159,6 +165,27 @@ def create_app(
             if feed is not None:
                 await feed.stop()
 
+    @asynccontextmanager
+    async def notifications_lifespan(app: Litestar) -> AsyncIterator[None]:
+        hub = StreamHub(app.state.db_pool, settings.notifications_streams_per_user)
+        await hub.start()
+        app.state.notification_hub = hub
+        feed = None
+        if settings.database_url is not None:
+            feed = ChangeFeed(
+                settings.database_url,
+                NOTIFICATIONS_CHANNEL,
+                hub.refresh,
+                poll_interval=settings.change_poll_seconds,
+            )
+            await feed.start()
+        try:
+            yield
+        finally:
+            hub.close_all()
+            if feed is not None:
+                await feed.stop()
+
     def provide_db_pool(state: State) -> asyncpg.Pool:
         return state.db_pool  # type: ignore[no-any-return]
 
@@ -175,6 +202,7 @@ def create_app(
             catalog_lifespan,
             identity_lifespan(settings),
             registry_lifespan(settings.registry_scheduler_seconds),
+            notifications_lifespan,
         ],
         dependencies={
             "db_pool": Provide(provide_db_pool, sync_to_thread=False),

@@ -75,6 +75,26 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     identity_token_rate_per_address: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] = 300
     # Registry (issue 5).
     registry_scheduler_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 1.0
+    # Handling (issue 10): applying, the outbox dispatcher, and telling the citizen.
+    # How long an Idempotency-Key of POST /v1/applications is remembered (the IETF draft and Stripe: 24 h).
+    handling_idempotency_hours: Annotated[int, msgspec.Meta(ge=24, le=24 * 30)] = 24
+    # Outbox delivery workers per gateway process (0: this process delivers nothing).
+    handling_dispatch_workers: Annotated[int, msgspec.Meta(ge=0, le=64)] = 4
+    # How long a claimed record is a worker's before another may take it (a crashed worker's records return).
+    handling_lease_seconds: Annotated[float, msgspec.Meta(ge=1, le=3600)] = 30.0
+    # Safety-net poll of the outbox when no NOTIFY arrives.
+    handling_dispatch_poll_seconds: Annotated[float, msgspec.Meta(gt=0, le=60)] = 1.0
+    # Attempts before a record is parked as dead, and the full-jitter backoff between them.
+    handling_max_attempts: Annotated[int, msgspec.Meta(ge=1, le=100)] = 10
+    handling_backoff_base_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 1.0
+    handling_backoff_cap_seconds: Annotated[float, msgspec.Meta(gt=0, le=86400)] = 300.0
+    # Uploads (POST /v1/materials): largest file, most PDF pages, and how long one no application uses is kept.
+    handling_material_max_bytes: Annotated[int, msgspec.Meta(ge=1024, le=20 * 1024 * 1024)] = 10 * 1024 * 1024
+    handling_material_max_pages: Annotated[int, msgspec.Meta(ge=1, le=500)] = 50
+    handling_material_hours: Annotated[int, msgspec.Meta(ge=1, le=24 * 30)] = 24
+    # Live streams (GET /v1/me/events) one account may hold open per gateway process, and their heartbeat.
+    notifications_streams_per_user: Annotated[int, msgspec.Meta(ge=1, le=50)] = 3
+    notifications_heartbeat_seconds: Annotated[float, msgspec.Meta(gt=0, le=300)] = 15.0
     # Where an app that cannot draw an item's form is sent: the provincial portal's page of the item.
     web_form_url: Annotated[str, msgspec.Meta(pattern=r"^https://[^{}]+\{implementation_code\}[^{}]*$")] = (
         "https://www.gdzwfw.gov.cn/portal/guide/{implementation_code}"
