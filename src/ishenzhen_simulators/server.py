@@ -164,8 +164,13 @@ class Simulator:
                 response.headers["Retry-After"] = str(knobs.retry_after)
             return response
         if knobs.garbage:
-            return web.Response(status=200, body=b"<html><body>502 Bad Gateway</body></html>\x00\xff",
-                                content_type="text/html")  # fmt: skip
+            # Signed like any answer: the department's own system, not a proxy, is talking nonsense.
+            garbage = b"<html><body>502 Bad Gateway</body></html>\x00\xff"
+            lines = department.signer.sign(view, 200, {"Content-Type": "text/html"}, garbage)
+            response = web.Response(status=200, body=garbage)
+            for name, value in lines:
+                response.headers[name] = value
+            return response
         status, payload = self._handle(department, request, body)
         return self._answer(department, view, status, payload, knobs)
 

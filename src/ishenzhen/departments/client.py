@@ -90,7 +90,7 @@ class DepartmentClient:
         self._budgets: dict[str, RetryBudget] = {}
         self._signers: dict[str, RequestSigner] = {}
         self._verifiers: dict[str, AnswerVerifier | None] = {}
-        self._awaiting_retry: OrderedDict[tuple[str, str, str], None] = OrderedDict()
+        self._awaiting_retry: OrderedDict[tuple[str, str, str, str], None] = OrderedDict()
 
     # -- per-department pieces, made on first use -----------------------------------------------------
 
@@ -176,7 +176,7 @@ class DepartmentClient:
                 outcome="no_system", status=None, body=None, retry_after=None, error_source=None,
                 detail=f"department {request.department} has no system connected to the gateway",
             )  # fmt: skip
-        key = (request.department, request.method.upper(), request.path)
+        key = (request.department, request.method.upper(), request.path, request.application_number)
         is_retry = request.attempt > 1 or (request.attempt == 0 and key in self._awaiting_retry)
         budget = self._budget(entry)
         if not is_retry:
@@ -205,7 +205,7 @@ class DepartmentClient:
         self._remember(key, attempt.result.outcome)
         return self._log(request, attempt.result, time.perf_counter() - started)
 
-    def _remember(self, key: tuple[str, str, str], outcome: str) -> None:
+    def _remember(self, key: tuple[str, str, str, str], outcome: str) -> None:
         if outcome == "retry":
             self._awaiting_retry[key] = None
             self._awaiting_retry.move_to_end(key)

@@ -6,7 +6,15 @@ from typing import Literal
 
 import msgspec
 
-__all__ = ["DeliveryOutcome", "DeliveryResult", "ErrorSource", "OutboundRequest", "QueryResult"]
+__all__ = [
+    "DeliveryOutcome",
+    "DeliveryResult",
+    "DepartmentError",
+    "DepartmentProblem",
+    "ErrorSource",
+    "OutboundRequest",
+    "QueryResult",
+]
 
 DeliveryOutcome = Literal["delivered", "retry", "dead", "no_system"]
 # X-Road's model: did our gateway, the link to the department, or the department's system fail?
@@ -49,3 +57,28 @@ class QueryResult(msgspec.Struct, frozen=True, kw_only=True):
     error_source: ErrorSource | None
     detail: str
     from_cache: bool = False
+
+
+class DepartmentError(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """The department's own error, as far as it is safe to show: its code and message, shortened."""
+
+    error: str | None = None
+    message: str | None = None
+
+
+class DepartmentProblem(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """RFC 9457 problem details of a pass-through query, saying who failed (X-Road's error classes):
+    ``gateway`` (we refused or could not ask), ``link`` (the department could not be reached in time) or
+    ``department`` (its system answered with an error or with something unusable)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    error_source: ErrorSource
+    department: str
+    instance: str | None = None
+    request_id: str | None = None
+    department_status: int | None = None
+    department_error: DepartmentError | None = None
+    retry_after: int | None = None
