@@ -26,6 +26,8 @@ from ishenzhen.catalog.importer import CATALOG_CHANNEL
 from ishenzhen.catalog.service import CatalogStore
 from ishenzhen.db.change_feed import ChangeFeed
 from ishenzhen.db.pool import create_pool
+from ishenzhen.departments.controllers import DepartmentQueriesController
+from ishenzhen.departments.state import departments_lifespan
 from ishenzhen.errors import exception_handlers
 from ishenzhen.handling.controllers import HANDLING_CONTROLLERS
 from ishenzhen.health.controllers import HealthController
@@ -95,6 +97,8 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     ]
     # Issue 5: the registry, and the app's screens it drives
     handlers += [*REGISTRY_CONTROLLERS, HomeController, ItemScreensController]
+    # Issue 10: pass-through queries to department systems
+    handlers += [DepartmentQueriesController]
     # Issue 10: applying and following, department callbacks, the inbox and live stream
     handlers += [*HANDLING_CONTROLLERS, MessagesController]
     if settings.enable_bench_routes:
@@ -202,6 +206,7 @@ def create_app(
             catalog_lifespan,
             identity_lifespan(settings),
             registry_lifespan(settings.registry_scheduler_seconds),
+            departments_lifespan(settings),
             notifications_lifespan,
         ],
         dependencies={

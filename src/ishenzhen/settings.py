@@ -19,6 +19,7 @@ __all__ = ["ENV_NAMES", "Settings", "SettingsError", "default_data_dir", "load_s
 Environment = Literal["development", "production"]
 LogFormat = Literal["console", "json"]
 LogLevel = Literal["debug", "info", "warning", "error"]
+DepartmentTransport = Literal["aiohttp", "httpx"]
 
 Port = Annotated[int, msgspec.Meta(ge=0, le=65535)]
 PositiveInt = Annotated[int, msgspec.Meta(ge=1)]
@@ -95,6 +96,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Live streams (GET /v1/me/events) one account may hold open per gateway process, and their heartbeat.
     notifications_streams_per_user: Annotated[int, msgspec.Meta(ge=1, le=50)] = 3
     notifications_heartbeat_seconds: Annotated[float, msgspec.Meta(gt=0, le=300)] = 15.0
+    # Departments (issue 10): the directory of department systems and the one client that calls them.
+    departments_directory_file: str | None = None
+    # Comma-separated origins base URLs may use (scheme://host[:port]; without a port, any port of that host).
+    departments_allowed_origins: str = "http://127.0.0.1"
+    departments_transport: DepartmentTransport = "aiohttp"
+    # Development: `serve` starts the department simulators (first port; one port per process after it).
+    departments_simulators: bool = True
+    departments_simulator_port: Port = 8101
+    departments_simulator_pace_seconds: Annotated[float, msgspec.Meta(ge=0, le=3600)] = 2.0
     # Where an app that cannot draw an item's form is sent: the provincial portal's page of the item.
     web_form_url: Annotated[str, msgspec.Meta(pattern=r"^https://[^{}]+\{implementation_code\}[^{}]*$")] = (
         "https://www.gdzwfw.gov.cn/portal/guide/{implementation_code}"
@@ -124,6 +134,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if self.identity_issuer is not None:
             return self.identity_issuer.rstrip("/")
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def departments_origins(self) -> tuple[str, ...]:
+        return tuple(o.strip().rstrip("/") for o in self.departments_allowed_origins.split(",") if o.strip())
 
     @property
     def effective_data_dir(self) -> Path:
@@ -207,5 +221,10 @@ def _check_consistency(settings: Settings) -> None:
         ("https://", "http://")
     ):
         raise SettingsError("ISHENZHEN_IDENTITY_ISSUER", "must be an http:// or https:// URL")
+    for origin in settings.departments_origins:
+        if not origin.startswith(("https://", "http://")) or origin.count("/") != 2:
+            raise SettingsError(
+                "ISHENZHEN_DEPARTMENTS_ALLOWED_ORIGINS", f"{origin!r} is not scheme://host[:port]"
+            )
     if settings.is_production and settings.enable_bench_routes:
         raise SettingsError("ISHENZHEN_ENABLE_BENCH_ROUTES", "benchmark routes are refused in production")

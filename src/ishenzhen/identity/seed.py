@@ -8,6 +8,7 @@ development key, without a signing key, or with an issuer that is not https.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 
 import asyncpg
@@ -20,7 +21,14 @@ from ishenzhen.identity.keys import create_signing_key
 from ishenzhen.identity.register import SimulatedFaceCheck
 from ishenzhen.settings import Settings
 
-__all__ = ["DEMO_PASSWORD", "ProductionRefused", "prepare_identity", "refuse_unsafe_production"]
+__all__ = [
+    "DEMO_PASSWORD",
+    "DEPARTMENT_SYSTEM_SCOPES",
+    "ProductionRefused",
+    "prepare_identity",
+    "refuse_unsafe_production",
+    "seed_department_clients",
+]
 
 log = structlog.get_logger(__name__)
 queries = load_queries(Path(__file__).with_name("queries.sql"))
@@ -47,6 +55,8 @@ REVIEWER_SECRET = "dev-only-reviewer-secret"  # noqa: S105 - demo client, refuse
 THIRD_PARTY_CLIENT_ID = "demo-metro-pass"
 THIRD_PARTY_SECRET = "dev-only-third-party-secret"  # noqa: S105 - demo client, refused in production
 THIRD_PARTY_REDIRECT_URIS = ["https://metro.example/oauth/callback", "http://127.0.0.1/metro/callback"]
+# What a department's own system may do: move its applications on, publish its items.
+DEPARTMENT_SYSTEM_SCOPES = ["applications:update", "registry:write"]
 _SEED_LOCK = 4005
 _password_hash: dict[str, str] = {}
 
@@ -142,3 +152,24 @@ async def _seed_clients(connection: asyncpg.Connection) -> None:
         grant_types=["authorization_code", "refresh_token"], scopes=["openid", "profile", "phone", "offline_access"],
         first_party=False, demo=True,
     )  # fmt: skip
+
+
+async def seed_department_clients(
+    connection: asyncpg.Connection, clients: Iterable[tuple[str, str, str, str]]
+) -> int:
+    """Development: one client-credentials client per simulated department system.
+
+    ``clients`` are (client_id, display name, department slug, secret) from the simulators' configuration;
+    the clients are demo data, so production refuses to start while they exist. Returns how many were written.
+    """
+    written = 0
+    async with connection.transaction():
+        await connection.execute(f"SELECT pg_advisory_xact_lock({_SEED_LOCK})")
+        for client_id, name, department, secret in clients:
+            await queries.upsert_demo_department_client(
+                connection, client_id=client_id, name=name, department=department, secret_hash=hash_token(secret),
+                scopes=DEPARTMENT_SYSTEM_SCOPES,
+            )  # fmt: skip
+            written += 1
+    log.info("identity.department_clients_seeded", clients=written)
+    return written
