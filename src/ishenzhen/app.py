@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -30,6 +32,7 @@ from ishenzhen.departments.controllers import DepartmentQueriesController
 from ishenzhen.departments.state import departments_lifespan
 from ishenzhen.errors import exception_handlers
 from ishenzhen.handling.controllers import HANDLING_CONTROLLERS
+from ishenzhen.handling.outbox import Dispatcher, housekeeping_forever
 from ishenzhen.health.controllers import HealthController
 from ishenzhen.identity.agents import EnterpriseAgentsController
 from ishenzhen.identity.controllers import DiscoveryController, LoginController, MeController, OAuthController
@@ -43,6 +46,8 @@ from ishenzhen.logging import configure_logging
 from ishenzhen.notifications.controllers import MessagesController
 from ishenzhen.notifications.service import CHANNEL as NOTIFICATIONS_CHANNEL
 from ishenzhen.notifications.stream import StreamHub
+from ishenzhen.ops.controllers import OPS_CONTROLLERS
+from ishenzhen.ops.metrics import RequestMetrics
 from ishenzhen.registry.controllers import REGISTRY_CONTROLLERS
 from ishenzhen.registry.scheduler import registry_lifespan
 from ishenzhen.screens.home import HOME_PATH, HomeController
@@ -100,7 +105,7 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     # Issue 10: pass-through queries to department systems
     handlers += [DepartmentQueriesController]
     # Issue 10: applying and following, department callbacks, the inbox and live stream
-    handlers += [*HANDLING_CONTROLLERS, MessagesController]
+    handlers += [*HANDLING_CONTROLLERS, MessagesController, *OPS_CONTROLLERS]
     if settings.enable_bench_routes:
         from ishenzhen.bench_routes import BENCH_ROUTES  # only for the benchmark harness
 
@@ -190,6 +195,29 @@ def create_app(
             if feed is not None:
                 await feed.stop()
 
+    @asynccontextmanager
+    async def handling_lifespan(app: Litestar) -> AsyncIterator[None]:
+        def item_name(code: str) -> str | None:
+            snapshot = app.state.catalog.snapshot
+            position = snapshot.position_by_code.get(code)
+            return None if position is None else snapshot.items[position].name
+
+        dispatcher = Dispatcher.from_settings(
+            app.state.db_pool, app.state.departments.client, settings, item_name=item_name
+        )
+        await dispatcher.start()
+        app.state.dispatcher = dispatcher
+        housekeeping = asyncio.create_task(
+            housekeeping_forever(app.state.db_pool), name="handling-housekeeping"
+        )
+        try:
+            yield
+        finally:
+            housekeeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await housekeeping
+            await dispatcher.stop()
+
     def provide_db_pool(state: State) -> asyncpg.Pool:
         return state.db_pool  # type: ignore[no-any-return]
 
@@ -208,6 +236,7 @@ def create_app(
             registry_lifespan(settings.registry_scheduler_seconds),
             departments_lifespan(settings),
             notifications_lifespan,
+            handling_lifespan,
         ],
         dependencies={
             "db_pool": Provide(provide_db_pool, sync_to_thread=False),
@@ -242,7 +271,7 @@ def create_app(
             vary=(b"accept-language",),
         )  # fmt: skip
     # Wrap the whole app, not each route: 404s and 405s also get a request id and an access event.
-    app.asgi_handler = RequestContextMiddleware(inner, access_log=settings.access_log)
+    app.asgi_handler = RequestContextMiddleware(RequestMetrics(inner), access_log=settings.access_log)
     return app
 
 

@@ -101,22 +101,22 @@ def citizen(client: Client, oauth_client: Callable[..., Any]) -> Callable[..., A
 
 
 @pytest.fixture
-def department(client: Client, database_url: str) -> Callable[[str], Awaitable[Headers]]:  # noqa: F811
+def department(client: Client, database_url: str) -> Callable[..., Awaitable[Headers]]:  # noqa: F811
     """Authorization headers of a department system's client-credentials token (scope applications:update)."""
     made: dict[str, tuple[str, str]] = {}
 
-    async def token(slug: str) -> Headers:
+    async def token(slug: str, scope: str = "applications:update") -> Headers:
         if slug not in made:
             connection = await asyncpg.connect(database_url)
             try:
                 made[slug] = await register_department_client(
-                    connection, name=f"{slug} system", department=slug, scopes=["applications:update"],
+                    connection, name=f"{slug} system", department=slug, scopes=["applications:update", *(["ops:dead-letters"] if "ops" in scope else [])],
                     client_id=f"test-{slug}",
                 )  # fmt: skip
             finally:
                 await connection.close()
         answer = await client.post(
-            "/oauth/token", data={"grant_type": "client_credentials", "scope": "applications:update"},
+            "/oauth/token", data={"grant_type": "client_credentials", "scope": scope},
             auth=made[slug],
         )  # fmt: skip
         assert answer.status_code == 200, answer.text

@@ -85,3 +85,15 @@ async def apply(
         json=body,
         headers={**auth, "Idempotency-Key": key or str(uuid.uuid4()), **headers},
     )
+
+
+async def eventually(check: Any, within: float = 10.0) -> None:
+    """Wait until ``await check()`` is true, polling; fail after ``within`` seconds (a deadline, not a sleep)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not await check():
+        if loop.time() > deadline:
+            raise AssertionError(f"condition not met within {within} s")
+        await asyncio.sleep(0.02)

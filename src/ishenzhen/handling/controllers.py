@@ -12,7 +12,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import Body, HeaderParameter, PathParameter, QueryParameter
 
 from ishenzhen.errors import ContentTooLarge, FieldError, InvalidInput, problem_spec
-from ishenzhen.handling import service
+from ishenzhen.handling import metrics, service
 from ishenzhen.handling.materials import MaterialStorage, PostgresStorage, prepare
 from ishenzhen.handling.numbering import is_valid_number
 from ishenzhen.handling.schemas import (
@@ -195,9 +195,15 @@ class DepartmentEventsController(Controller):
                 "not an application number (SZ, 16 digits and a check character)",
                 errors=[FieldError(location="path", name="number", reason="format or check character wrong")],
             )
-        receipt, replayed = await service.apply_department_event(
-            request.app.state.db_pool, _screens(request), principal, number, data
-        )
+        department = str(principal.claims.get("department"))
+        try:
+            receipt, replayed = await service.apply_department_event(
+                request.app.state.db_pool, _screens(request), principal, number, data
+            )
+        except Exception:
+            metrics.CALLBACKS.labels(department, "refused").inc()
+            raise
+        metrics.CALLBACKS.labels(department, "replayed" if replayed else receipt.outcome).inc()
         return Response(receipt, status_code=200 if replayed else 202)
 
 

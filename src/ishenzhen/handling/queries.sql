@@ -21,7 +21,7 @@ INSERT INTO handling_idempotency_keys (client_id, subject, key, fingerprint, app
 VALUES (:client_id, :subject::uuid, :key, :fingerprint, :application_id, :response::jsonb,
         now() + make_interval(hours => :hours));
 
--- name: delete_expired_idempotency_keys(limit)$
+-- name: delete_expired_idempotency_keys(limit)
 WITH expired AS (
     SELECT client_id, subject, key FROM handling_idempotency_keys WHERE expires_at <= now() LIMIT :limit
 )
@@ -235,7 +235,7 @@ SELECT m.id, m.name, m.media_type, m.size, m.sha256, m.storage, m.storage_key, m
 FROM handling_materials m JOIN handling_applications a ON a.id = m.application_id
 WHERE m.id = :id AND a.department = :department;
 
--- name: delete_expired_materials(limit)$
+-- name: delete_expired_materials(limit)
 WITH expired AS (
     SELECT id FROM handling_materials WHERE application_id IS NULL AND expires_at <= now() LIMIT :limit
 )

@@ -18,6 +18,8 @@ __all__ = [
     "ApplicationPage",
     "ApplicationRequest",
     "ApplicationSummary",
+    "DeadLetter",
+    "DeadLetterPage",
     "DepartmentEvent",
     "EventReceipt",
     "MaterialRef",
@@ -142,3 +144,25 @@ class EventReceipt(Struct):
     outcome: Literal["applied", "waiting"]
     status: Status
     applied_sequence: int
+
+
+class DeadLetter(Struct):
+    """An outbox record parked after its last attempt: what was sent where, and why it failed."""
+
+    id: int
+    application_id: uuid.UUID
+    number: str
+    kind: Literal["submission", "withdrawal", "supplements"]
+    department: str
+    attempts: int
+    last_outcome: str | None
+    last_status: int | None
+    last_error: str | None
+    error_source: Literal["gateway", "link", "department"] | None
+    created_at: dt.datetime
+    dead_at: dt.datetime | None
+
+
+class DeadLetterPage(Struct):
+    items: list[DeadLetter]
+    next_cursor: int | None = None

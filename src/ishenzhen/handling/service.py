@@ -22,6 +22,7 @@ import structlog
 from ishenzhen.catalog.source.model import ServiceItem
 from ishenzhen.db.sql import load_queries
 from ishenzhen.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied
+from ishenzhen.handling import metrics
 from ishenzhen.handling.materials import MaterialStorage, PreparedMaterial, parse_public_id, public_id
 from ishenzhen.handling.numbering import format_number
 from ishenzhen.handling.schemas import (
@@ -31,6 +32,7 @@ from ishenzhen.handling.schemas import (
     ApplicationPage,
     ApplicationRequest,
     ApplicationSummary,
+    DeadLetter,
     DepartmentEvent,
     EventReceipt,
     MaterialRef,
@@ -54,9 +56,12 @@ __all__ = [
     "application_detail",
     "applications_page",
     "apply_department_event",
+    "dead_letters",
     "fingerprint",
+    "outbox_depth",
     "queries",
     "read_material",
+    "requeue",
     "required_level",
     "store_material",
     "submit",
@@ -356,6 +361,7 @@ async def submit(
         await _tell(
             connection, application_id, item.name, number, principal.sub, credit_code, "submitted", None
         )
+    metrics.SUBMISSIONS.labels(item.department).inc()
     log.info(
         "application.submitted", application_id=str(application_id), number=number, item_code=item.code,
         department=item.department, party=request.acting_party.kind,
@@ -691,3 +697,59 @@ async def _apply_in_sequence(
             )
             await queries.mark_event_applied(connection, event_id=waiting["event_id"])
         row = await queries.lock_application(connection, id=row["id"])
+
+
+# Operations: dead letters and outbox depth -----------------------------------------------------------------
+
+
+async def dead_letters(pool: asyncpg.Pool, *, before_id: int | None, limit: int) -> list[DeadLetter]:
+    async with pool.acquire() as connection:
+        rows = [r async for r in queries.dead_letters(connection, after_id=before_id, limit=limit)]
+    return [
+        DeadLetter(
+            id=r["id"],
+            application_id=r["application_id"],
+            number=r["number"].strip(),
+            kind=r["kind"],
+            department=r["department"],
+            attempts=r["attempts"],
+            last_outcome=r["last_outcome"],
+            last_status=r["last_status"],
+            last_error=r["last_error"],
+            error_source=r["error_source"],
+            created_at=r["created_at"],
+            dead_at=r["dead_at"],
+        )
+        for r in rows
+    ]
+
+
+async def requeue(pool: asyncpg.Pool, outbox_id: int, operator: str) -> None:
+    """Put a dead record back in the queue (attempts from zero); a failed submission is ``submitted`` again."""
+    async with pool.acquire() as connection, connection.transaction():
+        record = await queries.dead_letter_for_update(connection, id=outbox_id)
+        if record is None:
+            raise NotFound("no outbox record with this id")
+        if record["state"] != "dead":
+            raise Conflict(f"the record is {record['state']}, not dead: nothing to re-queue")
+        await queries.requeue(connection, id=outbox_id)
+        if record["kind"] == "submission":
+            application = await queries.lock_application(connection, id=record["application_id"])
+            if application["status"] == "delivery_failed":
+                await move(
+                    connection, application, "submitted", actor_kind="operator", actor=operator,
+                    message="已重新提交办理部门",
+                )  # fmt: skip
+        await queries.notify_outbox(connection)
+    log.info("outbox.requeued", outbox_id=outbox_id, operator=operator)
+
+
+async def outbox_depth(pool: asyncpg.Pool) -> tuple[list[tuple[str, int, float]], int]:
+    """Pending records and the age of the oldest, per department; and how many are dead."""
+    async with pool.acquire() as connection:
+        rows = [
+            (r["department"], r["pending"], r["oldest_seconds"])
+            async for r in queries.outbox_depth(connection)
+        ]
+        dead = await queries.dead_count(connection)
+    return rows, dead

@@ -142,7 +142,7 @@ async def _seed_clients(connection: asyncpg.Connection) -> None:
         connection, client_id=REVIEWER_CLIENT_ID, name="市政务服务数据管理局 Government services and data",
         kind="confidential", department="government-services-data", secret_hash=hash_token(REVIEWER_SECRET),
         jwks=None, auth_method="client_secret_basic", redirect_uris=[], post_logout_redirect_uris=[],
-        grant_types=["client_credentials"], scopes=["registry:review", "registry:write"], first_party=True,
+        grant_types=["client_credentials"], scopes=["registry:review", "registry:write", "ops:dead-letters"], first_party=True,
         demo=True,
     )  # fmt: skip
     await queries.insert_client(
