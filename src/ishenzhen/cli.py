@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -247,6 +248,7 @@ def _serve(settings: Settings) -> int:
         os.environ[ENV_NAMES["host"]] = settings.host
         os.environ[ENV_NAMES["port"]] = str(settings.port)
         os.environ[ENV_NAMES["workers"]] = str(settings.workers)
+        _prometheus_multiprocess(settings)
         base = f"http://{settings.host}:{settings.port}"
         with _department_simulators(url, settings, base) as simulators:
             print(
@@ -270,6 +272,18 @@ def _serve(settings: Settings) -> int:
             )
             server.serve()
     return 0
+
+
+def _prometheus_multiprocess(settings: Settings) -> None:
+    """Several workers: each writes its metrics to files in one folder, which every /metrics scrape adds up
+    (prometheus-client's multiprocess mode). Emptied at start, as prometheus-client asks: the files of a
+    previous run would otherwise be counted again."""
+    if settings.workers < 2 or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    folder = settings.effective_data_dir / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from collections import defaultdict
 import asyncpg
 import structlog
 
+from ishenzhen.notifications.metrics import LIVE_STREAMS
 from ishenzhen.notifications.schemas import Message
 from ishenzhen.notifications.service import as_message, queries
 
@@ -65,12 +66,14 @@ class StreamHub:
             raise TooManyStreams(f"at most {self.max_per_account} live streams per account")
         subscription = Subscription(account_id)
         self._subscriptions[account_id].add(subscription)
+        LIVE_STREAMS.inc()
         return subscription
 
     def unsubscribe(self, subscription: Subscription) -> None:
         open_streams = self._subscriptions.get(subscription.account_id)
-        if open_streams is not None:
+        if open_streams is not None and subscription in open_streams:
             open_streams.discard(subscription)
+            LIVE_STREAMS.dec()
             if not open_streams:
                 del self._subscriptions[subscription.account_id]
 
