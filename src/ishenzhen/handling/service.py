@@ -294,6 +294,9 @@ async def submit(
     digest = fingerprint(request, canonical_render)
     applicant = uuid.UUID(principal.sub)
     scope = {"client_id": principal.client_id, "subject": principal.sub, "key": key}
+    # Read before the transaction takes its connection: taking a second one while holding the first would
+    # deadlock the pool under load (every connection held by a transaction waiting for another).
+    profile = await load_profile(pool, principal)
     async with pool.acquire() as connection, connection.transaction():
         if not await queries.try_lock_idempotency_key(connection, **scope):
             raise IdempotencyInFlight(
@@ -321,7 +324,6 @@ async def submit(
                     FieldError(location="body", name=f"/form{p.pointer}", reason=p.reason) for p in problems
                 ],
             )
-        profile = await load_profile(pool, principal)
         credit_code = _check_party(request, principal, profile.enterprise_credit_code)
 
         application_id = uuid.uuid4()
