@@ -40,6 +40,26 @@ def percentile(values: Sequence[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
+def _free_block(size: int = 8) -> int:
+    """The first of ``size`` consecutive free loopback ports (the simulators take one each)."""
+    import socket
+
+    for first in range(20_000 + uuid.uuid4().int % 20_000, 60_000, size):
+        try:
+            probes = []
+            for port in range(first, first + size):
+                probe = socket.socket()
+                probes.append(probe)
+                probe.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for probe in probes:
+                probe.close()
+    raise RuntimeError("no free block of loopback ports")
+
+
 def _database_url(data_dir: Path) -> str:
     # The embedded server writes its port on line 4 of postmaster.pid.
     pid_file = next(data_dir.rglob("postmaster.pid"))
@@ -77,7 +97,7 @@ async def _lags(url: str, settle_s: float) -> tuple[list[float], int]:
     connection = await asyncpg.connect(url)
     try:
         deadline = time.monotonic() + settle_s
-        while time.monotonic() < deadline and await connection.fetchval(
+        while time.monotonic() < deadline and await connection.fetchval(  # noqa: ASYNC110 - polls the database
             "SELECT count(*) FROM handling_outbox WHERE state = 'pending'"
         ):
             await asyncio.sleep(0.2)
@@ -101,8 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="ishenzhen-bench-submissions-"))
     folder.chmod(0o755)
     try:
+        # The simulators on ports of their own (the default 8101.. may be another checkout's serve).
         env = {"ISHENZHEN_HANDLING_DISPATCH_WORKERS": str(arguments.workers), "ISHENZHEN_ACCESS_LOG": "0",
-               "ISHENZHEN_IDENTITY_ACCESS_TOKEN_SECONDS": "3600"}  # fmt: skip
+               "ISHENZHEN_IDENTITY_ACCESS_TOKEN_SECONDS": "3600",
+               "ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT": str(_free_block())}  # fmt: skip
         with running_service(folder / "data", folder / "service.log", extra_env=env) as service:
             token = citizen_token(service.base_url, scope="openid profile applications:submit")
             accepted, failed, latencies = asyncio.run(
