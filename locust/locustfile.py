@@ -23,6 +23,7 @@ import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
 
+from applying import ApplyAndFollow  # this file's folder is on sys.path (Locust puts it there)
 from locust import FastHttpUser, SequentialTaskSet, between, events, task
 from locust.env import Environment
 
@@ -315,13 +316,14 @@ class ApplyForAService(Journey):
 
 
 # Journey -> weight: how often a citizen picks it relative to the others.
-JOURNEYS: dict[type[Journey], int] = {
+JOURNEYS: dict[type[SequentialTaskSet], int] = {
     CheckHealth: 1,
     BrowseApiDocs: 1,
     FindAService: 6,
     BrowseByTheme: 3,
     OpenTheApp: 6,
     ApplyForAService: 4,
+    ApplyAndFollow: 2,
 }
 
 
