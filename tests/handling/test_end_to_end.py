@@ -85,4 +85,5 @@ async def test_an_application_goes_round_the_loop_to_a_decision(
     assert [e["sequence"] for e in events] == list(range(1, len(events) + 1))
     assert all(e["applied_at"] is not None for e in events)
     inbox = (await client.get("/v1/me/messages", headers=auth)).json()
-    assert [m["status"] for m in inbox["items"]][::-1] == statuses
+    # Read after the timeline: the case may have moved on once more (approved -> completed) in between.
+    assert [m["status"] for m in inbox["items"]][::-1][: len(statuses)] == statuses
