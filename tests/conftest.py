@@ -27,6 +27,8 @@ from ishenzhen.settings import Settings, load_settings
 from tests.probe_routes import PROBE_ROUTES
 
 TEMPLATE = f"ishenzhen_template_{os.getpid()}"
+# The department simulators as real processes (issue 10).
+pytest_plugins = ["tests.simulators_fixture"]
 
 
 def with_database(url: str, database: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,8 +26,13 @@ from ishenzhen import __version__
 from ishenzhen.catalog.controllers import CatalogController
 from ishenzhen.catalog.lifespan import catalog_lifespan
 from ishenzhen.catalog.service import CatalogStore
+from ishenzhen.db.change_feed import ChangeFeed
 from ishenzhen.db.pool import create_pool
+from ishenzhen.departments.controllers import DepartmentQueriesController
+from ishenzhen.departments.state import departments_lifespan
 from ishenzhen.errors import exception_handlers
+from ishenzhen.handling.controllers import HANDLING_CONTROLLERS
+from ishenzhen.handling.outbox import Dispatcher, housekeeping_forever
 from ishenzhen.health.controllers import HealthController
 from ishenzhen.identity import IdentityState, enforce_bearer, identity_lifespan
 from ishenzhen.identity.controllers import (
@@ -40,6 +47,11 @@ from ishenzhen.lib.http import JSON, require_media_type
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.shared_cache import SharedResponseCache
 from ishenzhen.logging import access_log, configure_logging, flush_access_log
+from ishenzhen.notifications.controllers import MessagesController
+from ishenzhen.notifications.service import CHANNEL as NOTIFICATIONS_CHANNEL
+from ishenzhen.notifications.stream import StreamHub
+from ishenzhen.ops.controllers import OPS_CONTROLLERS
+from ishenzhen.ops.metrics import RequestMetrics
 from ishenzhen.registry.controllers import REGISTRY_CONTROLLERS
 from ishenzhen.registry.scheduler import registry_lifespan
 from ishenzhen.screens.home import HOME_PATH, HomeController
@@ -98,6 +110,10 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     handlers += [*REGISTRY_CONTROLLERS, HomeController, ItemScreensController]
     # Every use of a citizen's data, for the citizen.
     handlers += [DataAccessController]
+    # Pass-through queries to department systems.
+    handlers += [DepartmentQueriesController]
+    # Applying and following, department callbacks, the inbox and live stream, operations.
+    handlers += [*HANDLING_CONTROLLERS, MessagesController, *OPS_CONTROLLERS]
     if settings.http.enable_bench_routes:
         from ishenzhen.bench_routes import BENCH_ROUTES  # only for the benchmark harness
 
@@ -146,6 +162,50 @@ def create_app(
         finally:
             await pool.close()
 
+    @asynccontextmanager
+    async def notifications_lifespan(app: Litestar) -> AsyncIterator[None]:
+        hub = StreamHub(app.state.db_pool, settings.notifications.streams_per_user)
+        await hub.start()
+        app.state.notification_hub = hub
+        feed = None
+        if settings.database.url is not None:
+            feed = ChangeFeed(
+                settings.database.url,
+                NOTIFICATIONS_CHANNEL,
+                hub.refresh,
+                poll_interval=settings.database.change_poll_seconds,
+            )
+            await feed.start()
+        try:
+            yield
+        finally:
+            hub.close_all()
+            if feed is not None:
+                await feed.stop()
+
+    @asynccontextmanager
+    async def handling_lifespan(app: Litestar) -> AsyncIterator[None]:
+        def item_name(code: str) -> str | None:
+            snapshot = app.state.catalog.snapshot
+            position = snapshot.position_by_code.get(code)
+            return None if position is None else snapshot.items[position].name
+
+        dispatcher = Dispatcher.from_settings(
+            app.state.db_pool, app.state.departments.client, settings, item_name=item_name
+        )
+        await dispatcher.start()
+        app.state.dispatcher = dispatcher
+        housekeeping = asyncio.create_task(
+            housekeeping_forever(app.state.db_pool), name="handling-housekeeping"
+        )
+        try:
+            yield
+        finally:
+            housekeeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await housekeeping
+            await dispatcher.stop()
+
     def provide_db_pool(state: State) -> asyncpg.Pool:
         return state.db_pool
 
@@ -163,6 +223,9 @@ def create_app(
             identity_lifespan(settings),
             registry_lifespan(settings.registry.scheduler_seconds),
             sharing_lifespan(settings),
+            departments_lifespan(settings),
+            notifications_lifespan,
+            handling_lifespan,
         ],
         # Access lines wait up to 50 ms to be written in a batch: none may be lost when the app stops.
         on_shutdown=[flush_access_log],
@@ -200,7 +263,7 @@ def create_app(
         )  # fmt: skip
     # Wrap the whole app, not each route: 404s and 405s also get a request id and an access event.
     app.asgi_handler = RequestContextMiddleware(
-        inner, access_log=access_log() if settings.logging.access_log else None
+        RequestMetrics(inner), access_log=access_log() if settings.logging.access_log else None
     )
     return app
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -19,6 +20,8 @@ import structlog
 from ishenzhen.catalog.cli import CatalogInvalid
 from ishenzhen.db.migrate import MigrationError, apply_migrations
 from ishenzhen.db.pool import DatabaseUnavailable, connect, describe_url
+from ishenzhen.departments.directory import DirectoryError
+from ishenzhen.departments.fleet import FleetError
 from ishenzhen.embedded import EmbeddedPostgres, EmbeddedPostgresError
 from ishenzhen.identity.cli import ClientRefused
 from ishenzhen.identity.seed import ProductionRefused
@@ -32,7 +35,7 @@ log = structlog.get_logger("ishenzhen.cli")
 
 _OPERATOR_ERRORS = (
     SettingsError, DatabaseUnavailable, EmbeddedPostgresError, MigrationError, CatalogInvalid, ProductionRefused,
-    ClientRefused, ExportFailed,
+    ClientRefused, ExportFailed, DirectoryError, FleetError,
 )  # fmt: skip
 DEFAULT_OPENAPI_FILE = Path("openapi") / "openapi.json"
 
@@ -275,27 +278,86 @@ def _serve(settings: Settings) -> int:
         os.environ[ENV_NAMES["host"]] = settings.http.host
         os.environ[ENV_NAMES["port"]] = str(settings.http.port)
         os.environ[ENV_NAMES["workers"]] = str(settings.http.workers)
+        _prometheus_multiprocess(settings)
         base = f"http://{settings.http.host}:{settings.http.port}"
-        print(
-            f"ishenzhen {settings.environment} serving on {base}\n"
-            f"  API docs (interactive): {base}/docs\n"
-            f"  OpenAPI document:       {base}/docs/openapi.json\n"
-            f"  Database:               {describe_url(url)}\n"
-            "Press Ctrl-C to stop.",
-            flush=True,
-        )
-        server = Granian(
-            "ishenzhen.app:create_app_from_environment",
-            factory=True,
-            address=settings.http.host,
-            port=settings.http.port,
-            workers=settings.http.workers,
-            interface=Interfaces.ASGI,
-            log_access=False,
-            backlog=2048,
-        )
-        server.serve()
+        with _department_simulators(url, settings, base) as simulators:
+            print(
+                f"ishenzhen {settings.environment} serving on {base}\n"
+                f"  API docs (interactive): {base}/docs\n"
+                f"  OpenAPI document:       {base}/docs/openapi.json\n"
+                f"  Database:               {describe_url(url)}\n"
+                f"{simulators}"
+                "Press Ctrl-C to stop.",
+                flush=True,
+            )
+            server = Granian(
+                "ishenzhen.app:create_app_from_environment",
+                factory=True,
+                address=settings.http.host,
+                port=settings.http.port,
+                workers=settings.http.workers,
+                interface=Interfaces.ASGI,
+                log_access=False,
+                backlog=2048,
+            )
+            server.serve()
     return 0
+
+
+def _prometheus_multiprocess(settings: Settings) -> None:
+    """Several workers: each writes its metrics to files in one folder, which every /metrics scrape adds up
+    (prometheus-client's multiprocess mode). Emptied at start, as prometheus-client asks: the files of a
+    previous run would otherwise be counted again."""
+    if settings.http.workers < 2 or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    folder = settings.embedded.effective_data_dir / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
+@contextmanager
+def _department_simulators(url: str, settings: Settings, gateway_url: str) -> Iterator[str]:
+    """Development: the department simulators, one process each for five departments and one for the rest.
+
+    Yields the lines that say what runs where. Their keys and the departments' client secrets live in the data
+    folder (``departments/``), the gateway's workers get the directory file through the environment, and the
+    simulators stop when the block ends (Ctrl-C stops the API first, then them).
+    """
+    if settings.is_production or not settings.departments.simulators:
+        yield ""
+        return
+    from ishenzhen.departments.fleet import SimulatorFleet, catalog_departments
+    from ishenzhen.identity.seed import seed_department_clients
+
+    fleet = SimulatorFleet(
+        folder=settings.embedded.effective_data_dir / "departments",
+        departments=catalog_departments(settings.catalog.effective_source_dir),
+        gateway_url=gateway_url,
+        host=settings.http.host,
+        base_port=settings.departments.simulator_port,
+        pace_seconds=settings.departments.simulator_pace_seconds,
+    )
+
+    async def seed() -> None:
+        connection = await connect(url, settings.database.connect_timeout)
+        try:
+            await seed_department_clients(
+                connection,
+                ((c.client_id, f"{c.name}（模拟系统）", c.slug, c.secret) for c in fleet.client_secrets()),
+            )
+        finally:
+            await connection.close()
+
+    asyncio.run(seed())
+    fleet.start()
+    try:
+        if settings.departments.directory_file is None:
+            os.environ[ENV_NAMES["departments_directory_file"]] = str(fleet.directory_file)
+        lines = "".join(f"    {line}\n" for line in fleet.describe())
+        yield f"  Department simulators ({len(fleet.departments)} departments, callbacks to {gateway_url}):\n{lines}"
+    finally:
+        fleet.stop()
 
 
 def _export_openapi(settings: Settings, output: Path) -> int:

@@ -44,6 +44,7 @@ from ishenzhen.lib.structs import Struct
 __all__ = [
     "PROBLEM_MEDIA_TYPE",
     "Conflict",
+    "ContentTooLarge",
     "DomainError",
     "FieldError",
     "InvalidInput",
@@ -54,6 +55,7 @@ __all__ = [
     "Problem",
     "ServiceUnavailable",
     "Unauthenticated",
+    "UnsupportedMediaType",
     "exception_handlers",
     "problem_spec",
     "problem_type",
@@ -153,6 +155,18 @@ class PermissionDenied(DomainError):
     title = "无权操作 Forbidden"
 
 
+class UnsupportedMediaType(DomainError):
+    """Content that is not of a type the endpoint takes (judged by the content, not by its label)."""
+
+    slug = "unsupported-media-type"
+    title = "不支持的内容类型 Unsupported media type"
+
+
+class ContentTooLarge(DomainError):
+    slug = "body-too-large"
+    title = "内容过大 Content too large"
+
+
 class ServiceUnavailable(DomainError):
     slug = "service-unavailable"
     title = "服务暂不可用 Service unavailable"
@@ -166,6 +180,8 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
     PreconditionRequired: HTTP_428_PRECONDITION_REQUIRED,
     PermissionDenied: HTTP_403_FORBIDDEN,
     Unauthenticated: HTTP_401_UNAUTHORIZED,
+    UnsupportedMediaType: HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    ContentTooLarge: HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     ServiceUnavailable: HTTP_503_SERVICE_UNAVAILABLE,
 }
 

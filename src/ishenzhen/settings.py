@@ -42,6 +42,7 @@ __all__ = [
 Environment = Literal["development", "production"]
 LogFormat = Literal["console", "json"]
 LogLevel = Literal["debug", "info", "warning", "error"]
+DepartmentTransport = Literal["aiohttp", "httpx"]
 
 Port = Annotated[int, msgspec.Meta(ge=0, le=65535)]
 PositiveInt = Annotated[int, msgspec.Meta(ge=1)]
@@ -114,6 +115,52 @@ class EmbeddedSettings(
     @property
     def effective_data_dir(self) -> Path:
         return Path(self.data_dir) if self.data_dir is not None else default_data_dir()
+
+
+class HandlingSettings(msgspec.Struct, frozen=True, kw_only=True, rename=_prefixed("handling_")):
+    """Applying: idempotency, the outbox dispatcher and uploads."""
+
+    # How long an Idempotency-Key of POST /v1/applications is remembered (the IETF draft and Stripe: 24 h).
+    idempotency_hours: Annotated[int, msgspec.Meta(ge=24, le=24 * 30)] = 24
+    # Outbox delivery workers per gateway process (0: this process delivers nothing).
+    dispatch_workers: Annotated[int, msgspec.Meta(ge=0, le=64)] = 4
+    # How long a claimed record is a worker's before another may take it (a crashed worker's records return).
+    lease_seconds: Annotated[float, msgspec.Meta(ge=1, le=3600)] = 30.0
+    # Safety-net poll of the outbox when no NOTIFY arrives.
+    dispatch_poll_seconds: Annotated[float, msgspec.Meta(gt=0, le=60)] = 1.0
+    # Attempts before a record is parked as dead, and the full-jitter backoff between them.
+    max_attempts: Annotated[int, msgspec.Meta(ge=1, le=100)] = 10
+    backoff_base_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 1.0
+    backoff_cap_seconds: Annotated[float, msgspec.Meta(gt=0, le=86400)] = 300.0
+    # Uploads (POST /v1/materials): largest file, most PDF pages, and how long one no application uses is kept.
+    material_max_bytes: Annotated[int, msgspec.Meta(ge=1024, le=20 * 1024 * 1024)] = 10 * 1024 * 1024
+    material_max_pages: Annotated[int, msgspec.Meta(ge=1, le=500)] = 50
+    material_hours: Annotated[int, msgspec.Meta(ge=1, le=24 * 30)] = 24
+
+
+class NotificationsSettings(msgspec.Struct, frozen=True, kw_only=True, rename=_prefixed("notifications_")):
+    """The inbox and the live stream."""
+
+    # Live streams (GET /v1/me/events) one account may hold open per gateway process, and their heartbeat.
+    streams_per_user: Annotated[int, msgspec.Meta(ge=1, le=50)] = 3
+    heartbeat_seconds: Annotated[float, msgspec.Meta(gt=0, le=300)] = 15.0
+
+
+class DepartmentsSettings(msgspec.Struct, frozen=True, kw_only=True, rename=_prefixed("departments_")):
+    """The directory of department systems and the one client that calls them."""
+
+    directory_file: str | None = None
+    # Comma-separated origins base URLs may use (scheme://host[:port]; without a port, any port of that host).
+    allowed_origins: str = "http://127.0.0.1"
+    transport: DepartmentTransport = "aiohttp"
+    # Development: `serve` starts the department simulators (first port; one port per process after it).
+    simulators: bool = True
+    simulator_port: Port = 8101
+    simulator_pace_seconds: Annotated[float, msgspec.Meta(ge=0, le=3600)] = 2.0
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        return tuple(o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip())
 
 
 class LoggingSettings(
@@ -194,6 +241,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     registry: RegistrySettings = msgspec.field(default_factory=RegistrySettings)
     screens: ScreensSettings = msgspec.field(default_factory=ScreensSettings)
     sharing: SharingSettings = msgspec.field(default_factory=SharingSettings)
+    handling: HandlingSettings = msgspec.field(default_factory=HandlingSettings)
+    notifications: NotificationsSettings = msgspec.field(default_factory=NotificationsSettings)
+    departments: DepartmentsSettings = msgspec.field(default_factory=DepartmentsSettings)
 
     @property
     def is_production(self) -> bool:
@@ -342,3 +392,8 @@ def _check_consistency(settings: Settings) -> None:
         raise SettingsError(ENV_NAMES["enable_bench_routes"], "benchmark routes are refused in production")
     if not settings.sharing.platform_url.startswith(("https://", "http://")):
         raise SettingsError(ENV_NAMES["sharing_platform_url"], "must be an http:// or https:// URL")
+    for origin in settings.departments.origins:
+        if not origin.startswith(("https://", "http://")) or origin.count("/") != 2:
+            raise SettingsError(
+                ENV_NAMES["departments_allowed_origins"], f"{origin!r} is not scheme://host[:port]"
+            )

@@ -162,6 +162,173 @@ CREATE TABLE public.catalog_themes (
 );
 
 --
+-- Name: handling_application_serial; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.handling_application_serial
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    MAXVALUE 99999999
+    CACHE 1
+    CYCLE;
+
+--
+-- Name: handling_applications; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.handling_applications (
+    id uuid NOT NULL,
+    number character(19) NOT NULL,
+    item_code text NOT NULL,
+    item_version integer NOT NULL,
+    department text NOT NULL,
+    applicant_id uuid NOT NULL,
+    client_id text NOT NULL,
+    party_kind text NOT NULL,
+    credit_code character(18),
+    spec_version text NOT NULL,
+    capabilities text NOT NULL,
+    form jsonb NOT NULL,
+    status text NOT NULL,
+    receipt_number text,
+    event_sequence integer DEFAULT 0 NOT NULL,
+    submitted_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT handling_applications_check CHECK (((party_kind = 'enterprise'::text) = (credit_code IS NOT NULL))),
+    CONSTRAINT handling_applications_event_sequence_check CHECK ((event_sequence >= 0)),
+    CONSTRAINT handling_applications_item_version_check CHECK ((item_version >= 1)),
+    CONSTRAINT handling_applications_number_check CHECK ((number ~ '^SZ[0-9]{16}[0-9X]$'::text)),
+    CONSTRAINT handling_applications_party_kind_check CHECK ((party_kind = ANY (ARRAY['self'::text, 'enterprise'::text]))),
+    CONSTRAINT handling_applications_receipt_number_check CHECK ((length(receipt_number) <= 64)),
+    CONSTRAINT handling_applications_spec_version_check CHECK ((spec_version ~ '^[0-9]{1,3}\.[0-9]{1,3}$'::text)),
+    CONSTRAINT handling_applications_status_check CHECK ((status = ANY (ARRAY['submitted'::text, 'delivered'::text, 'accepted'::text, 'in_review'::text, 'more_material_needed'::text, 'approved'::text, 'rejected'::text, 'completed'::text, 'withdrawn'::text, 'delivery_failed'::text])))
+);
+
+--
+-- Name: handling_department_events; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.handling_department_events (
+    event_id uuid NOT NULL,
+    application_id uuid NOT NULL,
+    department text NOT NULL,
+    sequence integer NOT NULL,
+    status text NOT NULL,
+    occurred_at timestamp with time zone NOT NULL,
+    message text NOT NULL,
+    receipt_number text,
+    data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    fingerprint bytea NOT NULL,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    applied_at timestamp with time zone,
+    CONSTRAINT handling_department_events_sequence_check CHECK ((sequence >= 1))
+);
+
+--
+-- Name: handling_idempotency_keys; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.handling_idempotency_keys (
+    client_id text NOT NULL,
+    subject uuid NOT NULL,
+    key text NOT NULL,
+    fingerprint bytea NOT NULL,
+    application_id uuid NOT NULL,
+    response jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT handling_idempotency_keys_key_check CHECK (((length(key) >= 1) AND (length(key) <= 255)))
+);
+
+--
+-- Name: handling_materials; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.handling_materials (
+    id uuid NOT NULL,
+    owner_id uuid NOT NULL,
+    name text NOT NULL,
+    media_type text NOT NULL,
+    size integer NOT NULL,
+    sha256 bytea NOT NULL,
+    pages integer DEFAULT 1 NOT NULL,
+    storage text DEFAULT 'postgres'::text NOT NULL,
+    storage_key text,
+    content bytea,
+    application_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone,
+    CONSTRAINT handling_materials_check CHECK (((storage = 'postgres'::text) = (content IS NOT NULL))),
+    CONSTRAINT handling_materials_check1 CHECK (((application_id IS NOT NULL) OR (expires_at IS NOT NULL))),
+    CONSTRAINT handling_materials_media_type_check CHECK ((media_type = ANY (ARRAY['image/jpeg'::text, 'image/png'::text, 'application/pdf'::text]))),
+    CONSTRAINT handling_materials_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
+    CONSTRAINT handling_materials_pages_check CHECK ((pages >= 1)),
+    CONSTRAINT handling_materials_sha256_check CHECK ((length(sha256) = 32)),
+    CONSTRAINT handling_materials_size_check CHECK ((size > 0))
+);
+
+--
+-- Name: handling_outbox; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.handling_outbox (
+    id bigint NOT NULL,
+    application_id uuid NOT NULL,
+    kind text NOT NULL,
+    department text NOT NULL,
+    path text NOT NULL,
+    body bytea NOT NULL,
+    state text DEFAULT 'pending'::text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    available_at timestamp with time zone DEFAULT now() NOT NULL,
+    lease_owner text,
+    last_outcome text,
+    last_status smallint,
+    last_error text,
+    error_source text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    delivered_at timestamp with time zone,
+    dead_at timestamp with time zone,
+    CONSTRAINT handling_outbox_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT handling_outbox_error_source_check CHECK ((error_source = ANY (ARRAY['gateway'::text, 'link'::text, 'department'::text]))),
+    CONSTRAINT handling_outbox_kind_check CHECK ((kind = ANY (ARRAY['submission'::text, 'withdrawal'::text, 'supplements'::text]))),
+    CONSTRAINT handling_outbox_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'delivered'::text, 'dead'::text])))
+);
+
+--
+-- Name: handling_outbox_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.handling_outbox ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.handling_outbox_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: handling_timeline; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.handling_timeline (
+    application_id uuid NOT NULL,
+    "position" integer NOT NULL,
+    status text NOT NULL,
+    previous_status text,
+    actor_kind text NOT NULL,
+    actor text NOT NULL,
+    message text NOT NULL,
+    occurred_at timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT handling_timeline_actor_kind_check CHECK ((actor_kind = ANY (ARRAY['applicant'::text, 'gateway'::text, 'department'::text, 'operator'::text]))),
+    CONSTRAINT handling_timeline_message_check CHECK ((length(message) <= 2000)),
+    CONSTRAINT handling_timeline_position_check CHECK (("position" >= 1))
+);
+
+--
 -- Name: identity_accounts; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -460,6 +627,35 @@ CREATE TABLE public.identity_throttle (
 );
 
 --
+-- Name: notifications_messages; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.notifications_messages (
+    id bigint NOT NULL,
+    account_id uuid NOT NULL,
+    kind text NOT NULL,
+    title text NOT NULL,
+    body text NOT NULL,
+    application_id uuid,
+    status text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    read_at timestamp with time zone
+);
+
+--
+-- Name: notifications_messages_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.notifications_messages ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.notifications_messages_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: registry_audit; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -706,6 +902,62 @@ ALTER TABLE ONLY public.catalog_themes
     ADD CONSTRAINT catalog_themes_pkey PRIMARY KEY (code);
 
 --
+-- Name: handling_applications handling_applications_number_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_applications
+    ADD CONSTRAINT handling_applications_number_key UNIQUE (number);
+
+--
+-- Name: handling_applications handling_applications_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_applications
+    ADD CONSTRAINT handling_applications_pkey PRIMARY KEY (id);
+
+--
+-- Name: handling_department_events handling_department_events_application_id_sequence_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_department_events
+    ADD CONSTRAINT handling_department_events_application_id_sequence_key UNIQUE (application_id, sequence);
+
+--
+-- Name: handling_department_events handling_department_events_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_department_events
+    ADD CONSTRAINT handling_department_events_pkey PRIMARY KEY (event_id);
+
+--
+-- Name: handling_idempotency_keys handling_idempotency_keys_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_idempotency_keys
+    ADD CONSTRAINT handling_idempotency_keys_pkey PRIMARY KEY (client_id, subject, key);
+
+--
+-- Name: handling_materials handling_materials_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_materials
+    ADD CONSTRAINT handling_materials_pkey PRIMARY KEY (id);
+
+--
+-- Name: handling_outbox handling_outbox_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_outbox
+    ADD CONSTRAINT handling_outbox_pkey PRIMARY KEY (id);
+
+--
+-- Name: handling_timeline handling_timeline_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_timeline
+    ADD CONSTRAINT handling_timeline_pkey PRIMARY KEY (application_id, "position");
+
+--
 -- Name: identity_accounts identity_accounts_mobile_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -839,6 +1091,13 @@ ALTER TABLE ONLY public.identity_throttle
     ADD CONSTRAINT identity_throttle_pkey PRIMARY KEY (bucket);
 
 --
+-- Name: notifications_messages notifications_messages_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.notifications_messages
+    ADD CONSTRAINT notifications_messages_pkey PRIMARY KEY (id);
+
+--
 -- Name: registry_audit registry_audit_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -906,6 +1165,60 @@ CREATE INDEX catalog_items_department_idx ON public.catalog_items USING btree (d
 CREATE INDEX catalog_items_name_trgm_idx ON public.catalog_items USING gin (name public.gin_trgm_ops);
 
 --
+-- Name: handling_applications_applicant_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX handling_applications_applicant_idx ON public.handling_applications USING btree (applicant_id, submitted_at DESC, id DESC) WHERE (party_kind = 'self'::text);
+
+--
+-- Name: handling_applications_enterprise_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX handling_applications_enterprise_idx ON public.handling_applications USING btree (credit_code, submitted_at DESC, id DESC) WHERE (credit_code IS NOT NULL);
+
+--
+-- Name: handling_idempotency_keys_expiry_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX handling_idempotency_keys_expiry_idx ON public.handling_idempotency_keys USING btree (expires_at);
+
+--
+-- Name: handling_materials_application_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX handling_materials_application_idx ON public.handling_materials USING btree (application_id) WHERE (application_id IS NOT NULL);
+
+--
+-- Name: handling_materials_expiry_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX handling_materials_expiry_idx ON public.handling_materials USING btree (expires_at) WHERE (application_id IS NULL);
+
+--
+-- Name: handling_materials_owner_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX handling_materials_owner_idx ON public.handling_materials USING btree (owner_id, created_at DESC);
+
+--
+-- Name: handling_outbox_application_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX handling_outbox_application_idx ON public.handling_outbox USING btree (application_id, id) WHERE (state = 'pending'::text);
+
+--
+-- Name: handling_outbox_dead_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX handling_outbox_dead_idx ON public.handling_outbox USING btree (dead_at DESC, id DESC) WHERE (state = 'dead'::text);
+
+--
+-- Name: handling_outbox_due_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX handling_outbox_due_idx ON public.handling_outbox USING btree (available_at, id) WHERE (state = 'pending'::text);
+
+--
 -- Name: identity_audit_account_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -946,6 +1259,18 @@ CREATE INDEX identity_refresh_tokens_family_idx ON public.identity_refresh_token
 --
 
 CREATE INDEX identity_sms_codes_mobile_idx ON public.identity_sms_codes USING btree (mobile, created_at DESC);
+
+--
+-- Name: notifications_messages_account_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notifications_messages_account_idx ON public.notifications_messages USING btree (account_id, id DESC);
+
+--
+-- Name: notifications_messages_unread_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notifications_messages_unread_idx ON public.notifications_messages USING btree (account_id, id) WHERE (read_at IS NULL);
 
 --
 -- Name: registry_audit_code_idx; Type: INDEX; Schema: public; Owner: -
@@ -1059,6 +1384,62 @@ ALTER TABLE ONLY public.catalog_items
     ADD CONSTRAINT catalog_items_district_fkey FOREIGN KEY (district) REFERENCES public.catalog_districts(code);
 
 --
+-- Name: handling_applications handling_applications_applicant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_applications
+    ADD CONSTRAINT handling_applications_applicant_id_fkey FOREIGN KEY (applicant_id) REFERENCES public.identity_accounts(id);
+
+--
+-- Name: handling_applications handling_applications_credit_code_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_applications
+    ADD CONSTRAINT handling_applications_credit_code_fkey FOREIGN KEY (credit_code) REFERENCES public.identity_enterprises(credit_code);
+
+--
+-- Name: handling_department_events handling_department_events_application_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_department_events
+    ADD CONSTRAINT handling_department_events_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.handling_applications(id) ON DELETE CASCADE;
+
+--
+-- Name: handling_idempotency_keys handling_idempotency_keys_application_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_idempotency_keys
+    ADD CONSTRAINT handling_idempotency_keys_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.handling_applications(id) ON DELETE CASCADE;
+
+--
+-- Name: handling_materials handling_materials_application_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_materials
+    ADD CONSTRAINT handling_materials_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.handling_applications(id) ON DELETE SET NULL;
+
+--
+-- Name: handling_materials handling_materials_owner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_materials
+    ADD CONSTRAINT handling_materials_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES public.identity_accounts(id);
+
+--
+-- Name: handling_outbox handling_outbox_application_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_outbox
+    ADD CONSTRAINT handling_outbox_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.handling_applications(id) ON DELETE CASCADE;
+
+--
+-- Name: handling_timeline handling_timeline_application_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_timeline
+    ADD CONSTRAINT handling_timeline_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.handling_applications(id) ON DELETE CASCADE;
+
+--
 -- Name: identity_authorization_codes identity_authorization_codes_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1148,6 +1529,13 @@ ALTER TABLE ONLY public.identity_refresh_tokens
 
 ALTER TABLE ONLY public.identity_sessions
     ADD CONSTRAINT identity_sessions_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.identity_accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: notifications_messages notifications_messages_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.notifications_messages
+    ADD CONSTRAINT notifications_messages_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.identity_accounts(id) ON DELETE CASCADE;
 
 --
 -- Name: registry_audit registry_audit_code_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

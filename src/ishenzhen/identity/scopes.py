@@ -21,7 +21,7 @@ __all__ = [
 
 SCOPES = [
     "openid", "profile", "phone", "offline_access", "enterprise", "applications:submit", "registry:write",
-    "applications:update", "registry:review",
+    "applications:update", "registry:review", "ops:dead-letters",
 ]  # fmt: skip
 ACR_VALUES = ("L1", "L2", "L3")
 
@@ -38,6 +38,10 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "registry:review": (
         "审核事项登记（市政务服务数据管理局）",
         "Review the item registry (the city's data bureau)",
+    ),
+    "ops:dead-letters": (
+        "查看并重新投递未能送达的办件（运维）",
+        "See and re-queue applications that could not be delivered (operations)",
     ),
 }
 

@@ -8,6 +8,7 @@ development key, without a signing key, or with an issuer that is not https.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import structlog
 
@@ -19,7 +20,14 @@ from ishenzhen.identity.oauth import service as oauth
 from ishenzhen.identity.oauth.keys import create_signing_key
 from ishenzhen.settings import Settings
 
-__all__ = ["DEMO_PASSWORD", "ProductionRefused", "prepare_identity", "refuse_unsafe_production"]
+__all__ = [
+    "DEMO_PASSWORD",
+    "DEPARTMENT_SYSTEM_SCOPES",
+    "ProductionRefused",
+    "prepare_identity",
+    "refuse_unsafe_production",
+    "seed_department_clients",
+]
 
 log = structlog.get_logger(__name__)
 
@@ -45,6 +53,8 @@ REVIEWER_SECRET = "dev-only-reviewer-secret"  # noqa: S105 - demo client, refuse
 THIRD_PARTY_CLIENT_ID = "demo-metro-pass"
 THIRD_PARTY_SECRET = "dev-only-third-party-secret"  # noqa: S105 - demo client, refused in production
 THIRD_PARTY_REDIRECT_URIS = ["https://metro.example/oauth/callback", "http://127.0.0.1/metro/callback"]
+# What a department's own system may do: move its applications on, publish its items.
+DEPARTMENT_SYSTEM_SCOPES = ["applications:update", "registry:write"]
 _password_hash: dict[str, str] = {}
 
 
@@ -125,7 +135,7 @@ async def _seed_clients(connection: Connection) -> None:
         connection, client_id=REVIEWER_CLIENT_ID, name="市政务服务数据管理局 Government services and data",
         kind="confidential", department="government-services-data", secret_hash=hash_token(REVIEWER_SECRET),
         auth_method="client_secret_basic", redirect_uris=[], post_logout_redirect_uris=[],
-        grant_types=["client_credentials"], scopes=["registry:review", "registry:write"], first_party=True,
+        grant_types=["client_credentials"], scopes=["registry:review", "registry:write", "ops:dead-letters"], first_party=True,
         demo=True,
     )  # fmt: skip
     await oauth.register_client(
@@ -135,3 +145,24 @@ async def _seed_clients(connection: Connection) -> None:
         grant_types=["authorization_code", "refresh_token"], scopes=["openid", "profile", "phone", "offline_access"],
         first_party=False, demo=True,
     )  # fmt: skip
+
+
+async def seed_department_clients(
+    connection: Connection, clients: Iterable[tuple[str, str, str, str]]
+) -> int:
+    """Development: one client-credentials client per simulated department system.
+
+    ``clients`` are (client_id, display name, department slug, secret) from the simulators' configuration;
+    the clients are demo data, so production refuses to start while they exist. Returns how many were written.
+    """
+    written = 0
+    async with connection.transaction():
+        await accounts.lock_demo_seed(connection)
+        for client_id, name, department, secret in clients:
+            await oauth.upsert_demo_department_client(
+                connection, client_id=client_id, name=name, department=department, secret=secret,
+                scopes=DEPARTMENT_SYSTEM_SCOPES,
+            )  # fmt: skip
+            written += 1
+    log.info("identity.department_clients_seeded", clients=written)
+    return written

@@ -134,3 +134,14 @@ ON CONFLICT (account_id, client_id, scopes) DO UPDATE SET granted_at = now();
 -- name: department_known(slug)$
 -- Department clients are registered for departments of the catalogue.
 SELECT EXISTS (SELECT 1 FROM catalog_departments WHERE slug = :slug);
+
+-- name: upsert_demo_department_client(client_id, name, department, secret_hash, scopes)!
+-- Development: a simulated department system's client. Its secret follows the simulators' configuration, so a
+-- re-created configuration re-keys the demo client; a real (non-demo) client of that id is never touched.
+INSERT INTO identity_clients (client_id, name, kind, department, secret_hash, jwks, auth_method, redirect_uris,
+                              post_logout_redirect_uris, grant_types, scopes, first_party, demo)
+VALUES (:client_id, :name, 'confidential', :department, :secret_hash, NULL, 'client_secret_basic', '{}', '{}',
+        '{client_credentials}', :scopes, true, true)
+ON CONFLICT (client_id) DO UPDATE SET secret_hash = EXCLUDED.secret_hash, scopes = EXCLUDED.scopes,
+                                      name = EXCLUDED.name
+WHERE identity_clients.demo;

@@ -16,7 +16,11 @@ __all__ = [
 ]  # fmt: skip
 
 # What a department system's client-credentials token may carry; citizens' scopes never.
-DEPARTMENT_SCOPES = frozenset({"registry:write", "registry:review", "applications:update"})
+# What a department system's client-credentials token may carry; citizens' scopes never.
+# ops:dead-letters is for the operators of the platform (the city's data bureau runs it).
+DEPARTMENT_SCOPES = frozenset(
+    {"registry:write", "registry:review", "applications:update", "ops:dead-letters"}
+)
 _CLIENT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
 
@@ -73,6 +77,16 @@ async def register_department_client(
             first_party=True, demo=False,
         )  # fmt: skip
     return client_id, secret
+
+
+async def upsert_demo_department_client(
+    connection: Connection, *, client_id: str, name: str, department: str, secret: str, scopes: list[str]
+) -> None:
+    """Development: a simulated department system's client, re-keyed when the simulators' secret changes."""
+    await queries.upsert_demo_department_client(
+        connection, client_id=client_id, name=name, department=department, secret_hash=hash_token(secret),
+        scopes=scopes,
+    )  # fmt: skip
 
 
 async def count_demo_clients(connection: Connection) -> int:

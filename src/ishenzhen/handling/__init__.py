@@ -1,0 +1,1 @@
+"""Handling: applications, their status machine, uploads, the outbox dispatcher and department callbacks."""

@@ -1,0 +1,298 @@
+"""HTTP only: applying (``/v1/applications``) and department callbacks (``/v1/department/...``)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import uuid
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import Body, HeaderParameter, PathParameter, QueryParameter
+
+from ishenzhen.errors import ContentTooLarge, FieldError, InvalidInput, problem_spec
+from ishenzhen.handling import metrics, service
+from ishenzhen.handling.materials import MaterialStorage, PostgresStorage, prepare
+from ishenzhen.handling.numbering import is_valid_number
+from ishenzhen.handling.schemas import (
+    ApplicationAccepted,
+    ApplicationDetail,
+    ApplicationPage,
+    ApplicationRequest,
+    DepartmentEvent,
+    EventReceipt,
+    MaterialRef,
+    SupplementRequest,
+    WithdrawRequest,
+)
+from ishenzhen.handling.states import Status
+from ishenzhen.identity.guards import Principal, provide_principal, requires
+from ishenzhen.lib.http import BEARER, media_type_of, response_spec
+from ishenzhen.screens.item_service import ItemScreens
+from ishenzhen.ui.capabilities import HEADER
+
+__all__ = [
+    "HANDLING_CONTROLLERS",
+    "ApplicationsController",
+    "DepartmentEventsController",
+    "DepartmentMaterialsController",
+    "MaterialsController",
+]
+
+APPLY = requires("applications:submit")
+UPDATE = requires("applications:update")
+# A form of a few hundred fields and a few dozen material ids; anything far bigger is not an application.
+MAX_APPLICATION_BYTES = 256 * 1024
+_KEY_CHARS = frozenset(chr(c) for c in range(0x21, 0x7F))
+
+IdempotencyKey = Annotated[
+    str,
+    HeaderParameter(name="Idempotency-Key", min_length=1, max_length=255,
+              description="a fresh unique value (a UUID) per application; the same key with the same body "
+                          "returns the first answer for 24 hours"),
+]  # fmt: skip
+RenderHeader = Annotated[
+    str | None,
+    HeaderParameter(name=HEADER, required=False, max_length=1024,
+              description="the capabilities the form was rendered with (as sent to the form endpoint)"),
+]  # fmt: skip
+_COMMON = {
+    401: problem_spec("The Authorization header holds no valid access token"),
+    403: problem_spec("The token lacks the scope, or its assurance level is too low for the item"),
+}
+
+
+def _screens(request: Request[Any, Any, Any]) -> ItemScreens:
+    # The same per-app screens the form endpoint uses, so both validate against one adapted form.
+    state = request.app.state
+    screens = getattr(state, "item_screens", None)
+    if screens is None or screens.store is not state.catalog:
+        screens = ItemScreens(state.catalog, state.settings.screens.web_form_url)
+        state.item_screens = screens
+    return screens
+
+
+def _check_key(key: str) -> str:
+    if not set(key) <= _KEY_CHARS:
+        raise InvalidInput(
+            "Idempotency-Key holds printable ASCII only",
+            errors=[
+                FieldError(location="header", name="Idempotency-Key", reason="printable ASCII, no spaces")
+            ],
+        )
+    return key
+
+
+class ApplicationsController(Controller):
+    path = "/v1/applications"
+    tags = ("handling",)
+    dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
+
+    @post("", summary="Apply for an item (办件): 202 with the application number", status_code=202, opt=APPLY,
+          security=BEARER, request_max_body_size=MAX_APPLICATION_BYTES,
+          responses={
+              202: response_spec(ApplicationAccepted, "Stored and queued for the department; Location names it"),
+              400: problem_spec("A header is missing or malformed (Idempotency-Key is required)"), **_COMMON,
+              409: problem_spec("A request with this Idempotency-Key is in flight, or the item changed"),
+              413: problem_spec("The body is too large"),
+              422: problem_spec("Every field at fault (JSON pointers), or the key was used for another body"),
+          })  # fmt: skip
+    async def apply(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], idempotency_key: IdempotencyKey,
+        data: Annotated[ApplicationRequest, Body(description="item, acting party, form data, material ids")],
+        render: RenderHeader = None,
+    ) -> Response[ApplicationAccepted]:  # fmt: skip
+        settings = request.app.state.settings
+        submission = await service.submit(
+            request.app.state.db_pool, _screens(request), principal, data, key=_check_key(idempotency_key),
+            render=render, key_hours=settings.handling.idempotency_hours,
+        )  # fmt: skip
+        headers = {"Location": f"/v1/applications/{submission.accepted.id}"}
+        if submission.replayed:
+            headers["Idempotent-Replayed"] = "true"
+        return Response(submission.accepted, status_code=202, headers=headers)
+
+    @get("", summary="My applications and my enterprises', newest first", opt=APPLY, security=BEARER,
+         responses={200: response_spec(ApplicationPage, "A page of applications"),
+                    400: problem_spec("A parameter is malformed"), **_COMMON})  # fmt: skip
+    async def list_applications(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+        status: Annotated[Status | None, QueryParameter(description="only applications in this status")] = None,
+        item_code: Annotated[str | None, QueryParameter(max_length=64)] = None,
+        submitted_from: Annotated[dt.date | None, QueryParameter(description="submitted on or after (UTC date)")] = None,
+        submitted_before: Annotated[dt.date | None, QueryParameter(description="submitted before (UTC date)")] = None,
+        cursor: Annotated[str | None, QueryParameter(max_length=200, description="next_cursor of the last page")] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+    ) -> ApplicationPage:  # fmt: skip
+        return await service.applications_page(
+            request.app.state.db_pool, _screens(request), principal, status=status, item_code=item_code,
+            submitted_from=submitted_from, submitted_before=submitted_before, cursor=cursor, limit=limit,
+        )  # fmt: skip
+
+    @get("/{application_id:uuid}", summary="One application with its status timeline", opt=APPLY,
+         security=BEARER,
+         responses={200: response_spec(ApplicationDetail, "The application"), **_COMMON,
+                    404: problem_spec("No application of yours has this id")})  # fmt: skip
+    async def detail(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        application_id: Annotated[uuid.UUID, PathParameter()],
+    ) -> ApplicationDetail:
+        return await service.application_detail(
+            request.app.state.db_pool, _screens(request), principal, application_id
+        )
+
+    @post("/{application_id:uuid}/withdraw", summary="Withdraw an application before the decision",
+          status_code=200, opt=APPLY, security=BEARER,
+          responses={200: response_spec(ApplicationDetail, "Withdrawn; the department is told"), **_COMMON,
+                     404: problem_spec("No application of yours has this id"),
+                     409: problem_spec("The application can no longer be withdrawn")})  # fmt: skip
+    async def withdraw(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], application_id: Annotated[uuid.UUID, PathParameter()],
+        data: Annotated[WithdrawRequest | None, Body(description="an optional reason")] = None,
+    ) -> ApplicationDetail:  # fmt: skip
+        return await service.withdraw(
+            request.app.state.db_pool, _screens(request), principal, application_id, data or WithdrawRequest()
+        )
+
+    @post("/{application_id:uuid}/supplements", summary="Supply the material the department asked for",
+          status_code=200, opt=APPLY, security=BEARER,
+          responses={200: response_spec(ApplicationDetail, "Back in review; the department is sent the material"),
+                     **_COMMON, 404: problem_spec("No application of yours has this id"),
+                     409: problem_spec("The department has not asked for material"),
+                     422: problem_spec("A material id is not one of your uploads")})  # fmt: skip
+    async def supplements(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], application_id: Annotated[uuid.UUID, PathParameter()],
+        data: Annotated[SupplementRequest, Body(description="the uploads (POST /v1/materials) and a note")],
+    ) -> ApplicationDetail:  # fmt: skip
+        return await service.supplement(
+            request.app.state.db_pool, _screens(request), principal, application_id, data
+        )
+
+
+class DepartmentEventsController(Controller):
+    path = "/v1/department/applications"
+    tags = ("handling",)
+    dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
+
+    @post("/{number:str}/events", summary="A department's news about one of its applications",
+          status_code=202, opt=UPDATE, security=BEARER,
+          responses={202: response_spec(EventReceipt, "Recorded (applied, or waiting for earlier events)"),
+                     200: response_spec(EventReceipt, "This event id was recorded before: the same answer"),
+                     400: problem_spec("The number is not a valid application number"), **_COMMON,
+                     404: problem_spec("No application of this department has this number"),
+                     409: problem_spec("The state machine refuses the move, or the sequence is taken"),
+                     422: problem_spec("The event is malformed")})  # fmt: skip
+    async def event(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+        number: Annotated[str, PathParameter(max_length=19, description="the application number (办件编号)")],
+        data: Annotated[DepartmentEvent, Body(description="event id, sequence, status, time, message")],
+    ) -> Response[EventReceipt]:  # fmt: skip
+        if not is_valid_number(number):
+            raise InvalidInput(
+                "not an application number (SZ, 16 digits and a check character)",
+                errors=[FieldError(location="path", name="number", reason="format or check character wrong")],
+            )
+        department = str(principal.claims.get("department"))
+        try:
+            receipt, replayed = await service.apply_department_event(
+                request.app.state.db_pool, _screens(request), principal, number, data
+            )
+        except Exception:
+            metrics.CALLBACKS.labels(department, "refused").inc()
+            raise
+        metrics.CALLBACKS.labels(department, "replayed" if replayed else receipt.outcome).inc()
+        return Response(receipt, status_code=200 if replayed else 202)
+
+
+# The route's own ceiling; the configured limit (ISHENZHEN_HANDLING_MATERIAL_MAX_BYTES) is checked below it.
+_UPLOAD_CEILING = 20 * 1024 * 1024
+UploadName = Annotated[
+    str, QueryParameter(min_length=1, max_length=200, description="the file's name as the citizen sees it")
+]
+UploadIdParam = Annotated[str, PathParameter(max_length=64, description="the upload id (upl_…)")]
+
+
+def _storage(request: Request[Any, Any, Any]) -> MaterialStorage:
+    storage = getattr(request.app.state, "material_storage", None)
+    if storage is None:
+        storage = PostgresStorage()
+        request.app.state.material_storage = storage
+    return storage
+
+
+def _file(reference: MaterialRef, content: bytes) -> Response[bytes]:
+    return Response(
+        content, media_type=reference.media_type,
+        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
+                 "Content-Disposition": "attachment", "Digest": f"sha-256={reference.sha256}"},
+    )  # fmt: skip
+
+
+class MaterialsController(Controller):
+    """Uploads: the body is the file itself (a photo or a PDF); its type is judged by its bytes."""
+
+    path = "/v1/materials"
+    tags = ("handling",)
+    dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
+
+    @post("", summary="Upload a photo or PDF of a document (the body is the file)", status_code=201,
+          opt=APPLY, security=BEARER, request_max_body_size=_UPLOAD_CEILING,
+          responses={201: response_spec(MaterialRef, "Stored; reference it by id from an application"),
+                     **_COMMON, 413: problem_spec("Too large, too many pixels or too many pages"),
+                     415: problem_spec("Not a JPEG, PNG or PDF, or labelled as something it is not"),
+                     422: problem_spec("Empty, damaged or encrypted")})  # fmt: skip
+    async def upload(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], name: UploadName
+    ) -> Response[MaterialRef]:
+        settings = request.app.state.settings
+        content = await request.body()
+        if len(content) > settings.handling.material_max_bytes:
+            raise ContentTooLarge(f"uploads are at most {settings.handling.material_max_bytes} bytes")
+        # Decoding and re-encoding a photo takes tens of milliseconds: off the event loop.
+        prepared = await asyncio.to_thread(
+            prepare, content, media_type_of(request), max_pages=settings.handling.material_max_pages
+        )
+        reference = await service.store_material(
+            request.app.state.db_pool, _storage(request), principal, name.strip(), prepared,
+            hours=settings.handling.material_hours,
+        )  # fmt: skip
+        return Response(reference, status_code=201, headers={"Location": f"/v1/materials/{reference.id}"})
+
+    @get("/{upload:str}", summary="One of my uploads", opt=APPLY, security=BEARER, media_type="application/octet-stream",
+         responses={200: response_spec(None, "The file", media_type="application/octet-stream"), **_COMMON,
+                    404: problem_spec("No upload of yours has this id")})  # fmt: skip
+    async def download(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], upload: UploadIdParam
+    ) -> Response[bytes]:
+        reference, content = await service.read_material(
+            request.app.state.db_pool, _storage(request), upload, owner=principal.sub
+        )
+        return _file(reference, content)
+
+
+class DepartmentMaterialsController(Controller):
+    path = "/v1/department/materials"
+    tags = ("handling",)
+    dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
+
+    @get("/{upload:str}", summary="A material of an application the calling department handles", opt=UPDATE,
+         security=BEARER, media_type="application/octet-stream",
+         responses={200: response_spec(None, "The file", media_type="application/octet-stream"), **_COMMON,
+                    404: problem_spec("No application of this department has this upload")})  # fmt: skip
+    async def download(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], upload: UploadIdParam
+    ) -> Response[bytes]:
+        department = principal.claims.get("department")
+        reference, content = await service.read_material(
+            request.app.state.db_pool, _storage(request), upload,
+            department=department if isinstance(department, str) else "",
+        )  # fmt: skip
+        return _file(reference, content)
+
+
+HANDLING_CONTROLLERS = (
+    ApplicationsController, DepartmentEventsController, MaterialsController, DepartmentMaterialsController,
+)  # fmt: skip

@@ -1,0 +1,1 @@
+"""Telling the citizen: the inbox and the live event stream."""

@@ -1,0 +1,1 @@
+"""Operations: dead letters of the outbox, and Prometheus metrics."""

@@ -1,0 +1,99 @@
+"""Helpers of the handling tests: uploads, valid forms for the demo citizens, submitting."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from typing import Any
+
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from PIL import Image
+
+from ishenzhen.identity.seed import DEMO_ENTERPRISE
+from tests.identity.conftest import L2, L3
+
+CREDIT_CODE = DEMO_ENTERPRISE[0]
+Client = AsyncTestClient[Litestar]
+Headers = dict[str, str]
+
+
+def png(width: int = 8, height: int = 8) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+async def upload(
+    client: Client, auth: Headers, content: bytes | None = None, name: str = "身份证.png"
+) -> str:
+    answer = await client.post(
+        "/v1/materials", params={"name": name}, content=content or png(),
+        headers={**auth, "Content-Type": "application/octet-stream"},
+    )  # fmt: skip
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+async def form_components(client: Client, code: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+
+    def visit(nodes: list[dict[str, Any]]) -> None:
+        for node in nodes:
+            out.append(node)
+            visit(node.get("components", []))
+
+    answer = await client.get(f"/v1/app/items/{code}/form")
+    assert answer.status_code == 200, answer.text
+    for step in answer.json()["steps"]:
+        visit(step["components"])
+    return out
+
+
+PEOPLE = {L2: ("张伟", "440303198503120017"), L3: ("李娜", "440305199207060029")}
+
+
+async def person_form(client: Client, auth: Headers, code: str, mobile: str = L2) -> dict[str, Any]:
+    """A complete, valid form for a verified demo citizen with a fresh upload in every required upload field."""
+    name, id_number = PEOPLE[mobile]
+    data: dict[str, Any] = {
+        "applicant_name": name, "applicant_id_number": id_number, "contact_mobile": mobile, "promise": True,
+    }  # fmt: skip
+    return await with_uploads(client, auth, code, data)
+
+
+async def enterprise_form(client: Client, auth: Headers, code: str, mobile: str = L3) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "enterprise_name": DEMO_ENTERPRISE[1], "enterprise_credit_code": CREDIT_CODE,
+        "contact_name": PEOPLE[mobile][0], "contact_mobile": mobile, "promise": True,
+    }  # fmt: skip
+    return await with_uploads(client, auth, code, data)
+
+
+async def with_uploads(client: Client, auth: Headers, code: str, data: dict[str, Any]) -> dict[str, Any]:
+    for component in await form_components(client, code):
+        if component["type"] == "upload" and component.get("required"):
+            data[component["id"]] = [await upload(client, auth)]
+    return data
+
+
+async def apply(
+    client: Client, auth: Headers, body: dict[str, Any], key: str | None = None, **headers: str
+) -> Any:
+    return await client.post(
+        "/v1/applications",
+        json=body,
+        headers={**auth, "Idempotency-Key": key or str(uuid.uuid4()), **headers},
+    )
+
+
+async def eventually(check: Any, within: float = 10.0) -> None:
+    """Wait until ``await check()`` is true, polling; fail after ``within`` seconds (a deadline, not a sleep)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not await check():
+        if loop.time() > deadline:
+            raise AssertionError(f"condition not met within {within} s")
+        await asyncio.sleep(0.02)
