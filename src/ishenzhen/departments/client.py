@@ -64,6 +64,18 @@ def _header_safe(value: str) -> bool:
     return value.isascii() and value.isprintable() and 0 < len(value) <= 256
 
 
+def _describe_link_failure(exc: BaseException) -> str:
+    """ "timed out: …" for timeouts, else what broke. httpx-aiohttp maps a closed connection to ConnectTimeout,
+    so the aiohttp error underneath decides."""
+    cause = exc.__cause__
+    timeout = isinstance(exc, TimeoutError) or (
+        isinstance(exc, httpx.TimeoutException) and (cause is None or isinstance(cause, TimeoutError))
+    )
+    shown = cause if cause is not None else exc
+    text = f"{type(shown).__name__}: {shown}".rstrip(": ")
+    return (f"timed out: {text}" if timeout else f"connection failed: {text}")[:300]
+
+
 def _snippet(body: bytes | None) -> str:
     if not body:
         return ""
@@ -284,10 +296,8 @@ class DepartmentClient:
                             )  # fmt: skip
                 finally:
                     await response.aclose()
-        except (TimeoutError, httpx.TimeoutException) as exc:
-            return None, None, failed("retry", "link", f"timed out: {type(exc).__name__}")
-        except httpx.TransportError as exc:
-            return None, None, failed("retry", "link", f"{type(exc).__name__}: {exc}"[:300])
+        except (TimeoutError, httpx.TransportError) as exc:
+            return None, None, failed("retry", "link", _describe_link_failure(exc))
         return response, bytes(content), None
 
     async def _attempt(self, entry: DepartmentEntry, request: OutboundRequest) -> _Attempt:

@@ -1,0 +1,176 @@
+"""``GET /v1/departments/{department}/queries/{name}``: answers, per-user caching, provenance, bad input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from tests.identity.conftest import L1, L2, app_tokens
+from tests.simulators_fixture import Simulators
+
+Client = AsyncTestClient[Litestar]
+SOCIAL = "/v1/departments/human-resources/queries/social-insurance-contributions"
+
+
+async def bearer(client: Client, oauth_client: Callable, mobile: str = L1) -> dict[str, str]:  # type: ignore[type-arg]
+    tokens = await app_tokens(client, oauth_client, mobile=mobile)
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+async def test_a_query_answers_with_the_departments_data_private_to_the_caller(
+    client: Client,
+    oauth_client: Callable,
+    simulators: Simulators,  # type: ignore[type-arg]
+) -> None:
+    headers = await bearer(client, oauth_client)
+    answer = await client.get(SOCIAL, params={"months": "3"}, headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert len(answer.json()["records"]) == 3
+    assert answer.headers["cache-control"] == "private, max-age=300"
+    again = await client.get(SOCIAL, params={"months": "3"}, headers=headers)
+    assert again.json() == answer.json() and again.headers.get("ishenzhen-cache") == "hit"
+    report = await simulators.report("human-resources")
+    assert report["counters"]["queries"] == 1
+
+
+async def test_another_user_never_gets_the_first_users_cached_answer(
+    client: Client,
+    oauth_client: Callable,
+    simulators: Simulators,  # type: ignore[type-arg]
+) -> None:
+    first = await client.get(SOCIAL, headers=await bearer(client, oauth_client, L1))
+    client.cookies.clear()  # sign in afresh as someone else
+    second = await client.get(SOCIAL, headers=await bearer(client, oauth_client, L2))
+    assert first.status_code == second.status_code == 200
+    assert "ishenzhen-cache" not in second.headers
+    assert first.json() != second.json()  # each person's own contributions
+    assert (await simulators.report("human-resources"))["counters"]["queries"] == 2
+
+
+async def test_no_store_answers_are_asked_afresh(
+    client: Client,
+    oauth_client: Callable,
+    simulators: Simulators,  # type: ignore[type-arg]
+) -> None:
+    headers = await bearer(client, oauth_client)
+    path = "/v1/departments/traffic-police/queries/vehicle-violations"
+    for _ in range(2):
+        answer = await client.get(path, params={"plate": "粤B12345"}, headers=headers)
+        assert answer.status_code == 200 and answer.headers["cache-control"] == "no-store"
+    assert (await simulators.report("traffic-police"))["counters"]["queries"] == 2
+
+
+async def test_the_departments_own_refusal_is_passed_on_safely(
+    client: Client,
+    oauth_client: Callable,  # type: ignore[type-arg]
+) -> None:
+    path = "/v1/departments/market-regulation/queries/business-registration-status"
+    answer = await client.get(
+        path, params={"credit_code": "short"}, headers=await bearer(client, oauth_client)
+    )
+    assert answer.status_code == 400
+    problem = answer.json()
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert problem["error_source"] == "department" and problem["department_status"] == 400
+    assert problem["department_error"] == {
+        "error": "invalid_credit_code",
+        "message": "统一社会信用代码应为18位",
+    }
+
+
+@pytest.mark.parametrize(
+    ("knobs", "status", "source"),
+    [
+        ({"down": True}, 502, "link"),
+        ({"slow_seconds": 12.0}, 504, "link"),
+        ({"garbage": True}, 502, "department"),
+        ({"error_rate": 1.0, "error_status": 500}, 502, "department"),
+        ({"redirect_to": "http://127.0.0.1:9/"}, 502, "department"),
+        ({"bad_response_signature": True}, 502, "department"),
+    ],
+    ids=["down", "slow", "garbage", "500", "redirect", "bad-signature"],
+)
+async def test_failures_say_who_failed(
+    client: Client,
+    oauth_client: Callable,
+    simulators: Simulators,
+    knobs: dict,
+    status: int,
+    source: str,  # type: ignore[type-arg]
+) -> None:
+    headers = await bearer(client, oauth_client)
+    await simulators.knobs("housing-provident-fund", **knobs)
+    answer = await client.get(
+        "/v1/departments/housing-provident-fund/queries/housing-fund-balance", headers=headers
+    )
+    assert answer.status_code == status, answer.text
+    problem = answer.json()
+    assert problem["error_source"] == source and problem["department"] == "housing-provident-fund"
+    assert problem["type"] == f"urn:ishenzhen:problem:department-{source}"
+    assert "padding" not in answer.text and "Bad Gateway</body>" not in answer.text
+
+
+async def test_an_open_circuit_answers_at_once_from_the_gateway(
+    client: Client,
+    oauth_client: Callable,
+    simulators: Simulators,  # type: ignore[type-arg]
+) -> None:
+    headers = await bearer(client, oauth_client)
+    await simulators.knobs("housing-provident-fund", down=True)
+    path = "/v1/departments/housing-provident-fund/queries/housing-fund-balance"
+    statuses = [(await client.get(path, headers=headers)).status_code for _ in range(6)]
+    assert statuses[:5] == [502] * 5
+    held = await client.get(path, headers=headers)
+    assert held.status_code == 503 and held.json()["error_source"] == "gateway"
+    assert held.headers["retry-after"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status"),
+    [
+        ("/v1/departments/human-resources/queries/not-allow-listed", {}, 404),
+        ("/v1/departments/no-such-department/queries/xy", {}, 404),
+        ("/v1/departments/Human_Resources/queries/social-insurance-contributions", {}, 400),
+        ("/v1/departments/human-resources/queries/social-insurance-contributions", {"evil": "1"}, 400),
+        ("/v1/departments/human-resources/queries/social-insurance-contributions", {"months": "9" * 65}, 400),
+        ("/v1/departments/human-resources/queries/social-insurance-contributions", {"months": "\x00"}, 400),
+        ("/v1/departments/" + "a" * 65 + "/queries/x", {}, 400),
+    ],
+)
+async def test_bad_input_is_a_clear_problem(
+    client: Client,
+    oauth_client: Callable,
+    path: str,
+    params: dict,
+    status: int,  # type: ignore[type-arg]
+) -> None:
+    answer = await client.get(path, params=params, headers=await bearer(client, oauth_client))
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.json()["detail"]
+
+
+async def test_a_query_needs_a_bearer_token(client: Client) -> None:
+    answer = await client.get(SOCIAL)
+    assert answer.status_code == 401
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    department=st.text(min_size=1, max_size=80).filter(lambda s: "/" not in s and s not in (".", "..")),
+    name=st.text(min_size=1, max_size=80).filter(lambda s: "/" not in s and s not in (".", "..")),
+    value=st.text(max_size=100),
+)
+async def test_hostile_paths_and_parameters_never_reach_a_500(
+    client: Client, department: str, name: str, value: str
+) -> None:
+    from urllib.parse import quote
+
+    path = f"/v1/departments/{quote(department, safe='')}/queries/{quote(name, safe='')}"
+    answer = await client.get(path, params={"months": value}, headers={"Authorization": "Bearer x"})
+    assert answer.status_code in (400, 401, 404), answer.text
