@@ -14,6 +14,9 @@ from aiohttp import web
 
 from ishenzhen.departments.fleet import DepartmentClientSecret
 
+# Simulated cases move every 20 ms in tests; ten seconds is far more than any case needs.
+_WAIT_SECONDS = 10.0
+
 
 @dataclass
 class GatewayDouble:
@@ -53,14 +56,14 @@ class GatewayDouble:
     def of(self, number: str) -> list[dict[str, Any]]:
         return [event for _, n, event in self.events if n == number]
 
-    async def wait_for(self, number: str, status: str, timeout: float = 10.0) -> list[dict[str, Any]]:
+    async def wait_for(self, number: str, status: str) -> list[dict[str, Any]]:
         """The events of ``number`` once one with ``status`` has arrived."""
-        async with asyncio.timeout(timeout), self._arrived:
+        async with asyncio.timeout(_WAIT_SECONDS), self._arrived:
             await self._arrived.wait_for(lambda: any(e["status"] == status for e in self.of(number)))
         return self.of(number)
 
-    async def wait_count(self, number: str, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
-        async with asyncio.timeout(timeout), self._arrived:
+    async def wait_count(self, number: str, count: int) -> list[dict[str, Any]]:
+        async with asyncio.timeout(_WAIT_SECONDS), self._arrived:
             await self._arrived.wait_for(lambda: len(self.of(number)) >= count)
         return self.of(number)
 
