@@ -17,7 +17,6 @@ from typing import Literal
 import httpx
 import msgspec
 import structlog
-from http_message_signatures import HTTPMessageSignaturesException
 
 from ishenzhen.departments.breaker import BreakerState, CircuitBreaker
 from ishenzhen.departments.budget import RetryBudget
@@ -279,7 +278,7 @@ class DepartmentClient:
         )
         try:
             self._signer(entry).sign(outgoing, body)
-        except HTTPMessageSignaturesException as exc:
+        except ValueError as exc:
             return None, None, failed("dead", "gateway", f"cannot sign the request: {exc}")
         try:
             async with asyncio.timeout(entry.total_timeout):
