@@ -44,8 +44,20 @@ async def _serve(arguments: argparse.Namespace) -> None:
     await runner.setup()
     port = arguments.port if arguments.port is not None else process.port
     site = web.TCPSite(runner, arguments.host, port, backlog=1024, reuse_address=True)
-    await site.start()
-    bound = runner.addresses[0][1]
+    try:
+        await site.start()
+    except OSError as exc:
+        if not port:
+            raise
+        # A fixed development port taken (another checkout's serve, a parallel test run): take a free one;
+        # whoever started us reads the port from the ready line, so nothing else needs to know.
+        print(
+            f"ishenzhen_simulators: port {port} unavailable ({exc.strerror}); using a free port",
+            file=sys.stderr,
+        )
+        site = web.TCPSite(runner, arguments.host, 0, backlog=1024, reuse_address=True)
+        await site.start()
+    bound = runner.addresses[-1][1]
     print(json.dumps({"ready": True, "process": process.name, "port": bound}), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
