@@ -37,6 +37,34 @@ PLATE = "%E7%B2%A4B12345"  # 粤B12345
 _WINDOWS = 4
 
 
+def _cpu_seconds(root: int, exclude: tuple[str, ...] = ("ishenzhen_simulators", "postgres")) -> float:
+    """User + system CPU of ``root`` and its descendants (Linux /proc), leaving out the simulators and the
+    database: CPU per request is the figure a loaded shared machine cannot distort."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    stats: dict[int, tuple[str, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = raw[raw.rindex(")") + 2 :].split()
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        stats[int(entry.name)] = (command, (int(fields[11]) + int(fields[12])) / ticks)
+    total, pending = 0.0, [root]
+    while pending:
+        pid = pending.pop()
+        command, seconds = stats.get(pid, ("", 0.0))
+        if any(word in command for word in exclude):
+            continue
+        total += seconds
+        pending += children.get(pid, [])
+    return total
+
+
 def _wait(url: str, process: subprocess.Popen[bytes], seconds: float = 30.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -143,14 +171,16 @@ def main(argv: list[str] | None = None) -> int:
             for url, headers in ((forward_url, ()), (gateway_url, (auth,))):
                 run_wrk(url, seconds=1, connections=arguments.connections, headers=headers, wrk=wrk)
             forwarded, gated = [], []
+            cpu = {"forwarder": 0.0, "gateway": 0.0}
             for round_number in range(arguments.rounds):
-                forwarded.append(
-                    run_wrk(
-                        forward_url, seconds=arguments.seconds, connections=arguments.connections, wrk=wrk
-                    )
-                )
+                before = _cpu_seconds(forwarder.pid)
+                forwarded.append(run_wrk(forward_url, seconds=arguments.seconds, connections=arguments.connections,
+                                         wrk=wrk))  # fmt: skip
+                cpu["forwarder"] += _cpu_seconds(forwarder.pid) - before
+                before = _cpu_seconds(service.pid)
                 gated.append(run_wrk(gateway_url, seconds=arguments.seconds, connections=arguments.connections,
                                      headers=(auth,), wrk=wrk))  # fmt: skip
+                cpu["gateway"] += _cpu_seconds(service.pid) - before
                 print(f"round {round_number + 1}: forwarder {forwarded[-1].requests_per_second:,.0f}/s, "
                       f"gateway {gated[-1].requests_per_second:,.0f}/s", file=sys.stderr)  # fmt: skip
             gateway_rate = statistics.median(r.requests_per_second for r in gated)
@@ -171,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
             forwarder.terminate()
             forwarder.wait(timeout=10)
     ratio = gateway_rate / forward_rate
+    cpu_ms = {
+        "forwarder": cpu["forwarder"] * 1000 / sum(r.requests for r in forwarded),
+        "gateway": cpu["gateway"] * 1000 / sum(r.requests for r in gated),
+    }
     print(f"| pass-through query ({arguments.rounds} × {arguments.seconds:g} s, wrk -c{arguments.connections}) "
           "| requests/s (median) | p50 ms | p99 ms |")  # fmt: skip
     print("| --- | ---: | ---: | ---: |")
@@ -182,6 +216,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     verdict = "PASS" if ratio >= 0.8 else "FAIL"
     print(f"\nratio gateway / forwarder: **{ratio:.2f}** (target ≥ 0.8: {verdict}); wrk errors: {errors}")
+    print(
+        f"\nCPU per request (serving processes, simulators and database left out): forwarder "
+        f"{cpu_ms['forwarder']:.2f} ms, gateway {cpu_ms['gateway']:.2f} ms; ratio of CPU "
+        f"**{cpu_ms['forwarder'] / cpu_ms['gateway']:.2f}**"
+    )
     added = through[1] - direct[1]
     print(f"\nat half load ({half:,.0f}/s, open loop, {_WINDOWS} alternating windows each way, {2 * arguments.seconds:g} s in all): department direct p50 {direct[0]:.2f} ms "
           f"p99 {direct[1]:.2f} ms; through the gateway p50 {through[0]:.2f} ms p99 {through[1]:.2f} ms; "
