@@ -293,6 +293,7 @@ def _department_simulators(url: str, settings: Settings, gateway_url: str) -> It
         host=settings.host,
         base_port=settings.departments_simulator_port,
         pace_seconds=settings.departments_simulator_pace_seconds,
+        run_name=str(settings.port),
     )
 
     async def seed() -> None:

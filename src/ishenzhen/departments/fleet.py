@@ -110,16 +110,19 @@ class SimulatorFleet:
     base_port: int = 0
     pace_seconds: float = 2.0
     log_level: str = "warning"
+    # Several runs may share a folder (two `serve`s on one data folder with an external database, parallel test
+    # runs): each run's own files carry this name; the keys file is shared and only ever grows.
+    run_name: str = ""
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
 
     @property
     def simulator_file(self) -> Path:
-        return self.folder / "simulators.json"
+        return self.folder / f"simulators{'-' + self.run_name if self.run_name else ''}.json"
 
     @property
     def directory_file(self) -> Path:
-        return self.folder / "departments.json"
+        return self.folder / f"departments{'-' + self.run_name if self.run_name else ''}.json"
 
     def _layout(self) -> dict[str, list[str]]:
         slugs = [slug for slug, _ in self.departments]
@@ -243,11 +246,13 @@ class SimulatorFleet:
 
 
 def _write_private(path: Path, text: str) -> None:
-    """Secrets inside: readable by this user only."""
+    """Secrets inside: readable by this user only; written whole, then renamed, so a reader never sees half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(text)
+    os.replace(partial, path)
 
 
 def _await_ready(name: str, process: subprocess.Popen[bytes]) -> int:
