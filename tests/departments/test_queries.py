@@ -191,3 +191,19 @@ async def test_hostile_paths_and_parameters_never_reach_a_500(
     assert answer.status_code in (200, 400, 404), answer.text
     if answer.status_code != 200:
         assert answer.headers["content-type"].startswith("application/problem+json")
+
+
+def test_the_query_cache_keeps_to_its_byte_budget() -> None:
+    from ishenzhen.departments.schemas import QueryResult
+    from ishenzhen.departments.service import QueryCache
+
+    cache = QueryCache(max_entries=100, max_bytes=16_000)
+    for index in range(20):
+        body = b"x" * 900
+        cache.put(("user", str(index)), QueryResult(status=200, body=body, cache_control=None, error_source=None,
+                                                    detail=""), 60)  # fmt: skip
+        assert cache.size_bytes <= 16_000
+    assert cache.get(("user", "0")) is None and cache.get(("user", "19")) is not None
+    huge = QueryResult(status=200, body=b"x" * 2000, cache_control=None, error_source=None, detail="")
+    cache.put(("user", "huge"), huge, 60)
+    assert cache.get(("user", "huge")) is None

@@ -115,6 +115,7 @@ class SimulatorFleet:
     run_name: str = ""
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
+    _key_cache: dict[str, dict[str, str]] | None = field(default=None, repr=False)
 
     @property
     def simulator_file(self) -> Path:
@@ -133,6 +134,10 @@ class SimulatorFleet:
         return layout
 
     def _keys(self) -> dict[str, dict[str, str]]:
+        # Read once per fleet: the secrets seeded and the keys given to the simulators must be the same set,
+        # even if another run rewrites the shared file meanwhile.
+        if self._key_cache is not None:
+            return self._key_cache
         path = self.folder / "department-keys.json"
         known: dict[str, dict[str, str]] = json.loads(path.read_text()) if path.exists() else {}
         changed = False
@@ -154,6 +159,7 @@ class SimulatorFleet:
         if changed:
             self.folder.mkdir(parents=True, exist_ok=True)
             _write_private(path, json.dumps(known, indent=1))
+        self._key_cache = known
         return known
 
     def client_secrets(self) -> list[DepartmentClientSecret]:
