@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print(render_markdown(facts, load, results, startup))
     if worker_rss is not None:
-        # Issue 3: a worker with the catalogue loaded stays under 250 MB.
+        # Target: a worker with the catalogue loaded stays under 250 MB.
         print(f"\nWorker resident size after the run (catalogue loaded, caches warm): {worker_rss:.0f} MiB")
     if arguments.json is not None:
         write_json(arguments.json, facts, load, results, startup)

@@ -32,7 +32,7 @@ from bench.server import ServiceError, free_port, running_service
 __all__ = ["Instance", "main", "percentile"]
 
 _POLL_S = 0.005
-TARGET_P99_S = 1.0  # issue 5: every instance sees a publication within one second
+TARGET_P99_S = 1.0  # every instance sees a publication within one second
 
 
 class Instance:

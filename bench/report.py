@@ -17,7 +17,7 @@ from bench.server import service_env
 
 __all__ = ["COLD_TARGET_S", "WARM_TARGET_S", "MachineFacts", "machine_facts", "render_markdown", "write_json"]
 
-# Issue 2: cold first start to ready under 10 s, warm start under 3 s.
+# Targets: cold first start to ready under 10 s, warm start under 3 s.
 COLD_TARGET_S = 10.0
 WARM_TARGET_S = 3.0
 _REPOSITORY = Path(__file__).resolve().parent.parent

@@ -106,7 +106,7 @@ def load_items(scale: int) -> tuple[list[Any], str]:
             items, source = list(load_catalog(CATALOG).items), f"{CATALOG}/ (validator.load_catalog)"
     if items is None:
         try:
-            from ishenzhen.catalog.source.generator import build_catalog
+            from tools.catalog_generator.generator import build_catalog
         except ImportError:
             items, source = synthetic_items(scale), "synthetic"
         else:

@@ -1,4 +1,4 @@
-"""Issue 4: token-endpoint throughput on one worker, and where its time goes.
+"""Token-endpoint throughput on one worker, and where its time goes.
 
 ``python -m bench.token_endpoint`` starts an embedded PostgreSQL, migrates and seeds it as ``serve`` does in
 development, and drives ``IdentityProvider.token`` (what ``POST /oauth/token`` runs after litestar has parsed

@@ -81,7 +81,7 @@ async def test_json_suffix_media_type_is_accepted(client: Client) -> None:
 
 
 async def test_oversized_body_is_413(client: Client, settings) -> None:
-    blob = b'{"name": "' + b"x" * (settings.max_body_bytes + 10) + b'", "age": 1}'
+    blob = b'{"name": "' + b"x" * (settings.http.max_body_bytes + 10) + b'", "age": 1}'
     response = await client.post(
         "/test/applicants", content=blob, headers={"content-type": "application/json"}
     )

@@ -22,9 +22,8 @@ from litestar.types import ControllerRouterHandler
 
 from ishenzhen import __version__
 from ishenzhen.catalog.controllers import CatalogController
-from ishenzhen.catalog.importer import CATALOG_CHANNEL
+from ishenzhen.catalog.lifespan import catalog_lifespan
 from ishenzhen.catalog.service import CatalogStore
-from ishenzhen.db.change_feed import ChangeFeed
 from ishenzhen.db.pool import create_pool
 from ishenzhen.departments.controllers import DepartmentQueriesController
 from ishenzhen.departments.state import departments_lifespan
@@ -69,7 +68,7 @@ def _openapi_config() -> OpenAPIConfig:
             YamlRenderPlugin(path="/openapi.yaml"),
         ],
         use_handler_docstrings=True,
-        # Identity (issue 4): protected endpoints take RFC 9068 access tokens from /oauth/token.
+        # Protected endpoints take RFC 9068 access tokens from /oauth/token.
         components=Components(
             security_schemes={
                 "bearer": SecurityScheme(
@@ -82,7 +81,7 @@ def _openapi_config() -> OpenAPIConfig:
 
 def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     handlers: list[ControllerRouterHandler] = [HealthController, CatalogController]
-    # Identity (issue 4)
+    # The identity provider: OAuth/OIDC, sign-in pages, the caller's own account, verification, agents
     handlers += [
         OAuthController,
         LoginController,
@@ -91,11 +90,11 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         VerificationController,
         EnterpriseAgentsController,
     ]
-    # Issue 5: the registry, and the app's screens it drives
+    # The registry, and the app's screens it drives
     handlers += [*REGISTRY_CONTROLLERS, HomeController, ItemScreensController]
-    # Issue 10: pass-through queries to department systems
+    # Pass-through queries to department systems
     handlers += [DepartmentQueriesController]
-    if settings.enable_bench_routes:
+    if settings.http.enable_bench_routes:
         from ishenzhen.bench_routes import BENCH_ROUTES  # only for the benchmark harness
 
         handlers += BENCH_ROUTES
@@ -109,8 +108,9 @@ async def _require_declared_media_type(request: Request[Any, Any, Any]) -> None:
     data_parameter = request.route_handler.parsed_fn_signature.parameters.get("data")
     if data_parameter is None:
         return
-    declared = getattr(data_parameter.kwarg_definition, "media_type", None)
-    require_media_type(request, str(declared.value if hasattr(declared, "value") else declared or JSON))
+    # litestar declares it as a RequestEncodingType member, a plain string, or not at all (JSON).
+    declared = getattr(data_parameter.kwarg_definition, "media_type", None) or JSON
+    require_media_type(request, str(getattr(declared, "value", declared)))
 
 
 async def _before_request(request: Request[Any, Any, Any]) -> None:
@@ -127,7 +127,7 @@ def create_app(
 ) -> Litestar:
     """Build the ASGI app. Pass ``db_pool`` to share a pool the caller owns (tests); else one is made."""
     settings = settings or load_settings()
-    configure_logging(settings.effective_log_format, settings.log_level)
+    configure_logging(settings.effective_log_format, settings.logging.level)
 
     @asynccontextmanager
     async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -142,43 +142,22 @@ def create_app(
         finally:
             await pool.close()
 
-    @asynccontextmanager
-    async def catalog_lifespan(app: Litestar) -> AsyncIterator[None]:
-        store = CatalogStore(app.state.db_pool)
-        await store.refresh()
-        app.state.catalog = store
-        feed = None
-        if settings.database_url is not None:
-            feed = ChangeFeed(
-                settings.database_url,
-                CATALOG_CHANNEL,
-                store.refresh,
-                poll_interval=settings.change_poll_seconds,
-            )
-            await feed.start()
-        app.state.catalog_feed = feed
-        try:
-            yield
-        finally:
-            if feed is not None:
-                await feed.stop()
-
     def provide_db_pool(state: State) -> asyncpg.Pool:
-        return state.db_pool  # type: ignore[no-any-return]
+        return state.db_pool
 
     def provide_catalog(state: State) -> CatalogStore:
-        return state.catalog  # type: ignore[no-any-return]
+        return state.catalog
 
     def provide_identity(state: State) -> IdentityState:
-        return state.identity  # type: ignore[no-any-return]
+        return state.identity
 
     app = Litestar(
         route_handlers=[*_route_handlers(settings), *extra_route_handlers],
         lifespan=[
             database_lifespan,
-            catalog_lifespan,
+            catalog_lifespan(settings.database.url, settings.database.change_poll_seconds),
             identity_lifespan(settings),
-            registry_lifespan(settings.registry_scheduler_seconds),
+            registry_lifespan(settings.registry.scheduler_seconds),
             departments_lifespan(settings),
         ],
         dependencies={
@@ -189,7 +168,7 @@ def create_app(
         exception_handlers=exception_handlers(),
         before_request=_before_request,
         openapi_config=_openapi_config(),
-        request_max_body_size=settings.max_body_bytes,
+        request_max_body_size=settings.http.max_body_bytes,
         state=State({"settings": settings}),
         logging_config=None,
         debug=False,
@@ -200,21 +179,21 @@ def create_app(
         return None if store is None else store.snapshot.revision
 
     inner = app.asgi_handler
-    if settings.shared_cache_mb > 0:
+    if settings.catalog.shared_cache_mb > 0:
         inner = SharedResponseCache(
             inner,
             prefixes=("/v1/catalog/",),
             version=catalog_revision,
-            max_bytes=settings.shared_cache_mb * 1024 * 1024,
+            max_bytes=settings.catalog.shared_cache_mb * 1024 * 1024,
         )
-        # Issue 5: the anonymous home screen, localised, so Accept-Language is part of the key. A few dozen
+        # The anonymous home screen, localised, so Accept-Language is part of the key. A few dozen
         # entries of ~12 KB at most: its own small budget, so catalogue searches never evict it.
         inner = SharedResponseCache(
             inner, prefixes=(HOME_PATH,), version=catalog_revision, max_bytes=2 * 1024 * 1024,
             vary=(b"accept-language",),
         )  # fmt: skip
     # Wrap the whole app, not each route: 404s and 405s also get a request id and an access event.
-    app.asgi_handler = RequestContextMiddleware(inner, access_log=settings.access_log)
+    app.asgi_handler = RequestContextMiddleware(inner, access_log=settings.logging.access_log)
     return app
 
 

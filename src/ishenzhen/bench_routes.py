@@ -26,7 +26,7 @@ async def reference_hello() -> Hello:
     return _HELLO
 
 
-# Issue 4: the same handler with and without bearer authentication (a department token, checked locally).
+# The same handler with and without bearer authentication (a department token, checked locally).
 @get("/bench/unprotected", include_in_schema=False, cache=False)
 async def bench_unprotected() -> Hello:
     return _HELLO

@@ -10,7 +10,7 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -79,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
         "schema", help="print the migrated schema (the snapshot the tests compare)"
     )
     schema.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
-    # Identity (issue 4)
+    # The identity provider's operator commands
     identity = commands.add_parser("identity", help="identity provider helpers")
     identity_commands = identity.add_subparsers(dest="identity_command", required=True, metavar="ACTION")
     outbox = identity_commands.add_parser("sms-outbox", help="show the development SMS outbox (newest first)")
@@ -105,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="registry:write, registry:review or applications:update (repeat for several)")  # fmt: skip
     create.add_argument("--client-id", help="client id [dept-<department>]")
     create.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
-    # Registry (issue 5)
+    # The service-item registry's operator commands
     registry = commands.add_parser("registry", help="the service-item registry")
     registry_commands = registry.add_subparsers(dest="registry_command", required=True, metavar="ACTION")
     export_items = registry_commands.add_parser(
@@ -130,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             workers=getattr(arguments, "workers", None),
             data_dir=getattr(arguments, "data_dir", None),
         )
-        configure_logging(settings.effective_log_format, settings.log_level)
+        configure_logging(settings.effective_log_format, settings.logging.level)
         if arguments.command == "serve":
             return _serve(settings)
         if arguments.command == "migrate":
@@ -163,10 +163,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 @contextmanager
 def _database(settings: Settings) -> Iterator[str]:
     """The configured server, or the embedded one started for the duration of the block."""
-    if settings.database_url is not None:
-        yield settings.database_url
+    if settings.database.url is not None:
+        yield settings.database.url
         return
-    server = EmbeddedPostgres(settings.effective_data_dir, port=settings.pg_port, run_as=settings.pg_user)
+    server = EmbeddedPostgres(
+        settings.embedded.effective_data_dir, port=settings.embedded.port, run_as=settings.embedded.user
+    )
     url = server.start()
     try:
         yield url
@@ -176,7 +178,7 @@ def _database(settings: Settings) -> Iterator[str]:
 
 def _migrate(url: str, settings: Settings) -> None:
     async def run() -> None:
-        connection = await connect(url, settings.db_connect_timeout)
+        connection = await connect(url, settings.database.connect_timeout)
         try:
             applied = await apply_migrations(connection)
         finally:
@@ -186,17 +188,25 @@ def _migrate(url: str, settings: Settings) -> None:
     asyncio.run(run())
 
 
-def _catalog(settings: Settings, arguments: argparse.Namespace) -> int:
-    from ishenzhen.catalog.cli import run_import, run_validate
+def _import_catalog(url: str, settings: Settings, path: Path) -> None:
+    """Check every source file (the catalogue), then publish them all or nothing (through the registry)."""
+    from ishenzhen.catalog.cli import run_validate
+    from ishenzhen.registry.cli import run_import
 
-    path = arguments.path or settings.effective_catalog_dir
+    run_import(url, settings, run_validate(path))
+
+
+def _catalog(settings: Settings, arguments: argparse.Namespace) -> int:
+    from ishenzhen.catalog.cli import run_validate
+
+    path = arguments.path or settings.catalog.effective_source_dir
     if arguments.catalog_command == "validate":
         catalog = run_validate(path)
         print(f"{path}: {len(catalog.items)} items, no problems", file=sys.stderr)
         return 0
     with _database(settings) as url:
         _migrate(url, settings)
-        run_import(url, settings, path)
+        _import_catalog(url, settings, path)
     return 0
 
 
@@ -232,38 +242,40 @@ def _serve(settings: Settings) -> int:
     from granian import Granian
     from granian.constants import Interfaces
 
-    from ishenzhen.catalog.cli import catalog_is_empty, run_import
+    from ishenzhen.catalog.cli import catalog_is_empty
     from ishenzhen.identity.cli import check_production
 
+    base = f"http://{settings.http.host}:{settings.http.port}"
     with _database(settings) as url:
         _migrate(url, settings)
         # Refuse here, with one line, rather than inside every granian worker.
         check_production(url, settings)
-        if catalog_is_empty(url, settings):
-            run_import(url, settings, settings.effective_catalog_dir)
-        # Workers are separate processes that build their settings from the environment: hand them the
-        # database this process chose and the flags it was given (the issuer URL, for one, uses the port).
-        os.environ["DATABASE_URL"] = url
-        os.environ[ENV_NAMES["host"]] = settings.host
-        os.environ[ENV_NAMES["port"]] = str(settings.port)
-        os.environ[ENV_NAMES["workers"]] = str(settings.workers)
-        base = f"http://{settings.host}:{settings.port}"
+        # The simulators start while the catalogue is imported (a cold start's longest step).
         with _department_simulators(url, settings, base) as simulators:
+            if catalog_is_empty(url, settings):
+                _import_catalog(url, settings, settings.catalog.effective_source_dir)
+            # Workers are separate processes that build their settings from the environment: hand them the
+            # database this process chose and the flags it was given (the issuer URL, for one, uses the port).
+            os.environ["DATABASE_URL"] = url
+            os.environ[ENV_NAMES["host"]] = settings.http.host
+            os.environ[ENV_NAMES["port"]] = str(settings.http.port)
+            os.environ[ENV_NAMES["workers"]] = str(settings.http.workers)
+            started = simulators.ready()
             print(
                 f"ishenzhen {settings.environment} serving on {base}\n"
                 f"  API docs (interactive): {base}/docs\n"
                 f"  OpenAPI document:       {base}/docs/openapi.json\n"
                 f"  Database:               {describe_url(url)}\n"
-                f"{simulators}"
+                f"{started}"
                 "Press Ctrl-C to stop.",
                 flush=True,
             )
             server = Granian(
                 "ishenzhen.app:create_app_from_environment",
                 factory=True,
-                address=settings.host,
-                port=settings.port,
-                workers=settings.workers,
+                address=settings.http.host,
+                port=settings.http.port,
+                workers=settings.http.workers,
                 interface=Interfaces.ASGI,
                 log_access=False,
                 backlog=2048,
@@ -272,32 +284,40 @@ def _serve(settings: Settings) -> int:
     return 0
 
 
+class _Simulators:
+    """What ``_department_simulators`` hands back: ``ready()`` waits for them and says what runs where."""
+
+    def __init__(self, ready: Callable[[], str]) -> None:
+        self.ready = ready
+
+
 @contextmanager
-def _department_simulators(url: str, settings: Settings, gateway_url: str) -> Iterator[str]:
+def _department_simulators(url: str, settings: Settings, gateway_url: str) -> Iterator[_Simulators]:
     """Development: the department simulators, one process each for five departments and one for the rest.
 
-    Yields the lines that say what runs where. Their keys and the departments' client secrets live in the data
-    folder (``departments/``), the gateway's workers get the directory file through the environment, and the
-    simulators stop when the block ends (Ctrl-C stops the API first, then them).
+    The processes are spawned on entry; ``ready()`` waits until each listens, writes the directory file and
+    hands it to the gateway's workers through the environment. Their keys and the departments' client secrets
+    live in the data folder (``departments/``); the simulators stop when the block ends (Ctrl-C stops the API
+    first, then them).
     """
-    if settings.is_production or not settings.departments_simulators:
-        yield ""
+    if settings.is_production or not settings.departments.simulators:
+        yield _Simulators(lambda: "")
         return
     from ishenzhen.departments.fleet import SimulatorFleet, catalog_departments
     from ishenzhen.identity.seed import seed_department_clients
 
     fleet = SimulatorFleet(
-        folder=settings.effective_data_dir / "departments",
-        departments=catalog_departments(settings.effective_catalog_dir),
+        folder=settings.embedded.effective_data_dir / "departments",
+        departments=catalog_departments(settings.catalog.effective_source_dir),
         gateway_url=gateway_url,
-        host=settings.host,
-        base_port=settings.departments_simulator_port,
-        pace_seconds=settings.departments_simulator_pace_seconds,
-        run_name=str(settings.port),
+        host=settings.http.host,
+        base_port=settings.departments.simulator_port,
+        pace_seconds=settings.departments.simulator_pace_seconds,
+        run_name=str(settings.http.port),
     )
 
     async def seed() -> None:
-        connection = await connect(url, settings.db_connect_timeout)
+        connection = await connect(url, settings.database.connect_timeout)
         try:
             await seed_department_clients(
                 connection,
@@ -306,13 +326,17 @@ def _department_simulators(url: str, settings: Settings, gateway_url: str) -> It
         finally:
             await connection.close()
 
-    asyncio.run(seed())
-    fleet.start()
-    try:
-        if settings.departments_directory_file is None:
+    def ready() -> str:
+        fleet.finish()
+        if settings.departments.directory_file is None:
             os.environ[ENV_NAMES["departments_directory_file"]] = str(fleet.directory_file)
         lines = "".join(f"    {line}\n" for line in fleet.describe())
-        yield f"  Department simulators ({len(fleet.departments)} departments, callbacks to {gateway_url}):\n{lines}"
+        return f"  Department simulators ({len(fleet.departments)} departments, callbacks to {gateway_url}):\n{lines}"
+
+    asyncio.run(seed())
+    fleet.spawn()
+    try:
+        yield _Simulators(ready)
     finally:
         fleet.stop()
 
@@ -327,7 +351,7 @@ def _export_openapi(settings: Settings, output: Path) -> int:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(document, encoding="utf-8")
         print(f"wrote {output}", file=sys.stderr)
-        # The render spec's JSON Schema is published next to the API document (issue 5).
+        # The render spec's JSON Schema is published next to the API document, for app developers.
         from ishenzhen.ui.schema import SCHEMA_FILE, render_spec_schema_text
 
         schema_file = output.parent / SCHEMA_FILE

@@ -6,7 +6,7 @@ import json
 
 from litestar.serialization import encode_json
 
-from ishenzhen.settings import Settings
+from ishenzhen.settings import Settings, replace_settings
 
 __all__ = ["render_openapi"]
 
@@ -15,13 +15,7 @@ def render_openapi(settings: Settings) -> str:
     from ishenzhen.app import create_app
 
     # The document describes what production serves: benchmark routes are never part of it.
-    app = create_app(msgspec_replace(settings, enable_bench_routes=False))
+    app = create_app(replace_settings(settings, enable_bench_routes=False))
     # litestar's encoder knows the Structs that appear in examples; re-dumped sorted for stable diffs.
     schema = json.loads(encode_json(app.openapi_schema.to_schema()))
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def msgspec_replace(settings: Settings, **changes: object) -> Settings:
-    import msgspec
-
-    return msgspec.structs.replace(settings, **changes)

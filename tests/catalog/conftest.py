@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from ishenzhen.app import create_app
 from ishenzhen.catalog.importer import import_catalog
-from ishenzhen.catalog.source.model import Catalog
+from ishenzhen.catalog.model import Catalog
 from ishenzhen.catalog.source.validator import load_catalog
 from ishenzhen.settings import load_settings
 from tests.conftest import cloned_database

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ishenzhen.catalog.source.model import (
+from ishenzhen.catalog.model import (
     Department,
     District,
     Fee,

@@ -8,7 +8,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from ishenzhen.catalog.source.model import Catalog
+from ishenzhen.catalog.model import Catalog
 
 Client = AsyncTestClient[Litestar]
 

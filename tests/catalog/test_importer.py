@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from ishenzhen.catalog.importer import CATALOG_CHANNEL, import_catalog
-from ishenzhen.catalog.source.model import Catalog
+from ishenzhen.catalog.model import Catalog
 from tests.catalog.factories import DEPARTMENTS, DISTRICTS, THEMES, item
 
 

@@ -26,7 +26,7 @@ async def test_ready_is_503_when_the_database_is_gone(settings: Settings, pg_adm
         assert (await client.get("/health/ready")).status_code == 200
         admin = await asyncpg.connect(pg_admin_url)
         try:
-            database = settings.database_url.rsplit("/", 1)[1]
+            database = settings.database.url.rsplit("/", 1)[1]
             await admin.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
         finally:
             await admin.close()

@@ -97,7 +97,7 @@ async def test_total_size_stays_within_its_bound() -> None:
         await client.get("/v1/catalog/items?page=0")  # long evicted
         await client.get("/v1/catalog/items?page=49")  # most recent: still there
     assert app.calls == calls + 1
-    assert cache._bytes <= cache.max_bytes
+    assert cache._entries.weight <= cache.max_bytes
 
 
 async def test_one_off_requests_never_displace_what_repeats() -> None:

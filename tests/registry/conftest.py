@@ -15,7 +15,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from ishenzhen.catalog.source.model import Catalog, ServiceItem
+from ishenzhen.catalog.model import Catalog, ServiceItem
 from ishenzhen.catalog.source.validator import load_catalog
 from ishenzhen.identity.cli import register_department_client
 from ishenzhen.identity.seed import REVIEWER_CLIENT_ID, REVIEWER_SECRET

@@ -12,7 +12,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from ishenzhen.catalog.importer import import_catalog as import_into_catalogue
-from ishenzhen.catalog.source.model import Catalog
+from ishenzhen.catalog.model import Catalog
 from ishenzhen.db.migrate import apply_migrations
 from ishenzhen.registry.bulk import export_department, import_catalog
 from tests.registry.conftest import CATALOG_DIR, Token, bearer, small_catalog

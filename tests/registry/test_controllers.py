@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from ishenzhen.catalog.source.model import ServiceItem
+from ishenzhen.catalog.model import ServiceItem
 from tests.registry.conftest import NEW_ITEM_CODE, Token, as_json, bearer, eventually
 
 Client = AsyncTestClient[Litestar]

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import msgspec
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from ishenzhen.app import create_app
-from ishenzhen.settings import Settings
+from ishenzhen.settings import Settings, replace_settings
 from tests.registry.conftest import ISSUER, Token, bearer, eventually
 from tests.registry.test_controllers import ARCHIVES_ITEM, ITEMS, _draft_of_published
 
@@ -23,7 +22,7 @@ VISIBLE_WITHIN_S = 1.0
 async def second_instance(settings: Settings) -> AsyncIterator[Client]:
     # Only NOTIFY can meet the deadline: the fallback poll comes every ten minutes.
     async with AsyncTestClient(
-        app=create_app(msgspec.structs.replace(settings, change_poll_seconds=600)), base_url=ISSUER
+        app=create_app(replace_settings(settings, change_poll_seconds=600)), base_url=ISSUER
     ) as other:
         yield other
 

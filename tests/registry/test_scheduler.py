@@ -9,7 +9,7 @@ import asyncpg
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from ishenzhen.catalog.source.model import ServiceItem
+from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.registry.scheduler import run_due
 from tests.registry.conftest import NEW_ITEM_CODE, Token, as_json, bearer, eventually
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from ishenzhen.catalog.model import Catalog, ServiceItem
 from ishenzhen.catalog.source.item_checks import ItemReferences
-from ishenzhen.catalog.source.model import Catalog, ServiceItem
 from ishenzhen.errors import InvalidInput
 from ishenzhen.registry._validation import validate_item
 from tests.registry.conftest import Token, as_json, bearer
@@ -131,7 +131,7 @@ async def test_one_422_over_http(
 def test_render_spec_problems_come_back_with_pointers_into_the_item(
     new_item: ServiceItem, references: ItemReferences
 ) -> None:
-    from ishenzhen.ui.defaults import default_spec
+    from ishenzhen.catalog.default_spec import default_spec
 
     spec = msgspec.to_builtins(default_spec(new_item))
     applicant = spec["form"]["steps"][0]["components"]
@@ -152,7 +152,7 @@ def test_render_spec_problems_come_back_with_pointers_into_the_item(
 def test_an_item_with_a_valid_hand_written_spec_passes(
     new_item: ServiceItem, references: ItemReferences
 ) -> None:
-    from ishenzhen.ui.defaults import default_spec
+    from ishenzhen.catalog.default_spec import default_spec
 
     item = msgspec.structs.replace(new_item, render_spec=default_spec(new_item))
     assert validate_item(as_json(item), references, department="archives") == item

@@ -12,8 +12,8 @@ import msgspec
 import pytest
 
 from ishenzhen.catalog.importer import import_catalog
+from ishenzhen.catalog.model import Catalog, ServiceItem
 from ishenzhen.catalog.source._loading import read_catalog
-from ishenzhen.catalog.source.model import Catalog, ServiceItem
 from ishenzhen.settings import Settings, load_settings
 from tests.catalog.conftest import catalog_client, catalog_database_url, real_catalog  # noqa: F401 - fixtures
 from tests.identity.conftest import ISSUER, app, client, oauth_client, settings  # noqa: F401 - fixtures

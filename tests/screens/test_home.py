@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from litestar.testing import AsyncTestClient
 
 from ishenzhen.catalog.importer import import_catalog
-from ishenzhen.catalog.source.model import Catalog
-from ishenzhen.screens._home_schemas import HomeScreen
-from ishenzhen.screens._home_text import negotiate_locale
+from ishenzhen.catalog.model import Catalog
+from ishenzhen.screens.home.schemas import HomeScreen
+from ishenzhen.screens.home.text import negotiate_locale
 from tests.catalog.factories import item
 from tests.catalog.test_importer import small_catalog
 from tests.identity.conftest import app_tokens

@@ -9,7 +9,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from ishenzhen.catalog.source.model import ServiceItem
+from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.identity import accounts
 from ishenzhen.identity.register import SeededPopulationRegister
 from ishenzhen.identity.seed import DEMO_ENTERPRISE

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from ishenzhen.catalog.model import Catalog
 from ishenzhen.catalog.source._loading import read_catalog
-from ishenzhen.catalog.source.model import Catalog
 from ishenzhen.ui.checks import SpecReferences
 
 CATALOG_DIR = Path(__file__).parents[2] / "services_catalog"

@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ishenzhen.catalog.source.model import Material
+from ishenzhen.catalog.model import Material
 from ishenzhen.lib.validators import resident_id_check_char
 from ishenzhen.ui.model import (
     AddressInput,

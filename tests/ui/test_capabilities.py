@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ishenzhen.catalog.source.model import Catalog
+from ishenzhen.catalog.default_spec import default_spec
+from ishenzhen.catalog.model import Catalog
 from ishenzhen.errors import InvalidInput
 from ishenzhen.ui._walk import fields, node_type, walk
 from ishenzhen.ui.capabilities import Capabilities, adapt
 from ishenzhen.ui.checks import SpecReferences
-from ishenzhen.ui.defaults import default_spec
 from ishenzhen.ui.model import (
     COMPONENT_TYPES,
     DateInput,

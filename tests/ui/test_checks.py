@@ -6,7 +6,6 @@ import msgspec
 import pytest
 from hypothesis import given, settings
 
-from ishenzhen.catalog.source.model import ServiceItem
 from ishenzhen.ui.checks import SpecReferences, check_spec
 from ishenzhen.ui.model import (
     Agreement,
@@ -27,12 +26,12 @@ from ishenzhen.ui.model import (
     TextInput,
     UploadSlot,
 )
-from tests.catalog.factories import item
 from tests.ui import strategies
 from tests.ui.pointers import exists, parent_exists
 
 REFS = SpecReferences(e_licence_types=strategies.LICENCES, districts=strategies.DISTRICTS)
-ITEM: ServiceItem = item("A01", "测试事项", materials=strategies.MATERIALS)
+# The item publishing the spec: its code (named in messages) and the materials an upload slot may name.
+MATERIAL_NAMES = frozenset(material.name for material in strategies.MATERIALS)
 
 
 def spec_of(*components: object) -> RenderSpec:
@@ -43,7 +42,7 @@ def spec_of(*components: object) -> RenderSpec:
 
 
 def problems_of(spec: RenderSpec) -> dict[str, str]:
-    return {p.pointer: p.reason for p in check_spec(spec, ITEM, REFS)}
+    return {p.pointer: p.reason for p in check_spec(spec, REFS, materials=MATERIAL_NAMES, owner="A01")}
 
 
 AGREE = Agreement(id="ok", label="承诺", required=True, text="我承诺")
@@ -60,7 +59,7 @@ def test_a_sound_spec_has_no_problems() -> None:
         UploadSlot(id="doc", label="申请书", material="申请书"),
         AGREE,
     )
-    assert check_spec(spec, ITEM, REFS) == []
+    assert check_spec(spec, REFS, materials=MATERIAL_NAMES, owner="A01") == []
 
 
 def test_each_problem_names_its_place() -> None:
@@ -118,7 +117,7 @@ def test_an_empty_form_is_refused() -> None:
 @given(spec=strategies.specs)
 def test_generated_specs_never_raise_and_every_problem_points_into_the_spec(spec: RenderSpec) -> None:
     document = msgspec.to_builtins(spec)
-    for problem in check_spec(spec, ITEM, REFS):
+    for problem in check_spec(spec, REFS, materials=MATERIAL_NAMES, owner="A01"):
         assert problem.reason
         assert exists(document, problem.pointer) or parent_exists(document, problem.pointer), problem
 
@@ -141,7 +140,7 @@ def test_a_sound_repeat_has_no_problems() -> None:
     top = SelectInput(id="top", label="顶层", options=[Option(value="b", label="B")])
     after = TextInput(id="note", label="备注", visible_when=FieldFilled(field="members"))
     spec = msgspec.structs.replace(spec_of(top, group, after, AGREE), spec_version="1.1")
-    assert check_spec(spec, ITEM, REFS) == []
+    assert check_spec(spec, REFS, materials=MATERIAL_NAMES, owner="A01") == []
 
 
 def test_each_repeat_problem_names_its_place() -> None:

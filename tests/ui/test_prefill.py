@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ishenzhen.catalog.source.model import Catalog
-from ishenzhen.ui.defaults import default_spec
+from ishenzhen.catalog.default_spec import default_spec
+from ishenzhen.catalog.model import Catalog
 from ishenzhen.ui.model import Form, FormStep, Prefill, Repeat, TextInput
 from ishenzhen.ui.prefill import PrefillProfile, apply_prefill, profile_bindings
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import jsonschema_rs
 import msgspec
 
-from ishenzhen.catalog.source.model import Catalog
-from ishenzhen.ui.defaults import default_spec
+from ishenzhen.catalog.default_spec import default_spec
+from ishenzhen.catalog.model import Catalog
 from ishenzhen.ui.schema import SCHEMA_FILE, render_spec_schema, render_spec_schema_text
 
 COMMITTED = Path(__file__).parents[2] / "openapi" / SCHEMA_FILE

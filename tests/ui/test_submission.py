@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ishenzhen.catalog.source.model import Catalog
+from ishenzhen.catalog.default_spec import default_spec
+from ishenzhen.catalog.model import Catalog
 from ishenzhen.ui._walk import fields
 from ishenzhen.ui.checks import SpecReferences
-from ishenzhen.ui.defaults import default_spec
 from ishenzhen.ui.model import (
     AddressInput,
     Agreement,

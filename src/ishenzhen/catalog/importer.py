@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from pathlib import Path
 
-import asyncpg
 import msgspec
 import structlog
 
-from ishenzhen.catalog.source.model import Catalog, ServiceItem
-from ishenzhen.db.sql import load_queries
+from ishenzhen.catalog.model import Catalog, ServiceItem
+from ishenzhen.catalog.sql import queries
+from ishenzhen.db.pool import Connection
 
 __all__ = ["CATALOG_CHANNEL", "ImportReport", "import_catalog"]
 
 CATALOG_CHANNEL = "catalog_changed"
 
 log = structlog.get_logger(__name__)
-queries = load_queries(Path(__file__).with_name("queries.sql"))
 _encoder = msgspec.json.Encoder()
 
 Progress = Callable[[str, int, int], None]
@@ -59,7 +57,7 @@ def _json(record: msgspec.Struct) -> str:
 
 
 async def import_catalog(
-    connection: asyncpg.Connection, catalog: Catalog, progress: Progress | None = None
+    connection: Connection, catalog: Catalog, progress: Progress | None = None
 ) -> ImportReport:
     """Write ``catalog`` (already validated) to the database; all or nothing."""
     report = progress or (lambda _stage, _done, _total: None)
@@ -100,17 +98,12 @@ async def import_catalog(
     return result
 
 
-async def _upsert_reference_data(connection: asyncpg.Connection, catalog: Catalog) -> None:
-    await connection.executemany(
-        queries.upsert_department.sql,
-        [(d.slug, d.name, d.credit_code, _json(d)) for d in catalog.departments],
+async def _upsert_reference_data(connection: Connection, catalog: Catalog) -> None:
+    await queries.upsert_department(
+        connection, [(d.slug, d.name, d.credit_code, _json(d)) for d in catalog.departments]
     )
-    await connection.executemany(
-        queries.upsert_district.sql, [(d.code, d.name, _json(d)) for d in catalog.districts]
-    )
-    await connection.executemany(
-        queries.upsert_theme.sql, [(t.code, t.name, t.audience, _json(t)) for t in catalog.themes]
-    )
-    await connection.executemany(
-        queries.upsert_e_licence_type.sql, [(e.code, e.name, _json(e)) for e in catalog.e_licence_types]
+    await queries.upsert_district(connection, [(d.code, d.name, _json(d)) for d in catalog.districts])
+    await queries.upsert_theme(connection, [(t.code, t.name, t.audience, _json(t)) for t in catalog.themes])
+    await queries.upsert_e_licence_type(
+        connection, [(e.code, e.name, _json(e)) for e in catalog.e_licence_types]
     )

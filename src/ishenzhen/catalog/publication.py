@@ -10,23 +10,21 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from pathlib import Path
 
-import asyncpg
 import msgspec
 import structlog
 
-from ishenzhen.catalog.source.model import ServiceItem
-from ishenzhen.db.sql import load_queries
+from ishenzhen.catalog.model import ServiceItem
+from ishenzhen.catalog.sql import queries
+from ishenzhen.db.pool import Connection
 
 __all__ = ["apply_catalog_changes", "lock_catalog_writes"]
 
 log = structlog.get_logger(__name__)
-queries = load_queries(Path(__file__).with_name("queries.sql"))
 _encoder = msgspec.json.Encoder()
 
 
-async def lock_catalog_writes(connection: asyncpg.Connection) -> None:
+async def lock_catalog_writes(connection: Connection) -> None:
     """Take the catalogue writers' lock for the rest of the caller's transaction.
 
     A writer that also locks rows of its own (the registry) takes this first, before any row lock: imports
@@ -36,7 +34,7 @@ async def lock_catalog_writes(connection: asyncpg.Connection) -> None:
 
 
 async def apply_catalog_changes(
-    connection: asyncpg.Connection, *, upserts: Sequence[ServiceItem], withdrawals: Sequence[str]
+    connection: Connection, *, upserts: Sequence[ServiceItem], withdrawals: Sequence[str]
 ) -> int:
     """List ``upserts`` (new or replaced documents), unlist ``withdrawals``; returns the catalogue revision.
 
@@ -62,7 +60,7 @@ async def apply_catalog_changes(
             changed.append(row["code"])
     withdrawn = [r["code"] async for r in queries.withdraw_items(connection, codes=list(withdrawals))]
     if not changed and not withdrawn:
-        return await queries.current_revision(connection)  # type: ignore[no-any-return]
+        return await queries.current_revision(connection)
     revision: int = await queries.bump_revision(connection)
     # Delivered at commit, and only if the commit succeeds.
     await queries.notify_changed(connection, revision=str(revision))

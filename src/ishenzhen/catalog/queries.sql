@@ -2,28 +2,28 @@
 -- Imports are serialised; instances reading the catalogue are never blocked.
 SELECT pg_advisory_xact_lock(7484);
 
--- name: upsert_department(slug, name, credit_code, document)!
+-- name: upsert_department(slug, name, credit_code, document)*!
 INSERT INTO catalog_departments (slug, name, credit_code, document)
 VALUES (:slug, :name, :credit_code, :document)
 ON CONFLICT (slug) DO UPDATE
 SET name = excluded.name, credit_code = excluded.credit_code, document = excluded.document
 WHERE catalog_departments.document IS DISTINCT FROM excluded.document;
 
--- name: upsert_district(code, name, document)!
+-- name: upsert_district(code, name, document)*!
 INSERT INTO catalog_districts (code, name, document)
 VALUES (:code, :name, :document)
 ON CONFLICT (code) DO UPDATE
 SET name = excluded.name, document = excluded.document
 WHERE catalog_districts.document IS DISTINCT FROM excluded.document;
 
--- name: upsert_theme(code, name, audience, document)!
+-- name: upsert_theme(code, name, audience, document)*!
 INSERT INTO catalog_themes (code, name, audience, document)
 VALUES (:code, :name, :audience, :document)
 ON CONFLICT (code) DO UPDATE
 SET name = excluded.name, audience = excluded.audience, document = excluded.document
 WHERE catalog_themes.document IS DISTINCT FROM excluded.document;
 
--- name: upsert_e_licence_type(code, name, document)!
+-- name: upsert_e_licence_type(code, name, document)*!
 INSERT INTO catalog_e_licence_types (code, name, document)
 VALUES (:code, :name, :document)
 ON CONFLICT (code) DO UPDATE
@@ -127,3 +127,6 @@ SELECT code, listing, CASE WHEN listing = 'listed' THEN document::text END AS do
 FROM catalog_items
 WHERE changed_revision > :revision
 ORDER BY code;
+
+-- name: has_items()$
+SELECT EXISTS (SELECT 1 FROM catalog_items);

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ishenzhen.catalog.source.model import (
+from ishenzhen.catalog.model import (
     Audience,
     CaseType,
     Channel,

@@ -6,12 +6,13 @@ import asyncio
 import base64
 import binascii
 import functools
-from pathlib import Path
+from typing import Any, cast
 
 import asyncpg
 import msgspec
 import structlog
 
+from ishenzhen.catalog.model import Department, District, ElicenceType, ServiceItem, Theme
 from ishenzhen.catalog.schemas import (
     DepartmentCount,
     DistrictCount,
@@ -24,14 +25,13 @@ from ishenzhen.catalog.schemas import (
     ThemeCount,
 )
 from ishenzhen.catalog.snapshot import CatalogSnapshot, ItemFilter
-from ishenzhen.catalog.source.model import Department, District, ElicenceType, ServiceItem, Theme
-from ishenzhen.db.sql import load_queries
+from ishenzhen.catalog.sql import queries
+from ishenzhen.db.pool import Connection
 from ishenzhen.errors import FieldError, InvalidInput, NotFound
 
-__all__ = ["CatalogStore", "decode_cursor", "encode_cursor"]
+__all__ = ["CatalogStore", "decode_cursor", "encode_cursor", "has_items"]
 
 log = structlog.get_logger(__name__)
-queries = load_queries(Path(__file__).with_name("queries.sql"))
 
 _CursorKey = tuple[int, str]
 
@@ -51,8 +51,13 @@ def decode_cursor(cursor: str, shape: type) -> object:
         ) from None
 
 
-def _decode_all(rows: list[str], kind: type) -> list:
-    decoder = msgspec.json.Decoder(kind)
+async def has_items(connection: Connection) -> bool:
+    """Whether any item was ever imported (``serve`` imports the committed catalogue into an empty one)."""
+    return bool(await queries.has_items(connection))
+
+
+def _decode_all(rows: list[str], kind: type) -> list[Any]:
+    decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(kind)
     return [decoder.decode(row) for row in rows]
 
 
@@ -67,7 +72,7 @@ def _build_snapshot(revision: int, documents: dict[str, list[str]]) -> CatalogSn
     )
 
 
-async def _all_documents(connection: asyncpg.Connection) -> dict[str, list[str]]:
+async def _all_documents(connection: Connection) -> dict[str, list[str]]:
     return {
         "items": [r["document"] async for r in queries.listed_item_documents(connection)],
         "departments": [r["document"] async for r in queries.department_documents(connection)],
@@ -154,12 +159,12 @@ class CatalogStore:
         snapshot = self.snapshot
         after: _CursorKey | None = None
         if cursor is not None:
-            after = tuple(decode_cursor(cursor, tuple[int, str]))  # type: ignore[assignment]
+            after = cast(_CursorKey, decode_cursor(cursor, tuple[int, str]))
         mask = snapshot.mask(item_filter)
         positions, more = snapshot.page_after(mask, after, limit)
         next_cursor = encode_cursor(list(snapshot.sort_keys[positions[-1]])) if more and positions else None
         return ItemPage(
-            items=[snapshot.encoded_summaries[p] for p in positions],  # type: ignore[misc]
+            items=[snapshot.encoded_summaries[p] for p in positions],  # type: ignore[misc]  # pre-encoded summaries stand in for ItemSummary (msgspec.Raw)
             total=mask.bit_count(),
             limit=limit,
             next_cursor=next_cursor,
@@ -187,7 +192,7 @@ class CatalogStore:
 
     def search(self, query: str, item_filter: ItemFilter, limit: int, cursor: str | None) -> SearchPage:
         snapshot = self.snapshot
-        offset = 0 if cursor is None else int(decode_cursor(cursor, int))  # type: ignore[call-overload]
+        offset = 0 if cursor is None else int(decode_cursor(cursor, int))  # type: ignore[call-overload]  # decode_cursor(…, int) returns an int
         if offset < 0 or offset > 10_000:
             raise InvalidInput(
                 "query parameter 'cursor' is out of range",
@@ -197,11 +202,11 @@ class CatalogStore:
         result = snapshot.search_index.search(query, allowed=mask, offset=offset, limit=limit)
         results = [
             SearchMatch(
-                item=snapshot.encoded_summaries[hit.key],  # type: ignore[arg-type]
+                item=snapshot.encoded_summaries[hit.key],  # type: ignore[arg-type]  # a pre-encoded summary stands in for ItemSummary (msgspec.Raw)
                 matched_by=hit.field,
                 rank_tier=hit.tier,
                 highlight=SearchHighlight(
-                    field="text" if hit.field == "text" else "name", spans=[tuple(s) for s in hit.spans]
+                    field="text" if hit.field == "text" else "name", spans=list(hit.spans)
                 ),
             )
             for hit in result.hits

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import msgspec
 
+from ishenzhen.catalog.model import Department, District, ElicenceType, ServiceItem, Theme
 from ishenzhen.catalog.schemas import ItemSummary, NamedRef
 from ishenzhen.catalog.search import SearchDocument, SearchIndex
-from ishenzhen.catalog.source.model import Department, District, ElicenceType, ServiceItem, Theme
 
 __all__ = ["CatalogSnapshot", "ItemFilter", "iter_bits"]
 

@@ -27,7 +27,7 @@ class ChangeFeed:
         self,
         url: str,
         channel: str,
-        on_change: Callable[[], Awaitable[None]],
+        on_change: Callable[[], Awaitable[object]],
         *,
         poll_interval: float = 5.0,
         connect_timeout: float = 5.0,

@@ -15,7 +15,7 @@ from pathlib import Path
 import asyncpg
 import structlog
 
-from ishenzhen.db.sql import load_queries
+from ishenzhen.db.sql import queries
 
 __all__ = ["Migration", "MigrationError", "apply_migrations", "discover_migrations"]
 
@@ -57,7 +57,6 @@ def discover_migrations(folder: Path | None = None) -> list[Migration]:
 
 async def apply_migrations(connection: asyncpg.Connection, folder: Path | None = None) -> list[Migration]:
     """Bring the database up to date; returns the migrations this call applied."""
-    queries = load_queries(Path(__file__).with_name("queries.sql"))
     migrations = discover_migrations(folder)
     await queries.take_migration_lock(connection, key=MIGRATION_LOCK_KEY)
     try:

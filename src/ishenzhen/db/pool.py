@@ -7,10 +7,15 @@ import socket
 from urllib.parse import urlsplit
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 from ishenzhen.settings import Settings
 
-__all__ = ["DatabaseUnavailable", "connect", "create_pool", "describe_url"]
+__all__ = ["Connection", "DatabaseUnavailable", "connect", "create_pool", "describe_url"]
+
+# What a service function runs its queries on: a connection of its own (``connect``) or one acquired from the
+# pool. asyncpg types the two apart though they answer the same calls.
+Connection = asyncpg.Connection | PoolConnectionProxy
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -57,18 +62,18 @@ async def connect(url: str, timeout: float) -> asyncpg.Connection:  # noqa: ASYN
 
 
 async def create_pool(settings: Settings, url: str | None = None) -> asyncpg.Pool:
-    url = url or settings.database_url
+    url = url or settings.database.url
     if url is None:
         raise DatabaseUnavailable(
             "no database configured: set DATABASE_URL or start through `ishenzhen serve`"
         )
     try:
-        async with asyncio.timeout(settings.db_connect_timeout):
+        async with asyncio.timeout(settings.database.connect_timeout):
             pool = await asyncpg.create_pool(
                 url,
-                min_size=settings.db_pool_min,
-                max_size=settings.db_pool_max,
-                timeout=settings.db_connect_timeout,
+                min_size=settings.database.pool_min,
+                max_size=settings.database.pool_max,
+                timeout=settings.database.connect_timeout,
                 command_timeout=30,
             )
     except _CONNECT_ERRORS as exc:

@@ -171,6 +171,11 @@ class SimulatorFleet:
 
     def start(self) -> None:
         """Write the simulators' file, start every process, wait until each listens, write the directory."""
+        self.spawn()
+        self.finish()
+
+    def spawn(self) -> None:
+        """Write the simulators' file and start every process (without waiting for them)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         keys = self._keys()
         layout = self._layout()
@@ -199,6 +204,16 @@ class SimulatorFleet:
                      "--process", name, "--host", self.host, "--log-level", self.log_level],
                     stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
                 )  # fmt: skip
+        except BaseException:
+            self.stop()
+            raise
+
+    def finish(self) -> None:
+        """Wait until every spawned process listens, then write the gateway's directory file."""
+        keys = self._keys()
+        layout = self._layout()
+        names = dict(self.departments)
+        try:
             for name, process in self.processes.items():
                 self.ports[name] = _await_ready(name, process)
         except BaseException:

@@ -26,11 +26,11 @@ class DepartmentsState:
 
 def load_directory(settings: Settings) -> DepartmentDirectory:
     """The configured directory; without a file every department is in the "no_system" state."""
-    if settings.departments_directory_file is None:
-        return DepartmentDirectory([], allowed_origins=settings.departments_origins)
+    if settings.departments.directory_file is None:
+        return DepartmentDirectory([], allowed_origins=settings.departments.origins)
     return DepartmentDirectory.from_file(
-        Path(settings.departments_directory_file),
-        allowed_origins=settings.departments_origins,
+        Path(settings.departments.directory_file),
+        allowed_origins=settings.departments.origins,
         require_https=settings.is_production,
     )
 
@@ -39,7 +39,7 @@ def departments_lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsy
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         directory = load_directory(settings)
-        client = DepartmentClient(directory, transport=settings.departments_transport)
+        client = DepartmentClient(directory, transport=settings.departments.transport)
         app.state.departments = DepartmentsState(directory, client, QueryCache())
         try:
             yield

@@ -272,9 +272,9 @@ class EmbeddedPostgres:
 
     def _run(self, program: str, *args: str) -> str:
         command = [str((self._bin_dir or self.binaries or pg_bin_dir()) / program), *args]
-        kwargs: dict[str, object] = {}
-        if self._owner is not None:
-            kwargs.update(user=self._owner[0], group=self._owner[1], extra_groups=[])
+        # As root the server's programs run as its unprivileged owner, with no supplementary groups.
+        user, group = self._owner if self._owner is not None else (None, None)
+        extra_groups: list[int] | None = [] if self._owner is not None else None
         if self.log_file.parent.exists() and program == "pg_ctl":
             self.log_file.touch(exist_ok=True)
             if self._owner is not None:
@@ -289,7 +289,9 @@ class EmbeddedPostgres:
                 cwd=self.root_dir if self.root_dir.exists() else None,
                 env={**os.environ, "LC_ALL": "C", "LANG": "C"},
                 check=False,
-                **kwargs,  # type: ignore[arg-type]
+                user=user,
+                group=group,
+                extra_groups=extra_groups,
             )
             out.seek(0)
             output = out.read().decode("utf-8", "replace")

@@ -47,7 +47,7 @@ def check_production(url: str, settings: Settings) -> None:
         return
 
     async def run() -> None:
-        connection = await connect(url, settings.db_connect_timeout)
+        connection = await connect(url, settings.database.connect_timeout)
         try:
             await refuse_unsafe_production(connection, settings)
         finally:
@@ -60,7 +60,7 @@ def show_sms_outbox(url: str, settings: Settings, limit: int) -> int:
     """Print the newest development SMS messages (newest first), one per line."""
 
     async def run() -> list[str]:
-        connection = await connect(url, settings.db_connect_timeout)
+        connection = await connect(url, settings.database.connect_timeout)
         try:
             rows = [row async for row in queries.sms_outbox(connection, limit=limit)]
         finally:
@@ -82,12 +82,12 @@ def rotate_keys(url: str, settings: Settings, publish_seconds: float | None) -> 
     new key takes over, plus a minute of clock skew).
     """
     publish = dt.timedelta(
-        seconds=publish_seconds if publish_seconds is not None else settings.identity_key_refresh_seconds + 30
+        seconds=publish_seconds if publish_seconds is not None else settings.identity.key_refresh_seconds + 30
     )
-    keep_old = dt.timedelta(seconds=settings.identity_access_token_seconds + 60)
+    keep_old = dt.timedelta(seconds=settings.identity.access_token_seconds + 60)
 
     async def run() -> str:
-        connection = await connect(url, settings.db_connect_timeout)
+        connection = await connect(url, settings.database.connect_timeout)
         try:
             return await create_signing_key(
                 connection, development=not settings.is_production, publish_for=publish, old_keys_for=keep_old
@@ -146,7 +146,7 @@ def create_department_client(
     """``ishenzhen identity clients create``: print the client id and its secret, once."""
 
     async def run() -> tuple[str, str]:
-        connection = await connect(url, settings.db_connect_timeout)
+        connection = await connect(url, settings.database.connect_timeout)
         try:
             return await register_department_client(
                 connection, name=name, department=department, scopes=scopes, client_id=client_id

@@ -74,7 +74,7 @@ async def prepare_identity(connection: asyncpg.Connection, settings: Settings) -
         if await queries.count_signing_keys(connection) == 0:
             await create_signing_key(
                 connection, development=True, publish_for=dt.timedelta(0),
-                old_keys_for=dt.timedelta(seconds=settings.identity_access_token_seconds),
+                old_keys_for=dt.timedelta(seconds=settings.identity.access_token_seconds),
             )  # fmt: skip
         if await queries.account_by_mobile(connection, mobile="13800000001") is None:
             await _seed_demo(connection)

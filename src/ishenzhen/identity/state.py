@@ -43,12 +43,12 @@ def identity_lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncC
         pool = app.state.db_pool
         async with pool.acquire() as connection:
             await prepare_identity(connection, settings)
-        keys = KeyRing(pool, settings.identity_key_refresh_seconds)
+        keys = KeyRing(pool, settings.identity.key_refresh_seconds)
         await keys.load()
         issuer = settings.effective_issuer
         provider = IdentityProvider(
-            pool, keys, issuer, settings.identity_access_token_seconds, settings.identity_refresh_idle_seconds,
-            token_rates=(settings.identity_token_rate_per_client, settings.identity_token_rate_per_address),
+            pool, keys, issuer, settings.identity.access_token_seconds, settings.identity.refresh_idle_seconds,
+            token_rates=(settings.identity.token_rate_per_client, settings.identity.token_rate_per_address),
         )  # fmt: skip
         app.state.identity = IdentityState(
             settings=settings, keys=keys, provider=provider,

@@ -8,7 +8,6 @@ expiry is still checked on every use).
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from typing import Any
 
 from authlib.common.security import generate_token
@@ -19,6 +18,7 @@ from joserfc.jwk import KeySet
 
 from ishenzhen.identity.keys import ALGORITHM, KeyRing
 from ishenzhen.identity.models import Client, Subject
+from ishenzhen.lib.lru import LRU
 
 __all__ = ["API_AUDIENCE", "AccessTokenGenerator", "AccessTokenVerifier", "InvalidToken"]
 
@@ -80,17 +80,15 @@ class AccessTokenVerifier:
             client_id={"essential": True},
             jti={"essential": True},
         )
-        self._verified: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._verified: LRU[str, dict[str, Any]] = LRU(self.CACHE_SIZE)
 
     def verify(self, token: str) -> dict[str, Any]:
         claims = self._verified.get(token)
         if claims is None:
             claims = self._verify_signature_and_claims(token)
-            self._verified[token] = claims
-            if len(self._verified) > self.CACHE_SIZE:
-                self._verified.popitem(last=False)
+            self._verified.put(token, claims)
         elif claims["exp"] <= time.time():
-            self._verified.pop(token, None)
+            self._verified.pop(token)
             raise InvalidToken("the access token has expired")
         return claims
 

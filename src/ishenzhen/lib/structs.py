@@ -11,5 +11,10 @@ import msgspec
 __all__ = ["Struct"]
 
 
-class Struct(msgspec.Struct, kw_only=True):
-    """Base class of every body: keyword-only fields, JSON keys as named in Python."""
+class Struct(msgspec.Struct, kw_only=True, frozen=True):
+    """Base class of every body: keyword-only fields, JSON keys as named in Python, immutable.
+
+    Every body is frozen (they are built once and shared: pre-encoded, cached, handed between tasks), and
+    the base says so itself: a type checker applies PEP 681's dataclass rules to Structs and refuses a frozen
+    subclass of a non-frozen base, although msgspec allows it.
+    """

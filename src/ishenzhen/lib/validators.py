@@ -73,7 +73,7 @@ def _plausible_birth_date(text: str, today: dt.date) -> bool:
     return _EARLIEST_BIRTH <= born <= today
 
 
-def is_valid_resident_id(number: str, *, today: dt.date | None = None) -> bool:
+def is_valid_resident_id(number: object, *, today: dt.date | None = None) -> bool:
     """An 18-character resident ID number with a known province, a real birth date and a matching check.
 
     ``today`` bounds the birth date; it defaults to the local date (the only clock read here).
@@ -98,7 +98,7 @@ def credit_code_check_char(body: str) -> str:
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 
-def is_valid_credit_code(code: str) -> bool:
+def is_valid_credit_code(code: object) -> bool:
     """18 characters from the GB 32100 alphabet whose last one is the MOD 31 check character."""
     if not isinstance(code, str) or len(code) != 18:
         return False
@@ -117,13 +117,13 @@ def organisation_code_check_char(body: str) -> str:
     return {10: "X", 11: "0"}.get(check, str(check))
 
 
-def is_valid_organisation_code(code: str) -> bool:
+def is_valid_organisation_code(code: object) -> bool:
     """A 9-character organisation code (the 9th to 17th characters of a credit code)."""
     if not isinstance(code, str) or len(code) != 9 or not _ORGANISATION_BODY.fullmatch(code[:8]):
         return False
     return organisation_code_check_char(code[:8]) == code[8]
 
 
-def is_valid_mobile(number: str) -> bool:
+def is_valid_mobile(number: object) -> bool:
     """A mainland mobile number as dialled at home: 11 digits starting 13-19, no prefix or blanks."""
     return isinstance(number, str) and _MOBILE.fullmatch(number) is not None

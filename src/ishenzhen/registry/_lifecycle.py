@@ -13,6 +13,7 @@ import asyncpg
 import structlog
 
 from ishenzhen.catalog.publication import apply_catalog_changes
+from ishenzhen.db.pool import Connection
 from ishenzhen.errors import Conflict, FieldError, InvalidInput
 from ishenzhen.registry._access import Actor
 from ishenzhen.registry._etag import check_if_match, encoded
@@ -24,7 +25,6 @@ from ishenzhen.registry._store import (
     item_view,
     load_version,
     lock_item,
-    queries,
     raw_document,
     version_view,
 )
@@ -36,6 +36,7 @@ from ishenzhen.registry.schemas import (
     VersionView,
     WithdrawRequest,
 )
+from ishenzhen.registry.sql import queries
 
 __all__ = ["cancel_schedule", "rollback", "withdraw"]
 
@@ -44,7 +45,7 @@ _ONCE_PUBLISHED = frozenset({"published", "superseded", "withdrawn"})
 
 
 async def _locked_for_writer(
-    connection: asyncpg.Connection, actor: Actor, code: str, if_match: str | None
+    connection: Connection, actor: Actor, code: str, if_match: str | None
 ) -> asyncpg.Record:
     locked = await lock_item(connection, code)
     actor.require_writer(locked["department"])
@@ -53,7 +54,7 @@ async def _locked_for_writer(
 
 
 async def withdraw(
-    connection: asyncpg.Connection, actor: Actor, code: str, request: WithdrawRequest, if_match: str | None
+    connection: Connection, actor: Actor, code: str, request: WithdrawRequest, if_match: str | None
 ) -> ItemView:
     now = dt.datetime.now(dt.UTC)
     async with connection.transaction():
@@ -75,7 +76,7 @@ async def withdraw(
 
 
 async def cancel_schedule(
-    connection: asyncpg.Connection,
+    connection: Connection,
     actor: Actor,
     code: str,
     request: CancelScheduleRequest,
@@ -100,14 +101,14 @@ async def cancel_schedule(
 
 
 async def _cancel_scheduled(
-    connection: asyncpg.Connection, actor: Actor, code: str, version: int, now: dt.datetime, reason: str
+    connection: Connection, actor: Actor, code: str, version: int, now: dt.datetime, reason: str
 ) -> None:
     await queries.set_status(connection, code=code, version=version, status="cancelled", now=now)
     await audit(connection, code, version, "schedule_cancelled", actor, now, reason=reason)
 
 
 async def rollback(
-    connection: asyncpg.Connection, actor: Actor, code: str, request: RollbackRequest, if_match: str | None
+    connection: Connection, actor: Actor, code: str, request: RollbackRequest, if_match: str | None
 ) -> VersionView:
     """Publish the content of an earlier published version again, as a new version, immediately."""
     now = dt.datetime.now(dt.UTC)

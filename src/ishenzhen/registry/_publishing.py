@@ -11,9 +11,11 @@ import asyncpg
 import structlog
 
 from ishenzhen.catalog.publication import apply_catalog_changes, lock_catalog_writes
+from ishenzhen.db.pool import Connection
 from ishenzhen.errors import Conflict
 from ishenzhen.registry._access import SCHEDULER, Actor
-from ishenzhen.registry._store import audit, document_of, queries
+from ishenzhen.registry._store import audit, document_of
+from ishenzhen.registry.sql import queries
 
 __all__ = ["publish", "run_due", "withdraw_now"]
 
@@ -22,7 +24,7 @@ _BATCH = 100
 
 
 async def publish(
-    connection: asyncpg.Connection,
+    connection: Connection,
     row: asyncpg.Record,
     actor: Actor,
     now: dt.datetime,
@@ -52,9 +54,7 @@ async def publish(
     return revision
 
 
-async def withdraw_now(
-    connection: asyncpg.Connection, code: str, reason: str, actor: Actor, now: dt.datetime
-) -> int:
+async def withdraw_now(connection: Connection, code: str, reason: str, actor: Actor, now: dt.datetime) -> int:
     published = await queries.version_in_status(connection, code=code, statuses=["published"])
     if published is None:
         raise Conflict(f"item {code!r} is not published; there is nothing to withdraw")
@@ -76,7 +76,7 @@ async def withdraw_now(
     return revision
 
 
-async def run_due(connection: asyncpg.Connection, now: dt.datetime) -> int:
+async def run_due(connection: Connection, now: dt.datetime) -> int:
     """Publish every scheduled version and carry out every withdrawal due at ``now``; returns how many.
 
     Each batch is one transaction; items another instance holds are skipped (it is publishing them).
@@ -92,7 +92,7 @@ async def run_due(connection: asyncpg.Connection, now: dt.datetime) -> int:
             return done
 
 
-async def _run_item(connection: asyncpg.Connection, code: str, now: dt.datetime) -> int:
+async def _run_item(connection: Connection, code: str, now: dt.datetime) -> int:
     done = 0
     scheduled = await queries.version_in_status(connection, code=code, statuses=["scheduled"])
     if scheduled is not None and scheduled["effective_at"] <= now:

@@ -11,6 +11,7 @@ import datetime as dt
 import asyncpg
 import structlog
 
+from ishenzhen.db.pool import Connection
 from ishenzhen.errors import Conflict, PermissionDenied
 from ishenzhen.registry._access import Actor
 from ishenzhen.registry._etag import check_if_match, encoded
@@ -20,20 +21,20 @@ from ishenzhen.registry._store import (
     item_view,
     load_version,
     lock_item,
-    queries,
     raw_document,
     summary_of,
     version_view,
 )
 from ishenzhen.registry._validation import load_references, validate_item
 from ishenzhen.registry.schemas import ApproveRequest, QueueEntry, QueuePage, RejectRequest, VersionView
+from ishenzhen.registry.sql import queries
 
 __all__ = ["approve", "reject", "review_queue"]
 
 log = structlog.get_logger(__name__)
 
 
-async def review_queue(connection: asyncpg.Connection, actor: Actor, limit: int) -> QueuePage:
+async def review_queue(connection: Connection, actor: Actor, limit: int) -> QueuePage:
     """Submitted versions, oldest submission first."""
     actor.require_reviewer()
     entries = []
@@ -53,7 +54,7 @@ async def review_queue(connection: asyncpg.Connection, actor: Actor, limit: int)
 
 
 async def _submitted(
-    connection: asyncpg.Connection, actor: Actor, code: str, version: int, if_match: str | None
+    connection: Connection, actor: Actor, code: str, version: int, if_match: str | None
 ) -> asyncpg.Record:
     actor.require_reviewer()
     await lock_item(connection, code)
@@ -67,7 +68,7 @@ async def _submitted(
 
 
 async def approve(
-    connection: asyncpg.Connection,
+    connection: Connection,
     actor: Actor,
     code: str,
     version: int,
@@ -103,7 +104,7 @@ async def approve(
 
 
 async def reject(
-    connection: asyncpg.Connection,
+    connection: Connection,
     actor: Actor,
     code: str,
     version: int,

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 import msgspec
 
+from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.catalog.publication import lock_catalog_writes
-from ishenzhen.catalog.source.model import ServiceItem
-from ishenzhen.db.sql import load_queries
+from ishenzhen.db.pool import Connection
 from ishenzhen.errors import NotFound
 from ishenzhen.registry._access import Actor
 from ishenzhen.registry.diff import field_changes
 from ishenzhen.registry.schemas import (
     FieldChange,
+    ItemState,
     ItemView,
     ScheduledWithdrawal,
     VersionSummary,
     VersionView,
 )
+from ishenzhen.registry.sql import queries
 
 __all__ = [
     "PENDING",
@@ -31,14 +32,12 @@ __all__ = [
     "item_view",
     "load_version",
     "lock_item",
-    "queries",
     "raw_document",
     "summary_of",
     "version_view",
     "view_of_overview",
 ]
 
-queries = load_queries(Path(__file__).with_name("queries.sql"))
 PENDING = ["draft", "submitted", "scheduled"]
 _encoder = msgspec.json.Encoder()
 _item_decoder = msgspec.json.Decoder(ServiceItem)
@@ -92,7 +91,7 @@ def version_view(row: asyncpg.Record) -> VersionView:
     )
 
 
-async def lock_item(connection: asyncpg.Connection, code: str) -> asyncpg.Record:
+async def lock_item(connection: Connection, code: str) -> asyncpg.Record:
     # Catalogue lock first, row lock second: the order every catalogue writer follows (no deadlock).
     await lock_catalog_writes(connection)
     row = await queries.lock_item(connection, code=code)
@@ -101,14 +100,14 @@ async def lock_item(connection: asyncpg.Connection, code: str) -> asyncpg.Record
     return row
 
 
-async def load_version(connection: asyncpg.Connection, code: str, version: int) -> asyncpg.Record:
+async def load_version(connection: Connection, code: str, version: int) -> asyncpg.Record:
     row = await queries.version_row(connection, code=code, version=version)
     if row is None:
         raise NotFound(f"item {code!r} has no version {version}")
     return row
 
 
-async def item_view(connection: asyncpg.Connection, code: str) -> ItemView:
+async def item_view(connection: Connection, code: str) -> ItemView:
     rows = [
         r async for r in queries.item_overviews(connection, code=code, department=None, after="", limit=1)
     ]
@@ -129,7 +128,7 @@ def view_of_overview(row: asyncpg.Record) -> ItemView:
             at=row["withdraw_at"], reason=row["withdraw_reason"], requested_by=row["withdraw_by"]
         )
     if row["published_version"] is not None:
-        state = "published"
+        state: ItemState = "published"
     else:
         state = "withdrawn" if row["ever_withdrawn"] else "unpublished"
     return ItemView(
@@ -145,7 +144,7 @@ def view_of_overview(row: asyncpg.Record) -> ItemView:
 
 
 async def audit(
-    connection: asyncpg.Connection,
+    connection: Connection,
     code: str,
     version: int | None,
     action: str,

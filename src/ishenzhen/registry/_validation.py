@@ -6,15 +6,16 @@ from __future__ import annotations
 import re
 from typing import Any, get_args, get_origin
 
-import asyncpg
 import msgspec
 
+from ishenzhen.catalog.model import Department, ServiceItem
 from ishenzhen.catalog.source.item_checks import ItemReferences, check_item
-from ishenzhen.catalog.source.model import Department, ServiceItem
+from ishenzhen.catalog.spec_checks import check_item_spec
+from ishenzhen.db.pool import Connection
 from ishenzhen.errors import FieldError, InvalidInput
-from ishenzhen.registry._store import queries
 from ishenzhen.registry.diff import pointer, pointer_of_path
-from ishenzhen.ui.checks import SpecReferences, check_spec
+from ishenzhen.registry.sql import queries
+from ishenzhen.ui.checks import SpecReferences
 
 __all__ = ["load_references", "validate_item"]
 
@@ -23,7 +24,7 @@ _FIELDS = msgspec.structs.fields(ServiceItem)
 _department_decoder = msgspec.json.Decoder(Department)
 
 
-async def load_references(connection: asyncpg.Connection) -> ItemReferences:
+async def load_references(connection: Connection) -> ItemReferences:
     codes = await queries.reference_codes(connection)
     departments = {
         row["slug"]: _department_decoder.decode(row["document"])
@@ -106,7 +107,7 @@ def validate_item(
             spec_references = SpecReferences(
                 e_licence_types=frozenset(references.licences), districts=frozenset(references.districts)
             )
-            for problem in check_spec(item.render_spec, item, spec_references):
+            for problem in check_item_spec(item.render_spec, item, spec_references):
                 problems.append(_problem("/render_spec" + problem.pointer, problem.reason))
     if problems:
         raise InvalidInput(f"{len(problems)} problem(s) in the item", errors=problems)

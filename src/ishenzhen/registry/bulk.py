@@ -11,16 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import asyncpg
 import msgspec
 import structlog
 
 from ishenzhen.catalog.importer import ImportReport, Progress
 from ishenzhen.catalog.importer import import_catalog as import_into_catalogue
-from ishenzhen.catalog.source.model import Catalog, ServiceItem
+from ishenzhen.catalog.model import Catalog, ServiceItem
 from ishenzhen.catalog.source.writer import items_file_text, write_department
+from ishenzhen.db.pool import Connection
 from ishenzhen.errors import NotFound
-from ishenzhen.registry._store import queries
+from ishenzhen.registry.sql import queries
 
 __all__ = [
     "RegistryImport",
@@ -39,7 +39,7 @@ class RegistryImport(msgspec.Struct, frozen=True, kw_only=True):
     withdrawn: int
 
 
-async def record_catalogue_import(connection: asyncpg.Connection) -> RegistryImport:
+async def record_catalogue_import(connection: Connection) -> RegistryImport:
     """Record what the catalogue's import changed as registry versions (in the caller's transaction)."""
     now = dt.datetime.now(dt.UTC)
     await queries.import_items(connection, now=now)
@@ -48,14 +48,14 @@ async def record_catalogue_import(connection: asyncpg.Connection) -> RegistryImp
     await queries.insert_imported(connection, now=now)
     await queries.audit_imported(connection, now=now)
     counts = await queries.imported_counts(connection)
-    await connection.execute("DROP TABLE registry_import")
+    await queries.drop_import_table(connection)
     result = RegistryImport(published=counts["published"], withdrawn=counts["withdrawn"])
     log.info("registry.imported", published=result.published, withdrawn=result.withdrawn)
     return result
 
 
 async def import_catalog(
-    connection: asyncpg.Connection, catalog: Catalog, progress: Progress | None = None
+    connection: Connection, catalog: Catalog, progress: Progress | None = None
 ) -> ImportReport:
     """The catalogue's import and the registry's record of it, all or nothing."""
     async with connection.transaction():
@@ -64,7 +64,7 @@ async def import_catalog(
     return report
 
 
-async def _published_items(connection: asyncpg.Connection, slug: str) -> list[ServiceItem]:
+async def _published_items(connection: Connection, slug: str) -> list[ServiceItem]:
     if not await queries.department_exists(connection, slug=slug):
         raise NotFound(f"no department has the code {slug!r}")
     return [
@@ -73,11 +73,11 @@ async def _published_items(connection: asyncpg.Connection, slug: str) -> list[Se
     ]
 
 
-async def department_file(connection: asyncpg.Connection, slug: str) -> str:
+async def department_file(connection: Connection, slug: str) -> str:
     """``items/<slug>.yaml`` of the department's published items, as the catalogue's writer writes it."""
     return items_file_text(slug, await _published_items(connection, slug))
 
 
-async def export_department(connection: asyncpg.Connection, slug: str, out: Path) -> list[Path]:
+async def export_department(connection: Connection, slug: str, out: Path) -> list[Path]:
     """Write the department's published items under ``out`` as ``items/<slug>.yaml``; the files written."""
     return write_department(out, slug, await _published_items(connection, slug))

@@ -171,3 +171,7 @@ FROM registry_import;
 
 -- name: department_exists(slug)$
 SELECT EXISTS (SELECT 1 FROM catalog_departments WHERE slug = :slug);
+
+-- name: drop_import_table()!
+-- The work table of one import (made by import_items); dropped before the transaction ends.
+DROP TABLE registry_import;

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from ishenzhen.catalog.source.model import ServiceItem
+from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.lib.structs import Struct
 
 __all__ = [

@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 import structlog
 
+from ishenzhen.db.pool import Connection
 from ishenzhen.errors import Conflict, FieldError, InvalidInput, NotFound
 from ishenzhen.registry._access import Actor
 from ishenzhen.registry._etag import check_if_match, encoded
@@ -26,7 +27,6 @@ from ishenzhen.registry._store import (
     item_view,
     load_version,
     lock_item,
-    queries,
     raw_document,
     summary_of,
     version_view,
@@ -44,6 +44,7 @@ from ishenzhen.registry.schemas import (
     VersionSummary,
     VersionView,
 )
+from ishenzhen.registry.sql import queries
 
 __all__ = [
     "approve",
@@ -73,19 +74,19 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-async def _readable_item(connection: asyncpg.Connection, actor: Actor, code: str) -> ItemView:
+async def _readable_item(connection: Connection, actor: Actor, code: str) -> ItemView:
     view = await item_view(connection, code)
     actor.require_reader(view.department)
     return view
 
 
-async def _measured_popularity(connection: asyncpg.Connection, code: str) -> int:
+async def _measured_popularity(connection: Connection, code: str) -> int:
     """The popularity of the published version (0 for an item never published): what a draft must carry."""
     published = await queries.version_in_status(connection, code=code, statuses=["published"])
     return 0 if published is None else document_of(published).popularity
 
 
-async def create_item(connection: asyncpg.Connection, actor: Actor, raw: Any) -> VersionView:
+async def create_item(connection: Connection, actor: Actor, raw: Any) -> VersionView:
     """A new item, as draft version 1 of the caller's department."""
     actor.require_writer(actor.department or "")
     item = validate_item(
@@ -114,7 +115,7 @@ async def create_item(connection: asyncpg.Connection, actor: Actor, raw: Any) ->
 
 
 async def create_draft(
-    connection: asyncpg.Connection, actor: Actor, code: str, raw: Any, if_match: str | None
+    connection: Connection, actor: Actor, code: str, raw: Any, if_match: str | None
 ) -> VersionView:
     """A new draft of an existing item, based on its published version (``If-Match``: the item's ETag)."""
     async with connection.transaction():
@@ -156,20 +157,20 @@ async def create_draft(
         return version_view(await load_version(connection, code, version))
 
 
-async def _draft(connection: asyncpg.Connection, code: str) -> asyncpg.Record:
+async def _draft(connection: Connection, code: str) -> asyncpg.Record:
     row = await queries.version_in_status(connection, code=code, statuses=["draft"])
     if row is None:
         raise NotFound(f"item {code!r} has no draft")
     return row
 
 
-async def get_draft(connection: asyncpg.Connection, actor: Actor, code: str) -> VersionView:
+async def get_draft(connection: Connection, actor: Actor, code: str) -> VersionView:
     await _readable_item(connection, actor, code)
     return version_view(await _draft(connection, code))
 
 
 async def edit_draft(
-    connection: asyncpg.Connection, actor: Actor, code: str, raw: Any, if_match: str | None
+    connection: Connection, actor: Actor, code: str, raw: Any, if_match: str | None
 ) -> VersionView:
     async with connection.transaction():
         locked = await lock_item(connection, code)
@@ -191,9 +192,7 @@ async def edit_draft(
         return version_view(await load_version(connection, code, row["version"]))
 
 
-async def discard_draft(
-    connection: asyncpg.Connection, actor: Actor, code: str, if_match: str | None
-) -> None:
+async def discard_draft(connection: Connection, actor: Actor, code: str, if_match: str | None) -> None:
     async with connection.transaction():
         locked = await lock_item(connection, code)
         actor.require_writer(locked["department"])
@@ -205,7 +204,7 @@ async def discard_draft(
 
 
 async def submit(
-    connection: asyncpg.Connection, actor: Actor, code: str, request: SubmitRequest, if_match: str | None
+    connection: Connection, actor: Actor, code: str, request: SubmitRequest, if_match: str | None
 ) -> VersionView:
     """Freeze the draft and send it for review; from now on its content never changes."""
     now = _now()
@@ -236,12 +235,12 @@ async def submit(
         return version_view(await load_version(connection, code, row["version"]))
 
 
-async def get_item(connection: asyncpg.Connection, actor: Actor, code: str) -> ItemView:
+async def get_item(connection: Connection, actor: Actor, code: str) -> ItemView:
     return await _readable_item(connection, actor, code)
 
 
 async def list_items(
-    connection: asyncpg.Connection, actor: Actor, department: str | None, limit: int, after: str | None
+    connection: Connection, actor: Actor, department: str | None, limit: int, after: str | None
 ) -> ItemPage:
     """A department's items by code (reviewers: any department, or all)."""
     department = department or (None if actor.is_reviewer else actor.department)
@@ -256,24 +255,24 @@ async def list_items(
     return ItemPage(items=items, next_cursor=items[-1].code if len(rows) > limit else None)
 
 
-async def list_versions(connection: asyncpg.Connection, actor: Actor, code: str) -> list[VersionSummary]:
+async def list_versions(connection: Connection, actor: Actor, code: str) -> list[VersionSummary]:
     await _readable_item(connection, actor, code)
     return [summary_of(row) async for row in queries.version_rows(connection, code=code)]
 
 
-async def get_version(connection: asyncpg.Connection, actor: Actor, code: str, version: int) -> VersionView:
+async def get_version(connection: Connection, actor: Actor, code: str, version: int) -> VersionView:
     await _readable_item(connection, actor, code)
     return version_view(await load_version(connection, code, version))
 
 
-async def diff(connection: asyncpg.Connection, actor: Actor, code: str, before: int, after: int) -> DiffView:
+async def diff(connection: Connection, actor: Actor, code: str, before: int, after: int) -> DiffView:
     await _readable_item(connection, actor, code)
     old = document_of(await load_version(connection, code, before))
     new = document_of(await load_version(connection, code, after))
     return DiffView(code=code, from_version=before, to_version=after, changes=field_changes(old, new))
 
 
-async def history(connection: asyncpg.Connection, actor: Actor, code: str) -> HistoryPage:
+async def history(connection: Connection, actor: Actor, code: str) -> HistoryPage:
     await _readable_item(connection, actor, code)
     entries = [
         HistoryEntry(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,18 +20,19 @@ import asyncpg
 import msgspec
 from litestar.exceptions import HTTPException
 
+from ishenzhen.catalog.default_spec import spec_for
+from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.catalog.service import CatalogStore
 from ishenzhen.catalog.snapshot import CatalogSnapshot
-from ishenzhen.catalog.source.model import ServiceItem
 from ishenzhen.errors import NotFound
 from ishenzhen.identity import accounts
 from ishenzhen.identity._http import _uuid
 from ishenzhen.identity.guards import Principal
 from ishenzhen.identity.provider import queries as identity_queries
 from ishenzhen.lib.http_cache import EncodedBody, encode_body
+from ishenzhen.lib.lru import LRU
 from ishenzhen.ui.capabilities import Capabilities, adapt
 from ishenzhen.ui.checks import SpecProblem, SpecReferences
-from ishenzhen.ui.defaults import spec_for
 from ishenzhen.ui.model import Form
 from ishenzhen.ui.prefill import PrefillProfile, apply_prefill, profile_bindings
 from ishenzhen.ui.resolve import ItemGuide, Locale, ResolvedForm, localise
@@ -68,7 +68,8 @@ class ItemScreens:
         self.store = store
         self.web_form_url = web_form_url
         self.max_entries = max_entries
-        self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        # Guides and forms share one bound; the key's third element says which a value is.
+        self._cache: LRU[tuple[Any, ...], EncodedBody | FormEntry] = LRU(max_entries)
         self._refs: tuple[int, SpecReferences] | None = None
         self.profiles = ProfileCache()
 
@@ -78,32 +79,26 @@ class ItemScreens:
             raise NotFound(f"no published service item has the code {code!r}")
         return snapshot.items[position]
 
-    def _remember(self, key: tuple[Any, ...], value: Any) -> Any:
-        self._cache[key] = value
-        if len(self._cache) > self.max_entries:
-            self._cache.popitem(last=False)
-        return value
-
     def guide(self, code: str, locale: Locale) -> EncodedBody:
         snapshot = self.store.snapshot
         key = (snapshot.revision, code, "guide", locale)
-        if (hit := self._cache.get(key)) is not None:
-            self._cache.move_to_end(key)
-            return hit  # type: ignore[no-any-return]
+        if isinstance(hit := self._cache.get(key), EncodedBody):
+            return hit
         item = self._item(snapshot, code)
         spec = spec_for(item)
         body = ItemGuide(
             spec_version=spec.spec_version, code=item.code, name=item.name, version=item.version,
             locale=locale, sections=localise(spec.guide.sections, locale),
         )  # fmt: skip
-        return self._remember(key, encode_body(body))  # type: ignore[no-any-return]
+        encoded = encode_body(body)
+        self._cache.put(key, encoded)
+        return encoded
 
     def form(self, code: str, locale: Locale, capabilities: Capabilities) -> FormEntry:
         snapshot = self.store.snapshot
         key = (snapshot.revision, code, "form", locale, capabilities.cache_key)
-        if (hit := self._cache.get(key)) is not None:
-            self._cache.move_to_end(key)
-            return hit  # type: ignore[no-any-return]
+        if isinstance(hit := self._cache.get(key), FormEntry):
+            return hit
         item = self._item(snapshot, code)
         spec = spec_for(item)
         form = adapt(
@@ -125,12 +120,13 @@ class ItemScreens:
             bindings=profile_bindings(form),
             form=form,
         )
-        return self._remember(key, entry)  # type: ignore[no-any-return]
+        self._cache.put(key, entry)
+        return entry
 
     def prefilled(self, entry: FormEntry, profile: PrefillProfile) -> EncodedBody:
         body = msgspec.structs.replace(
             entry.header, steps=entry.steps, values=apply_prefill(entry.bindings, profile)
-        )  # type: ignore[arg-type]
+        )
         return encode_body(body)
 
     def references(self) -> SpecReferences:
@@ -189,7 +185,7 @@ class ProfileCache:
     def __init__(self, max_entries: int = PROFILE_ENTRIES, seconds: float = PROFILE_SECONDS) -> None:
         self.max_entries = max_entries
         self.seconds = seconds
-        self._entries: OrderedDict[tuple[str, bool], tuple[float, PrefillProfile]] = OrderedDict()
+        self._entries: LRU[tuple[str, bool], tuple[float, PrefillProfile]] = LRU(max_entries)
 
     async def get(self, pool: asyncpg.Pool, principal: Principal) -> PrefillProfile:
         if principal.party is not None:
@@ -201,10 +197,7 @@ class ProfileCache:
             return hit[1]
         profile = await load_profile(pool, principal)
         if profile.name is not None and profile.id_number is not None:
-            self._entries[key] = (now + self.seconds, profile)
-            self._entries.move_to_end(key)
-            if len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            self._entries.put(key, (now + self.seconds, profile))
         else:
-            self._entries.pop(key, None)
+            self._entries.pop(key)
         return profile

@@ -14,11 +14,12 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, post
 from litestar.openapi import ResponseSpec
 from litestar.params import Body, HeaderParameter, Parameter
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp
 
 from ishenzhen.errors import FieldError, InvalidInput, problem_spec
 from ishenzhen.identity.guards import BEARER_OPT, requires
-from ishenzhen.lib.http_cache import EncodedBody, etag_matches
+from ishenzhen.lib.http import response_spec
+from ishenzhen.lib.http_cache import EncodedBody, FinishedResponse
 from ishenzhen.lib.structs import Struct
 from ishenzhen.screens.item_service import ItemScreens
 from ishenzhen.ui.capabilities import HEADER, Capabilities
@@ -52,26 +53,12 @@ class ValidationResult(Struct, frozen=True):
     valid: bool
 
 
-class _Answer:
+def _answer(
+    body: EncodedBody, if_none_match: str | None, cache: bytes, vary: bytes, language: str
+) -> FinishedResponse:
     """A finished JSON answer or its 304, with our cache headers (two ASGI messages, no Response object)."""
-
-    __slots__ = ("_body", "_headers", "_status")
-
-    def __init__(
-        self, body: EncodedBody, if_none_match: str | None, cache: bytes, vary: bytes, language: str
-    ) -> None:
-        headers = [(b"etag", body.etag.encode()), (b"cache-control", cache), (b"vary", vary),
-                   (b"content-language", language.encode())]  # fmt: skip
-        if etag_matches(if_none_match, body.etag):
-            self._status, self._body, self._headers = 304, b"", headers
-        else:
-            length = str(len(body.content)).encode()
-            self._status, self._body = 200, body.content
-            self._headers = [*headers, (b"content-type", b"application/json"), (b"content-length", length)]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": self._status, "headers": self._headers})
-        await send({"type": "http.response.body", "body": self._body})
+    headers = ((b"vary", vary), (b"content-language", language.encode()))
+    return FinishedResponse.json(body, if_none_match, cache_control=cache, headers=headers)
 
 
 def _has_authorization(request: Request[Any, Any, Any]) -> bool:
@@ -83,15 +70,15 @@ def _screens(request: Request[Any, Any, Any]) -> ItemScreens:
     state = request.app.state
     screens = getattr(state, "item_screens", None)
     if screens is None or screens.store is not state.catalog:
-        screens = ItemScreens(state.catalog, state.settings.web_form_url)
+        screens = ItemScreens(state.catalog, state.settings.screens.web_form_url)
         state.item_screens = screens
     return screens
 
 
 def _responses(model: object, description: str) -> dict[int, ResponseSpec]:
     return {
-        200: ResponseSpec(data_container=model, generate_examples=False, description=description),
-        304: ResponseSpec(data_container=None, generate_examples=False, description="Not modified"),
+        200: response_spec(model, description),
+        304: response_spec(None, "Not modified"),
         400: problem_spec("A header or parameter is malformed"),
         401: problem_spec("The Authorization header holds no valid access token"),
         403: problem_spec("The access token lacks the profile scope"),
@@ -111,7 +98,7 @@ class ItemScreensController(Controller):
     ) -> ASGIApp:  # fmt: skip
         locale = negotiate_locale(accept_language)
         body = _screens(request).guide(code, locale)
-        return _Answer(body, if_none_match, PUBLIC, _VARY_GUIDE, locale)
+        return _answer(body, if_none_match, PUBLIC, _VARY_GUIDE, locale)
 
     @get("/{code:str}/form", summary="An item's application form for this app; prefilled when signed in",
          responses=_responses(ResolvedForm, "The form"))  # fmt: skip
@@ -125,15 +112,14 @@ class ItemScreensController(Controller):
         principal = await _PROFILE.enforce(request) if _has_authorization(request) else None
         entry = screens.form(code, locale, Capabilities.parse(render))
         if principal is None:
-            return _Answer(entry.anonymous, if_none_match, PUBLIC, _VARY_FORM, locale)
+            return _answer(entry.anonymous, if_none_match, PUBLIC, _VARY_FORM, locale)
         profile = await screens.profiles.get(request.app.state.db_pool, principal)
-        return _Answer(screens.prefilled(entry, profile), if_none_match, PRIVATE, _VARY_FORM, locale)
+        return _answer(screens.prefilled(entry, profile), if_none_match, PRIVATE, _VARY_FORM, locale)
 
     @post("/{code:str}/form/validate", summary="Check filled-in form data; every problem at once",
           status_code=200, request_max_body_size=_MAX_FORM_BYTES,
           responses={
-              200: ResponseSpec(data_container=ValidationResult, generate_examples=False,
-                                description="The data is complete and valid"),
+              200: response_spec(ValidationResult, "The data is complete and valid"),
               400: problem_spec("A header is malformed or the body is not JSON"),
               404: problem_spec("No published item has this code"),
               422: problem_spec("Every field at fault, each named by a JSON pointer"),

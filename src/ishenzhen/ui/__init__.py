@@ -2,7 +2,8 @@
 
 - ``model``: the components (the source of the published JSON Schema, ``schema``).
 - ``checks``: what a spec must satisfy beyond its types (``check_spec``).
-- ``defaults``: the spec derived from an item's elements when it has no hand-written one (``spec_for``).
+- the default spec of an item without a hand-written one, and the item-aware checks, are the catalogue's
+  (``catalog.default_spec``, ``catalog.spec_checks``): this package depends on ``lib`` only.
 - ``capabilities``: the ``Ishenzhen-Render`` header and the fallbacks for components an app cannot draw.
 - ``submission``: checking submitted form data against a spec (``validate_submission``).
 - ``prefill``: initial values from the signed-in citizen's profile.

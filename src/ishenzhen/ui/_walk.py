@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
+import msgspec
 import re2
 
 from ishenzhen.ui.model import (
@@ -55,7 +57,8 @@ class Located:
 
 def node_type(node: object) -> str:
     """A node's ``type`` tag (msgspec keeps it in the class config, not as an attribute)."""
-    return type(node).__struct_config__.tag  # type: ignore[attr-defined,no-any-return]
+    tag = cast(msgspec.Struct, node).__struct_config__.tag
+    return str(tag)
 
 
 def escape(token: str) -> str:

@@ -21,6 +21,7 @@ typed into a text box is checked for shape, not for its check digit.
 from __future__ import annotations
 
 import re
+from typing import TypedDict
 
 import msgspec
 
@@ -34,6 +35,7 @@ from ishenzhen.ui.model import (
     AddressInput,
     AllOf,
     Component,
+    Condition,
     DateInput,
     ELicencePicker,
     FieldComponent,
@@ -41,6 +43,7 @@ from ishenzhen.ui.model import (
     FormStep,
     MobileInput,
     NumberInput,
+    Prefill,
     RadioInput,
     Repeat,
     ResidentIdInput,
@@ -135,33 +138,48 @@ class _NoFallback(Exception):
     pass
 
 
-def _common(field: FieldComponent) -> dict[str, object]:
-    names = ("id", "label", "label_en", "help", "required", "visible_when", "required_when", "prefill")
-    return {name: getattr(field, name) for name in names}
+class _Common(TypedDict):
+    """What every input shares (``ui.model._Field``), carried over to the simpler component."""
+
+    id: str
+    label: str
+    label_en: str | None
+    help: str | None
+    required: bool
+    visible_when: Condition | None
+    required_when: Condition | None
+    prefill: Prefill | None
+
+
+def _common(field: FieldComponent) -> _Common:
+    return _Common(
+        id=field.id, label=field.label, label_en=field.label_en, help=field.help, required=field.required,
+        visible_when=field.visible_when, required_when=field.required_when, prefill=field.prefill,
+    )  # fmt: skip
 
 
 def _fallback(component: Component) -> Component | None:
     """The next simpler component, or ``None``."""
     if isinstance(component, ResidentIdInput):  # loses: the GB 11643 check digit and birth date checks
         return TextInput(**_common(component), min_length=18, max_length=18, pattern="[1-9][0-9]{16}[0-9X]",
-                         pattern_message="请输入18位公民身份号码")  # type: ignore[arg-type]  # fmt: skip
+                         pattern_message="请输入18位公民身份号码")  # fmt: skip
     if isinstance(component, MobileInput):
         return TextInput(**_common(component), min_length=11, max_length=11, pattern="1[3-9][0-9]{9}",
-                         pattern_message="请输入11位手机号码")  # type: ignore[arg-type]  # fmt: skip
+                         pattern_message="请输入11位手机号码")  # fmt: skip
     if isinstance(component, NumberInput):  # loses: the range (the value arrives as text)
         pattern = "-?[0-9]{1,15}" if component.integer else r"-?[0-9]{1,15}(\.[0-9]{1,6})?"
-        return TextInput(**_common(component), max_length=24, pattern=pattern)  # type: ignore[arg-type]
+        return TextInput(**_common(component), max_length=24, pattern=pattern)
     if isinstance(component, DateInput):  # loses: the calendar and the bounds
         return TextInput(**_common(component), min_length=10, max_length=10,
-                         pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}", placeholder="YYYY-MM-DD")  # type: ignore[arg-type]  # fmt: skip
+                         pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}", placeholder="YYYY-MM-DD")  # fmt: skip
     if isinstance(component, RadioInput):
-        return SelectInput(**_common(component), options=component.options)  # type: ignore[arg-type]
+        return SelectInput(**_common(component), options=component.options)
     if isinstance(component, SelectInput):
-        return RadioInput(**_common(component), options=component.options)  # type: ignore[arg-type]
+        return RadioInput(**_common(component), options=component.options)
     if isinstance(component, AddressInput):  # loses: the district picker (the district is typed in the text)
-        return TextInput(**_common(component), max_length=200, placeholder="区 + 详细地址")  # type: ignore[arg-type]
+        return TextInput(**_common(component), max_length=200, placeholder="区 + 详细地址")
     if isinstance(component, ELicencePicker):
-        return UploadSlot(**_common(component), material=component.material or component.label)  # type: ignore[arg-type]
+        return UploadSlot(**_common(component), material=component.material or component.label)
     return None
 
 
@@ -180,7 +198,7 @@ def _drawable(component: Component, supported: frozenset[str]) -> list[Component
     if isinstance(current, Section | Repeat):
         # A repeat's children are fields, and a field's fallback is a field: the group stays fields only.
         inner = [drawn for child in current.components for drawn in _drawable(child, supported)]
-        return [msgspec.structs.replace(current, components=inner)]  # type: ignore[arg-type]
+        return [msgspec.structs.replace(current, components=inner)]
     return [current]
 
 
@@ -195,7 +213,7 @@ def _flatten(section: Section, supported: frozenset[str]) -> list[Component]:
             continue
         own = child.visible_when
         condition = section.visible_when if own is None else AllOf(conditions=[section.visible_when, own])
-        moved.append(msgspec.structs.replace(child, visible_when=condition))  # type: ignore[type-var]
+        moved.append(msgspec.structs.replace(child, visible_when=condition))
     return moved
 
 

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
-from ishenzhen.catalog.source.model import ServiceItem
 from ishenzhen.lib.structs import Struct
 from ishenzhen.ui._walk import compile_pattern, condition_fields, fields, node_type, walk
 from ishenzhen.ui.model import (
@@ -69,7 +68,14 @@ class SpecReferences(Struct, frozen=True):
     districts: frozenset[str]
 
 
-def check_spec(spec: RenderSpec, item: ServiceItem, refs: SpecReferences) -> list[SpecProblem]:
+def check_spec(
+    spec: RenderSpec, refs: SpecReferences, *, materials: Collection[str], owner: str
+) -> list[SpecProblem]:
+    """Every problem of ``spec``, published by ``owner`` (named in messages) whose materials are ``materials``.
+
+    The spec knows nothing of catalogue items: the caller (the catalogue's ``check_item_spec``) says which
+    materials an upload slot may name, so this layer depends on the render-spec model only.
+    """
     problems: list[SpecProblem] = []
 
     def add(pointer: str, reason: str) -> None:
@@ -87,17 +93,17 @@ def check_spec(spec: RenderSpec, item: ServiceItem, refs: SpecReferences) -> lis
     if declared > _minor(SPEC_VERSION):
         add("/spec_version", f"this server knows render spec versions up to {SPEC_VERSION}")
 
-    field_ids = Counter(located.component.id for located in fields(spec.form))  # type: ignore[union-attr]
+    field_ids = Counter(located.component.id for located in fields(spec.form))  # type: ignore[union-attr]  # fields() yields field components only
     by_id: dict[str, SubmittedComponent] = {}
     for located in fields(spec.form):  # the first of duplicates counts (the duplicate is reported)
-        by_id.setdefault(located.component.id, located.component)  # type: ignore[union-attr,arg-type]
+        by_id.setdefault(located.component.id, located.component)  # type: ignore[union-attr,arg-type]  # fields() yields field components only
     grouped = {
-        field.id: located.component.id  # type: ignore[union-attr]
+        field.id: located.component.id
         for located in fields(spec.form)
         if isinstance(located.component, Repeat)
         for field in located.component.components
     }
-    materials = {material.name for material in item.materials}
+    materials = frozenset(materials)
     scopes: dict[int, tuple[dict[str, SubmittedComponent], Counter[str]]] = {}
 
     for located in walk(spec.form):
@@ -123,7 +129,7 @@ def check_spec(spec: RenderSpec, item: ServiceItem, refs: SpecReferences) -> lis
                     add(f"{pointer}/prefill", "a field inside a repeat takes no prefill")
                 else:
                     _check_prefill(component.prefill, f"{pointer}/prefill", refs, add)
-            _check_field(component, pointer, item, materials, refs, add)
+            _check_field(component, pointer, owner, materials, refs, add)
         elif isinstance(component, Repeat):
             if field_ids[component.id] > 1:
                 add(f"{pointer}/id", f"field id {component.id!r} is used more than once in the form")
@@ -231,8 +237,8 @@ def _check_prefill(prefill: Prefill, pointer: str, refs: SpecReferences, add: Ad
 def _check_field(
     field: FieldComponent,
     pointer: str,
-    item: ServiceItem,
-    materials: set[str],
+    owner: str,
+    materials: frozenset[str],
     refs: SpecReferences,
     add: Add,
 ) -> None:
@@ -278,11 +284,11 @@ def _check_field(
             add(f"{pointer}/districts", "an empty district list leaves nothing to pick")
     elif isinstance(field, UploadSlot):
         if field.material not in materials:
-            add(f"{pointer}/material", f"{item.code} has no material named {field.material!r}")
+            add(f"{pointer}/material", f"{owner} has no material named {field.material!r}")
     elif isinstance(field, ELicencePicker):
         if field.licence_type not in refs.e_licence_types:
             add(f"{pointer}/licence_type", f"unknown e-licence type {field.licence_type!r}")
         if field.material is not None and field.material not in materials:
-            add(f"{pointer}/material", f"{item.code} has no material named {field.material!r}")
+            add(f"{pointer}/material", f"{owner} has no material named {field.material!r}")
     elif isinstance(field, Agreement) and not field.required:
         add(f"{pointer}/required", "an agreement must be required")

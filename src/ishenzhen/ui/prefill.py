@@ -36,7 +36,7 @@ def profile_bindings(form: Form | RenderSpec) -> tuple[tuple[str, str], ...]:
     """``(field id, profile path)`` of every field prefilled from the profile: computed once per form."""
     form = form.form if isinstance(form, RenderSpec) else form
     return tuple(
-        (located.component.id, located.component.prefill.path)  # type: ignore[union-attr]
+        (located.component.id, located.component.prefill.path)
         for located in fields(form)  # top-level only: a repeat and its entry fields are not bound
         if isinstance(located.component, FieldComponent)
         and located.component.prefill is not None

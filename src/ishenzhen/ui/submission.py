@@ -94,7 +94,7 @@ def _holds(condition: Condition, data: dict[str, Any]) -> bool:
 
 def _shown(located: Located, data: dict[str, Any]) -> bool:
     field = located.component
-    conditions = (*located.enclosing, field.visible_when) if field.visible_when else located.enclosing  # type: ignore[union-attr]
+    conditions = (*located.enclosing, field.visible_when) if field.visible_when else located.enclosing  # type: ignore[union-attr]  # fields() yields field components only
     return all(_holds(condition, data) for condition in conditions)
 
 
@@ -112,7 +112,7 @@ def _settle(
     for _round in range(len(every) + 1):
         scope = {**outer, **effective} if outer else effective
         shown = [located for located in every if _shown(located, scope)]
-        ids = {located.component.id for located in shown}  # type: ignore[union-attr]
+        ids = {located.component.id for located in shown}  # type: ignore[union-attr]  # fields() yields field components only
         narrowed = {key: value for key, value in data.items() if key in ids}
         if narrowed == effective:
             break
@@ -133,7 +133,7 @@ def visible_values(spec: RenderSpec, data: dict[str, Any]) -> dict[str, Any]:
     effective = dict(settled)  # ``settled`` may be ``data`` itself: the caller's object stays untouched
     for located in shown:
         group = located.component
-        entries = effective.get(group.id)  # type: ignore[union-attr]
+        entries = effective.get(group.id)  # type: ignore[union-attr]  # fields() yields field components only
         if isinstance(group, Repeat) and isinstance(entries, list):
             every = group_fields(group, located.pointer)
             effective[group.id] = [
@@ -147,7 +147,7 @@ def validate_submission(
 ) -> list[SpecProblem]:
     if not isinstance(data, dict):
         return [SpecProblem(pointer="", reason="the form data must be a JSON object")]
-    known = {located.component.id for located in fields(spec.form)}  # type: ignore[union-attr]
+    known = {located.component.id for located in fields(spec.form)}  # type: ignore[union-attr]  # fields() yields field components only
     problems = [
         SpecProblem(pointer=f"/{escape(str(key))}", reason="this form has no such field")
         for key in data
@@ -156,7 +156,7 @@ def validate_submission(
     shown, effective = _visible(spec, data)
     for located in shown:
         field = located.component
-        pointer = f"/{escape(field.id)}"  # type: ignore[union-attr]
+        pointer = f"/{escape(field.id)}"  # type: ignore[union-attr]  # fields() yields field components only
         for sub, reason in _problems(located, effective, effective, refs, today):
             problems.append(SpecProblem(pointer=pointer + sub, reason=reason))
     return problems
@@ -167,7 +167,7 @@ def _problems(
 ) -> list[tuple[str, str]]:
     """What is wrong with one shown field's value in ``values`` (conditions read ``scope``)."""
     field = located.component
-    value = values.get(field.id)  # type: ignore[union-attr]
+    value = values.get(field.id)  # type: ignore[union-attr]  # fields() yields field components only
     if isinstance(field, Repeat):
         if _empty(value):
             return [("", "required")] if field.required else []
@@ -207,7 +207,7 @@ def _repeat(
         scope = {**top, **effective}
         for located in shown:
             for sub, reason in _problems(located, effective, scope, refs, today):
-                problems.append((f"/{index}/{escape(located.component.id)}{sub}", reason))  # type: ignore[union-attr]
+                problems.append((f"/{index}/{escape(located.component.id)}{sub}", reason))  # type: ignore[union-attr]  # fields() yields field components only
     return problems
 
 
@@ -256,7 +256,7 @@ def _text(field: TextInput, value: Any) -> list[tuple[str, str]]:
         program = compile_pattern(field.pattern)
         if program is None:
             return [("", "this field's pattern in the form is invalid; the form cannot be submitted")]
-        if program.fullmatch(value) is None:  # type: ignore[attr-defined]
+        if program.fullmatch(value) is None:  # type: ignore[attr-defined]  # re2's compiled pattern has no stubs
             return [("", field.pattern_message or "does not have the required format")]
     return []
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from ishenzhen.catalog.model import Catalog, ServiceItem
 from ishenzhen.catalog.source._loading import read_catalog
-from ishenzhen.catalog.source.model import Catalog, ServiceItem
+from ishenzhen.catalog.source.facts import NAMED_INSTANT_APPROVALS
 from ishenzhen.catalog.source.validator import Problem, load_catalog
-from ishenzhen.catalog.source.vocabulary import NAMED_INSTANT_APPROVALS
 from ishenzhen.ui.model import (
     AddressInput,
     Agreement,

@@ -7,13 +7,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.catalog.source._loading import LoadedCatalog, Problem
 from ishenzhen.catalog.source._spec_checks import SpecChecker, check_render_specs, ui_spec_problems
 from ishenzhen.catalog.source.codes import CATEGORY_OF_NATURE, SHENZHEN_DIVISION
+from ishenzhen.catalog.source.facts import DEREGISTRATION, NAMED_INSTANT_APPROVALS, Targets
 from ishenzhen.catalog.source.item_checks import PHONE as _PHONE
 from ishenzhen.catalog.source.item_checks import ItemReferences, check_item
-from ishenzhen.catalog.source.model import ServiceItem
-from ishenzhen.catalog.source.vocabulary import DEREGISTRATION, NAMED_INSTANT_APPROVALS, Targets
 from ishenzhen.lib.validators import is_valid_credit_code, is_valid_organisation_code
 
 __all__ = ["check_catalog"]
@@ -25,8 +25,8 @@ def _credit_code_problems(code: str, nature: str, division: str) -> Iterator[str
     if not is_valid_credit_code(code):
         yield f"`{code}` is not a valid unified social credit code (GB 32100 check character)"
         return
-    if code[:2] != CATEGORY_OF_NATURE[nature]:  # type: ignore[index]
-        yield f"a {nature.replace('_', ' ')} has credit codes starting {CATEGORY_OF_NATURE[nature]}"  # type: ignore[index]
+    if code[:2] != CATEGORY_OF_NATURE[nature]:  # type: ignore[index]  # nature was checked against the Literal by the loader
+        yield f"a {nature.replace('_', ' ')} has credit codes starting {CATEGORY_OF_NATURE[nature]}"  # type: ignore[index]  # nature was checked against the Literal by the loader
     if code[2:8] != division:
         yield f"credit code names division {code[2:8]}, expected {division}"
     if not is_valid_organisation_code(code[8:17]):

@@ -10,10 +10,7 @@ from typing import Any, TypeVar
 import msgspec
 import yaml
 
-from ishenzhen.catalog.source._problems import Problem
-from ishenzhen.catalog.source._render_specs import SPECS_FOLDER, SpecSource, read_render_specs
-from ishenzhen.catalog.source._yaml_events import ItemLines, load_with_lines
-from ishenzhen.catalog.source.model import (
+from ishenzhen.catalog.model import (
     Catalog,
     Department,
     District,
@@ -21,6 +18,9 @@ from ishenzhen.catalog.source.model import (
     ServiceItem,
     Theme,
 )
+from ishenzhen.catalog.source._problems import Problem
+from ishenzhen.catalog.source._yaml_events import ItemLines, load_with_lines
+from ishenzhen.catalog.source.render_specs import SPECS_FOLDER, SpecSource, read_render_specs
 
 __all__ = ["REFERENCE_FILES", "LoadedCatalog", "Location", "Problem", "read_catalog"]
 

@@ -1,19 +1,21 @@
 """The render specs' rules beyond their schema, placed on the lines of their files.
 
-The rules themselves belong to the ui package (``ishenzhen.ui.checks.check_spec``: field ids unique,
-conditions naming existing fields, materials of the item, known licence types, RE2 patterns …), so the
-registry and this validator apply the same ones. ``ui_spec_problems`` is the one call into it.
+The rules themselves are ``ishenzhen.catalog.spec_checks.check_item_spec`` (the ui package's ``check_spec``
+— field ids unique, conditions naming existing fields, known licence types, RE2 patterns … — plus the
+materials of the item), so the registry and this validator apply the same ones. ``ui_spec_problems`` is the
+one call into it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
+from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.catalog.source._loading import LoadedCatalog
 from ishenzhen.catalog.source._problems import Problem
-from ishenzhen.catalog.source._render_specs import pointer_steps
-from ishenzhen.catalog.source.model import ServiceItem
-from ishenzhen.ui import checks as ui_checks
+from ishenzhen.catalog.source.render_specs import pointer_steps
+from ishenzhen.catalog.spec_checks import check_item_spec
+from ishenzhen.ui.checks import SpecReferences
 from ishenzhen.ui.model import RenderSpec
 
 __all__ = ["SpecChecker", "check_render_specs", "ui_spec_problems"]
@@ -25,9 +27,9 @@ SpecChecker = Callable[[RenderSpec, ServiceItem, frozenset[str], frozenset[str]]
 def ui_spec_problems(
     spec: RenderSpec, item: ServiceItem, e_licence_types: frozenset[str], districts: frozenset[str]
 ) -> list[tuple[str, str]]:
-    """``ui.checks.check_spec`` on one spec, as (pointer, reason) pairs."""
-    refs = ui_checks.SpecReferences(e_licence_types=e_licence_types, districts=districts)
-    return [(problem.pointer, problem.reason) for problem in ui_checks.check_spec(spec, item, refs)]
+    """``check_item_spec`` on one spec, as (pointer, reason) pairs."""
+    refs = SpecReferences(e_licence_types=e_licence_types, districts=districts)
+    return [(problem.pointer, problem.reason) for problem in check_item_spec(spec, item, refs)]
 
 
 def check_render_specs(

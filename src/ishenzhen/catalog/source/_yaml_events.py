@@ -110,21 +110,21 @@ def load_with_lines(text: str | bytes, list_key: str = "items") -> LoadedDocumen
         return key
 
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-        kind = type(event)
-        if kind is ScalarEvent:
+        # ``type(event) is`` rather than isinstance: exact classes, and the type checker narrows on it.
+        if type(event) is ScalarEvent:
             if event.tag in (None, "!") and event.implicit[0]:
                 value = _plain_scalar(event.value)
             else:
                 value = event.value  # quoted, literal or folded: a string
             if event.anchor:
                 anchors[event.anchor] = value
-            attach(value, event.start_mark.line + 1)
-        elif kind is MappingStartEvent or kind is SequenceStartEvent:
-            is_list = kind is SequenceStartEvent
+            attach(value, _line(event))
+        elif type(event) is MappingStartEvent or type(event) is SequenceStartEvent:
+            is_list = type(event) is SequenceStartEvent
             container: Any = [] if is_list else {}
             if event.anchor:
                 anchors[event.anchor] = container
-            line = event.start_mark.line + 1
+            line = _line(event)
             key = attach(container, line)
             depth = stack[-1].depth + 1 if stack else 0
             lines = None
@@ -132,12 +132,13 @@ def load_with_lines(text: str | bytes, list_key: str = "items") -> LoadedDocumen
                 lines = ItemLines(line)
                 items.append(lines)
             stack.append(_Frame(container, is_list, depth, key, lines))
-        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+        elif type(event) is MappingEndEvent or type(event) is SequenceEndEvent:
             stack.pop()
             if not stack:
                 break
-        elif kind is AliasEvent:
-            attach(anchors[event.anchor], event.start_mark.line + 1)
+        elif type(event) is AliasEvent:
+            assert event.anchor is not None  # libyaml names the anchor of every alias
+            attach(anchors[event.anchor], _line(event))
         if result and not stack:
             break
     return LoadedDocument(result[0] if result else None, items)
@@ -163,3 +164,9 @@ class _Frame:
         self.lines = lines  # set on the mappings of the items list
         self.pending: Any = _NO_KEY
         self.last_key: Any = None
+
+
+def _line(event: yaml.Event) -> int:
+    """The 1-based line an event starts on (libyaml marks every event; the stubs allow none)."""
+    mark = event.start_mark
+    return 0 if mark is None else mark.line + 1

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from ishenzhen.catalog.source.model import ItemType, Nature
+from ishenzhen.catalog.model import ItemType, Nature
 from ishenzhen.lib.validators import credit_code_check_char, organisation_code_check_char
 
 __all__ = [

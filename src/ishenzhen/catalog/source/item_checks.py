@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass
 
+from ishenzhen.catalog.model import Department, ServiceItem
 from ishenzhen.catalog.source.codes import BASIC_CODE, ITEM_TYPE_CODES, SHENZHEN_DIVISION, implementation_code
-from ishenzhen.catalog.source.model import Department, ServiceItem
 from ishenzhen.lib.validators import is_valid_credit_code
 
 __all__ = ["PHONE", "ItemProblem", "ItemReferences", "check_item"]

@@ -13,11 +13,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from ishenzhen.catalog.model import Catalog
 from ishenzhen.catalog.source._checks import check_catalog
 from ishenzhen.catalog.source._loading import Problem, read_catalog
 from ishenzhen.catalog.source._spec_checks import SpecChecker, ui_spec_problems
-from ishenzhen.catalog.source.model import Catalog
-from ishenzhen.catalog.source.vocabulary import Targets
+from ishenzhen.catalog.source.facts import Targets
 
 __all__ = ["CatalogError", "Problem", "load_catalog", "validate"]
 

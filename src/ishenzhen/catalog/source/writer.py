@@ -14,8 +14,8 @@ from typing import Any
 import msgspec
 import yaml
 
-from ishenzhen.catalog.source._render_specs import SPECS_FOLDER, SpecFile
-from ishenzhen.catalog.source.model import Catalog, Material, ServiceItem
+from ishenzhen.catalog.model import Catalog, Material, ServiceItem
+from ishenzhen.catalog.source.render_specs import SPECS_FOLDER, SpecFile
 
 __all__ = ["HEADER", "items_file_text", "write_catalog", "write_department"]
 
@@ -36,7 +36,7 @@ class _Dumper(yaml.CSafeDumper):
         return True
 
 
-def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+def _represent_str(dumper: _Dumper, data: str) -> yaml.Node:
     # Codes are digit strings; quoting them keeps every YAML reader (1.1 or 1.2) from taking them as numbers.
     style = "'" if data.isdigit() else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
