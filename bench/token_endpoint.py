@@ -34,9 +34,11 @@ import joserfc.jwt
 
 from ishenzhen.db.migrate import apply_migrations
 from ishenzhen.embedded import EmbeddedPostgres
-from ishenzhen.identity.hashing import hash_token
-from ishenzhen.identity.keys import KeyRing
-from ishenzhen.identity.provider import CODE_SECONDS, IdentityProvider, queries
+from ishenzhen.identity.accounts import service as accounts
+from ishenzhen.identity.oauth import service as oauth
+from ishenzhen.identity.oauth.keys import KeyRing
+from ishenzhen.identity.oauth.models import Subject
+from ishenzhen.identity.oauth.service import IdentityProvider
 from ishenzhen.identity.seed import APP_CLIENT_ID, APP_REDIRECT_URIS, prepare_identity
 from ishenzhen.logging import configure_logging
 from ishenzhen.settings import load_settings
@@ -90,17 +92,16 @@ def _challenge(verifier: str) -> str:
 async def _issue_codes(pool: asyncpg.Pool, count: int) -> list[tuple[str, str]]:
     """Codes as the authorization endpoint stores them, for the demo L1 citizen: (code, verifier) pairs."""
     async with pool.acquire() as connection:
-        account = await queries.account_by_mobile(connection, mobile="13800000001")
-        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        account = await accounts.account_by_mobile(connection, "13800000001")
+        assert account is not None, "the demo citizen is seeded"
+        clients = await IdentityProvider.load_clients(connection, [APP_CLIENT_ID])
+        subject = Subject(account.id, 1, ["pwd"], dt.datetime.now(dt.UTC).replace(microsecond=0))
         codes = []
         for _ in range(count):
             code, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(48)
-            await queries.insert_code(
-                connection, code_hash=hash_token(code), client_id=APP_CLIENT_ID, account_id=account["id"],
-                redirect_uri=REDIRECT, scope=SCOPE, code_challenge=_challenge(verifier), code_challenge_method="S256",
-                nonce="n", acr=1, amr=["pwd"], auth_time=now, party=None,
-                expires_at=now + dt.timedelta(seconds=CODE_SECONDS),
-            )  # fmt: skip
+            data = {"redirect_uri": REDIRECT, "code_challenge": _challenge(verifier), "code_challenge_method": "S256",
+                    "nonce": "n"}  # fmt: skip
+            await oauth.store_code(connection, code, clients[APP_CLIENT_ID], subject, data, SCOPE)
             codes.append((code, verifier))
     return codes
 

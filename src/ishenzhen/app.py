@@ -29,11 +29,15 @@ from ishenzhen.departments.controllers import DepartmentQueriesController
 from ishenzhen.departments.state import departments_lifespan
 from ishenzhen.errors import exception_handlers
 from ishenzhen.health.controllers import HealthController
-from ishenzhen.identity.agents import EnterpriseAgentsController
-from ishenzhen.identity.controllers import DiscoveryController, LoginController, MeController, OAuthController
-from ishenzhen.identity.guards import enforce_bearer
-from ishenzhen.identity.state import IdentityState, identity_lifespan
-from ishenzhen.identity.verification import VerificationController
+from ishenzhen.identity import IdentityState, enforce_bearer, identity_lifespan
+from ishenzhen.identity.controllers import (
+    DiscoveryController,
+    EnterpriseAgentsController,
+    LoginController,
+    MeController,
+    OAuthController,
+    VerificationController,
+)
 from ishenzhen.lib.http import JSON, require_media_type
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.shared_cache import SharedResponseCache

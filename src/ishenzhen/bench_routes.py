@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from litestar import get
 
-from ishenzhen.identity.guards import requires
+from ishenzhen.identity import requires
 from ishenzhen.lib.structs import Struct
 
 __all__ = ["BENCH_ROUTES", "bench_protected", "bench_unprotected", "reference_hello"]

@@ -53,6 +53,7 @@ __all__ = [
     "PreconditionRequired",
     "Problem",
     "ServiceUnavailable",
+    "Unauthenticated",
     "exception_handlers",
     "problem_spec",
     "problem_type",
@@ -138,6 +139,15 @@ class PreconditionRequired(DomainError):
     title = "缺少版本条件 Precondition required"
 
 
+class Unauthenticated(DomainError):
+    """The presented credentials name no one (any more), e.g. a valid token whose account is gone."""
+
+    slug = "unauthorized"
+    title = "需要登录 Authentication required"
+    # RFC 9110 §15.5.2: a 401 carries a challenge; RFC 6750's error code says the token is the problem.
+    challenge: ClassVar[str] = 'Bearer error="invalid_token"'
+
+
 class PermissionDenied(DomainError):
     slug = "forbidden"
     title = "无权操作 Forbidden"
@@ -155,6 +165,7 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
     PreconditionFailed: HTTP_412_PRECONDITION_FAILED,
     PreconditionRequired: HTTP_428_PRECONDITION_REQUIRED,
     PermissionDenied: HTTP_403_FORBIDDEN,
+    Unauthenticated: HTTP_401_UNAUTHORIZED,
     ServiceUnavailable: HTTP_503_SERVICE_UNAVAILABLE,
 }
 
@@ -209,7 +220,8 @@ def _domain_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Re
         # A bad query parameter, header or path segment is a malformed request, as litestar reports it.
         slug, title = _HTTP_PROBLEMS[HTTP_400_BAD_REQUEST]
         return _respond(request, HTTP_400_BAD_REQUEST, slug, title, exc.detail, exc.errors)
-    return _respond(request, status, exc.slug, exc.title, exc.detail, exc.errors)
+    headers = {"WWW-Authenticate": exc.challenge} if isinstance(exc, Unauthenticated) else None
+    return _respond(request, status, exc.slug, exc.title, exc.detail, exc.errors, headers)
 
 
 def _validation_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:

@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ishenzhen.errors import InvalidInput, PermissionDenied
-from ishenzhen.identity import accounts
+from ishenzhen.identity.accounts import service as accounts
+from ishenzhen.identity.accounts.register import SeededPopulationRegister, SimulatedFaceCheck
 from ishenzhen.identity.hashing import hash_password, verify_password
-from ishenzhen.identity.register import SeededPopulationRegister, SimulatedFaceCheck
 from ishenzhen.lib.validators import (
     CREDIT_CODE_ALPHABET,
     credit_code_check_char,

@@ -10,7 +10,7 @@ from litestar.testing import AsyncTestClient
 
 from ishenzhen.app import create_app
 from ishenzhen.cli import main
-from ishenzhen.identity import accounts
+from ishenzhen.identity.accounts import service as accounts
 from ishenzhen.identity.seed import ProductionRefused
 from ishenzhen.settings import load_settings
 

@@ -115,8 +115,8 @@ async def test_alg_none_and_other_keys_are_401(
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), max_size=300))
 def test_malformed_bearer_values_never_crash(bearer: str) -> None:
-    from ishenzhen.identity.keys import KeyRing
-    from ishenzhen.identity.tokens import AccessTokenVerifier, InvalidToken
+    from ishenzhen.identity.oauth.keys import KeyRing
+    from ishenzhen.identity.oauth.tokens import AccessTokenVerifier, InvalidToken
 
     verifier = AccessTokenVerifier(KeyRing(None, 60), "https://testserver.local")  # type: ignore[arg-type]
     with pytest.raises(InvalidToken):

@@ -11,7 +11,7 @@ from joserfc.jwk import KeySet
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from ishenzhen.identity.keys import create_signing_key
+from ishenzhen.identity.oauth.keys import create_signing_key
 from tests.identity.conftest import AsyncOAuth2Client, app_tokens
 
 

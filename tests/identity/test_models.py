@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ishenzhen.identity.models import redirect_uri_matches
+from ishenzhen.identity.oauth.models import redirect_uri_matches
 
 REGISTERED = ["cn.gov.shenzhen.app:/oauth/callback", "http://127.0.0.1/callback", "http://[::1]/callback",
               "https://dept.example.cn/cb"]  # fmt: skip

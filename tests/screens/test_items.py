@@ -10,8 +10,8 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from ishenzhen.catalog.model import ServiceItem
-from ishenzhen.identity import accounts
-from ishenzhen.identity.register import SeededPopulationRegister
+from ishenzhen.identity.accounts import service as accounts
+from ishenzhen.identity.accounts.register import SeededPopulationRegister
 from ishenzhen.identity.seed import DEMO_ENTERPRISE
 from ishenzhen.settings import Settings
 from tests.identity.conftest import L1, L2, L3, app_tokens

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import re
-import secrets
 import sys
-from pathlib import Path
-
-import asyncpg
 
 from ishenzhen.db.pool import connect
-from ishenzhen.db.sql import load_queries
-from ishenzhen.identity.hashing import hash_token
-from ishenzhen.identity.keys import create_signing_key
+from ishenzhen.identity.accounts import service as accounts
+from ishenzhen.identity.oauth.keys import create_signing_key
+from ishenzhen.identity.oauth.service import DEPARTMENT_SCOPES, ClientRefused, register_department_client
 from ishenzhen.identity.seed import refuse_unsafe_production
 from ishenzhen.settings import Settings
 
@@ -27,17 +22,6 @@ __all__ = [
     "rotate_keys",
     "show_sms_outbox",
 ]
-
-# What a department system's client-credentials token may carry; citizens' scopes never.
-DEPARTMENT_SCOPES = frozenset({"registry:write", "registry:review", "applications:update"})
-_CLIENT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
-
-
-class ClientRefused(ValueError):
-    """The client cannot be registered as asked; the message says why."""
-
-
-queries = load_queries(Path(__file__).with_name("queries.sql"))
 
 
 def check_production(url: str, settings: Settings) -> None:
@@ -62,12 +46,11 @@ def show_sms_outbox(url: str, settings: Settings, limit: int) -> int:
     async def run() -> list[str]:
         connection = await connect(url, settings.database.connect_timeout)
         try:
-            rows = [row async for row in queries.sms_outbox(connection, limit=limit)]
+            messages = await accounts.sms_outbox(connection, limit)
         finally:
             await connection.close()
         return [
-            f"{row['created_at'].isoformat(timespec='seconds')}  {row['mobile']}  {row['message']}"
-            for row in rows
+            f"{at.isoformat(timespec='seconds')}  {mobile}  {message}" for at, mobile, message in messages
         ]
 
     lines = asyncio.run(run())
@@ -101,43 +84,6 @@ def rotate_keys(url: str, settings: Settings, publish_seconds: float | None) -> 
         file=sys.stderr,
     )
     return kid
-
-
-async def register_department_client(
-    connection: asyncpg.Connection,
-    *,
-    name: str,
-    department: str,
-    scopes: list[str],
-    client_id: str | None = None,
-) -> tuple[str, str]:
-    """Register a department system's confidential client (client credentials, ``client_secret_basic``) and
-    return ``(client_id, secret)``. Only the secret's hash is stored: this is the one time it is seen."""
-    client_id = client_id or f"dept-{department}"
-    unknown = sorted(set(scopes) - DEPARTMENT_SCOPES)
-    if not scopes or unknown:
-        raise ClientRefused(
-            f"scopes must be some of {', '.join(sorted(DEPARTMENT_SCOPES))}; got {' '.join(unknown) or 'none'}"
-        )
-    if not _CLIENT_ID.fullmatch(client_id):
-        raise ClientRefused(
-            f"client id {client_id!r}: 3-64 of a-z 0-9 . _ -, starting with a letter or digit"
-        )
-    if not name.strip():
-        raise ClientRefused("give the client a name (shown in audit logs)")
-    if not await queries.department_known(connection, slug=department):
-        raise ClientRefused(f"no department {department!r} in the catalogue (import it first)")
-    secret = secrets.token_urlsafe(32)
-    async with connection.transaction():
-        if [row async for row in queries.clients_by_id(connection, client_ids=[client_id])]:
-            raise ClientRefused(f"client {client_id!r} already exists; choose another with --client-id")
-        await queries.insert_client(
-            connection, client_id=client_id, name=name.strip(), kind="confidential", department=department,
-            secret_hash=hash_token(secret), jwks=None, auth_method="client_secret_basic", redirect_uris=[],
-            post_logout_redirect_uris=[], grant_types=["client_credentials"], scopes=sorted(set(scopes)),
-            first_party=True, demo=False,
-        )  # fmt: skip
-    return client_id, secret
 
 
 def create_department_client(

@@ -49,9 +49,10 @@ async def hash_password(password: str) -> str:
 
 def _verify(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _absent(), password) and password_hash is not None
+        _hasher.verify(password_hash or _absent(), password)  # raises unless the password matches
     except (VerificationError, InvalidHashError):
         return False
+    return password_hash is not None
 
 
 async def verify_password(password_hash: str | None, password: str) -> bool:

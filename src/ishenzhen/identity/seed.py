@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from pathlib import Path
 
-import asyncpg
 import structlog
 
-from ishenzhen.db.sql import load_queries
-from ishenzhen.identity import accounts
+from ishenzhen.db.types import Connection
+from ishenzhen.identity.accounts import service as accounts
+from ishenzhen.identity.accounts.register import SimulatedFaceCheck
 from ishenzhen.identity.hashing import hash_password, hash_token
-from ishenzhen.identity.keys import create_signing_key
-from ishenzhen.identity.register import SimulatedFaceCheck
+from ishenzhen.identity.oauth import service as oauth
+from ishenzhen.identity.oauth.keys import create_signing_key
 from ishenzhen.settings import Settings
 
 __all__ = [
@@ -31,7 +30,6 @@ __all__ = [
 ]
 
 log = structlog.get_logger(__name__)
-queries = load_queries(Path(__file__).with_name("queries.sql"))
 
 DEMO_PASSWORD = "ishenzhen-demo"  # noqa: S105 - development only: production refuses to start while demo accounts exist
 DEMO_DEPARTMENT_SECRET = "dev-only-department-secret"  # noqa: S105 - demo client, refused in production
@@ -48,6 +46,8 @@ APP_REDIRECT_URIS = [
     "http://[::1]/callback",
 ]
 DEPARTMENT_CLIENT_ID = "dept-market-regulation"
+# What a department's own (simulated) system may do: move its applications on, publish its items.
+DEPARTMENT_SYSTEM_SCOPES = ["applications:update", "registry:write"]
 # The registry's reviewers (市政务服务数据管理局); the bureau also registers its own items.
 REVIEWER_CLIENT_ID = "dept-government-services-data"
 REVIEWER_SECRET = "dev-only-reviewer-secret"  # noqa: S105 - demo client, refused in production
@@ -55,9 +55,6 @@ REVIEWER_SECRET = "dev-only-reviewer-secret"  # noqa: S105 - demo client, refuse
 THIRD_PARTY_CLIENT_ID = "demo-metro-pass"
 THIRD_PARTY_SECRET = "dev-only-third-party-secret"  # noqa: S105 - demo client, refused in production
 THIRD_PARTY_REDIRECT_URIS = ["https://metro.example/oauth/callback", "http://127.0.0.1/metro/callback"]
-# What a department's own system may do: move its applications on, publish its items.
-DEPARTMENT_SYSTEM_SCOPES = ["applications:update", "registry:write"]
-_SEED_LOCK = 4005
 _password_hash: dict[str, str] = {}
 
 
@@ -65,51 +62,47 @@ class ProductionRefused(RuntimeError):
     """Production start-up found something only development may have."""
 
 
-async def prepare_identity(connection: asyncpg.Connection, settings: Settings) -> None:
+async def prepare_identity(connection: Connection, settings: Settings) -> None:
     if settings.is_production:
         await refuse_unsafe_production(connection, settings)
         return
     async with connection.transaction():
-        await connection.execute(f"SELECT pg_advisory_xact_lock({_SEED_LOCK})")
-        if await queries.count_signing_keys(connection) == 0:
+        await accounts.lock_demo_seed(connection)
+        if await oauth.count_signing_keys(connection) == 0:
             await create_signing_key(
                 connection, development=True, publish_for=dt.timedelta(0),
                 old_keys_for=dt.timedelta(seconds=settings.identity.access_token_seconds),
             )  # fmt: skip
-        if await queries.account_by_mobile(connection, mobile="13800000001") is None:
+        if await accounts.account_by_mobile(connection, "13800000001") is None:
             await _seed_demo(connection)
         await _seed_clients(connection)  # each insert is skipped when the client exists
 
 
-async def refuse_unsafe_production(connection: asyncpg.Connection, settings: Settings) -> None:
+async def refuse_unsafe_production(connection: Connection, settings: Settings) -> None:
     if not settings.effective_issuer.startswith("https://"):
         raise ProductionRefused("ISHENZHEN_IDENTITY_ISSUER must be an https:// URL in production")
-    if await queries.count_demo_data(connection):
+    if await accounts.count_demo_accounts(connection) + await oauth.count_demo_clients(connection):
         raise ProductionRefused(
             "the database holds development demo accounts or clients; production refuses them"
         )
-    if await queries.count_development_keys(connection):
+    if await oauth.count_development_keys(connection):
         raise ProductionRefused(
             "a development signing key is still published; run `ishenzhen identity rotate-keys`"
         )
-    if await queries.count_signing_keys(connection) == 0:
+    if await oauth.count_signing_keys(connection) == 0:
         raise ProductionRefused("no signing key: run `ishenzhen identity rotate-keys` once before serving")
 
 
-async def _seed_demo(connection: asyncpg.Connection) -> None:
+async def _seed_demo(connection: Connection) -> None:
     if DEMO_PASSWORD not in _password_hash:
         _password_hash[DEMO_PASSWORD] = await hash_password(DEMO_PASSWORD)
     people = {}
     for mobile, person in DEMO_CITIZENS.items():
         account_id = await accounts.register_citizen(connection, mobile, None, demo=True)
-        await connection.execute(
-            "UPDATE identity_accounts SET password_hash = $1 WHERE id = $2",
-            _password_hash[DEMO_PASSWORD],
-            account_id,
-        )
+        await accounts.set_password_hash(connection, account_id, _password_hash[DEMO_PASSWORD])
         people[mobile] = account_id
         if person is not None:
-            await queries.set_real_name(connection, id=account_id, name=person[0], resident_id=person[1])
+            await accounts.set_real_name(connection, account_id, *person)
     await accounts.verify_face(connection, SimulatedFaceCheck(), people["13800000003"], "live:0029")
     credit_code = await accounts.add_enterprise(connection, *DEMO_ENTERPRISE, demo=True)
     await accounts.grant_enterprise_role(
@@ -122,32 +115,32 @@ async def _seed_demo(connection: asyncpg.Connection) -> None:
     log.info("identity.demo_seeded", citizens=len(people))
 
 
-async def _seed_clients(connection: asyncpg.Connection) -> None:
-    await queries.insert_client(
+async def _seed_clients(connection: Connection) -> None:
+    await oauth.register_client(
         connection, client_id=APP_CLIENT_ID, name="i深圳 App", kind="public", department=None, secret_hash=None,
-        jwks=None, auth_method="none", redirect_uris=APP_REDIRECT_URIS,
+        auth_method="none", redirect_uris=APP_REDIRECT_URIS,
         post_logout_redirect_uris=["cn.gov.shenzhen.app:/oauth/signed-out"],
         grant_types=["authorization_code", "refresh_token"],
         scopes=["openid", "profile", "phone", "offline_access", "enterprise", "applications:submit"], first_party=True,
         demo=True,
     )  # fmt: skip
-    await queries.insert_client(
+    await oauth.register_client(
         connection, client_id=DEPARTMENT_CLIENT_ID, name="市场监督管理局 Market regulation", kind="confidential",
-        department="market-regulation", secret_hash=hash_token(DEMO_DEPARTMENT_SECRET), jwks=None,
+        department="market-regulation", secret_hash=hash_token(DEMO_DEPARTMENT_SECRET),
         auth_method="client_secret_basic", redirect_uris=[], post_logout_redirect_uris=[],
         grant_types=["client_credentials"], scopes=["registry:write", "applications:update"], first_party=True,
         demo=True,
     )  # fmt: skip
-    await queries.insert_client(
+    await oauth.register_client(
         connection, client_id=REVIEWER_CLIENT_ID, name="市政务服务数据管理局 Government services and data",
         kind="confidential", department="government-services-data", secret_hash=hash_token(REVIEWER_SECRET),
-        jwks=None, auth_method="client_secret_basic", redirect_uris=[], post_logout_redirect_uris=[],
+        auth_method="client_secret_basic", redirect_uris=[], post_logout_redirect_uris=[],
         grant_types=["client_credentials"], scopes=["registry:review", "registry:write"], first_party=True,
         demo=True,
     )  # fmt: skip
-    await queries.insert_client(
+    await oauth.register_client(
         connection, client_id=THIRD_PARTY_CLIENT_ID, name="深圳通乘车码（示例） Metro pass (demo)", kind="confidential",
-        department=None, secret_hash=hash_token(THIRD_PARTY_SECRET), jwks=None, auth_method="client_secret_basic",
+        department=None, secret_hash=hash_token(THIRD_PARTY_SECRET), auth_method="client_secret_basic",
         redirect_uris=THIRD_PARTY_REDIRECT_URIS, post_logout_redirect_uris=[],
         grant_types=["authorization_code", "refresh_token"], scopes=["openid", "profile", "phone", "offline_access"],
         first_party=False, demo=True,
@@ -155,7 +148,7 @@ async def _seed_clients(connection: asyncpg.Connection) -> None:
 
 
 async def seed_department_clients(
-    connection: asyncpg.Connection, clients: Iterable[tuple[str, str, str, str]]
+    connection: Connection, clients: Iterable[tuple[str, str, str, str]]
 ) -> int:
     """Development: one client-credentials client per simulated department system.
 
@@ -164,9 +157,9 @@ async def seed_department_clients(
     """
     written = 0
     async with connection.transaction():
-        await connection.execute(f"SELECT pg_advisory_xact_lock({_SEED_LOCK})")
+        await accounts.lock_demo_seed(connection)
         for client_id, name, department, secret in clients:
-            await queries.upsert_demo_department_client(
+            await oauth.register_demo_department_client(
                 connection, client_id=client_id, name=name, department=department, secret_hash=hash_token(secret),
                 scopes=DEPARTMENT_SYSTEM_SCOPES,
             )  # fmt: skip

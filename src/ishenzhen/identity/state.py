@@ -8,15 +8,15 @@ from dataclasses import dataclass
 
 from litestar import Litestar
 
-from ishenzhen.identity.authorize import AuthorizationFlow
-from ishenzhen.identity.keys import KeyRing
-from ishenzhen.identity.provider import IdentityProvider
-from ishenzhen.identity.register import (
+from ishenzhen.identity.accounts.register import (
     FaceCheck,
     PopulationRegister,
     SeededPopulationRegister,
     SimulatedFaceCheck,
 )
+from ishenzhen.identity.oauth.authorize import AuthorizationFlow
+from ishenzhen.identity.oauth.keys import KeyRing
+from ishenzhen.identity.oauth.service import IdentityProvider
 from ishenzhen.identity.seed import prepare_identity
 from ishenzhen.settings import Settings
 

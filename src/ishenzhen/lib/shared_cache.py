@@ -18,10 +18,10 @@ the negotiation, and the few headers real apps send give few entries.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Final, cast
+from typing import Final
 
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from ishenzhen.lib.http_cache import FinishedResponse, etag_matches
 from ishenzhen.lib.lru import LRU
@@ -69,12 +69,7 @@ class SharedResponseCache:
         self._seen_once: LRU[_Key, bool] = LRU(doorkeeper)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != _HTTP
-            # The type checker does not narrow the scope union on its ``type`` tag: say what the check proved.
-            or cast("HTTPScope", scope)["method"] != "GET"
-            or not scope["path"].startswith(self.prefixes)
-        ):
+        if scope["type"] != _HTTP or scope["method"] != "GET" or not scope["path"].startswith(self.prefixes):
             await self.app(scope, receive, send)
             return
         if_none_match: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ishenzhen.errors import PermissionDenied
-from ishenzhen.identity.guards import Principal
+from ishenzhen.identity import Principal
 
 __all__ = ["IMPORT", "REVIEW_SCOPE", "SCHEDULER", "WRITE_SCOPE", "Actor"]
 

@@ -4,7 +4,7 @@ Anonymous answers depend on (snapshot revision, item, kind, locale, capabilities
 is built once and then served from a bounded LRU: the hot path is a dict lookup. A signed-in form reuses the
 cached, already encoded steps and only encodes the prefilled values around them.
 
-The caller's profile is read from the identity tables and kept per worker for a short while
+The caller's profile is read through identity's public service and kept per worker for a short while
 (``ProfileCache``) only where it cannot change under us; see there. The key is the verified token's subject,
 so a cached profile only ever answers another request of the same account.
 """
@@ -18,17 +18,13 @@ from typing import Any
 
 import asyncpg
 import msgspec
-from litestar.exceptions import HTTPException
 
 from ishenzhen.catalog.default_spec import spec_for
 from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.catalog.service import CatalogStore
 from ishenzhen.catalog.snapshot import CatalogSnapshot
 from ishenzhen.errors import NotFound
-from ishenzhen.identity import accounts
-from ishenzhen.identity._http import _uuid
-from ishenzhen.identity.guards import Principal
-from ishenzhen.identity.provider import queries as identity_queries
+from ishenzhen.identity import Principal, caller_profile
 from ishenzhen.lib.http_cache import EncodedBody, encode_body
 from ishenzhen.lib.lru import LRU
 from ishenzhen.ui.capabilities import Capabilities, adapt
@@ -145,26 +141,20 @@ class ItemScreens:
 
 
 async def load_profile(pool: asyncpg.Pool, principal: Principal) -> PrefillProfile:
-    """The caller's details for prefill, as far as the token's scopes allow (identity's own queries).
+    """The caller's details for prefill, as far as the token's scopes allow (identity's public service).
 
     ``profile``: name and resident ID number (verified accounts only); ``phone``: the mobile number; a token
     acting for an enterprise (``party``): its name and credit code.
     """
     async with pool.acquire() as connection:
-        account = await identity_queries.account_by_id(connection, id=_uuid(principal.sub))
-        if account is None:
-            raise HTTPException(
-                status_code=401, detail="the token's subject no longer exists",
-                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-            )  # fmt: skip
-        enterprise = None
-        if principal.party is not None:
-            parties = await accounts.parties_of(connection, account["id"])
-            enterprise = next((p for p in parties if p.credit_code == principal.party), None)
+        profile = await caller_profile(
+            connection, principal.sub, with_phone="phone" in principal.scopes, party=principal.party
+        )
+    enterprise = profile.enterprise
     return PrefillProfile(
-        name=account["name"],
-        id_number=account["resident_id"],
-        mobile=account["mobile"] if "phone" in principal.scopes else None,
+        name=profile.name,
+        id_number=profile.resident_id,
+        mobile=profile.mobile,
         enterprise_name=enterprise.name if enterprise else None,
         enterprise_credit_code=enterprise.credit_code if enterprise else None,
     )

@@ -17,7 +17,7 @@ from litestar.params import Body, HeaderParameter, Parameter
 from litestar.types import ASGIApp
 
 from ishenzhen.errors import FieldError, InvalidInput, problem_spec
-from ishenzhen.identity.guards import BEARER_OPT, requires
+from ishenzhen.identity import BEARER_OPT, requires
 from ishenzhen.lib.http import response_spec
 from ishenzhen.lib.http_cache import EncodedBody, FinishedResponse
 from ishenzhen.lib.structs import Struct

@@ -17,7 +17,7 @@ from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference, Reques
 from litestar.params import HeaderParameter, Parameter
 
 from ishenzhen.errors import problem_spec
-from ishenzhen.identity.guards import Principal, provide_principal, requires
+from ishenzhen.identity import Principal, provide_principal, requires
 from ishenzhen.lib.http import BEARER, require_media_type, response_spec
 from ishenzhen.lib.http_cache import JSON_TYPE, EncodedBody, FinishedResponse
 from ishenzhen.registry._access import REVIEW_SCOPE, WRITE_SCOPE, Actor

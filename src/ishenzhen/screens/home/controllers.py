@@ -10,7 +10,7 @@ from litestar.types import ASGIApp, Scope
 
 from ishenzhen.catalog.service import CatalogStore
 from ishenzhen.errors import problem_spec
-from ishenzhen.identity.guards import authenticate
+from ishenzhen.identity import authenticate
 from ishenzhen.lib.http import response_spec
 from ishenzhen.lib.http_cache import etag_matches
 from ishenzhen.screens.home.layout import HOME_PATH

@@ -16,8 +16,8 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from ishenzhen.identity.keys import ALGORITHM, KeyRing
-from ishenzhen.identity.models import Client, Subject
+from ishenzhen.identity.oauth.keys import ALGORITHM, KeyRing
+from ishenzhen.identity.oauth.models import Client, Subject
 from ishenzhen.lib.lru import LRU
 
 __all__ = ["API_AUDIENCE", "AccessTokenGenerator", "AccessTokenVerifier", "InvalidToken"]
@@ -27,7 +27,7 @@ API_AUDIENCE = "urn:ishenzhen:api"
 _TYPES = frozenset({"at+jwt", "application/at+jwt"})
 
 
-class AccessTokenGenerator(JWTBearerTokenGenerator):  # type: ignore[misc]
+class AccessTokenGenerator(JWTBearerTokenGenerator):
     def __init__(self, issuer: str, keys: KeyRing, lifetime_seconds: int) -> None:
         super().__init__(
             issuer, alg=ALGORITHM, refresh_token_generator=lambda **_: generate_token(48),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hmac
+import time
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import asyncpg
 from joserfc import jwt
@@ -14,24 +16,19 @@ from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.params import Parameter, URLEncodedBody
 
-from ishenzhen.identity import accounts, pages
-from ishenzhen.identity._http import (
-    _HTML,
-    _Q,
-    _address,
-    _form,
-    _ScopeQ,
-    _StateQ,
-)
-from ishenzhen.identity.authorize import CSRF_COOKIE, SESSION_COOKIE, html, redirect
-from ishenzhen.identity.hashing import hash_token
-from ishenzhen.identity.keys import ALGORITHM
-from ishenzhen.identity.provider import queries
-from ishenzhen.identity.schemas import (
-    AuthorizeForm,
-    EndSessionForm,
-)
+from ishenzhen.errors import exception_handlers
+from ishenzhen.identity.controllers._http import HTML_RESPONSES as _HTML
+from ishenzhen.identity.controllers._http import Query as _Q
+from ishenzhen.identity.controllers._http import ScopeQuery as _ScopeQ
+from ishenzhen.identity.controllers._http import StateQuery as _StateQ
+from ishenzhen.identity.controllers._http import form_values
+from ishenzhen.identity.oauth import pages, service
+from ishenzhen.identity.oauth.authorize import CSRF_COOKIE, SESSION_COOKIE, html, redirect
+from ishenzhen.identity.oauth.keys import ALGORITHM
+from ishenzhen.identity.oauth.models import Subject
+from ishenzhen.identity.oauth.schemas import AuthorizeForm, EndSessionForm
 from ishenzhen.identity.state import IdentityState
+from ishenzhen.lib.http import client_address
 
 __all__ = ["LoginController"]
 
@@ -39,9 +36,8 @@ __all__ = ["LoginController"]
 def _html_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if status in (413, 415):
-        from ishenzhen.errors import exception_handlers
-
-        return exception_handlers()[HTTPException](request, exc)  # type: ignore[no-any-return]
+        problem: Response[Any] = exception_handlers()[HTTPException](request, exc)
+        return problem
     return html(pages.error_page("请求格式有误。The request is malformed."), 400 if status < 500 else 500)
 
 
@@ -57,7 +53,7 @@ class LoginController(Controller):
         media_type=MediaType.HTML,
     )
     async def authorize(
-        self, request: Request, identity: NamedDependency[IdentityState], db_pool: NamedDependency[asyncpg.Pool],
+        self, request: Request[Any, Any, Any], identity: NamedDependency[IdentityState], db_pool: NamedDependency[asyncpg.Pool],
         response_type: _Q = None, client_id: _Q = None, redirect_uri: _Q = None, scope_: _ScopeQ = None, state_: _StateQ = None,
         nonce: _Q = None, code_challenge: _Q = None, code_challenge_method: _Q = None, prompt: _Q = None,
         max_age: _Q = None, login_hint: _Q = None, acr_values: _Q = None,
@@ -74,19 +70,19 @@ class LoginController(Controller):
             if isinstance(attempt, Response):
                 return attempt
             if subject is not None and existing is not None:
-                return await flow.resume(connection, attempt, subject, existing[1]["mobile"])
+                return await flow.resume(connection, attempt, subject, existing[1])
             return flow.login_form(attempt)
 
     @post("/authorize", summary="Sign in, send an SMS code, or choose the acting party", responses=_HTML,
           media_type=MediaType.HTML, status_code=200)  # fmt: skip
     async def login(
         self,
-        request: Request,
+        request: Request[Any, Any, Any],
         identity: NamedDependency[IdentityState],
         db_pool: NamedDependency[asyncpg.Pool],
         data: URLEncodedBody[AuthorizeForm],
     ) -> Response[str]:
-        form = _form(data)
+        form = form_values(data)
         cookie = request.cookies.get(CSRF_COOKIE, "")
         if not cookie or not hmac.compare_digest(cookie.encode(), form.get("csrf", "").encode()):
             return html(
@@ -102,10 +98,14 @@ class LoginController(Controller):
             attempt = await flow.check(connection, params, {k: [v] for k, v in params.items()}, None)
             if isinstance(attempt, Response):
                 return attempt
-            return await flow.login(connection, attempt, form, _address(request), existing)
+            return await flow.login(connection, attempt, form, client_address(request), existing)
 
     async def _end_session(
-        self, request: Request, identity: IdentityState, db_pool: asyncpg.Pool, form: dict[str, str]
+        self,
+        request: Request[Any, Any, Any],
+        identity: IdentityState,
+        db_pool: asyncpg.Pool,
+        form: dict[str, str],
     ) -> Response[str]:
         session = request.cookies.get(SESSION_COOKIE)
         clear = [
@@ -121,11 +121,12 @@ class LoginController(Controller):
             except (JoseError, ValueError, TypeError, KeyError):
                 return html(pages.error_page("id_token_hint 无效。The id_token_hint is not valid."), 400)
             audience = hint.get("aud")
-            client_id = client_id or (audience[0] if isinstance(audience, list) and audience else audience)
+            hinted = audience[0] if isinstance(audience, list) and audience else audience
+            client_id = client_id or (hinted if isinstance(hinted, str) else None)
         async with db_pool.acquire() as connection:
-            if session and len(session) <= 128:
-                await queries.delete_session(connection, id_hash=hash_token(session))
-                await accounts.audit(connection, "logout", address=_address(request), client_id=client_id)
+            await service.close_session(
+                connection, session, client_id=client_id, address=client_address(request)
+            )
             if target:
                 client = (await identity.provider.load_clients(connection, [client_id or ""])).get(
                     client_id or ""
@@ -145,7 +146,7 @@ class LoginController(Controller):
 
     @get("/end-session", summary="RP-initiated logout", responses=_HTML, media_type=MediaType.HTML)
     async def end_session(
-        self, request: Request, identity: NamedDependency[IdentityState], db_pool: NamedDependency[asyncpg.Pool],
+        self, request: Request[Any, Any, Any], identity: NamedDependency[IdentityState], db_pool: NamedDependency[asyncpg.Pool],
         id_token_hint: Annotated[str | None, Parameter(max_length=8192)] = None, post_logout_redirect_uri: _Q = None,
         client_id: _Q = None, state_: _StateQ = None,
     ) -> Response[str]:  # fmt: skip
@@ -157,23 +158,19 @@ class LoginController(Controller):
           status_code=200)  # fmt: skip
     async def end_session_post(
         self,
-        request: Request,
+        request: Request[Any, Any, Any],
         identity: NamedDependency[IdentityState],
         db_pool: NamedDependency[asyncpg.Pool],
         data: URLEncodedBody[EndSessionForm],
     ) -> Response[str]:
-        return await self._end_session(request, identity, db_pool, _form(data))
+        return await self._end_session(request, identity, db_pool, form_values(data))
 
 
 def _quote(value: str) -> str:
-    from urllib.parse import quote
-
     return quote(value, safe="")
 
 
-def _must_reauthenticate(subject: Any, params: dict[str, str]) -> bool:
-    import time
-
+def _must_reauthenticate(subject: Subject, params: dict[str, str]) -> bool:
     if "login" in params.get("prompt", "").split():
         return True
     max_age = params.get("max_age")

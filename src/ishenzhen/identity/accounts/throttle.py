@@ -7,15 +7,11 @@ workers, with lockout on failures, so the counters live in the database (one ups
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-import asyncpg
-
-from ishenzhen.db.sql import load_queries
+from ishenzhen.db.types import Connection
+from ishenzhen.identity.accounts._sql import queries
 
 __all__ = ["LIMITS", "Limit", "Throttled", "check", "clear", "hit", "hit_all"]
-
-queries = load_queries(Path(__file__).with_name("queries.sql"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +39,7 @@ LIMITS = {
 }
 
 
-async def hit(connection: asyncpg.Connection, limit: Limit, key: str) -> int:
+async def hit(connection: Connection, limit: Limit, key: str) -> int:
     """Count one attempt; raise ``Throttled`` once the window holds more than the limit. Returns the count."""
     row = await queries.hit_throttle(
         connection, bucket=f"{limit.name}:{key}", window_seconds=limit.window_seconds
@@ -53,7 +49,7 @@ async def hit(connection: asyncpg.Connection, limit: Limit, key: str) -> int:
     return int(row["hits"])
 
 
-async def hit_all(connection: asyncpg.Connection, limits: list[tuple[Limit, str]]) -> None:
+async def hit_all(connection: Connection, limits: list[tuple[Limit, str]]) -> None:
     """``hit`` for several (limit, key) pairs of one window length, in one round trip; raise for the first over."""
     window = limits[0][0].window_seconds
     assert all(limit.window_seconds == window for limit, _key in limits)
@@ -68,7 +64,7 @@ async def hit_all(connection: asyncpg.Connection, limits: list[tuple[Limit, str]
         raise Throttled(over[0][0], max(retry for _limit, retry in over))
 
 
-async def check(connection: asyncpg.Connection, limit: Limit, key: str) -> None:
+async def check(connection: Connection, limit: Limit, key: str) -> None:
     """Raise ``Throttled`` if the window is already full, without counting."""
     row = await queries.peek_throttle(
         connection, bucket=f"{limit.name}:{key}", window_seconds=limit.window_seconds
@@ -77,5 +73,5 @@ async def check(connection: asyncpg.Connection, limit: Limit, key: str) -> None:
         raise Throttled(limit, row["retry_after"])
 
 
-async def clear(connection: asyncpg.Connection, limit: Limit, key: str) -> None:
+async def clear(connection: Connection, limit: Limit, key: str) -> None:
     await queries.clear_throttle(connection, bucket=f"{limit.name}:{key}")

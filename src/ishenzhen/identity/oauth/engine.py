@@ -1,9 +1,9 @@
 """authlib's authorization server, configured for RFC 9700 and made to run without I/O.
 
 authlib's server side is synchronous. Everything its grants read (clients, the authorization code, the
-refresh token) is loaded with asyncpg *before* it runs and handed over in a ``Prefetched`` context (a
-ContextVar, so concurrent requests never see each other's); everything it writes is recorded there and
-persisted *after* it returns (see ``provider.py``). authlib itself then only validates, compares, and signs.
+refresh token) is loaded with asyncpg *before* it runs and handed over in a typed exchange (``exchange``);
+everything it writes is recorded there and persisted *after* it returns (``service.provider``). authlib
+itself then only validates, compares, and signs.
 
 Stricter than authlib's defaults:
 - PKCE: only ``S256``; the method must be named; a challenge is required for every public client.
@@ -13,19 +13,20 @@ Stricter than authlib's defaults:
 
 from __future__ import annotations
 
-import contextvars
 import re
 import time
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from authlib.oauth2.rfc6749 import (
     AuthorizationServer,
+    ClientMixin,
     InvalidClientError,
     InvalidRequestError,
+    OAuth2Error,
     OAuth2Request,
+    TokenMixin,
     grants,
 )
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
@@ -38,41 +39,39 @@ from authlib.oidc.core import UserInfo
 from authlib.oidc.core.grants import OpenIDCode
 from joserfc.jwk import KeySet
 
-from ishenzhen.identity.keys import ALGORITHM, KeyRing
-from ishenzhen.identity.models import AuthCode, Client, RefreshRecord, Subject
-from ishenzhen.identity.scopes import SCOPES
-from ishenzhen.identity.tokens import AccessTokenGenerator
+from ishenzhen.identity.accounts.models import Account
 
-__all__ = ["CLIENT_AUTH_METHODS", "SCOPES", "Prefetched", "Provider", "ProviderRequest", "current"]
+if TYPE_CHECKING:
+    from joserfc.jwk import KeySetSerialization
+from ishenzhen.identity.oauth.exchange import (
+    AuthorizeExchange,
+    ClientAssertion,
+    IssuedCode,
+    IssuedToken,
+    LookedUpToken,
+    TokenExchange,
+    TokenLookupExchange,
+    current,
+    exchange_of,
+)
+from ishenzhen.identity.oauth.keys import ALGORITHM, KeyRing
+from ishenzhen.identity.oauth.models import AuthCode, Client, RefreshRecord, Subject
+from ishenzhen.identity.oauth.tokens import AccessTokenGenerator
+from ishenzhen.identity.scopes import SCOPES
+
+__all__ = ["CLIENT_AUTH_METHODS", "SCOPES", "Provider", "ProviderRequest", "ServerAnswer", "UserInfoSource"]
 
 CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
 _S256_CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
-@dataclass
-class Prefetched:
-    """What one request's grant may read, and what it wrote, for the async side to persist."""
-
-    clients: dict[str, Client] = field(default_factory=dict)
-    code: AuthCode | None = None
-    refresh: RefreshRecord | None = None
-    subject: Subject | None = None
-    profile: Mapping[str, Any] | None = None
-    token_lookup: Any = None
-    seen_assertions: set[tuple[str, str]] = field(default_factory=set)
-    # Written by authlib's callbacks:
-    new_code: tuple[str, OAuth2Request] | None = None
-    saved_token: tuple[dict[str, Any], OAuth2Request] | None = None
-    consumed_code: AuthCode | None = None
-    rotated: RefreshRecord | None = None
-    assertion: tuple[str, str, int] | None = None
-    revoke: Any = None
+# (status, body, headers) of an authlib endpoint, as ``Provider.handle_response`` hands it back.
+ServerAnswer: TypeAlias = tuple[int, Any, list[tuple[str, str]]]
+# The claims of the ID token and userinfo: (subject, granted scope, the subject's account if it was read).
+UserInfoSource = Callable[[Subject, str, Account | None], dict[str, Any]]
 
 
-current: contextvars.ContextVar[Prefetched] = contextvars.ContextVar("identity_prefetched")
-
-
-class ProviderRequest(OAuth2Request):  # type: ignore[misc]
+class ProviderRequest(OAuth2Request):
     """An OAuth2Request from values litestar already parsed (authlib's own __init__ insists on https;
     transport security is the deployment's job, and production requires an https issuer)."""
 
@@ -88,21 +87,24 @@ class ProviderRequest(OAuth2Request):  # type: ignore[misc]
         self._body = None
         self.payload = BasicOAuth2Payload(dict(data))
         if datalist is not None:
-            self.payload._datalist = defaultdict(list, datalist)
+            # Repeated parameters (a second client_id, say) are refused by authlib from this private map;
+            # BasicOAuth2Payload builds it from single values and offers no way to pass the parsed lists.
+            self.payload._datalist = defaultdict(list, datalist)  # type: ignore[attr-defined]
         self.client = self.auth_method = self.user = self.authorization_code = None
         self.refresh_token = self.credential = self._scope = None
         self._data = dict(data)
+        self._args: dict[str, str | None] = dict(data)
 
     @property
-    def args(self) -> dict[str, str]:
-        return self._data
+    def args(self) -> dict[str, str | None]:
+        return self._args
 
     @property
     def form(self) -> dict[str, str]:
         return self._data
 
 
-class StrictCodeChallenge(CodeChallenge):  # type: ignore[misc]
+class StrictCodeChallenge(CodeChallenge):
     DEFAULT_CODE_CHALLENGE_METHOD = "S256"
     SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
     CODE_CHALLENGE_METHODS = {"S256": compare_s256_code_challenge}
@@ -122,7 +124,7 @@ class StrictCodeChallenge(CodeChallenge):  # type: ignore[misc]
         super().validate_code_challenge(grant, redirect_uri)
 
 
-class IdTokens(OpenIDCode):  # type: ignore[misc]
+class IdTokens(OpenIDCode):
     def __init__(self, provider: Provider) -> None:
         super().__init__(require_nonce=False)
         self.provider = provider
@@ -145,32 +147,38 @@ class IdTokens(OpenIDCode):  # type: ignore[misc]
                 "exp": now + self.provider.access_token_seconds}  # fmt: skip
 
     def generate_user_info(self, user: Subject, scope: str) -> UserInfo:
-        return self.provider.user_info(user, scope, current.get().profile)
+        redemption = exchange_of(TokenExchange).code
+        return UserInfo(self.provider.user_info(user, scope, redemption.profile if redemption else None))
 
 
-class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
+class CodeGrant(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
 
     def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
-        current.get().new_code = (code, request)
+        exchange_of(AuthorizeExchange).issued_code = IssuedCode(code, request)
 
-    def query_authorization_code(self, code: str, client: Client) -> AuthCode | None:
-        found = current.get().code
-        return found if found is not None and found.client_id == client.client_id else None
+    def query_authorization_code(self, code: str, client: ClientMixin) -> AuthCode | None:
+        redemption = exchange_of(TokenExchange).code
+        found = redemption.code if redemption is not None else None
+        return found if found is not None and found.client_id == client.get_client_id() else None
 
     def delete_authorization_code(self, authorization_code: AuthCode) -> None:
-        current.get().consumed_code = authorization_code
+        redemption = exchange_of(TokenExchange).code
+        assert redemption is not None, "authlib consumes only a code it was given"
+        redemption.consumed = authorization_code
 
     def authenticate_user(self, authorization_code: AuthCode) -> Subject:
         return authorization_code.subject
 
 
-class RotatingRefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
+class RotatingRefreshGrant(grants.RefreshTokenGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
     INCLUDE_NEW_REFRESH_TOKEN = True
 
-    def authenticate_refresh_token(self, refresh_token: str) -> RefreshRecord | None:
-        found = current.get().refresh
+    # None (not found) is what authlib expects for an unknown token; its stubs say TokenMixin.
+    def authenticate_refresh_token(self, refresh_token: str) -> RefreshRecord | None:  # type: ignore[override]
+        rotation = exchange_of(TokenExchange).refresh
+        found = rotation.record if rotation is not None else None
         if found is None or found.used or found.revoked or found.expired:
             return None
         return found
@@ -178,16 +186,21 @@ class RotatingRefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
     def authenticate_user(self, refresh_token: RefreshRecord) -> Subject:
         return refresh_token.subject
 
-    def revoke_old_credential(self, refresh_token: RefreshRecord) -> None:
-        current.get().rotated = refresh_token
+    def revoke_old_credential(self, refresh_token: TokenMixin) -> None:
+        rotation = exchange_of(TokenExchange).refresh
+        assert rotation is not None, "authlib rotates only a refresh token it was given"
+        assert isinstance(refresh_token, RefreshRecord)
+        rotation.rotated = refresh_token
 
 
-class DepartmentCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]
+class DepartmentCredentialsGrant(grants.ClientCredentialsGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
 
 
-class PrivateKeyJWT(JWTBearerClientAssertion):  # type: ignore[misc]
-    CLIENT_AUTH_METHOD = "private_key_jwt"
+class PrivateKeyJWT(JWTBearerClientAssertion):
+    # authlib's own name for this method is "client_assertion_jwt" (declared Final in its stubs); OpenID
+    # Connect and RFC 8414 metadata call it private_key_jwt, which is what clients register and send.
+    CLIENT_AUTH_METHOD = "private_key_jwt"  # type: ignore[misc]
 
     def __init__(self, audiences: list[str]) -> None:
         super().__init__(validate_jti=True, leeway=30)
@@ -197,45 +210,47 @@ class PrivateKeyJWT(JWTBearerClientAssertion):  # type: ignore[misc]
         return self.audiences
 
     def validate_jti(self, claims: Mapping[str, Any], jti: str) -> bool:
-        context = current.get()
-        if (claims["sub"], jti) in context.seen_assertions:
+        exchange = exchange_of(TokenExchange)
+        if (claims["sub"], jti) in exchange.seen_assertions:
             return False
         # Recorded after authlib returns; a concurrent replay loses the insert and is refused then.
-        context.assertion = (claims["sub"], jti, int(claims["exp"]))
+        exchange.assertion = ClientAssertion(claims["sub"], jti, int(claims["exp"]))
         return True
 
     def resolve_client_public_key(self, client: Client) -> KeySet:
         if not client.jwks:
             raise InvalidClientError(description="the client has no registered keys")
-        return KeySet.import_key_set(client.jwks)
+        return KeySet.import_key_set(cast("KeySetSerialization", client.jwks))
 
 
-class Revocation(RevocationEndpoint):  # type: ignore[misc]
+class Revocation(RevocationEndpoint):
     CLIENT_AUTH_METHODS = CLIENT_AUTH_METHODS
 
-    def query_token(self, token_string: str, token_type_hint: str | None) -> Any:
-        return current.get().token_lookup
+    def query_token(self, token_string: str, token_type_hint: str | None) -> LookedUpToken | None:
+        return exchange_of(TokenLookupExchange).token
 
-    def revoke_token(self, token: Any, request: OAuth2Request) -> None:
-        current.get().revoke = token
+    def revoke_token(self, token: LookedUpToken, request: OAuth2Request) -> None:
+        exchange_of(TokenLookupExchange).revoked = token
 
 
-class Introspection(IntrospectionEndpoint):  # type: ignore[misc]
+class Introspection(IntrospectionEndpoint):
     CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
 
-    def query_token(self, token_string: str, token_type_hint: str | None) -> Any:
-        return current.get().token_lookup
+    def query_token(self, token_string: str, token_type_hint: str | None) -> LookedUpToken | None:
+        return exchange_of(TokenLookupExchange).token
 
-    def check_permission(self, token: Any, client: Client, request: OAuth2Request) -> bool:
+    def check_permission(self, token: LookedUpToken, client: Client, request: OAuth2Request) -> bool:
         # Any authenticated confidential client may ask (resource servers introspect others' tokens).
         return True
 
-    def introspect_token(self, token: Any) -> dict[str, Any]:
+    def introspect_token(self, token: LookedUpToken) -> dict[str, Any]:
         return dict(token.introspection)
 
 
-class Provider(AuthorizationServer):  # type: ignore[misc]
-    def __init__(self, issuer: str, keys: KeyRing, access_token_seconds: int, user_info: Any) -> None:
+class Provider(AuthorizationServer):
+    def __init__(
+        self, issuer: str, keys: KeyRing, access_token_seconds: int, user_info: UserInfoSource
+    ) -> None:
         super().__init__(scopes_supported=SCOPES)
         self.issuer = issuer
         self.keys = keys
@@ -249,11 +264,12 @@ class Provider(AuthorizationServer):  # type: ignore[misc]
         self.register_endpoint(Revocation)
         self.register_endpoint(Introspection)
 
-    def query_client(self, client_id: str) -> Client | None:
-        return current.get().clients.get(client_id) if isinstance(client_id, str) else None
+    # None for an unknown client is what authlib expects (it answers invalid_client); its stubs say ClientMixin.
+    def query_client(self, client_id: str) -> Client | None:  # type: ignore[override]
+        return current.get().clients.get(client_id)
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
-        current.get().saved_token = (token, request)
+        exchange_of(TokenExchange).issued = IssuedToken(token, request)
 
     def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
         return None
@@ -264,5 +280,20 @@ class Provider(AuthorizationServer):  # type: ignore[misc]
     def create_json_request(self, request: Any) -> Any:
         return request
 
-    def handle_response(self, status: int, body: Any, headers: Any) -> tuple[int, Any, list[tuple[str, str]]]:
+    def handle_response(self, status: int, body: Any, headers: Any) -> ServerAnswer:
         return status, body, list(headers.items() if isinstance(headers, dict) else headers)
+
+    # authlib's endpoints answer whatever ``handle_response`` returns (its stubs say ``object``): these name
+    # that type once, for the callers.
+
+    def token_response(self, request: OAuth2Request) -> ServerAnswer:
+        return cast("ServerAnswer", self.create_token_response(request))
+
+    def endpoint_response(self, name: str, request: OAuth2Request) -> ServerAnswer:
+        return cast("ServerAnswer", self.create_endpoint_response(name, request))
+
+    def authorization_response(self, request: OAuth2Request, subject: Subject, grant: Any) -> ServerAnswer:
+        return cast("ServerAnswer", self.create_authorization_response(request, subject, grant))
+
+    def error_response(self, request: OAuth2Request, error: OAuth2Error) -> ServerAnswer:
+        return cast("ServerAnswer", self.handle_error_response(request, error))

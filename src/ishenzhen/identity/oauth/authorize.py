@@ -1,38 +1,40 @@
 """The authorization endpoint's flow: check the request, find the session, log in, pick the party, issue.
 
-An unknown client or a redirect URI that is not registered gets an error page, never a redirect; once both
-are known good, authlib decides, and its errors go back to the client's redirect URI.
+The HTTP side of the sign-in pages (which page, redirect or cookie answers each step); what it reads and
+writes goes through the services. An unknown client or a redirect URI that is not registered gets an error
+page, never a redirect; once both are known good, authlib decides, and its errors go back to the client's
+redirect URI.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import asyncpg
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2.rfc6749 import OAuth2Error
 from litestar import Request, Response
 from litestar.datastructures import Cookie
 
-from ishenzhen.db.sql import load_queries
-from ishenzhen.identity import accounts, pages, scopes, throttle
-from ishenzhen.identity._authlib import Prefetched, ProviderRequest
-from ishenzhen.identity.hashing import hash_token, new_token
-from ishenzhen.identity.models import Client, Subject
-from ishenzhen.identity.provider import CODE_SECONDS, IdentityProvider
+from ishenzhen.db.types import Connection
+from ishenzhen.errors import InvalidInput
+from ishenzhen.identity import scopes
+from ishenzhen.identity.accounts import service as accounts
+from ishenzhen.identity.accounts import throttle
+from ishenzhen.identity.hashing import new_token
+from ishenzhen.identity.oauth import pages, service
+from ishenzhen.identity.oauth.engine import ProviderRequest
+from ishenzhen.identity.oauth.exchange import AuthorizeExchange
+from ishenzhen.identity.oauth.models import Client, Subject
+from ishenzhen.identity.oauth.service import SESSION_SECONDS, IdentityProvider
 
-__all__ = ["SESSION_COOKIE", "AuthorizationFlow"]
+__all__ = ["CSRF_COOKIE", "SESSION_COOKIE", "Attempt", "AuthorizationFlow", "html", "redirect"]
 
-queries = load_queries(Path(__file__).with_name("queries.sql"))
 SESSION_COOKIE = "isz_session"
 CSRF_COOKIE = "isz_csrf"
-SESSION_SECONDS = 8 * 3600
 _HTML_HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
@@ -48,8 +50,8 @@ class Attempt:
     params: dict[str, str]
     client: Client
     request: ProviderRequest
-    context: Prefetched
-    grant: Any
+    exchange: AuthorizeExchange
+    grant: Any  # authlib's AuthorizationCodeGrant for this request (authlib's grants are untyped)
 
 
 def _content_security_policy(redirect_uri: str | None) -> str:
@@ -98,7 +100,7 @@ class AuthorizationFlow:
     # -- request checking ---------------------------------------------------------------------------------
 
     async def check(
-        self, connection: asyncpg.Connection, params: dict[str, str], datalist: Mapping[str, list[str]],
+        self, connection: Connection, params: dict[str, str], datalist: Mapping[str, list[str]],
         subject: Subject | None,
     ) -> Attempt | Response[str]:  # fmt: skip
         client_id, redirect_uri = params.get("client_id"), params.get("redirect_uri")
@@ -115,34 +117,32 @@ class AuthorizationFlow:
             return html(
                 pages.error_page("回调地址未登记。The redirect URI is not registered for this client."), 400
             )
-        context = Prefetched(clients={client.client_id: client})
+        exchange = AuthorizeExchange(clients={client.client_id: client})
         request = ProviderRequest("GET", f"{self.provider.issuer}/oauth/authorize", {}, params, datalist)
         try:
-            grant = self.provider.run(context, self.provider.server.get_consent_grant, request, subject)
+            grant = self.provider.run(exchange, self.provider.server.get_consent_grant, request, subject)
         except OAuth2Error as error:
-            status, _body, headers = self.provider.server.handle_error_response(request, error)
+            status, _body, headers = self.provider.server.error_response(request, error)
             location = dict(headers).get("Location")
             if status == 302 and location:
                 return redirect(location)
-            return html(pages.error_page(error.description or error.error), 400)
-        return Attempt(params, client, request, context, grant)
+            return html(pages.error_page(error.description or error.error or "invalid_request"), 400)
+        return Attempt(params, client, request, exchange, grant)
 
     async def session(
-        self, connection: asyncpg.Connection, request: Request[Any, Any, Any]
-    ) -> tuple[Subject, Any] | None:
+        self, connection: Connection, request: Request[Any, Any, Any]
+    ) -> tuple[Subject, str] | None:
+        """The browser's signed-in subject and its mobile number, from the session cookie."""
         cookie = request.cookies.get(SESSION_COOKIE)
         if not cookie or len(cookie) > 128:
             return None
-        row = await queries.session_by_hash(connection, id_hash=hash_token(cookie))
-        if row is None:
-            return None
-        return Subject(row["account_id"], row["acr"], list(row["amr"]), row["auth_time"]), row
+        return await service.find_session(connection, cookie)
 
     # -- outcomes -----------------------------------------------------------------------------------------
 
     async def issue(
         self,
-        connection: asyncpg.Connection,
+        connection: Connection,
         attempt: Attempt,
         subject: Subject,
         cookies: list[Cookie] | None = None,
@@ -168,8 +168,8 @@ class AuthorizationFlow:
             )
         if not consented and not attempt.client.first_party:
             wanted = self.granted_scopes(attempt)
-            if "consent" in prompt or not await queries.consent_covers(
-                connection, account_id=subject.account_id, client_id=attempt.client.client_id, scopes=wanted
+            if "consent" in prompt or not await service.consent_covers(
+                connection, subject.account_id, attempt.client.client_id, wanted
             ):
                 if "none" in prompt:
                     return self.refuse(
@@ -186,19 +186,16 @@ class AuthorizationFlow:
                 )
         server = self.provider.server
         _status, _body, headers = self.provider.run(
-            attempt.context, server.create_authorization_response, attempt.request, subject, attempt.grant
+            attempt.exchange, server.authorization_response, attempt.request, subject, attempt.grant
         )
         location = dict(headers).get("Location", "")
-        if attempt.context.new_code is not None:
-            code, request = attempt.context.new_code
-            data = request.payload.data
-            await queries.insert_code(
-                connection, code_hash=hash_token(code), client_id=attempt.client.client_id,
-                account_id=subject.account_id, redirect_uri=data["redirect_uri"], scope=request.scope or "",
-                code_challenge=data.get("code_challenge"), code_challenge_method=data.get("code_challenge_method"),
-                nonce=data.get("nonce"), acr=subject.acr, amr=subject.amr, auth_time=subject.auth_time,
-                party=subject.party, expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=CODE_SECONDS),
-            )  # fmt: skip
+        issued = attempt.exchange.issued_code
+        if issued is not None:
+            request = issued.request
+            assert request.payload is not None, "the authorization request carries its parameters"
+            await service.store_code(
+                connection, issued.code, attempt.client, subject, request.payload.data, request.scope or ""
+            )
         return redirect(location, cookies)
 
     @staticmethod
@@ -229,7 +226,7 @@ class AuthorizationFlow:
 
     async def party_or_issue(
         self,
-        connection: asyncpg.Connection,
+        connection: Connection,
         attempt: Attempt,
         subject: Subject,
         mobile: str,
@@ -250,23 +247,19 @@ class AuthorizationFlow:
         return await self.issue(connection, attempt, subject, cookies)
 
     async def decide_consent(
-        self, connection: asyncpg.Connection, attempt: Attempt, subject: Subject, decision: str | None, address: str
+        self, connection: Connection, attempt: Attempt, subject: Subject, decision: str | None, address: str
     ) -> Response[str]:  # fmt: skip
         wanted = self.granted_scopes(attempt)
-        client_id = attempt.client.client_id
-        if decision != "allow":
-            await accounts.audit(connection, "consent.refused", account_id=subject.account_id, client_id=client_id,
-                                 address=address, scope=" ".join(wanted))  # fmt: skip
-            return self.refuse(attempt, "access_denied", "the citizen did not allow access")
-        await queries.insert_consent(
-            connection, account_id=subject.account_id, client_id=client_id, scopes=wanted
+        allowed = decision == "allow"
+        await service.record_consent(
+            connection, subject, attempt.client.client_id, wanted, allowed=allowed, address=address
         )
-        await accounts.audit(connection, "consent.granted", account_id=subject.account_id, client_id=client_id,
-                             address=address, scope=" ".join(wanted))  # fmt: skip
+        if not allowed:
+            return self.refuse(attempt, "access_denied", "the citizen did not allow access")
         return await self.issue(connection, attempt, subject, consented=True)
 
     async def resume(
-        self, connection: asyncpg.Connection, attempt: Attempt, subject: Subject, mobile: str
+        self, connection: Connection, attempt: Attempt, subject: Subject, mobile: str
     ) -> Response[str]:
         """A signed-in browser comes back; below the requested level, offer to sign in again (unless prompt=none)."""
         required = scopes.requested_level(attempt.params.get("acr_values"))
@@ -277,8 +270,8 @@ class AuthorizationFlow:
     # -- the posted login form ----------------------------------------------------------------------------
 
     async def login(
-        self, connection: asyncpg.Connection, attempt: Attempt, form: Mapping[str, str], address: str,
-        existing: tuple[Subject, Any] | None,
+        self, connection: Connection, attempt: Attempt, form: Mapping[str, str], address: str,
+        existing: tuple[Subject, str] | None,
     ) -> Response[str]:  # fmt: skip
         action = form.get("action")
         mobile = (form.get("mobile") or "").strip()
@@ -289,7 +282,7 @@ class AuthorizationFlow:
         if action in ("party", "consent"):
             if existing is None:
                 return self.login_form(attempt, 401, error=GENERIC_FAILURE)
-            subject, _row = existing
+            subject, _mobile = existing
             choice = form.get("party") or "self"
             if choice != "self":
                 allowed = {p.credit_code for p in await accounts.parties_of(connection, subject.account_id)}
@@ -303,7 +296,7 @@ class AuthorizationFlow:
             return self.login_form(attempt, 400, error=GENERIC_FAILURE)
         try:
             mobile = accounts.normalize_mobile(mobile)
-        except accounts.InvalidInput:
+        except InvalidInput:
             return self.login_form(
                 attempt, 400, mobile=mobile, error="手机号码格式不正确。Not a mainland mobile number."
             )
@@ -325,12 +318,8 @@ class AuthorizationFlow:
             return self.login_form(attempt, 401, mobile=mobile, error=GENERIC_FAILURE)
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         subject = Subject(
-            account["id"], account["assurance_level"], ["pwd" if action == "password" else "sms"], now
+            account.id, account.assurance_level, ["pwd" if action == "password" else "sms"], now
         )
-        session_id = secrets.token_urlsafe(32)
-        await queries.insert_session(
-            connection, id_hash=hash_token(session_id), account_id=subject.account_id, acr=subject.acr,
-            amr=subject.amr, auth_time=now, expires_at=now + dt.timedelta(seconds=SESSION_SECONDS),
-        )  # fmt: skip
+        session_id = await service.open_session(connection, subject)
         cookies = [self.cookie(SESSION_COOKIE, session_id, SESSION_SECONDS)]
         return await self.party_or_issue(connection, attempt, subject, mobile, cookies)

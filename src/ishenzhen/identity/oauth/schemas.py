@@ -1,4 +1,4 @@
-"""Bodies of the identity endpoints. OAuth endpoints answer RFC 6749 bodies, the rest problem+json."""
+"""Bodies of the OAuth/OIDC endpoints and discovery; their errors are RFC 6749 bodies (``OAuthError``)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ __all__ = [
     "AuthorizeForm",
     "EndSessionForm",
     "Introspection",
+    "Jwk",
     "Jwks",
-    "Me",
     "OAuthError",
-    "PartyInfo",
     "ProviderMetadata",
     "TokenForm",
+    "TokenRequestForm",
     "TokenResponse",
     "UserInfo",
 ]
@@ -166,24 +166,3 @@ class ProviderMetadata(Struct, frozen=True):
     claims_supported: list[str]
     ui_locales_supported: list[str]
     authorization_response_iss_parameter_supported: bool
-
-
-class PartyInfo(Struct, frozen=True):
-    type: Literal["enterprise"]
-    credit_code: str
-    name: str
-    role: Literal["legal_representative", "agent"]
-    scopes: list[str]
-    expires_at: str | None
-
-
-class Me(Struct, frozen=True):
-    """The signed-in citizen: profile, assurance level and the parties they may act for."""
-
-    sub: str
-    mobile: str
-    name: str | None
-    assurance_level: Literal["L1", "L2", "L3"]
-    token_acr: str | None
-    acting_for: str | None
-    parties: list[PartyInfo]

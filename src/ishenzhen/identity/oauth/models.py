@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 from authlib.oauth2.rfc6749 import (
     AuthorizationCodeMixin,
     ClientMixin,
@@ -22,7 +23,7 @@ from authlib.oauth2.rfc6749 import (
 
 from ishenzhen.identity.hashing import token_matches
 
-__all__ = ["AuthCode", "Client", "Party", "RefreshRecord", "Subject", "redirect_uri_matches"]
+__all__ = ["AuthCode", "Client", "RefreshRecord", "Subject", "redirect_uri_matches"]
 
 # RFC 8252 §7.3: a native app listens on a loopback port chosen at run time; only the port may differ.
 _LOOPBACK = re.compile(r"^http://(127\.0\.0\.1|\[::1\]):([0-9]{1,5})(/[^#]*)?$")
@@ -36,17 +37,6 @@ def redirect_uri_matches(registered: list[str], requested: str) -> bool:
     if loopback is None or not 0 < int(loopback[2]) < 65536:
         return False
     return f"http://{loopback[1]}{loopback[3] or ''}" in registered
-
-
-@dataclass(frozen=True, slots=True)
-class Party:
-    """An enterprise a citizen may act for."""
-
-    credit_code: str
-    name: str
-    role: str
-    scopes: tuple[str, ...]
-    expires_at: dt.datetime | None
 
 
 @dataclass(slots=True)
@@ -64,7 +54,7 @@ class Subject:
 
 
 @dataclass(slots=True)
-class Client(ClientMixin):  # type: ignore[misc]
+class Client(ClientMixin):
     client_id: str
     name: str
     kind: str
@@ -81,8 +71,6 @@ class Client(ClientMixin):  # type: ignore[misc]
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Client:
-        import msgspec
-
         jwks = row["jwks"]
         return cls(
             client_id=row["client_id"], name=row["name"], kind=row["kind"], department=row["department"],
@@ -99,11 +87,12 @@ class Client(ClientMixin):  # type: ignore[misc]
     def get_client_id(self) -> str:
         return self.client_id
 
-    def get_default_redirect_uri(self) -> str | None:
-        # OAuth 2.1: the redirect URI is always required, so there is no default.
+    # OAuth 2.1: the redirect URI is always required, so there is no default; authlib treats None as "none"
+    # (its stubs say str).
+    def get_default_redirect_uri(self) -> str | None:  # type: ignore[override]
         return None
 
-    def get_allowed_scope(self, scope: str | None) -> str:
+    def get_allowed_scope(self, scope: Collection[str] | str | None) -> str:
         if not scope:
             return list_to_scope(self.scopes)
         allowed = set(self.scopes)
@@ -126,7 +115,7 @@ class Client(ClientMixin):  # type: ignore[misc]
 
 
 @dataclass(slots=True)
-class AuthCode(AuthorizationCodeMixin):  # type: ignore[misc]
+class AuthCode(AuthorizationCodeMixin):
     code_hash: bytes
     client_id: str
     subject: Subject
@@ -165,7 +154,7 @@ class AuthCode(AuthorizationCodeMixin):  # type: ignore[misc]
 
 
 @dataclass(slots=True)
-class RefreshRecord(TokenMixin):  # type: ignore[misc]
+class RefreshRecord(TokenMixin):
     token_hash: bytes
     family_id: uuid.UUID
     client_id: str

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -19,12 +19,12 @@ import msgspec
 import structlog
 from joserfc.jwk import ECKey, KeySet
 
-from ishenzhen.db.sql import load_queries
+from ishenzhen.db.types import Connection
+from ishenzhen.identity.oauth._sql import queries
 
 __all__ = ["KeyRing", "StoredKey", "create_signing_key"]
 
 log = structlog.get_logger(__name__)
-queries = load_queries(Path(__file__).with_name("queries.sql"))
 ALGORITHM = "ES256"
 
 
@@ -39,12 +39,16 @@ class StoredKey:
     published_until: dt.datetime | None
 
 
-def _decode(value: object) -> dict[str, Any]:
-    return msgspec.json.decode(value) if isinstance(value, str | bytes) else dict(value)  # type: ignore[arg-type]
+def _decode(value: str | bytes | Mapping[str, Any]) -> dict[str, Any]:
+    """A JWK column as a dict (asyncpg hands jsonb over as text unless a codec decodes it)."""
+    if isinstance(value, str | bytes):
+        decoded: dict[str, Any] = msgspec.json.decode(value)
+        return decoded
+    return dict(value)
 
 
 async def create_signing_key(
-    connection: asyncpg.Connection,
+    connection: Connection,
     *,
     development: bool,
     publish_for: dt.timedelta,
@@ -58,7 +62,7 @@ async def create_signing_key(
     public = {**key.as_dict(private=False), "kid": kid}
     async with connection.transaction():
         await queries.lock_signing_keys(connection)
-        signs_from = await connection.fetchval("SELECT now() + $1::interval", publish_for)
+        signs_from: dt.datetime = await queries.signs_from(connection, publish_for=publish_for)
         await queries.insert_signing_key(
             connection, kid=kid, alg=ALGORITHM, private_jwk=msgspec.json.encode(private).decode(),
             public_jwk=msgspec.json.encode(public).decode(), development=development, signs_from=signs_from,

@@ -1,7 +1,7 @@
 """The server-rendered pages of the authorization endpoint, in Chinese with English: plain HTML, escaped.
 
 Every value that came from a request is passed through ``html.escape``; the pages load nothing from
-elsewhere and forbid framing (see the headers in ``controllers.py``).
+elsewhere and forbid framing (see the headers in ``authorize.py``).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from html import escape
 
-from ishenzhen.identity.models import Party
+from ishenzhen.identity.accounts.models import Party
 from ishenzhen.identity.scopes import DESCRIPTIONS
 
 __all__ = [

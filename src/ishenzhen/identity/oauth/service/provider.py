@@ -1,4 +1,5 @@
-"""The async side of the provider: load what authlib needs, run it without I/O, persist what it produced.
+"""The token, revocation and introspection endpoints: load what authlib needs, run it without I/O, persist
+what it produced.
 
 Single use of codes and refresh tokens is decided by PostgreSQL, not by the prefetch: the write that flips
 ``used_at`` must succeed, in the same transaction as the tokens' records, or the answer is ``invalid_grant``
@@ -10,10 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import msgspec
@@ -22,19 +22,31 @@ from authlib.oauth2.rfc6749.util import extract_basic_authorization
 from joserfc import jws
 from joserfc.errors import JoseError
 
-from ishenzhen.db.sql import load_queries
-from ishenzhen.identity import throttle
-from ishenzhen.identity._authlib import Prefetched, Provider, ProviderRequest, current
-from ishenzhen.identity.accounts import audit
+from ishenzhen.db.types import Connection
+from ishenzhen.identity.accounts import service as accounts
+from ishenzhen.identity.accounts import throttle
+from ishenzhen.identity.accounts.models import Account
 from ishenzhen.identity.hashing import hash_token
-from ishenzhen.identity.keys import KeyRing
-from ishenzhen.identity.models import AuthCode, Client, RefreshRecord, Subject
-from ishenzhen.identity.tokens import AccessTokenVerifier, InvalidToken
+from ishenzhen.identity.oauth._sql import queries
+from ishenzhen.identity.oauth.engine import Provider, ProviderRequest
+from ishenzhen.identity.oauth.exchange import (
+    ClientAssertion,
+    CodeRedemption,
+    Exchange,
+    LookedUpToken,
+    RefreshRotation,
+    TokenExchange,
+    TokenLookupExchange,
+    current,
+)
+from ishenzhen.identity.oauth.keys import KeyRing
+from ishenzhen.identity.oauth.models import AuthCode, Client, RefreshRecord, Subject
+from ishenzhen.identity.oauth.tokens import AccessTokenVerifier, InvalidToken
 
-__all__ = ["IdentityProvider", "OAuthResult"]
+__all__ = ["CODE_SECONDS", "REFRESH_ABSOLUTE", "IdentityProvider", "OAuthResult", "oauth_error"]
 
 log = structlog.get_logger(__name__)
-queries = load_queries(Path(__file__).with_name("queries.sql"))
+_T = TypeVar("_T")
 CODE_SECONDS = 300
 REFRESH_ABSOLUTE = dt.timedelta(days=90)
 
@@ -48,28 +60,6 @@ class OAuthResult:
 
 def oauth_error(error: str, description: str, status: int = 400) -> OAuthResult:
     return OAuthResult(status, {"error": error, "error_description": description})
-
-
-@dataclass(slots=True)
-class LookedUpToken:
-    """A token presented to revocation or introspection, as authlib's TokenMixin expects."""
-
-    kind: str
-    client_id: str
-    active: bool
-    introspection: dict[str, Any]
-    family_id: uuid.UUID | None = None
-    jti: str | None = None
-    exp: int = 0
-
-    def check_client(self, client: Client) -> bool:
-        return client.client_id == self.client_id
-
-    def is_expired(self) -> bool:
-        return not self.active
-
-    def is_revoked(self) -> bool:
-        return not self.active
 
 
 def _assertion_ids(form: Mapping[str, str]) -> tuple[str, str] | None:
@@ -104,33 +94,45 @@ class IdentityProvider:
     # -- shared ---------------------------------------------------------------------------------------
 
     @staticmethod
-    def user_info(subject: Subject, scope: str, profile: Mapping[str, Any] | None) -> dict[str, Any]:
+    def user_info(subject: Subject, scope: str, profile: Account | None) -> dict[str, Any]:
+        """The OpenID claims of ``subject`` that ``scope`` grants (ID token and userinfo alike)."""
         scopes = set(scope.split())
         info: dict[str, Any] = {"sub": str(subject.account_id)}
         if profile is not None and "phone" in scopes:
-            info.update(phone_number=f"+86{profile['mobile']}", phone_number_verified=True)
+            info.update(phone_number=f"+86{profile.mobile}", phone_number_verified=True)
         if profile is not None and "profile" in scopes:
-            info["assurance_level"] = f"L{profile['assurance_level']}"
-            if profile["name"]:
-                info["name"] = profile["name"]
+            info["assurance_level"] = f"L{profile.assurance_level}"
+            if profile.name:
+                info["name"] = profile.name
         return info
 
-    async def load_clients(self, connection: asyncpg.Connection, client_ids: list[str]) -> dict[str, Client]:
+    async def claims_of(self, connection: Connection, sub: str, scope: str) -> dict[str, Any]:
+        """The userinfo claims of a verified token's subject (``SubjectGone`` when the account is gone)."""
+        profile = await accounts.account_of(connection, sub)
+        return self.user_info(
+            Subject(profile.id, profile.assurance_level, [], profile.created_at), scope, profile
+        )
+
+    @staticmethod
+    async def load_clients(connection: Connection, client_ids: list[str]) -> dict[str, Client]:
+        """The registered clients among ``client_ids`` (blank and over-long ids skipped), by id."""
         wanted = [c for c in dict.fromkeys(client_ids) if c and len(c) <= 64]
         if not wanted:
             return {}
         rows = [row async for row in queries.clients_by_id(connection, client_ids=wanted)]
         return {row["client_id"]: Client.from_row(row) for row in rows}
 
-    def run(self, context: Prefetched, call: Any, *args: Any, **kwargs: Any) -> Any:
-        """Run one synchronous authlib call with this request's prefetched data."""
-        reset = current.set(context)
+    def run(self, exchange: Exchange, call: Callable[..., _T], *args: Any) -> _T:
+        """Run one synchronous authlib call with this request's exchange (what it reads, and writes)."""
+        reset = current.set(exchange)
         try:
-            return call(*args, **kwargs)
+            return call(*args)
         finally:
             current.reset(reset)
 
-    def _client_ids(self, headers: Mapping[str, str], form: Mapping[str, str]) -> tuple[list[str], Any]:
+    def _client_ids(
+        self, headers: Mapping[str, str], form: Mapping[str, str]
+    ) -> tuple[list[str], tuple[str, str] | None]:
         basic_id, _ = extract_basic_authorization({"Authorization": headers.get("authorization", "")})
         assertion = _assertion_ids(form)
         ids = [form.get("client_id") or "", basic_id or "", assertion[0] if assertion else ""]
@@ -141,7 +143,6 @@ class IdentityProvider:
     async def token(
         self, uri: str, headers: Mapping[str, str], form: Mapping[str, str], address: str
     ) -> OAuthResult:
-        context = Prefetched()
         grant_type = form.get("grant_type")
         if grant_type in ("password", "implicit"):
             return oauth_error(
@@ -152,31 +153,26 @@ class IdentityProvider:
             throttled = await self._throttle(connection, client_ids, address)
             if throttled is not None:
                 return throttled
-            context.clients = await self.load_clients(connection, client_ids)
+            exchange = TokenExchange(clients=await self.load_clients(connection, client_ids))
             if assertion and assertion[1]:
-                seen = await connection.fetchval(
-                    "SELECT 1 FROM identity_client_assertions WHERE client_id = $1 AND jti = $2", *assertion
-                )
-                if seen:
-                    context.seen_assertions.add(assertion)
+                sub, jti = assertion
+                if await queries.client_assertion_seen(connection, client_id=sub, jti=jti):
+                    exchange.seen_assertions = frozenset({assertion})
             if grant_type == "authorization_code" and form.get("code"):
-                await self._prefetch_code(connection, context, form["code"], address)
+                exchange.code = await self._prefetch_code(connection, form["code"], address)
             elif grant_type == "refresh_token" and form.get("refresh_token"):
-                await self._prefetch_refresh(connection, context, form["refresh_token"], address)
-            subject = context.code.subject if context.code else None
-            if subject is not None:
-                context.profile = await queries.account_by_id(connection, id=subject.account_id)
+                exchange.refresh = await self._prefetch_refresh(connection, form["refresh_token"], address)
         await self.keys.refresh_if_stale()
         request = ProviderRequest("POST", uri, headers, form)
-        status, body, response_headers = self.run(context, self.server.create_token_response, request)
+        status, body, response_headers = self.run(exchange, self.server.token_response, request)
         if status == 200:
-            failure = await self._persist_token(context, body, address)
+            failure = await self._persist_token(exchange, body, address)
             if failure is not None:
                 return failure
         return OAuthResult(status, body, response_headers)
 
     async def _throttle(
-        self, connection: asyncpg.Connection, client_ids: list[str], address: str
+        self, connection: Connection, client_ids: list[str], address: str
     ) -> OAuthResult | None:
         """429 with Retry-After and an RFC 6749 §5.2 body. The error is ``invalid_request``: RFC 6749 defines no
         rate-limit code for the token endpoint, and ``slow_down`` (RFC 8628) tells a device-flow client to
@@ -189,7 +185,7 @@ class IdentityProvider:
             await throttle.hit_all(connection, limits)
         except throttle.Throttled as exc:
             who = "this client" if exc.limit.name == "token_client" else "this address"
-            await audit(
+            await accounts.audit(
                 connection,
                 "token.throttled",
                 client_id=claimed or None,
@@ -203,60 +199,65 @@ class IdentityProvider:
             return result
         return None
 
-    async def _prefetch_code(
-        self, connection: asyncpg.Connection, context: Prefetched, code: str, address: str
-    ) -> None:
+    async def _prefetch_code(self, connection: Connection, code: str, address: str) -> CodeRedemption:
         row = await queries.code_by_hash(connection, code_hash=hash_token(code))
         if row is None:
-            return
+            return CodeRedemption(None)
         if row["used_at"] is not None:
             # A replayed code: revoke whatever its first use issued (RFC 9700 §4.5).
             await queries.revoke_families_of_code(connection, code_hash=row["code_hash"], why="code_replayed")
-            await audit(connection, "code.replayed", account_id=row["account_id"], client_id=row["client_id"],
+            await accounts.audit(connection, "code.replayed", account_id=row["account_id"], client_id=row["client_id"],
                         address=address)  # fmt: skip
-            return
-        if not row["expired"]:
-            context.code = AuthCode.from_row(row)
+            return CodeRedemption(None)
+        if row["expired"]:
+            return CodeRedemption(None)
+        found = AuthCode.from_row(row)
+        return CodeRedemption(found, await accounts.profile_by_id(connection, found.subject.account_id))
 
-    async def _prefetch_refresh(
-        self, connection: asyncpg.Connection, context: Prefetched, token: str, address: str
-    ) -> None:
+    async def _prefetch_refresh(self, connection: Connection, token: str, address: str) -> RefreshRotation:
         row = await queries.refresh_token_by_hash(
             connection, token_hash=hash_token(token), idle_seconds=self.idle_seconds
         )
         if row is None:
-            return
+            return RefreshRotation(None)
         record = RefreshRecord.from_row(row)
         if record.used and not record.revoked:
             await self._revoke_reused_family(connection, record, address)
             record.revoked = True
-        context.refresh = record
+        return RefreshRotation(record)
 
     async def _revoke_reused_family(
-        self, connection: asyncpg.Connection, record: RefreshRecord, address: str
+        self, connection: Connection, record: RefreshRecord, address: str
     ) -> None:
         await queries.revoke_family(connection, id=record.family_id, why="refresh_token_reused")
-        await audit(connection, "refresh.reused", account_id=record.subject.account_id, client_id=record.client_id,
+        await accounts.audit(connection, "refresh.reused", account_id=record.subject.account_id, client_id=record.client_id,
                     address=address, family=str(record.family_id))  # fmt: skip
 
+    async def _remember_assertion(self, connection: Connection, assertion: ClientAssertion) -> bool:
+        inserted = await queries.remember_client_assertion(
+            connection, client_id=assertion.sub, jti=assertion.jti,
+            expires_at=dt.datetime.fromtimestamp(assertion.exp, dt.UTC),
+        )  # fmt: skip
+        return inserted is not None
+
     async def _persist_token(
-        self, context: Prefetched, token: dict[str, Any], address: str
+        self, exchange: TokenExchange, token: dict[str, Any], address: str
     ) -> OAuthResult | None:
-        assert context.saved_token is not None
-        request = context.saved_token[1]
-        client: Client = request.client
-        subject: Subject | None = request.user
+        assert exchange.issued is not None, "authlib answered 200 without saving the token"
+        request = exchange.issued.request
+        client, subject = request.client, request.user
+        assert isinstance(client, Client)
+        assert subject is None or isinstance(subject, Subject)
         refresh = token.get("refresh_token")
+        consumed = exchange.code.consumed if exchange.code is not None else None
+        rotated = exchange.refresh.rotated if exchange.refresh is not None else None
         async with self.pool.acquire() as connection:
-            if context.assertion is not None:
-                sub, jti, exp = context.assertion
-                inserted = await queries.remember_client_assertion(
-                    connection, client_id=sub, jti=jti, expires_at=dt.datetime.fromtimestamp(exp, dt.UTC)
-                )
-                if inserted is None:
-                    return oauth_error("invalid_client", "the client assertion was used before", 401)
-            if context.consumed_code is not None:
-                code = context.consumed_code
+            if exchange.assertion is not None and not await self._remember_assertion(
+                connection, exchange.assertion
+            ):
+                return oauth_error("invalid_client", "the client assertion was used before", 401)
+            if consumed is not None:
+                code = consumed
                 async with connection.transaction():
                     won = await queries.consume_code(connection, code_hash=code.code_hash)
                     if won and refresh:
@@ -267,15 +268,18 @@ class IdentityProvider:
                     await queries.revoke_families_of_code(
                         connection, code_hash=code.code_hash, why="code_replayed"
                     )
-                    await audit(connection, "code.replayed", account_id=code.subject.account_id,
+                    await accounts.audit(connection, "code.replayed", account_id=code.subject.account_id,
                                 client_id=client.client_id, address=address)  # fmt: skip
                     return oauth_error("invalid_grant", "the authorization code was already used")
-            elif context.rotated is not None:
-                old = context.rotated
+            elif rotated is not None:
+                old = rotated
                 async with connection.transaction():
                     won = await queries.use_refresh_token(connection, token_hash=old.token_hash)
                     alive = won and await queries.touch_family(connection, id=old.family_id)
                     if alive:
+                        assert refresh is not None, (
+                            "a rotating refresh grant always issues a new refresh token"
+                        )
                         await queries.insert_refresh_token(
                             connection, token_hash=hash_token(refresh), family_id=old.family_id
                         )
@@ -283,15 +287,15 @@ class IdentityProvider:
                     await self._revoke_reused_family(connection, old, address)
                 if not alive:
                     return oauth_error("invalid_grant", "the refresh token is no longer valid")
-            await audit(
+            await accounts.audit(
                 connection, "token.issued", account_id=subject.account_id if subject else None,
-                client_id=client.client_id, address=address, grant_type=request.payload.grant_type,
+                client_id=client.client_id, address=address, grant_type=request.payload.grant_type if request.payload else None,
                 scope=token.get("scope", ""),
             )  # fmt: skip
         return None
 
     async def _new_family(
-        self, connection: asyncpg.Connection, client: Client, subject: Subject, scope: str, code_hash: bytes,
+        self, connection: Connection, client: Client, subject: Subject, scope: str, code_hash: bytes,
         refresh: str,
     ) -> None:  # fmt: skip
         family_id = uuid.uuid4()
@@ -304,7 +308,7 @@ class IdentityProvider:
 
     # -- revocation and introspection ---------------------------------------------------------------
 
-    async def _lookup(self, connection: asyncpg.Connection, token: str) -> LookedUpToken | None:
+    async def _lookup(self, connection: Connection, token: str) -> LookedUpToken | None:
         row = await queries.refresh_token_by_hash(
             connection, token_hash=hash_token(token), idle_seconds=self.idle_seconds
         )
@@ -329,24 +333,21 @@ class IdentityProvider:
 
     async def _token_endpoint(
         self, name: str, uri: str, headers: Mapping[str, str], form: Mapping[str, str]
-    ) -> tuple[Prefetched, OAuthResult]:
-        context = Prefetched()
+    ) -> tuple[TokenLookupExchange, OAuthResult]:
         client_ids, _assertion = self._client_ids(headers, form)
         async with self.pool.acquire() as connection:
-            context.clients = await self.load_clients(connection, client_ids)
+            exchange = TokenLookupExchange(clients=await self.load_clients(connection, client_ids))
             if isinstance(form.get("token"), str) and len(form["token"]) <= 8192:
-                context.token_lookup = await self._lookup(connection, form["token"])
+                exchange.token = await self._lookup(connection, form["token"])
         request = ProviderRequest("POST", uri, headers, form)
-        status, body, response_headers = self.run(
-            context, self.server.create_endpoint_response, name, request
-        )
-        return context, OAuthResult(status, body, response_headers)
+        status, body, response_headers = self.run(exchange, self.server.endpoint_response, name, request)
+        return exchange, OAuthResult(status, body, response_headers)
 
     async def revoke(
         self, uri: str, headers: Mapping[str, str], form: Mapping[str, str], address: str
     ) -> OAuthResult:
-        context, result = await self._token_endpoint("revocation", uri, headers, form)
-        token: LookedUpToken | None = context.revoke
+        exchange, result = await self._token_endpoint("revocation", uri, headers, form)
+        token = exchange.revoked
         if result.status == 200 and token is not None:
             async with self.pool.acquire() as connection:
                 if token.family_id is not None:
@@ -355,7 +356,7 @@ class IdentityProvider:
                     await queries.revoke_access_token(
                         connection, jti=token.jti, expires_at=dt.datetime.fromtimestamp(token.exp, dt.UTC)
                     )
-                await audit(
+                await accounts.audit(
                     connection, "token.revoked", client_id=token.client_id, address=address, kind=token.kind
                 )
         return result

@@ -7,12 +7,11 @@ without touching the service. The stand-ins: a seeded table of people, and a sim
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 import asyncpg
 
-from ishenzhen.db.sql import load_queries
+from ishenzhen.identity.accounts._sql import queries
 
 __all__ = [
     "FaceCheck",
@@ -21,8 +20,6 @@ __all__ = [
     "SeededPopulationRegister",
     "SimulatedFaceCheck",
 ]
-
-queries = load_queries(Path(__file__).with_name("queries.sql"))
 
 
 @dataclass(frozen=True, slots=True)

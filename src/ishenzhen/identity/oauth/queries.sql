@@ -1,44 +1,3 @@
--- Accounts ----------------------------------------------------------------------------------------------
-
--- name: account_by_mobile(mobile)^
-SELECT * FROM identity_accounts WHERE mobile = :mobile;
-
--- name: account_by_id(id)^
-SELECT * FROM identity_accounts WHERE id = :id;
-
--- name: insert_account(id, mobile, password_hash, demo)!
-INSERT INTO identity_accounts (id, mobile, password_hash, demo) VALUES (:id, :mobile, :password_hash, :demo)
-ON CONFLICT DO NOTHING;
-
--- name: set_real_name(id, name, resident_id)!
-UPDATE identity_accounts
-SET name = :name, resident_id = :resident_id, verified_at = now(), assurance_level = greatest(assurance_level, 2)
-WHERE id = :id;
-
--- name: set_face_checked(id)!
-UPDATE identity_accounts SET face_checked_at = now(), assurance_level = 3 WHERE id = :id AND assurance_level >= 2;
-
--- name: register_person(resident_id)^
-SELECT resident_id, name FROM identity_population_register WHERE resident_id = :resident_id;
-
--- Enterprises ---------------------------------------------------------------------------------------------
-
--- name: insert_enterprise(credit_code, name, demo)!
-INSERT INTO identity_enterprises (credit_code, name, demo) VALUES (:credit_code, :name, :demo)
-ON CONFLICT DO NOTHING;
-
--- name: upsert_enterprise_role(credit_code, account_id, role, scopes, expires_at)!
-INSERT INTO identity_enterprise_roles (credit_code, account_id, role, scopes, expires_at)
-VALUES (:credit_code, :account_id, :role, :scopes, :expires_at)
-ON CONFLICT (credit_code, account_id) DO UPDATE
-SET role = excluded.role, scopes = excluded.scopes, expires_at = excluded.expires_at, granted_at = now();
-
--- name: parties_of(account_id)
-SELECT r.credit_code, e.name, r.role, r.scopes, r.expires_at
-FROM identity_enterprise_roles r JOIN identity_enterprises e USING (credit_code)
-WHERE r.account_id = :account_id AND (r.expires_at IS NULL OR r.expires_at > now())
-ORDER BY e.name;
-
 -- Clients -------------------------------------------------------------------------------------------------
 
 -- name: clients_by_id(client_ids)
@@ -55,6 +14,10 @@ ON CONFLICT DO NOTHING;
 -- Returns 1 the first time an assertion id is seen, NULL on a replay.
 INSERT INTO identity_client_assertions (client_id, jti, expires_at) VALUES (:client_id, :jti, :expires_at)
 ON CONFLICT DO NOTHING RETURNING 1;
+
+-- name: client_assertion_seen(client_id, jti)$
+-- Read before authlib runs, so a replayed assertion is refused without a write.
+SELECT EXISTS (SELECT 1 FROM identity_client_assertions WHERE client_id = :client_id AND jti = :jti);
 
 -- Signing keys --------------------------------------------------------------------------------------------
 
@@ -76,16 +39,18 @@ WHERE kid <> :kid AND published_until IS NULL AND signs_from < :signs_from;
 -- name: lock_signing_keys()$
 SELECT pg_advisory_xact_lock(4004);
 
+-- name: signs_from(publish_for)$
+-- The database's clock decides when a new key starts signing, as it does for every instance's reload.
+SELECT now() + :publish_for::interval;
+
 -- name: count_signing_keys()$
 SELECT count(*) FROM identity_signing_keys;
 
 -- name: count_development_keys()$
 SELECT count(*) FROM identity_signing_keys WHERE development AND (published_until IS NULL OR published_until > now());
 
--- name: count_demo_data()$
-SELECT (SELECT count(*) FROM identity_accounts WHERE demo)
-     + (SELECT count(*) FROM identity_clients WHERE demo)
-     + (SELECT count(*) FROM identity_enterprises WHERE demo);
+-- name: count_demo_clients()$
+SELECT count(*) FROM identity_clients WHERE demo;
 
 -- Sessions ------------------------------------------------------------------------------------------------
 
@@ -154,67 +119,6 @@ INSERT INTO identity_revoked_access_tokens (jti, expires_at) VALUES (:jti, :expi
 -- name: access_token_revoked(jti)$
 SELECT EXISTS (SELECT 1 FROM identity_revoked_access_tokens WHERE jti = :jti);
 
--- SMS -----------------------------------------------------------------------------------------------------
-
--- name: insert_sms_code(mobile, code_hash, expires_at)!
-INSERT INTO identity_sms_codes (mobile, code_hash, expires_at) VALUES (:mobile, :code_hash, :expires_at);
-
--- name: latest_sms_code(mobile)^
-SELECT id, code_hash, attempts FROM identity_sms_codes
-WHERE mobile = :mobile AND used_at IS NULL AND expires_at > now()
-ORDER BY created_at DESC LIMIT 1;
-
--- name: count_sms_attempt(id)$
-UPDATE identity_sms_codes SET attempts = attempts + 1 WHERE id = :id RETURNING attempts;
-
--- name: use_sms_code(id)$
-UPDATE identity_sms_codes SET used_at = now() WHERE id = :id AND used_at IS NULL RETURNING 1;
-
--- name: insert_sms_outbox(mobile, message)!
-INSERT INTO identity_sms_outbox (mobile, message) VALUES (:mobile, :message);
-
--- name: sms_outbox(limit)
-SELECT id, mobile, message, created_at FROM identity_sms_outbox ORDER BY id DESC LIMIT :limit;
-
--- Throttles and audit -------------------------------------------------------------------------------------
-
--- name: hit_throttle(bucket, window_seconds)^
--- One fixed window per bucket; returns the hits in the current window and the seconds until it ends.
-INSERT INTO identity_throttle AS t (bucket, window_start, hits) VALUES (:bucket, now(), 1)
-ON CONFLICT (bucket) DO UPDATE SET
-    window_start = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now()
-                        THEN now() ELSE t.window_start END,
-    hits = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now() THEN 1 ELSE t.hits + 1 END
-RETURNING hits,
-    ceil(extract(epoch FROM (window_start + make_interval(secs => :window_seconds) - now())))::integer AS retry_after;
-
--- name: hit_throttles(buckets, window_seconds)
--- hit_throttle for several buckets in one round trip.
-INSERT INTO identity_throttle AS t (bucket, window_start, hits)
-SELECT bucket, now(), 1 FROM unnest(:buckets::text[]) AS bucket
-ON CONFLICT (bucket) DO UPDATE SET
-    window_start = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now()
-                        THEN now() ELSE t.window_start END,
-    hits = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now() THEN 1 ELSE t.hits + 1 END
-RETURNING bucket, hits,
-    ceil(extract(epoch FROM (window_start + make_interval(secs => :window_seconds) - now())))::integer AS retry_after;
-
--- name: peek_throttle(bucket, window_seconds)^
-SELECT hits,
-    ceil(extract(epoch FROM (window_start + make_interval(secs => :window_seconds) - now())))::integer AS retry_after
-FROM identity_throttle
-WHERE bucket = :bucket AND window_start + make_interval(secs => :window_seconds) > now();
-
--- name: clear_throttle(bucket)!
-DELETE FROM identity_throttle WHERE bucket = :bucket;
-
--- name: audit(event, account_id, client_id, address, detail)!
-INSERT INTO identity_audit (event, account_id, client_id, address, detail)
-VALUES (:event, :account_id, :client_id, :address, :detail);
-
--- name: audit_events(account_id)
-SELECT event, client_id, address, detail, at FROM identity_audit WHERE account_id = :account_id ORDER BY id;
-
 -- Consents ------------------------------------------------------------------------------------------------
 
 -- name: consent_covers(account_id, client_id, scopes)$
@@ -225,24 +129,7 @@ SELECT EXISTS (SELECT 1 FROM identity_consents
 INSERT INTO identity_consents (account_id, client_id, scopes) VALUES (:account_id, :client_id, :scopes)
 ON CONFLICT (account_id, client_id, scopes) DO UPDATE SET granted_at = now();
 
--- Agent grants ----------------------------------------------------------------------------------------------
-
--- name: enterprise_role(credit_code, account_id)^
-SELECT r.role, r.scopes, r.expires_at, e.name FROM identity_enterprise_roles r
-JOIN identity_enterprises e USING (credit_code)
-WHERE r.credit_code = :credit_code AND r.account_id = :account_id
-  AND (r.expires_at IS NULL OR r.expires_at > now());
-
--- name: agents_of(credit_code)
--- The enterprise's agents whose authorisation has not expired, newest grant first.
-SELECT r.account_id, a.name, r.scopes, r.expires_at FROM identity_enterprise_roles r
-JOIN identity_accounts a ON a.id = r.account_id
-WHERE r.credit_code = :credit_code AND r.role = 'agent' AND r.expires_at > now()
-ORDER BY r.granted_at DESC, r.account_id;
-
--- name: revoke_agent(credit_code, account_id)$
-DELETE FROM identity_enterprise_roles
-WHERE credit_code = :credit_code AND account_id = :account_id AND role = 'agent' RETURNING 1;
+-- Department clients ----------------------------------------------------------------------------------------
 
 -- name: department_known(slug)$
 -- Department clients are registered for departments of the catalogue.

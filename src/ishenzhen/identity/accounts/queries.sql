@@ -1,0 +1,128 @@
+-- Accounts ----------------------------------------------------------------------------------------------
+
+-- name: account_by_mobile(mobile)^
+SELECT * FROM identity_accounts WHERE mobile = :mobile;
+
+-- name: account_by_id(id)^
+SELECT * FROM identity_accounts WHERE id = :id;
+
+-- name: insert_account(id, mobile, password_hash, demo)!
+INSERT INTO identity_accounts (id, mobile, password_hash, demo) VALUES (:id, :mobile, :password_hash, :demo)
+ON CONFLICT DO NOTHING;
+
+-- name: set_password_hash(id, password_hash)!
+UPDATE identity_accounts SET password_hash = :password_hash WHERE id = :id;
+
+-- name: count_demo_accounts()$
+-- Demo citizens and enterprises: production refuses to start while any exist.
+SELECT (SELECT count(*) FROM identity_accounts WHERE demo) + (SELECT count(*) FROM identity_enterprises WHERE demo);
+
+-- name: lock_demo_seed()$
+-- Serialises instances seeding the development demo data at the same start.
+SELECT pg_advisory_xact_lock(4005);
+
+-- name: set_real_name(id, name, resident_id)!
+UPDATE identity_accounts
+SET name = :name, resident_id = :resident_id, verified_at = now(), assurance_level = greatest(assurance_level, 2)
+WHERE id = :id;
+
+-- name: set_face_checked(id)!
+UPDATE identity_accounts SET face_checked_at = now(), assurance_level = 3 WHERE id = :id AND assurance_level >= 2;
+
+-- name: register_person(resident_id)^
+SELECT resident_id, name FROM identity_population_register WHERE resident_id = :resident_id;
+
+-- Enterprises ---------------------------------------------------------------------------------------------
+
+-- name: insert_enterprise(credit_code, name, demo)!
+INSERT INTO identity_enterprises (credit_code, name, demo) VALUES (:credit_code, :name, :demo)
+ON CONFLICT DO NOTHING;
+
+-- name: upsert_enterprise_role(credit_code, account_id, role, scopes, expires_at)!
+INSERT INTO identity_enterprise_roles (credit_code, account_id, role, scopes, expires_at)
+VALUES (:credit_code, :account_id, :role, :scopes, :expires_at)
+ON CONFLICT (credit_code, account_id) DO UPDATE
+SET role = excluded.role, scopes = excluded.scopes, expires_at = excluded.expires_at, granted_at = now();
+
+-- name: parties_of(account_id)
+SELECT r.credit_code, e.name, r.role, r.scopes, r.expires_at
+FROM identity_enterprise_roles r JOIN identity_enterprises e USING (credit_code)
+WHERE r.account_id = :account_id AND (r.expires_at IS NULL OR r.expires_at > now())
+ORDER BY e.name;
+
+-- SMS -----------------------------------------------------------------------------------------------------
+
+-- name: insert_sms_code(mobile, code_hash, expires_at)!
+INSERT INTO identity_sms_codes (mobile, code_hash, expires_at) VALUES (:mobile, :code_hash, :expires_at);
+
+-- name: latest_sms_code(mobile)^
+SELECT id, code_hash, attempts FROM identity_sms_codes
+WHERE mobile = :mobile AND used_at IS NULL AND expires_at > now()
+ORDER BY created_at DESC LIMIT 1;
+
+-- name: count_sms_attempt(id)$
+UPDATE identity_sms_codes SET attempts = attempts + 1 WHERE id = :id RETURNING attempts;
+
+-- name: use_sms_code(id)$
+UPDATE identity_sms_codes SET used_at = now() WHERE id = :id AND used_at IS NULL RETURNING 1;
+
+-- name: insert_sms_outbox(mobile, message)!
+INSERT INTO identity_sms_outbox (mobile, message) VALUES (:mobile, :message);
+
+-- name: sms_outbox(limit)
+SELECT id, mobile, message, created_at FROM identity_sms_outbox ORDER BY id DESC LIMIT :limit;
+
+-- Throttles and audit -------------------------------------------------------------------------------------
+
+-- name: hit_throttle(bucket, window_seconds)^
+-- One fixed window per bucket; returns the hits in the current window and the seconds until it ends.
+INSERT INTO identity_throttle AS t (bucket, window_start, hits) VALUES (:bucket, now(), 1)
+ON CONFLICT (bucket) DO UPDATE SET
+    window_start = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now()
+                        THEN now() ELSE t.window_start END,
+    hits = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now() THEN 1 ELSE t.hits + 1 END
+RETURNING hits,
+    ceil(extract(epoch FROM (window_start + make_interval(secs => :window_seconds) - now())))::integer AS retry_after;
+
+-- name: hit_throttles(buckets, window_seconds)
+-- hit_throttle for several buckets in one round trip.
+INSERT INTO identity_throttle AS t (bucket, window_start, hits)
+SELECT bucket, now(), 1 FROM unnest(:buckets::text[]) AS bucket
+ON CONFLICT (bucket) DO UPDATE SET
+    window_start = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now()
+                        THEN now() ELSE t.window_start END,
+    hits = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now() THEN 1 ELSE t.hits + 1 END
+RETURNING bucket, hits,
+    ceil(extract(epoch FROM (window_start + make_interval(secs => :window_seconds) - now())))::integer AS retry_after;
+
+-- name: peek_throttle(bucket, window_seconds)^
+SELECT hits,
+    ceil(extract(epoch FROM (window_start + make_interval(secs => :window_seconds) - now())))::integer AS retry_after
+FROM identity_throttle
+WHERE bucket = :bucket AND window_start + make_interval(secs => :window_seconds) > now();
+
+-- name: clear_throttle(bucket)!
+DELETE FROM identity_throttle WHERE bucket = :bucket;
+
+-- name: audit(event, account_id, client_id, address, detail)!
+INSERT INTO identity_audit (event, account_id, client_id, address, detail)
+VALUES (:event, :account_id, :client_id, :address, :detail);
+
+-- Agent grants ----------------------------------------------------------------------------------------------
+
+-- name: enterprise_role(credit_code, account_id)^
+SELECT r.role, r.scopes, r.expires_at, e.name FROM identity_enterprise_roles r
+JOIN identity_enterprises e USING (credit_code)
+WHERE r.credit_code = :credit_code AND r.account_id = :account_id
+  AND (r.expires_at IS NULL OR r.expires_at > now());
+
+-- name: agents_of(credit_code)
+-- The enterprise's agents whose authorisation has not expired, newest grant first.
+SELECT r.account_id, a.name, r.scopes, r.expires_at FROM identity_enterprise_roles r
+JOIN identity_accounts a ON a.id = r.account_id
+WHERE r.credit_code = :credit_code AND r.role = 'agent' AND r.expires_at > now()
+ORDER BY r.granted_at DESC, r.account_id;
+
+-- name: revoke_agent(credit_code, account_id)$
+DELETE FROM identity_enterprise_roles
+WHERE credit_code = :credit_code AND account_id = :account_id AND role = 'agent' RETURNING 1;
