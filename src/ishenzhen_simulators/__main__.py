@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -63,9 +64,19 @@ async def _serve(arguments: argparse.Namespace) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    # Whoever started us may die without stopping us (SIGKILL): then we are re-parented, and stop too.
+    parent = os.getppid()
+
+    async def watch_parent() -> None:
+        while os.getppid() == parent:  # noqa: ASYNC110 - the kernel gives no event for a parent's death
+            await asyncio.sleep(1.0)
+        stop.set()
+
+    watcher = asyncio.create_task(watch_parent())
     try:
         await stop.wait()
     finally:
+        watcher.cancel()
         await runner.cleanup()
 
 
