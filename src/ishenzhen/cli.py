@@ -11,7 +11,7 @@ import asyncio
 import os
 import shutil
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -266,27 +266,29 @@ def _serve(settings: Settings) -> int:
     from ishenzhen.catalog.cli import catalog_is_empty
     from ishenzhen.identity.cli import check_production
 
+    base = f"http://{settings.http.host}:{settings.http.port}"
     with _database(settings) as url:
         _migrate(url, settings)
         # Refuse here, with one line, rather than inside every granian worker.
         check_production(url, settings)
-        if catalog_is_empty(url, settings):
-            _import_catalog(url, settings, settings.catalog.effective_source_dir)
-        # Workers are separate processes that build their settings from the environment: hand them the
-        # database this process chose and the flags it was given (the issuer URL, for one, uses the port).
-        os.environ["DATABASE_URL"] = url
-        os.environ[ENV_NAMES["host"]] = settings.http.host
-        os.environ[ENV_NAMES["port"]] = str(settings.http.port)
-        os.environ[ENV_NAMES["workers"]] = str(settings.http.workers)
-        _prometheus_multiprocess(settings)
-        base = f"http://{settings.http.host}:{settings.http.port}"
+        # The simulators start while the catalogue is imported (a cold start's longest step).
         with _department_simulators(url, settings, base) as simulators:
+            if catalog_is_empty(url, settings):
+                _import_catalog(url, settings, settings.catalog.effective_source_dir)
+            # Workers are separate processes that build their settings from the environment: hand them the
+            # database this process chose and the flags it was given (the issuer URL, for one, uses the port).
+            os.environ["DATABASE_URL"] = url
+            os.environ[ENV_NAMES["host"]] = settings.http.host
+            os.environ[ENV_NAMES["port"]] = str(settings.http.port)
+            os.environ[ENV_NAMES["workers"]] = str(settings.http.workers)
+            _prometheus_multiprocess(settings)
+            started = simulators.ready()
             print(
                 f"ishenzhen {settings.environment} serving on {base}\n"
                 f"  API docs (interactive): {base}/docs\n"
                 f"  OpenAPI document:       {base}/docs/openapi.json\n"
                 f"  Database:               {describe_url(url)}\n"
-                f"{simulators}"
+                f"{started}"
                 "Press Ctrl-C to stop.",
                 flush=True,
             )
@@ -316,16 +318,24 @@ def _prometheus_multiprocess(settings: Settings) -> None:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
 
 
+class _Simulators:
+    """What ``_department_simulators`` hands back: ``ready()`` waits for them and says what runs where."""
+
+    def __init__(self, ready: Callable[[], str]) -> None:
+        self.ready = ready
+
+
 @contextmanager
-def _department_simulators(url: str, settings: Settings, gateway_url: str) -> Iterator[str]:
+def _department_simulators(url: str, settings: Settings, gateway_url: str) -> Iterator[_Simulators]:
     """Development: the department simulators, one process each for five departments and one for the rest.
 
-    Yields the lines that say what runs where. Their keys and the departments' client secrets live in the data
-    folder (``departments/``), the gateway's workers get the directory file through the environment, and the
-    simulators stop when the block ends (Ctrl-C stops the API first, then them).
+    The processes are spawned on entry; ``ready()`` waits until each listens, writes the directory file and
+    hands it to the gateway's workers through the environment. Their keys and the departments' client secrets
+    live in the data folder (``departments/``); the simulators stop when the block ends (Ctrl-C stops the API
+    first, then them).
     """
     if settings.is_production or not settings.departments.simulators:
-        yield ""
+        yield _Simulators(lambda: "")
         return
     from ishenzhen.departments.fleet import SimulatorFleet, catalog_departments
     from ishenzhen.identity.seed import seed_department_clients
@@ -337,6 +347,7 @@ def _department_simulators(url: str, settings: Settings, gateway_url: str) -> It
         host=settings.http.host,
         base_port=settings.departments.simulator_port,
         pace_seconds=settings.departments.simulator_pace_seconds,
+        run_name=str(settings.http.port),
     )
 
     async def seed() -> None:
@@ -349,13 +360,17 @@ def _department_simulators(url: str, settings: Settings, gateway_url: str) -> It
         finally:
             await connection.close()
 
-    asyncio.run(seed())
-    fleet.start()
-    try:
+    def ready() -> str:
+        fleet.finish()
         if settings.departments.directory_file is None:
             os.environ[ENV_NAMES["departments_directory_file"]] = str(fleet.directory_file)
         lines = "".join(f"    {line}\n" for line in fleet.describe())
-        yield f"  Department simulators ({len(fleet.departments)} departments, callbacks to {gateway_url}):\n{lines}"
+        return f"  Department simulators ({len(fleet.departments)} departments, callbacks to {gateway_url}):\n{lines}"
+
+    asyncio.run(seed())
+    fleet.spawn()
+    try:
+        yield _Simulators(ready)
     finally:
         fleet.stop()
 

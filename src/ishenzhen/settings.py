@@ -26,6 +26,7 @@ __all__ = [
     "ENV_NAMES",
     "CatalogSettings",
     "DatabaseSettings",
+    "DepartmentsSettings",
     "EmbeddedSettings",
     "HttpSettings",
     "IdentitySettings",
@@ -146,23 +147,6 @@ class NotificationsSettings(msgspec.Struct, frozen=True, kw_only=True, rename=_p
     heartbeat_seconds: Annotated[float, msgspec.Meta(gt=0, le=300)] = 15.0
 
 
-class DepartmentsSettings(msgspec.Struct, frozen=True, kw_only=True, rename=_prefixed("departments_")):
-    """The directory of department systems and the one client that calls them."""
-
-    directory_file: str | None = None
-    # Comma-separated origins base URLs may use (scheme://host[:port]; without a port, any port of that host).
-    allowed_origins: str = "http://127.0.0.1"
-    transport: DepartmentTransport = "aiohttp"
-    # Development: `serve` starts the department simulators (first port; one port per process after it).
-    simulators: bool = True
-    simulator_port: Port = 8101
-    simulator_pace_seconds: Annotated[float, msgspec.Meta(ge=0, le=3600)] = 2.0
-
-    @property
-    def origins(self) -> tuple[str, ...]:
-        return tuple(o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip())
-
-
 class LoggingSettings(
     msgspec.Struct, frozen=True, kw_only=True, rename={"format": "log_format", "level": "log_level"}
 ):
@@ -226,6 +210,23 @@ class ScreensSettings(msgspec.Struct, frozen=True, kw_only=True):
     web_form_url: Annotated[str, msgspec.Meta(pattern=r"^https://[^{}]+\{implementation_code\}[^{}]*$")] = (
         "https://www.gdzwfw.gov.cn/portal/guide/{implementation_code}"
     )
+
+
+class DepartmentsSettings(msgspec.Struct, frozen=True, kw_only=True, rename=_prefixed("departments_")):
+    """Department systems: the directory file, the origins base URLs may use, the client's transport, and
+    the simulators development ``serve`` starts."""
+
+    directory_file: str | None = None
+    # Comma-separated scheme://host[:port]; without a port, any port of that host.
+    allowed_origins: str = "http://127.0.0.1"
+    transport: DepartmentTransport = "aiohttp"
+    simulators: bool = True
+    simulator_port: Port = 8101
+    simulator_pace_seconds: Annotated[float, msgspec.Meta(ge=0, le=3600)] = 2.0
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        return tuple(o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip())
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -388,6 +389,11 @@ def _check_consistency(settings: Settings) -> None:
         raise SettingsError(ENV_NAMES["db_pool_min"], f"must not exceed {ENV_NAMES['db_pool_max']}")
     if identity.issuer is not None and not identity.issuer.startswith(("https://", "http://")):
         raise SettingsError(ENV_NAMES["identity_issuer"], "must be an http:// or https:// URL")
+    for origin in settings.departments.origins:
+        if not origin.startswith(("https://", "http://")) or origin.count("/") != 2:
+            raise SettingsError(
+                ENV_NAMES["departments_allowed_origins"], f"{origin!r} is not scheme://host[:port]"
+            )
     if settings.is_production and settings.http.enable_bench_routes:
         raise SettingsError(ENV_NAMES["enable_bench_routes"], "benchmark routes are refused in production")
     if not settings.sharing.platform_url.startswith(("https://", "http://")):

@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -44,16 +45,38 @@ async def _serve(arguments: argparse.Namespace) -> None:
     await runner.setup()
     port = arguments.port if arguments.port is not None else process.port
     site = web.TCPSite(runner, arguments.host, port, backlog=1024, reuse_address=True)
-    await site.start()
-    bound = runner.addresses[0][1]
+    try:
+        await site.start()
+    except OSError as exc:
+        if not port:
+            raise
+        # A fixed development port taken (another checkout's serve, a parallel test run): take a free one;
+        # whoever started us reads the port from the ready line, so nothing else needs to know.
+        print(
+            f"ishenzhen_simulators: port {port} unavailable ({exc.strerror}); using a free port",
+            file=sys.stderr,
+        )
+        site = web.TCPSite(runner, arguments.host, 0, backlog=1024, reuse_address=True)
+        await site.start()
+    bound = runner.addresses[-1][1]
     print(json.dumps({"ready": True, "process": process.name, "port": bound}), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    # Whoever started us may die without stopping us (SIGKILL): then we are re-parented, and stop too.
+    parent = os.getppid()
+
+    async def watch_parent() -> None:
+        while os.getppid() == parent:  # noqa: ASYNC110 - the kernel gives no event for a parent's death
+            await asyncio.sleep(1.0)
+        stop.set()
+
+    watcher = asyncio.create_task(watch_parent())
     try:
         await stop.wait()
     finally:
+        watcher.cancel()
         await runner.cleanup()
 
 

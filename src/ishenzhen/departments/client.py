@@ -17,7 +17,6 @@ from typing import Literal
 import httpx
 import msgspec
 import structlog
-from http_message_signatures import HTTPMessageSignaturesException
 
 from ishenzhen.departments.breaker import BreakerState, CircuitBreaker
 from ishenzhen.departments.budget import RetryBudget
@@ -62,6 +61,18 @@ def _retry_after(value: str | None) -> float | None:
 
 def _header_safe(value: str) -> bool:
     return value.isascii() and value.isprintable() and 0 < len(value) <= 256
+
+
+def _describe_link_failure(exc: BaseException) -> str:
+    """ "timed out: …" for timeouts, else what broke. httpx-aiohttp maps a closed connection to ConnectTimeout,
+    so the aiohttp error underneath decides."""
+    cause = exc.__cause__
+    timeout = isinstance(exc, TimeoutError) or (
+        isinstance(exc, httpx.TimeoutException) and (cause is None or isinstance(cause, TimeoutError))
+    )
+    shown = cause if cause is not None else exc
+    text = f"{type(shown).__name__}: {shown}".rstrip(": ")
+    return (f"timed out: {text}" if timeout else f"connection failed: {text}")[:300]
 
 
 def _snippet(body: bytes | None) -> str:
@@ -267,7 +278,7 @@ class DepartmentClient:
         )
         try:
             self._signer(entry).sign(outgoing, body)
-        except HTTPMessageSignaturesException as exc:
+        except ValueError as exc:
             return None, None, failed("dead", "gateway", f"cannot sign the request: {exc}")
         try:
             async with asyncio.timeout(entry.total_timeout):
@@ -284,10 +295,8 @@ class DepartmentClient:
                             )  # fmt: skip
                 finally:
                     await response.aclose()
-        except (TimeoutError, httpx.TimeoutException) as exc:
-            return None, None, failed("retry", "link", f"timed out: {type(exc).__name__}")
-        except httpx.TransportError as exc:
-            return None, None, failed("retry", "link", f"{type(exc).__name__}: {exc}"[:300])
+        except (TimeoutError, httpx.TransportError) as exc:
+            return None, None, failed("retry", "link", _describe_link_failure(exc))
         return response, bytes(content), None
 
     async def _attempt(self, entry: DepartmentEntry, request: OutboundRequest) -> _Attempt:

@@ -66,6 +66,11 @@ class DepartmentEntry(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
     breaker_failures: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 5
     breaker_cool_down: Seconds = 1.0
     breaker_max_cool_down: Seconds = 60.0
+    # Retry policy, for the dispatcher that schedules attempts: how many in all, and the full-jitter backoff's
+    # base and ceiling (a department's Retry-After wins when it asks for longer).
+    max_attempts: Annotated[int, msgspec.Meta(ge=1, le=100)] = 12
+    backoff_base_seconds: Seconds = 1.0
+    backoff_max_seconds: Annotated[float, msgspec.Meta(gt=0, le=86400)] = 600.0
     # Retry budget: retries may add this share of first attempts (plus one a second).
     retry_budget_ratio: Annotated[float, msgspec.Meta(ge=0, le=1)] = 0.2
     # Item codes routed to this system; None routes every item the catalogue gives the department.

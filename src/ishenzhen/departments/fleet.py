@@ -110,16 +110,20 @@ class SimulatorFleet:
     base_port: int = 0
     pace_seconds: float = 2.0
     log_level: str = "warning"
+    # Several runs may share a folder (two `serve`s on one data folder with an external database, parallel test
+    # runs): each run's own files carry this name; the keys file is shared and only ever grows.
+    run_name: str = ""
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
+    _key_cache: dict[str, dict[str, str]] | None = field(default=None, repr=False)
 
     @property
     def simulator_file(self) -> Path:
-        return self.folder / "simulators.json"
+        return self.folder / f"simulators{'-' + self.run_name if self.run_name else ''}.json"
 
     @property
     def directory_file(self) -> Path:
-        return self.folder / "departments.json"
+        return self.folder / f"departments{'-' + self.run_name if self.run_name else ''}.json"
 
     def _layout(self) -> dict[str, list[str]]:
         slugs = [slug for slug, _ in self.departments]
@@ -130,6 +134,10 @@ class SimulatorFleet:
         return layout
 
     def _keys(self) -> dict[str, dict[str, str]]:
+        # Read once per fleet: the secrets seeded and the keys given to the simulators must be the same set,
+        # even if another run rewrites the shared file meanwhile.
+        if self._key_cache is not None:
+            return self._key_cache
         path = self.folder / "department-keys.json"
         known: dict[str, dict[str, str]] = json.loads(path.read_text()) if path.exists() else {}
         changed = False
@@ -151,6 +159,7 @@ class SimulatorFleet:
         if changed:
             self.folder.mkdir(parents=True, exist_ok=True)
             _write_private(path, json.dumps(known, indent=1))
+        self._key_cache = known
         return known
 
     def client_secrets(self) -> list[DepartmentClientSecret]:
@@ -162,6 +171,11 @@ class SimulatorFleet:
 
     def start(self) -> None:
         """Write the simulators' file, start every process, wait until each listens, write the directory."""
+        self.spawn()
+        self.finish()
+
+    def spawn(self) -> None:
+        """Write the simulators' file and start every process (without waiting for them)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         keys = self._keys()
         layout = self._layout()
@@ -190,6 +204,16 @@ class SimulatorFleet:
                      "--process", name, "--host", self.host, "--log-level", self.log_level],
                     stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
                 )  # fmt: skip
+        except BaseException:
+            self.stop()
+            raise
+
+    def finish(self) -> None:
+        """Wait until every spawned process listens, then write the gateway's directory file."""
+        keys = self._keys()
+        layout = self._layout()
+        names = dict(self.departments)
+        try:
             for name, process in self.processes.items():
                 self.ports[name] = _await_ready(name, process)
         except BaseException:
@@ -243,11 +267,13 @@ class SimulatorFleet:
 
 
 def _write_private(path: Path, text: str) -> None:
-    """Secrets inside: readable by this user only."""
+    """Secrets inside: readable by this user only; written whole, then renamed, so a reader never sees half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(text)
+    os.replace(partial, path)
 
 
 def _await_ready(name: str, process: subprocess.Popen[bytes]) -> int:

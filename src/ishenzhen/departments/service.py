@@ -21,6 +21,8 @@ __all__ = ["MAX_PARAMETER_LENGTH", "QueryCache", "cacheable_seconds", "run_query
 
 MAX_PARAMETER_LENGTH = 64
 _MAX_ENTRIES = 10_000
+# Bodies can be up to a department's response cap each: the cache has a byte budget, not only a count.
+_MAX_BYTES = 32 * 1024 * 1024
 
 
 def cacheable_seconds(cache_control: str | None) -> int:
@@ -49,9 +51,16 @@ class _Cached:
 class QueryCache:
     """Answers per (user, department, query, parameters), least recently used out first."""
 
-    def __init__(self, max_entries: int = _MAX_ENTRIES, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        max_entries: int = _MAX_ENTRIES,
+        max_bytes: int = _MAX_BYTES,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._entries: OrderedDict[tuple[str, ...], _Cached] = OrderedDict()
         self._max_entries = max_entries
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._clock = clock
 
     def get(self, key: tuple[str, ...]) -> tuple[QueryResult, int] | None:
@@ -60,16 +69,28 @@ class QueryCache:
             return None
         remaining = cached.expires_at - self._clock()
         if remaining <= 0:
-            del self._entries[key]
+            self._drop(key)
             return None
         self._entries.move_to_end(key)
         return cached.result, int(remaining)
 
     def put(self, key: tuple[str, ...], result: QueryResult, seconds: int) -> None:
+        if len(result.body) > self._max_bytes // 16:
+            return  # one answer may not push out most of the others
+        self._drop(key)
         self._entries[key] = _Cached(result, self._clock() + seconds)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._max_entries:
-            self._entries.popitem(last=False)
+        self._bytes += len(result.body)
+        while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
+            self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: tuple[str, ...]) -> None:
+        cached = self._entries.pop(key, None)
+        if cached is not None:
+            self._bytes -= len(cached.result.body)
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
 
 
 def _check_parameters(allowed: list[str], params: Mapping[str, str]) -> dict[str, str]:

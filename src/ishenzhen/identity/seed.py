@@ -46,6 +46,8 @@ APP_REDIRECT_URIS = [
     "http://[::1]/callback",
 ]
 DEPARTMENT_CLIENT_ID = "dept-market-regulation"
+# What a department's own (simulated) system may do: move its applications on, publish its items.
+DEPARTMENT_SYSTEM_SCOPES = ["applications:update", "registry:write"]
 # The registry's reviewers (市政务服务数据管理局); the bureau also registers its own items.
 REVIEWER_CLIENT_ID = "dept-government-services-data"
 REVIEWER_SECRET = "dev-only-reviewer-secret"  # noqa: S105 - demo client, refused in production
@@ -159,8 +161,8 @@ async def seed_department_clients(
     async with connection.transaction():
         await accounts.lock_demo_seed(connection)
         for client_id, name, department, secret in clients:
-            await oauth.upsert_demo_department_client(
-                connection, client_id=client_id, name=name, department=department, secret=secret,
+            await oauth.register_demo_department_client(
+                connection, client_id=client_id, name=name, department=department, secret_hash=hash_token(secret),
                 scopes=DEPARTMENT_SYSTEM_SCOPES,
             )  # fmt: skip
             written += 1

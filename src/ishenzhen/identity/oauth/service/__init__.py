@@ -23,8 +23,8 @@ from ishenzhen.identity.oauth.service.clients import (
     count_development_keys,
     count_signing_keys,
     register_client,
+    register_demo_department_client,
     register_department_client,
-    upsert_demo_department_client,
 )
 from ishenzhen.identity.oauth.service.provider import (
     CODE_SECONDS,
@@ -38,5 +38,5 @@ __all__ = [
     "CODE_SECONDS", "DEPARTMENT_SCOPES", "REFRESH_ABSOLUTE", "SESSION_SECONDS", "ClientRefused", "IdentityProvider",
     "OAuthResult", "close_session", "consent_covers", "count_demo_clients", "count_development_keys",
     "count_signing_keys", "find_session", "oauth_error", "open_session", "record_consent", "register_client",
-    "register_department_client", "store_code", "upsert_demo_department_client",
+    "register_demo_department_client", "register_department_client", "store_code",
 ]  # fmt: skip

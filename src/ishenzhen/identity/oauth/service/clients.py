@@ -12,7 +12,7 @@ from ishenzhen.identity.oauth._sql import queries
 
 __all__ = [
     "DEPARTMENT_SCOPES", "ClientRefused", "count_demo_clients", "count_development_keys", "count_signing_keys",
-    "register_client", "register_department_client",
+    "register_client", "register_demo_department_client", "register_department_client",
 ]  # fmt: skip
 
 # What a department system's client-credentials token may carry; citizens' scopes never.
@@ -79,14 +79,25 @@ async def register_department_client(
     return client_id, secret
 
 
-async def upsert_demo_department_client(
-    connection: Connection, *, client_id: str, name: str, department: str, secret: str, scopes: list[str]
+async def register_demo_department_client(
+    connection: Connection,
+    *,
+    client_id: str,
+    name: str,
+    department: str,
+    secret_hash: bytes,
+    scopes: list[str],
 ) -> None:
-    """Development: a simulated department system's client, re-keyed when the simulators' secret changes."""
+    """Development: a simulated department system's client, re-keyed when its secret changes; a real
+    (non-demo) client of that id is never touched."""
     await queries.upsert_demo_department_client(
-        connection, client_id=client_id, name=name, department=department, secret_hash=hash_token(secret),
+        connection,
+        client_id=client_id,
+        name=name,
+        department=department,
+        secret_hash=secret_hash,
         scopes=scopes,
-    )  # fmt: skip
+    )
 
 
 async def count_demo_clients(connection: Connection) -> int:
