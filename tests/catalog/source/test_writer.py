@@ -14,10 +14,17 @@ GRADUATE = "070120001000440300"  # 应届毕业生接收, of human-resources
 
 # Search data kept beside the catalogue by hand; the writer neither reads nor writes it.
 HAND_WRITTEN = {"search_dictionary.yaml"}
+# Instant-approval rule sets, written by hand beside the catalogue (services_catalog/rules/).
+HAND_WRITTEN_FOLDERS = {"rules"}
 
 
 def _files(root: Path) -> dict[str, bytes]:
-    paths = [p for p in sorted(root.rglob("*.yaml")) if str(p.relative_to(root)) not in HAND_WRITTEN]
+    paths = [
+        p
+        for p in sorted(root.rglob("*.yaml"))
+        if str(p.relative_to(root)) not in HAND_WRITTEN
+        and p.relative_to(root).parts[0] not in HAND_WRITTEN_FOLDERS
+    ]
     return {str(path.relative_to(root)): path.read_bytes() for path in paths}
 
 

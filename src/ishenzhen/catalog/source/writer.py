@@ -20,8 +20,8 @@ from ishenzhen.catalog.source.render_specs import SPECS_FOLDER, SpecFile
 __all__ = ["HEADER", "items_file_text", "write_catalog", "write_department"]
 
 HEADER = (
-    "# 深圳市政务服务事项目录（i深圳）。由 `python -m ishenzhen.catalog.source.generator` 生成；\n"
-    "# 校验：`python -m ishenzhen.catalog.source.validator`。说明见 README.md。\n"
+    "# 深圳市政务服务事项目录（i深圳）。由 `python -m tools.catalog_generator` 生成；\n"
+    "# 校验：`ishenzhen catalog validate`。说明见 README.md。\n"
 )
 SPEC_HEADER = (
     "# 深圳市政务服务事项目录（i深圳）：事项 {code}「{name}」的办事指南与申请表（渲染规格）。\n"
