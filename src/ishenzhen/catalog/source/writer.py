@@ -25,7 +25,7 @@ HEADER = (
 )
 SPEC_HEADER = (
     "# 深圳市政务服务事项目录（i深圳）：事项 {code}「{name}」的办事指南与申请表（渲染规格）。\n"
-    "# 手工编写，格式见 src/ishenzhen/ui/model.py；校验：`python -m ishenzhen.catalog.source.validator`。\n"
+    "# 手工编写，格式见 src/ishenzhen/ui/model.py；校验：`ishenzhen catalog validate`。\n"
 )
 
 
