@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
+import msgspec
 from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -18,7 +19,7 @@ from litestar.openapi.plugins import (
     YamlRenderPlugin,
 )
 from litestar.openapi.spec import Components, Contact, License, SecurityScheme
-from litestar.types import ControllerRouterHandler
+from litestar.types import ControllerRouterHandler, Scope
 
 from ishenzhen import __version__
 from ishenzhen.catalog.controllers import CatalogController
@@ -26,13 +27,14 @@ from ishenzhen.catalog.importer import CATALOG_CHANNEL
 from ishenzhen.catalog.service import CatalogStore
 from ishenzhen.db.change_feed import ChangeFeed
 from ishenzhen.db.pool import create_pool
-from ishenzhen.errors import exception_handlers
+from ishenzhen.errors import edge_problem, exception_handlers
 from ishenzhen.health.controllers import HealthController
 from ishenzhen.identity.agents import EnterpriseAgentsController
 from ishenzhen.identity.controllers import DiscoveryController, LoginController, MeController, OAuthController
 from ishenzhen.identity.guards import enforce_bearer
 from ishenzhen.identity.state import IdentityState, identity_lifespan
 from ishenzhen.identity.verification import VerificationController
+from ishenzhen.lib.edge import EdgeChecks, Refusal, describe
 from ishenzhen.lib.http import JSON, require_media_type
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.shared_cache import SharedResponseCache
@@ -96,6 +98,23 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
 
         handlers += BENCH_ROUTES
     return handlers
+
+
+_OAUTH_PREFIX = "/oauth/"
+_OAUTH_HEADERS = [
+    (b"content-type", JSON.encode()),
+    (b"cache-control", b"no-store"),
+    (b"pragma", b"no-cache"),
+]
+_oauth_encoder = msgspec.json.Encoder()
+
+
+def _edge_answer(scope: Scope, refusal: Refusal) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """OAuth endpoints answer RFC 6749 §5.2 bodies; every other endpoint problem+json."""
+    if not scope["path"].startswith(_OAUTH_PREFIX) or refusal.status != 400:
+        return edge_problem(scope, refusal)
+    body = {"error": "invalid_request", "error_description": describe(refusal)}
+    return 400, list(_OAUTH_HEADERS), _oauth_encoder.encode(body)
 
 
 async def _require_declared_media_type(request: Request[Any, Any, Any]) -> None:
@@ -208,6 +227,11 @@ def create_app(
             inner, prefixes=(HOME_PATH,), version=catalog_revision, max_bytes=2 * 1024 * 1024,
             vary=(b"accept-language",),
         )  # fmt: skip
+    # Outside the caches: refused input is never looked up, stored or answered from them.
+    inner = EdgeChecks(
+        inner, answer=_edge_answer, max_body_bytes=settings.max_body_bytes,
+        body_read_seconds=settings.body_read_seconds,
+    )  # fmt: skip
     # Wrap the whole app, not each route: 404s and 405s also get a request id and an access event.
     app.asgi_handler = RequestContextMiddleware(inner, access_log=settings.access_log)
     return app

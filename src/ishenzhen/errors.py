@@ -28,6 +28,7 @@ from litestar.status_codes import (
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
     HTTP_405_METHOD_NOT_ALLOWED,
+    HTTP_408_REQUEST_TIMEOUT,
     HTTP_409_CONFLICT,
     HTTP_412_PRECONDITION_FAILED,
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
@@ -39,6 +40,7 @@ from litestar.status_codes import (
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 
+from ishenzhen.lib.edge import BodyReadTimeout, Refusal, describe
 from ishenzhen.lib.structs import Struct
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "PreconditionRequired",
     "Problem",
     "ServiceUnavailable",
+    "edge_problem",
     "exception_handlers",
     "problem_spec",
     "problem_type",
@@ -165,6 +168,7 @@ _HTTP_PROBLEMS: dict[int, tuple[str, str]] = {
     HTTP_403_FORBIDDEN: ("forbidden", "无权操作 Forbidden"),
     HTTP_404_NOT_FOUND: ("not-found", "未找到 Not found"),
     HTTP_405_METHOD_NOT_ALLOWED: ("method-not-allowed", "不支持的请求方法 Method not allowed"),
+    HTTP_408_REQUEST_TIMEOUT: ("body-timeout", "请求体接收超时 Request body timeout"),
     HTTP_409_CONFLICT: ("conflict", "状态冲突 Conflict"),
     HTTP_413_REQUEST_ENTITY_TOO_LARGE: ("body-too-large", "请求体过大 Request body too large"),
     HTTP_415_UNSUPPORTED_MEDIA_TYPE: ("unsupported-media-type", "不支持的内容类型 Unsupported media type"),
@@ -289,6 +293,34 @@ def _http_exception_handler(request: Request[Any, Any, Any], exc: Exception) -> 
     return _respond(request, status, slug, title, detail, headers=headers or None)
 
 
+def _body_timeout_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
+    slug, title = _HTTP_PROBLEMS[HTTP_408_REQUEST_TIMEOUT]
+    detail = "no part of the request body arrived in time"
+    return _respond(
+        request, HTTP_408_REQUEST_TIMEOUT, slug, title, detail, [FieldError("body", "", detail)],
+        headers={"Connection": "close"},
+    )  # fmt: skip
+
+
+_problem_encoder = msgspec.json.Encoder()
+_PROBLEM_HEADERS = [(b"content-type", PROBLEM_MEDIA_TYPE.encode())]
+
+
+def edge_problem(scope: Any, refusal: Refusal) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """The problem+json answer to a request the edge checks refused (status, headers, body)."""
+    slug, title = _HTTP_PROBLEMS[refusal.status]
+    body = Problem(
+        type=problem_type(slug),
+        title=title,
+        status=refusal.status,
+        detail=describe(refusal),
+        instance=scope["path"] if refusal.location != "path" else None,
+        request_id=scope.get("state", {}).get("request_id"),
+        errors=[FieldError(location=refusal.location, name=refusal.name, reason=refusal.reason)],
+    )
+    return refusal.status, list(_PROBLEM_HEADERS), _problem_encoder.encode(body)
+
+
 def _unexpected_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
     log.error(
         "request.unhandled_exception",
@@ -305,6 +337,7 @@ def _unexpected_handler(request: Request[Any, Any, Any], exc: Exception) -> Resp
 def exception_handlers() -> dict[type[Exception] | int, Any]:
     return {
         DomainError: _domain_error_handler,
+        BodyReadTimeout: _body_timeout_handler,
         ValidationException: _validation_handler,
         HTTPException: _http_exception_handler,
         Exception: _unexpected_handler,

@@ -59,6 +59,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     db_pool_max: Annotated[int, msgspec.Meta(ge=1, le=200)] = 10
     db_connect_timeout: Annotated[float, msgspec.Meta(gt=0, le=60)] = 5.0
     max_body_bytes: PositiveInt = 1_048_576
+    # Longest wait for the next part of a request body before answering 408 (a client that sends
+    # Content-Length and then nothing would otherwise hold a connection forever).
+    body_read_seconds: Annotated[float, msgspec.Meta(gt=0, le=300)] = 15.0
     log_format: LogFormat | None = None
     log_level: LogLevel = "info"
     access_log: bool = True
