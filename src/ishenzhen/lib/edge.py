@@ -24,6 +24,7 @@ from urllib.parse import unquote_to_bytes
 from litestar.types import (
     ASGIApp,
     HTTPRequestEvent,
+    HTTPResponseBodyEvent,
     HTTPResponseStartEvent,
     Receive,
     ReceiveMessage,
@@ -302,7 +303,8 @@ class EdgeChecks:
             headers.append((b"connection", b"close"))
         start: HTTPResponseStartEvent = {"type": "http.response.start", "status": status, "headers": headers}
         await send(start)
-        await send({"type": "http.response.body", "body": body})
+        end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+        await send(end)
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

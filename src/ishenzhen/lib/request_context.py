@@ -14,10 +14,13 @@ from typing import Any
 import structlog
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["RequestContextMiddleware", "new_request_id"]
+from ishenzhen.lib.edge import CLIENT_DISCONNECTED
+
+__all__ = ["CLIENT_CLOSED_REQUEST", "RequestContextMiddleware", "new_request_id"]
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _HEADER = b"x-request-id"
+CLIENT_CLOSED_REQUEST = 499
 
 
 def new_request_id() -> str:
@@ -62,6 +65,9 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_request_id)
         finally:
+            if scope["state"].get(CLIENT_DISCONNECTED):
+                # The client left before its request was complete: nginx's 499, not a server error.
+                status = CLIENT_CLOSED_REQUEST
             if self.access_log:
                 self._log(scope, request_id, status, started)
 
