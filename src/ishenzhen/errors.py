@@ -220,15 +220,19 @@ def _validation_handler(request: Request[Any, Any, Any], exc: Exception) -> Resp
     """Litestar reports bad parameters and bodies alike as 400; a body that parses but is wrong is 422."""
     assert isinstance(exc, ValidationException)
     extra = exc.extra if isinstance(exc.extra, list) else []
-    errors = [
-        FieldError(
-            location=str(getattr(item.get("source"), "value", item.get("source")) or "body"),
-            name=str(item.get("key") or ""),
-            reason=str(item.get("message") or "invalid value"),
+    errors = []
+    for item in extra:
+        if not isinstance(item, dict):
+            continue
+        location = str(getattr(item.get("source"), "value", item.get("source")) or "body")
+        name = str(item.get("key") or "")
+        errors.append(
+            FieldError(
+                location=location,
+                name=name if location == "body" else _wire_name(request, name),
+                reason=str(item.get("message") or "invalid value"),
+            )
         )
-        for item in extra
-        if isinstance(item, dict)
-    ]
     body_errors = [error for error in errors if error.location == "body"]
     if errors and len(body_errors) == len(errors):
         status = HTTP_422_UNPROCESSABLE_ENTITY
@@ -247,6 +251,17 @@ def _validation_handler(request: Request[Any, Any, Any], exc: Exception) -> Resp
         errors = [FieldError(location="body", name="", reason=detail)]
     slug, title = _HTTP_PROBLEMS[status]
     return _respond(request, status, slug, title, detail, errors)
+
+
+def _wire_name(request: Request[Any, Any, Any], key: str) -> str:
+    """The name a client sends (``If-None-Match``, ``from``), not the handler's Python identifier litestar
+    reports (``if_none_match``, ``from_version``)."""
+    try:
+        parameter = request.route_handler.parsed_fn_signature.parameters.get(key)
+    except (AttributeError, KeyError):
+        return key
+    definition = getattr(parameter, "kwarg_definition", None)
+    return str(getattr(definition, "name", None) or key)
 
 
 # litestar reports a missing parameter only in its message: "Missing required query parameter 'q' for path …".

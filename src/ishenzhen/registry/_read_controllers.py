@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, Parameter, QueryParameter
 from litestar.types import ASGIApp
 
+from ishenzhen.catalog.source.model import MAX_VERSION
 from ishenzhen.identity.guards import Principal
 from ishenzhen.lib.http_cache import EncodedBody, encode_body
 from ishenzhen.registry import bulk, service
@@ -33,7 +34,7 @@ from ishenzhen.registry.schemas import (
 __all__ = ["RegistryReadController"]
 
 Code = Annotated[str, Parameter(pattern=r"^[0-9A-Za-z]{1,64}$", description="item code (事项编码)")]
-Version = Annotated[int, Parameter(ge=1, le=1_000_000, description="version number")]
+Version = Annotated[int, Parameter(ge=1, le=MAX_VERSION, description="version number")]
 IfMatch = Annotated[
     str | None,
     HeaderParameter(name="If-Match", required=False, max_length=512, description="ETag you based it on"),
@@ -125,8 +126,8 @@ class RegistryReadController(Controller):
         db_pool: Pool,
         principal: Caller,
         code: Code,
-        from_version: Annotated[int, QueryParameter(name="from", ge=1)],
-        to_version: Annotated[int, QueryParameter(name="to", ge=1)],
+        from_version: Annotated[int, QueryParameter(name="from", ge=1, le=MAX_VERSION)],
+        to_version: Annotated[int, QueryParameter(name="to", ge=1, le=MAX_VERSION)],
     ) -> ASGIApp:
         async with db_pool.acquire() as connection:
             view = await service.diff(connection, actor_of(principal), code, from_version, to_version)
