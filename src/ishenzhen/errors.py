@@ -8,7 +8,7 @@ and handle their errors themselves.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 import structlog
@@ -44,6 +44,7 @@ from ishenzhen.lib.edge import BodyReadTimeout, Refusal, describe
 from ishenzhen.lib.structs import Struct
 
 __all__ = [
+    "MAX_LISTED_ERRORS",
     "PROBLEM_MEDIA_TYPE",
     "Conflict",
     "DomainError",
@@ -62,6 +63,9 @@ __all__ = [
 ]
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# An answer lists at most this many problems and counts the rest: a body with 300,000 bad entries would
+# otherwise answer tens of megabytes and spend more time listing than checking.
+MAX_LISTED_ERRORS = 100
 _TYPE_PREFIX = "urn:ishenzhen:problem:"
 
 log = structlog.get_logger(__name__)
@@ -98,7 +102,11 @@ class Problem(Struct, frozen=True, omit_defaults=True):
     detail: str
     instance: str | None = None
     request_id: str | None = None
-    errors: list[FieldError] = msgspec.field(default_factory=list)
+    errors: Annotated[list[FieldError], msgspec.Meta(max_length=MAX_LISTED_ERRORS)] = msgspec.field(
+        default_factory=list
+    )
+    # Present when there were more problems than ``errors`` lists.
+    error_count: int | None = None
     retry_after: int | None = None
 
 
@@ -193,6 +201,8 @@ def _respond(
     headers: dict[str, str] | None = None,
 ) -> Response[Problem]:
     retry_after = headers.get("Retry-After") if headers else None
+    errors = errors or []
+    error_count = len(errors) if len(errors) > MAX_LISTED_ERRORS else None
     body = Problem(
         type=problem_type(slug),
         title=title,
@@ -200,7 +210,8 @@ def _respond(
         detail=detail,
         instance=request.url.path,
         request_id=_request_id(request),
-        errors=errors or [],
+        errors=errors[:MAX_LISTED_ERRORS],
+        error_count=error_count,
         retry_after=int(retry_after) if retry_after and retry_after.isdigit() else None,
     )
     return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
@@ -234,12 +245,14 @@ def _validation_handler(request: Request[Any, Any, Any], exc: Exception) -> Resp
             )
         )
     body_errors = [error for error in errors if error.location == "body"]
+    listed = errors[:_ERRORS_IN_DETAIL]
+    more = f"; and {len(errors) - len(listed)} more" if len(errors) > len(listed) else ""
     if errors and len(body_errors) == len(errors):
         status = HTTP_422_UNPROCESSABLE_ENTITY
-        detail = "; ".join(f"{e.name or 'body'}: {e.reason}" for e in errors)
+        detail = "; ".join(f"{e.name or 'body'}: {e.reason}" for e in listed) + more
     elif errors:
         status = HTTP_400_BAD_REQUEST
-        detail = "; ".join(f"{e.location} parameter {e.name!r}: {e.reason}" for e in errors)
+        detail = "; ".join(f"{e.location} parameter {e.name!r}: {e.reason}" for e in listed) + more
     elif missing := _MISSING_PARAMETER.match(exc.detail or ""):
         status = HTTP_400_BAD_REQUEST
         location, name = missing[1].lower(), missing[2]
@@ -251,6 +264,9 @@ def _validation_handler(request: Request[Any, Any, Any], exc: Exception) -> Resp
         errors = [FieldError(location="body", name="", reason=detail)]
     slug, title = _HTTP_PROBLEMS[status]
     return _respond(request, status, slug, title, detail, errors)
+
+
+_ERRORS_IN_DETAIL = 10
 
 
 def _wire_name(request: Request[Any, Any, Any], key: str) -> str:

@@ -165,13 +165,13 @@ class ServiceItem(_Record, kw_only=True):
     level: Level
     district: str | None
     audience: Audience
-    themes: list[str]
-    legal_basis: list[str]
-    acceptance_conditions: list[str]
+    themes: Annotated[list[str], msgspec.Meta(max_length=20)]
+    legal_basis: Annotated[list[str], msgspec.Meta(max_length=50)]
+    acceptance_conditions: Annotated[list[str], msgspec.Meta(max_length=50)]
     case_type: CaseType
-    channels: list[Channel]
-    materials: list[Material]
-    fees: list[Fee]
+    channels: Annotated[list[Channel], msgspec.Meta(max_length=10)]
+    materials: Annotated[list[Material], msgspec.Meta(max_length=100)]
+    fees: Annotated[list[Fee], msgspec.Meta(max_length=50)]
     # In working days.
     statutory_days: Days
     promised_days: Days
@@ -184,9 +184,9 @@ class ServiceItem(_Record, kw_only=True):
     progress_query: str
     enquiry_phone: str
     complaint_phone: str
-    faq: list[Faq]
+    faq: Annotated[list[Faq], msgspec.Meta(max_length=50)]
     service_scope: ServiceScope
-    keywords: list[str] = []
+    keywords: Annotated[list[str], msgspec.Meta(max_length=50)] = []
     popularity: Annotated[int, msgspec.Meta(ge=0, le=2_147_483_647)]
     version: VersionNumber
     status: Status
