@@ -37,6 +37,7 @@ from ishenzhen.identity.verification import VerificationController
 from ishenzhen.lib.edge import EdgeChecks, Refusal, describe
 from ishenzhen.lib.http import JSON, require_media_type
 from ishenzhen.lib.request_context import RequestContextMiddleware
+from ishenzhen.lib.security_headers import SecurityHeaders
 from ishenzhen.lib.shared_cache import SharedResponseCache
 from ishenzhen.logging import configure_logging
 from ishenzhen.registry.controllers import REGISTRY_CONTROLLERS
@@ -49,6 +50,12 @@ __all__ = ["OPENAPI_PATH", "create_app", "create_app_from_environment"]
 
 OPENAPI_PATH = "/docs"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# The docs page runs only the project's own scripts; its UI sets inline styles, and "Try it out" calls this
+# origin. It shares the origin of the sign-in pages, so nothing may frame it.
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
 
 
 def _openapi_config() -> OpenAPIConfig:
@@ -232,6 +239,7 @@ def create_app(
         inner, answer=_edge_answer, max_body_bytes=settings.max_body_bytes,
         body_read_seconds=settings.body_read_seconds,
     )  # fmt: skip
+    inner = SecurityHeaders(inner, docs_prefix=OPENAPI_PATH, docs_csp=DOCS_CSP)
     # Wrap the whole app, not each route: 404s and 405s also get a request id and an access event.
     app.asgi_handler = RequestContextMiddleware(inner, access_log=settings.access_log)
     return app
