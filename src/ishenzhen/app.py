@@ -12,16 +12,12 @@ from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import (
-    JsonRenderPlugin,
-    ScalarRenderPlugin,
-    SwaggerRenderPlugin,
-    YamlRenderPlugin,
-)
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components, Contact, License, SecurityScheme
 from litestar.types import ControllerRouterHandler, Scope
 
 from ishenzhen import __version__
+from ishenzhen.api_docs import DocsPage, assets_router
 from ishenzhen.catalog.controllers import CatalogController
 from ishenzhen.catalog.importer import CATALOG_CHANNEL
 from ishenzhen.catalog.service import CatalogStore
@@ -70,8 +66,8 @@ def _openapi_config() -> OpenAPIConfig:
         license=License(name="Apache-2.0", identifier="Apache-2.0"),
         path=OPENAPI_PATH,
         render_plugins=[
-            ScalarRenderPlugin(path="/"),
-            SwaggerRenderPlugin(path="/swagger"),
+            # Served from the package (no CDN): see ishenzhen.api_docs.
+            DocsPage(path="/"),
             JsonRenderPlugin(path="/openapi.json"),
             YamlRenderPlugin(path="/openapi.yaml"),
         ],
@@ -88,7 +84,7 @@ def _openapi_config() -> OpenAPIConfig:
 
 
 def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
-    handlers: list[ControllerRouterHandler] = [HealthController, CatalogController]
+    handlers: list[ControllerRouterHandler] = [HealthController, CatalogController, assets_router()]
     # Identity (issue 4)
     handlers += [
         OAuthController,
