@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -14,6 +14,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components, Contact, License, SecurityScheme
+from litestar.routes import HTTPRoute
 from litestar.types import ControllerRouterHandler, Scope
 
 from ishenzhen import __version__
@@ -32,6 +33,7 @@ from ishenzhen.identity.state import IdentityState, identity_lifespan
 from ishenzhen.identity.verification import VerificationController
 from ishenzhen.lib.edge import EdgeChecks, Refusal, describe
 from ishenzhen.lib.http import JSON, require_media_type
+from ishenzhen.lib.http_methods import MethodSemantics
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.security_headers import SecurityHeaders
 from ishenzhen.lib.shared_cache import SharedResponseCache
@@ -137,6 +139,18 @@ async def _before_request(request: Request[Any, Any, Any]) -> None:
     await _require_declared_media_type(request)
 
 
+def _allow_table(app: Litestar) -> Callable[[str], str | None]:
+    """Every method of each path, as ``Allow`` lists them (HEAD wherever GET is: see lib.http_methods)."""
+    table: dict[str, str] = {}
+    for route in app.routes:
+        if isinstance(route, HTTPRoute):
+            methods = set(route.methods) | {"OPTIONS"}
+            if "GET" in methods:
+                methods.add("HEAD")
+            table[route.path_format] = table[route.path] = ", ".join(sorted(methods))
+    return table.get
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -235,6 +249,7 @@ def create_app(
         inner, answer=_edge_answer, max_body_bytes=settings.max_body_bytes,
         body_read_seconds=settings.body_read_seconds,
     )  # fmt: skip
+    inner = MethodSemantics(inner, allow_for=_allow_table(app))
     inner = SecurityHeaders(inner, docs_prefix=OPENAPI_PATH, docs_csp=DOCS_CSP)
     # Wrap the whole app, not each route: 404s and 405s also get a request id and an access event.
     app.asgi_handler = RequestContextMiddleware(inner, access_log=settings.access_log)

@@ -244,6 +244,11 @@ def _validation_handler(request: Request[Any, Any, Any], exc: Exception) -> Resp
                 reason=str(item.get("message") or "invalid value"),
             )
         )
+    if [(e.location, e.name, e.reason) for e in errors] == [("body", "data", "'data'")]:
+        # litestar's KeyError for a handler's body when none was sent.
+        slug, title = _HTTP_PROBLEMS[HTTP_400_BAD_REQUEST]
+        detail = "a request body is required"
+        return _respond(request, HTTP_400_BAD_REQUEST, slug, title, detail, [FieldError("body", "", detail)])
     body_errors = [error for error in errors if error.location == "body"]
     listed = errors[:_ERRORS_IN_DETAIL]
     more = f"; and {len(errors) - len(listed)} more" if len(errors) > len(listed) else ""
