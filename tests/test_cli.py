@@ -153,3 +153,15 @@ def test_openapi_export_writes_the_committed_document(tmp_path: Path) -> None:
     )
     schema = tmp_path / "render-spec-1.schema.json"
     assert schema.read_text(encoding="utf-8") == (REPO / "openapi" / schema.name).read_text(encoding="utf-8")
+
+
+def test_serve_on_a_port_another_server_holds_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = ishenzhen("serve", "--port", str(port), "--data-dir", str(tmp_path / "unused"))
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"127.0.0.1:{port} is already in use" in lines[0], result.stderr
+    assert not (tmp_path / "unused").exists()  # refused before any database was started

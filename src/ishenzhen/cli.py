@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import os
+import socket
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -30,9 +32,14 @@ __all__ = ["main"]
 
 log = structlog.get_logger("ishenzhen.cli")
 
+
+class PortInUse(Exception):
+    """The address ``serve`` should listen on is held by another process."""
+
+
 _OPERATOR_ERRORS = (
     SettingsError, DatabaseUnavailable, EmbeddedPostgresError, MigrationError, CatalogInvalid, ProductionRefused,
-    ClientRefused, ExportFailed,
+    ClientRefused, ExportFailed, PortInUse,
 )  # fmt: skip
 DEFAULT_OPENAPI_FILE = Path("openapi") / "openapi.json"
 
@@ -226,6 +233,24 @@ def _registry(settings: Settings, arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """granian binds with SO_REUSEPORT, so a second server on a taken port would start and share it with
+    the first (requests alternating between two databases): bind once without it, first, and refuse."""
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUse(
+                    f"{host}:{port} is already in use (another ishenzhen serve?); "
+                    f"stop it or choose another port with --port or {ENV_NAMES['port']}"
+                ) from None
+            raise PortInUse(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
 def _serve(settings: Settings) -> int:
     from granian import Granian
     from granian.constants import Interfaces
@@ -233,6 +258,7 @@ def _serve(settings: Settings) -> int:
     from ishenzhen.catalog.cli import catalog_is_empty, run_import
     from ishenzhen.identity.cli import check_production
 
+    _check_port_free(settings.host, settings.port)
     with _database(settings) as url:
         _migrate(url, settings)
         # Refuse here, with one line, rather than inside every granian worker.
@@ -245,6 +271,7 @@ def _serve(settings: Settings) -> int:
         os.environ[ENV_NAMES["host"]] = settings.host
         os.environ[ENV_NAMES["port"]] = str(settings.port)
         os.environ[ENV_NAMES["workers"]] = str(settings.workers)
+        _check_port_free(settings.host, settings.port)  # again: the import may have taken seconds
         base = f"http://{settings.host}:{settings.port}"
         print(
             f"ishenzhen {settings.environment} serving on {base}\n"
