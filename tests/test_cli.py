@@ -74,7 +74,8 @@ def test_serve_runs_the_database_and_the_api_then_stops_cleanly(state_dir: Path)
         env=clean_env(),
     )
     try:
-        wait_until_ready(f"http://127.0.0.1:{port}/health/ready", process)
+        # A first start imports the whole catalogue: ~10 s alone, several times that on a shared machine.
+        wait_until_ready(f"http://127.0.0.1:{port}/health/ready", process, deadline_s=120)
         assert (
             httpx.get(f"http://127.0.0.1:{port}/docs/openapi.json").json()["info"]["title"] == "ishenzhen API"
         )
@@ -95,6 +96,9 @@ def test_serve_runs_the_database_and_the_api_then_stops_cleanly(state_dir: Path)
             process.wait()
     assert process.returncode == 0, output
     assert f"http://127.0.0.1:{port}/docs" in output
+    # A first start says what takes its time (the database, the catalogue import).
+    assert "first start: creating the embedded database" in output
+    assert "first start: checking and importing the service catalogue" in output
     assert "embedded_postgres.stopped" in output
     assert not (state_dir / "pgdata" / "postmaster.pid").exists()
 

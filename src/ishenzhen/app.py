@@ -25,7 +25,7 @@ from ishenzhen.catalog.service import CatalogStore
 from ishenzhen.db.change_feed import ChangeFeed
 from ishenzhen.db.pool import create_pool
 from ishenzhen.errors import edge_problem, exception_handlers
-from ishenzhen.health.controllers import HealthController
+from ishenzhen.health.controllers import HealthController, ServiceIndexController
 from ishenzhen.identity.agents import EnterpriseAgentsController
 from ishenzhen.identity.controllers import DiscoveryController, LoginController, MeController, OAuthController
 from ishenzhen.identity.guards import enforce_bearer
@@ -86,7 +86,9 @@ def _openapi_config() -> OpenAPIConfig:
 
 
 def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
-    handlers: list[ControllerRouterHandler] = [HealthController, CatalogController, assets_router()]
+    handlers: list[ControllerRouterHandler] = [
+        ServiceIndexController, HealthController, CatalogController, assets_router(),
+    ]  # fmt: skip
     # Identity (issue 4)
     handlers += [
         OAuthController,

@@ -259,11 +259,23 @@ def _serve(settings: Settings) -> int:
     from ishenzhen.identity.cli import check_production
 
     _check_port_free(settings.host, settings.port)
+    if settings.database_url is None and not (settings.effective_data_dir / "pgdata" / "PG_VERSION").exists():
+        print(
+            f"first start: creating the embedded database in {settings.effective_data_dir}",
+            file=sys.stderr,
+            flush=True,
+        )
     with _database(settings) as url:
         _migrate(url, settings)
         # Refuse here, with one line, rather than inside every granian worker.
         check_production(url, settings)
         if catalog_is_empty(url, settings):
+            print(
+                f"first start: checking and importing the service catalogue from {settings.effective_catalog_dir} "
+                "(about ten seconds; once only)",
+                file=sys.stderr,
+                flush=True,
+            )
             run_import(url, settings, settings.effective_catalog_dir)
         # Workers are separate processes that build their settings from the environment: hand them the
         # database this process chose and the flags it was given (the issuer URL, for one, uses the port).
