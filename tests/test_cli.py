@@ -169,3 +169,12 @@ def test_serve_on_a_port_another_server_holds_is_one_line_and_exit_2(tmp_path: P
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and f"127.0.0.1:{port} is already in use" in lines[0], result.stderr
     assert not (tmp_path / "unused").exists()  # refused before any database was started
+
+
+def test_production_serve_without_a_key_encryption_key_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    env = {"ISHENZHEN_ENVIRONMENT": "production", "ISHENZHEN_IDENTITY_ISSUER": "https://id.example"}
+    result = ishenzhen("serve", "--port", str(free_port()), "--data-dir", str(tmp_path / "unused"), env=env)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "ISHENZHEN_IDENTITY_KEY_ENCRYPTION_KEY" in lines[0], result.stderr
+    assert not (tmp_path / "unused").exists()

@@ -23,6 +23,7 @@ from ishenzhen.db.migrate import MigrationError, apply_migrations
 from ishenzhen.db.pool import DatabaseUnavailable, connect, describe_url
 from ishenzhen.embedded import EmbeddedPostgres, EmbeddedPostgresError
 from ishenzhen.identity.cli import ClientRefused
+from ishenzhen.identity.keys import KeyEncryptionKeyMissing, key_encryption_key
 from ishenzhen.identity.seed import ProductionRefused
 from ishenzhen.logging import configure_logging
 from ishenzhen.registry.cli import ExportFailed
@@ -39,7 +40,7 @@ class PortInUse(Exception):
 
 _OPERATOR_ERRORS = (
     SettingsError, DatabaseUnavailable, EmbeddedPostgresError, MigrationError, CatalogInvalid, ProductionRefused,
-    ClientRefused, ExportFailed, PortInUse,
+    ClientRefused, ExportFailed, PortInUse, KeyEncryptionKeyMissing,
 )  # fmt: skip
 DEFAULT_OPENAPI_FILE = Path("openapi") / "openapi.json"
 
@@ -259,6 +260,7 @@ def _serve(settings: Settings) -> int:
     from ishenzhen.identity.cli import check_production
 
     _check_port_free(settings.host, settings.port)
+    key_encryption_key(settings)  # production without one stops here, before any database is started
     if settings.database_url is None and not (settings.effective_data_dir / "pgdata" / "PG_VERSION").exists():
         print(
             f"first start: creating the embedded database in {settings.effective_data_dir}",

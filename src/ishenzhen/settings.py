@@ -76,6 +76,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     identity_key_refresh_seconds: Annotated[float, msgspec.Meta(ge=0, le=3600)] = 60.0
     identity_token_rate_per_client: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] = 6000
     identity_token_rate_per_address: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] = 300
+    # The key-encryption key of the signing keys' private parts (32 bytes, base64url), or a 0600 file holding it.
+    # Required in production; development uses a fixed, public one (its keys are development keys).
+    identity_key_encryption_key: str | None = None
+    identity_key_encryption_key_file: str | None = None
     # Registry (issue 5).
     registry_scheduler_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 1.0
     # Where an app that cannot draw an item's form is sent: the provincial portal's page of the item.

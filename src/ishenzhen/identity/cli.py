@@ -14,7 +14,7 @@ import asyncpg
 from ishenzhen.db.pool import connect
 from ishenzhen.db.sql import load_queries
 from ishenzhen.identity.hashing import hash_token
-from ishenzhen.identity.keys import create_signing_key
+from ishenzhen.identity.keys import create_signing_key, key_encryption_key
 from ishenzhen.identity.seed import refuse_unsafe_production
 from ishenzhen.settings import Settings
 
@@ -90,8 +90,9 @@ def rotate_keys(url: str, settings: Settings, publish_seconds: float | None) -> 
         connection = await connect(url, settings.db_connect_timeout)
         try:
             return await create_signing_key(
-                connection, development=not settings.is_production, publish_for=publish, old_keys_for=keep_old
-            )
+                connection, development=not settings.is_production, publish_for=publish, old_keys_for=keep_old,
+                kek=key_encryption_key(settings),
+            )  # fmt: skip
         finally:
             await connection.close()
 

@@ -16,7 +16,7 @@ import structlog
 from ishenzhen.db.sql import load_queries
 from ishenzhen.identity import accounts
 from ishenzhen.identity.hashing import hash_password, hash_token
-from ishenzhen.identity.keys import create_signing_key
+from ishenzhen.identity.keys import create_signing_key, key_encryption_key
 from ishenzhen.identity.register import SimulatedFaceCheck
 from ishenzhen.settings import Settings
 
@@ -65,6 +65,7 @@ async def prepare_identity(connection: asyncpg.Connection, settings: Settings) -
             await create_signing_key(
                 connection, development=True, publish_for=dt.timedelta(0),
                 old_keys_for=dt.timedelta(seconds=settings.identity_access_token_seconds),
+                kek=key_encryption_key(settings),
             )  # fmt: skip
         if await queries.account_by_mobile(connection, mobile="13800000001") is None:
             await _seed_demo(connection)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from litestar import Litestar
 
 from ishenzhen.identity.authorize import AuthorizationFlow
-from ishenzhen.identity.keys import KeyRing
+from ishenzhen.identity.keys import KeyRing, key_encryption_key
 from ishenzhen.identity.provider import IdentityProvider
 from ishenzhen.identity.register import (
     FaceCheck,
@@ -43,7 +43,7 @@ def identity_lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncC
         pool = app.state.db_pool
         async with pool.acquire() as connection:
             await prepare_identity(connection, settings)
-        keys = KeyRing(pool, settings.identity_key_refresh_seconds)
+        keys = KeyRing(pool, settings.identity_key_refresh_seconds, kek=key_encryption_key(settings))
         await keys.load()
         issuer = settings.effective_issuer
         provider = IdentityProvider(
