@@ -83,7 +83,13 @@ def main() -> int:
         with running_service(root / "state", root / "serve.log", ready_deadline_s=300) as service:
             token = department_token(service.base_url)
             anonymous = fuzz(
-                service.base_url, "anonymous", [], arguments.max_examples, arguments.seed, arguments.reports
+                service.base_url,
+                "anonymous",
+                [],
+                arguments.max_examples,
+                arguments.seed,
+                arguments.reports,
+                arguments.phases,
             )
             department = fuzz(
                 service.base_url, "department", [f"Authorization: Bearer {token}"],
