@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,7 +25,7 @@ from ishenzhen.catalog.importer import CATALOG_CHANNEL
 from ishenzhen.catalog.service import CatalogStore
 from ishenzhen.db.change_feed import ChangeFeed
 from ishenzhen.db.pool import create_pool
-from ishenzhen.errors import edge_problem, exception_handlers
+from ishenzhen.errors import edge_problem, exception_handlers, problem_spec
 from ishenzhen.health.controllers import HealthController, ServiceIndexController
 from ishenzhen.identity.agents import EnterpriseAgentsController
 from ishenzhen.identity.controllers import DiscoveryController, LoginController, MeController, OAuthController
@@ -32,11 +33,12 @@ from ishenzhen.identity.guards import enforce_bearer
 from ishenzhen.identity.state import IdentityState, identity_lifespan
 from ishenzhen.identity.verification import VerificationController
 from ishenzhen.lib.edge import EdgeChecks, Refusal, describe
-from ishenzhen.lib.http import JSON, require_media_type
+from ishenzhen.lib.http import JSON, require_media_type, response_spec
 from ishenzhen.lib.http_methods import MethodSemantics
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.security_headers import SecurityHeaders
 from ishenzhen.lib.shared_cache import SharedResponseCache
+from ishenzhen.lib.structs import Struct
 from ishenzhen.logging import configure_logging
 from ishenzhen.registry.controllers import REGISTRY_CONTROLLERS
 from ishenzhen.registry.scheduler import registry_lifespan
@@ -116,12 +118,46 @@ _OAUTH_HEADERS = [
 _oauth_encoder = msgspec.json.Encoder()
 
 
+# Pages a browser opens: a refusal there is a page the citizen can read (RFC 6749 §4.1.2.1: never a redirect).
+_BROWSER_PAGES = frozenset({"/oauth/authorize", "/oauth/end-session"})
+_PAGE_HEADERS = [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-store")]
+
+
+class OAuthRefusal(Struct, frozen=True):
+    """RFC 6749 §5.2 error body of an OAuth endpoint's edge refusal."""
+
+    error: str
+    error_description: str
+
+
 def _edge_answer(scope: Scope, refusal: Refusal) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    """OAuth endpoints answer RFC 6749 §5.2 bodies; every other endpoint problem+json."""
+    """OAuth endpoints answer RFC 6749 §5.2 bodies (their browser pages, a page); every other problem+json."""
     if not scope["path"].startswith(_OAUTH_PREFIX) or refusal.status != 400:
         return edge_problem(scope, refusal)
-    body = {"error": "invalid_request", "error_description": describe(refusal)}
+    if scope["path"] in _BROWSER_PAGES:
+        page = (
+            '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>请求有误 Bad request</title>'
+            f"</head><body><h1>请求有误 Bad request</h1><p>{html.escape(describe(refusal))}</p></body></html>"
+        )
+        return 400, list(_PAGE_HEADERS), page.encode()
+    body = OAuthRefusal(error="invalid_request", error_description=describe(refusal))
     return 400, list(_OAUTH_HEADERS), _oauth_encoder.encode(body)
+
+
+def _document_edge_refusals(app: Litestar) -> None:
+    """Every documented operation may get the edge's 400 (a parameter, header or body that is not clean
+    text): say so in the document, so a client and the fuzzer expect it."""
+    problem = problem_spec("A parameter, header or body the edge refuses (not UTF-8, control characters, "
+                           "JSON nested too deep); `errors` names it")  # fmt: skip
+    oauth = response_spec(OAuthRefusal, "RFC 6749 invalid_request: a parameter that is not clean text")
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            if handler.include_in_schema is False or (handler.responses or {}).get(400) is not None:
+                continue
+            spec = oauth if route.path.startswith(_OAUTH_PREFIX) else problem
+            handler.responses = {**(handler.responses or {}), 400: spec}
 
 
 async def _require_declared_media_type(request: Request[Any, Any, Any]) -> None:
@@ -227,6 +263,8 @@ def create_app(
         logging_config=None,
         debug=False,
     )
+
+    _document_edge_refusals(app)
 
     def catalog_revision() -> int | None:
         store = getattr(app.state, "catalog", None)

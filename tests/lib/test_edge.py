@@ -89,9 +89,13 @@ async def test_control_character_in_the_path_is_400(client: Client) -> None:
     assert body["errors"][0]["location"] == "path"
 
 
-async def test_nul_in_authorize_client_id_is_rfc6749_invalid_request(client: Client) -> None:
+async def test_nul_in_authorize_client_id_is_a_400_page_naming_it(client: Client) -> None:
+    # The authorization endpoint is a browser page: the citizen reads the refusal (never a redirect).
     response = await client.get("/oauth/authorize?client_id=a%00b&response_type=code")
-    assert_oauth_invalid_request(response, "client_id")
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["cache-control"] == "no-store"
+    assert "client_id" in response.text and "U+0000" in response.text
 
 
 async def test_nul_in_token_form_field_is_rfc6749_invalid_request(client: Client) -> None:
