@@ -150,14 +150,21 @@ def _document_edge_refusals(app: Litestar) -> None:
     problem = problem_spec("A parameter, header or body the edge refuses (not UTF-8, control characters, "
                            "JSON nested too deep); `errors` names it")  # fmt: skip
     oauth = response_spec(OAuthRefusal, "RFC 6749 invalid_request: a parameter that is not clean text")
+    # The HTTP server's own refusals, before the app sees the request (README, "Errors"): no body to describe.
+    too_long = response_spec(None, "Request line beyond the HTTP server's buffer (granian; empty body)")
+    too_large = response_spec(None, "Headers beyond the HTTP server's buffer (granian; empty body)")
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
         for handler in route.route_handlers:
-            if handler.include_in_schema is False or (handler.responses or {}).get(400) is not None:
+            if handler.include_in_schema is False:
                 continue
-            spec = oauth if route.path.startswith(_OAUTH_PREFIX) else problem
-            handler.responses = {**(handler.responses or {}), 400: spec}
+            responses = dict(handler.responses or {})
+            if responses.get(400) is None:
+                responses[400] = oauth if route.path.startswith(_OAUTH_PREFIX) else problem
+            responses.setdefault(414, too_long)
+            responses.setdefault(431, too_large)
+            handler.responses = responses
 
 
 async def _require_declared_media_type(request: Request[Any, Any, Any]) -> None:
