@@ -11,6 +11,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from ishenzhen.app import create_app
+from ishenzhen.logging import flush_access_log
 from ishenzhen.settings import Settings, load_settings
 from tests.probe_routes import PROBE_ROUTES
 
@@ -61,7 +62,13 @@ async def run(app: Litestar, request_scope: dict, *, then: str) -> list[dict]:
     return sent
 
 
+def flushed(capsys: pytest.CaptureFixture[str]) -> str:
+    flush_access_log()  # the access log writes in batches off the request path
+    return capsys.readouterr().err
+
+
 def access_events(captured: str) -> list[dict]:
+    """The access events in what the test captured; call after ``flush_access_log`` (lines are batched)."""
     events = [json.loads(line) for line in captured.splitlines() if line.startswith("{")]
     return [event for event in events if event["event"] == "http.request"]
 
@@ -84,7 +91,7 @@ async def test_body_that_stops_arriving_is_408_problem_after_the_read_timeout(
     assert headers[b"content-type"] == b"application/problem+json"
     body = json.loads(b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body"))
     assert body["status"] == 408 and body["errors"][0]["location"] == "body"
-    [event] = access_events(capsys.readouterr().err)
+    [event] = access_events(flushed(capsys))
     assert event["status"] == 408 and event["level"] == "info"
 
 
@@ -96,7 +103,7 @@ async def test_client_that_leaves_mid_body_is_logged_as_499_not_as_a_server_erro
     app: Litestar, capsys: pytest.CaptureFixture[str], path: str, content_type: str
 ) -> None:
     await run(app, scope(path, content_type, 100), then="disconnect")
-    captured = capsys.readouterr().err
+    captured = flushed(capsys)
     [event] = access_events(captured)
     assert event["status"] == 499 and event["level"] == "info"
     assert '"level":"error"' not in captured
