@@ -140,4 +140,6 @@ def test_every_integer_a_client_sends_has_a_maximum_that_fits_its_column() -> No
     assert sorted(unbounded) == [
         "FieldEquals/properties/value/oneOf/1",
         "FieldIn/properties/values/items/oneOf/1",
+        # litestar drops the constraints of a list's items too; msgspec enforces ``MessageId``'s bound.
+        "MarkRead/properties/ids/items",
     ]

@@ -9,7 +9,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from ishenzhen.identity import accounts
+from ishenzhen.identity.accounts import service as accounts
 from ishenzhen.settings import Settings, load_settings
 from tests.identity.conftest import ISSUER, L1
 
