@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar import get, post
+from litestar import Request, get, post
 from litestar.params import JSONBody, Parameter
 
 from ishenzhen.lib.structs import Struct
@@ -32,4 +32,10 @@ async def count(limit: Annotated[int, Parameter(ge=1, le=100)] = 10) -> dict[str
     return {"limit": limit}
 
 
-PROBE_ROUTES = [echo_applicant, crash, count]
+@post("/test/upload", include_in_schema=False, status_code=200)
+async def upload(request: Request) -> dict[str, int]:
+    # A body the edge does not buffer (not JSON, not a form): the handler streams it.
+    return {"size": len(await request.body())}
+
+
+PROBE_ROUTES = [echo_applicant, crash, count, upload]

@@ -75,7 +75,8 @@ def test_serve_runs_the_database_and_the_api_then_stops_cleanly(state_dir: Path)
         env=clean_env(),
     )
     try:
-        wait_until_ready(f"http://127.0.0.1:{port}/health/ready", process)
+        # A first start imports the whole catalogue: ~10 s alone, several times that on a shared machine.
+        wait_until_ready(f"http://127.0.0.1:{port}/health/ready", process, deadline_s=120)
         assert (
             httpx.get(f"http://127.0.0.1:{port}/docs/openapi.json").json()["info"]["title"] == "ishenzhen API"
         )
@@ -96,6 +97,9 @@ def test_serve_runs_the_database_and_the_api_then_stops_cleanly(state_dir: Path)
             process.wait()
     assert process.returncode == 0, output
     assert f"http://127.0.0.1:{port}/docs" in output
+    # A first start says what takes its time (the database, the catalogue import).
+    assert "first start: creating the embedded database" in output
+    assert "first start: checking and importing the service catalogue" in output
     assert "embedded_postgres.stopped" in output
     assert not (state_dir / "pgdata" / "postmaster.pid").exists()
 
@@ -154,3 +158,24 @@ def test_openapi_export_writes_the_committed_document(tmp_path: Path) -> None:
     )
     schema = tmp_path / "render-spec-1.schema.json"
     assert schema.read_text(encoding="utf-8") == (REPO / "openapi" / schema.name).read_text(encoding="utf-8")
+
+
+def test_serve_on_a_port_another_server_holds_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = ishenzhen("serve", "--port", str(port), "--data-dir", str(tmp_path / "unused"))
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"127.0.0.1:{port} is already in use" in lines[0], result.stderr
+    assert not (tmp_path / "unused").exists()  # refused before any database was started
+
+
+def test_production_serve_without_a_key_encryption_key_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    env = {"ISHENZHEN_ENVIRONMENT": "production", "ISHENZHEN_IDENTITY_ISSUER": "https://id.example"}
+    result = ishenzhen("serve", "--port", str(free_port()), "--data-dir", str(tmp_path / "unused"), env=env)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "ISHENZHEN_IDENTITY_KEY_ENCRYPTION_KEY" in lines[0], result.stderr
+    assert not (tmp_path / "unused").exists()

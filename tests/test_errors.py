@@ -115,3 +115,11 @@ async def test_request_id_is_taken_from_the_client_or_generated(client: Client) 
     assert len(generated.headers["x-request-id"]) == 32
     unsafe = await client.get("/health/live", headers={"X-Request-ID": "evil\tid; drop"})
     assert unsafe.headers["x-request-id"] != "evil\tid; drop"
+
+
+async def test_a_bad_header_is_named_as_the_client_sends_it(client: Client) -> None:
+    response = await client.get("/v1/app/home", headers={"Accept-Language": "zh-CN," * 100})
+    body = assert_problem(response, 400, "bad-request")
+    assert body["errors"][0]["location"] == "header"
+    assert body["errors"][0]["name"].lower() == "accept-language", body
+    assert "accept_language" not in response.text

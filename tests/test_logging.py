@@ -7,7 +7,7 @@ import re
 from typing import Annotated
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from litestar import Litestar, get
 from litestar.params import PathParameter
@@ -24,15 +24,21 @@ def resident_id(body: str) -> str:
     return body + "10X98765432"[remainder]
 
 
+PROVINCES = [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54,
+             61, 62, 63, 64, 65]  # fmt: skip
 id_bodies = st.builds(
-    lambda region, year, month, day, seq: f"{region}{year:04d}{month:02d}{day:02d}{seq:03d}",
-    st.integers(110000, 659999),
+    lambda province, rest, year, month, day, seq: (
+        f"{province}{rest:04d}{year:04d}{month:02d}{day:02d}{seq:03d}"
+    ),
+    st.sampled_from(PROVINCES),
+    st.integers(0, 9999),
     st.integers(1900, 2025),
     st.integers(1, 12),
     st.integers(1, 28),
     st.integers(0, 999),
 )
-mobiles = st.from_regex(r"1[3-9]\d{9}", fullmatch=True)
+# Mainland mobile number blocks (MIIT): 13x, 145-149, 15x but 154, 162/165-167, 170-178, 18x, 19x but 194.
+mobiles = st.from_regex(r"1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])\d{8}", fullmatch=True)
 surrounding = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=["Nd", "Lu", "Ll"]), max_size=8
 )
@@ -172,3 +178,58 @@ def test_a_burst_is_written_before_the_queue_grows_past_its_bound() -> None:
 
     asyncio.run(burst())  # the loop ends before its scheduled flush: the bound wrote them all already
     assert stream.getvalue().count("\n") == AccessLog.MAX_PENDING
+
+
+@example("760d13712348910c26e5b1f0a9d3c4e7")  # 11 digits between hex letters: was masked as a mobile
+@given(st.from_regex(r"[0-9a-f]{32}", fullmatch=True))
+def test_request_ids_are_never_altered(request_id: str) -> None:
+    assert mask_text(f"request {request_id} failed") == f"request {request_id} failed"
+
+
+def test_system_ids_are_not_scanned_even_when_they_look_personal() -> None:
+    stream = io.StringIO()
+    configure_logging("json", "info", stream=stream)
+    import structlog
+
+    # A client may choose its own X-Request-ID; an item code may look like an ID number.
+    structlog.get_logger("t").info("registry.published", request_id="13912345678", code="440305199001011237")
+    line = json.loads(stream.getvalue())
+    assert line["request_id"] == "13912345678" and line["code"] == "440305199001011237"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/v1/registry/items/200410001000440300/diff",  # an 18-digit item code: no birth date, no check digit
+        "/v1/catalog/items/100110001000440301",
+        "batch 11010519491231002 1",  # 17 digits
+        "order 12012345678 shipped",  # 120 is no mobile block
+        "device 14012345678",  # 140 neither
+    ],
+)
+def test_digits_that_are_not_an_id_or_a_mobile_are_left_alone(text: str) -> None:
+    assert mask_text(text) == text
+
+
+@given(id_bodies)
+def test_an_id_with_a_wrong_check_digit_is_not_an_id(body: str) -> None:
+    right = resident_id(body)[-1]
+    wrong = next(c for c in "0123456789X" if c != right)
+    assert mask_text(f"code {body}{wrong}") == f"code {body}{wrong}"
+
+
+def test_personal_fields_are_masked_whatever_their_shape() -> None:
+    stream = io.StringIO()
+    configure_logging("json", "info", stream=stream)
+    import structlog
+
+    structlog.get_logger("t").info("identity.sms_sent", mobile="14012345678", id_number="11010519491231002")
+    line = json.loads(stream.getvalue())
+    assert line["mobile"] == "140****5678"
+    assert line["id_number"] == "110105*******1002"
+
+
+def test_a_one_time_code_in_a_message_is_masked() -> None:
+    assert mask_text("【i深圳】验证码 534752，5分钟内有效。Your i Shenzhen code is 534752.") == (
+        "【i深圳】验证码 ******，5分钟内有效。Your i Shenzhen code is ******."
+    )

@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+import html
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
+import msgspec
 from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import (
-    JsonRenderPlugin,
-    ScalarRenderPlugin,
-    SwaggerRenderPlugin,
-    YamlRenderPlugin,
-)
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components, Contact, License, SecurityScheme
-from litestar.types import ControllerRouterHandler
+from litestar.routes import HTTPRoute
+from litestar.types import ControllerRouterHandler, Scope
 
 from ishenzhen import __version__
+from ishenzhen.api_docs import DocsPage, assets_router
 from ishenzhen.catalog.controllers import CatalogController
 from ishenzhen.catalog.lifespan import catalog_lifespan
 from ishenzhen.catalog.service import CatalogStore
@@ -30,10 +29,10 @@ from ishenzhen.db.change_feed import ChangeFeed
 from ishenzhen.db.pool import create_pool
 from ishenzhen.departments.controllers import DepartmentQueriesController
 from ishenzhen.departments.state import departments_lifespan
-from ishenzhen.errors import exception_handlers
+from ishenzhen.errors import edge_problem, exception_handlers, problem_spec
 from ishenzhen.handling.controllers import HANDLING_CONTROLLERS
 from ishenzhen.handling.outbox import Dispatcher, housekeeping_forever
-from ishenzhen.health.controllers import HealthController
+from ishenzhen.health.controllers import HealthController, ServiceIndexController
 from ishenzhen.identity import IdentityState, enforce_bearer, identity_lifespan
 from ishenzhen.identity.controllers import (
     DiscoveryController,
@@ -43,9 +42,13 @@ from ishenzhen.identity.controllers import (
     OAuthController,
     VerificationController,
 )
-from ishenzhen.lib.http import JSON, require_media_type
+from ishenzhen.lib.edge import EdgeChecks, Refusal, describe
+from ishenzhen.lib.http import JSON, require_media_type, response_spec
+from ishenzhen.lib.http_methods import MethodSemantics
 from ishenzhen.lib.request_context import RequestContextMiddleware
+from ishenzhen.lib.security_headers import SecurityHeaders
 from ishenzhen.lib.shared_cache import SharedResponseCache
+from ishenzhen.lib.structs import Struct
 from ishenzhen.logging import access_log, configure_logging, flush_access_log
 from ishenzhen.notifications.controllers import MessagesController
 from ishenzhen.notifications.service import CHANNEL as NOTIFICATIONS_CHANNEL
@@ -64,6 +67,12 @@ __all__ = ["OPENAPI_PATH", "create_app", "create_app_from_environment"]
 
 OPENAPI_PATH = "/docs"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# The docs page runs only the project's own scripts; its UI sets inline styles, and "Try it out" calls this
+# origin. It shares the origin of the sign-in pages, so nothing may frame it.
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
 
 
 def _openapi_config() -> OpenAPIConfig:
@@ -78,8 +87,8 @@ def _openapi_config() -> OpenAPIConfig:
         license=License(name="Apache-2.0", identifier="Apache-2.0"),
         path=OPENAPI_PATH,
         render_plugins=[
-            ScalarRenderPlugin(path="/"),
-            SwaggerRenderPlugin(path="/swagger"),
+            # Served from the package (no CDN): see ishenzhen.api_docs.
+            DocsPage(path="/"),
             JsonRenderPlugin(path="/openapi.json"),
             YamlRenderPlugin(path="/openapi.yaml"),
         ],
@@ -96,7 +105,9 @@ def _openapi_config() -> OpenAPIConfig:
 
 
 def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
-    handlers: list[ControllerRouterHandler] = [HealthController, CatalogController]
+    handlers: list[ControllerRouterHandler] = [
+        ServiceIndexController, HealthController, CatalogController, assets_router(),
+    ]  # fmt: skip
     # The identity provider: OAuth/OIDC, sign-in pages, the caller's own account, verification, agents
     handlers += [
         OAuthController,
@@ -121,6 +132,64 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     return handlers
 
 
+_OAUTH_PREFIX = "/oauth/"
+_OAUTH_HEADERS = [
+    (b"content-type", JSON.encode()),
+    (b"cache-control", b"no-store"),
+    (b"pragma", b"no-cache"),
+]
+_oauth_encoder = msgspec.json.Encoder()
+
+
+# Pages a browser opens: a refusal there is a page the citizen can read (RFC 6749 §4.1.2.1: never a redirect).
+_BROWSER_PAGES = frozenset({"/oauth/authorize", "/oauth/end-session"})
+_PAGE_HEADERS = [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-store")]
+
+
+class OAuthRefusal(Struct, frozen=True):
+    """RFC 6749 §5.2 error body of an OAuth endpoint's edge refusal."""
+
+    error: str
+    error_description: str
+
+
+def _edge_answer(scope: Scope, refusal: Refusal) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """OAuth endpoints answer RFC 6749 §5.2 bodies (their browser pages, a page); every other problem+json."""
+    if not scope["path"].startswith(_OAUTH_PREFIX) or refusal.status != 400:
+        return edge_problem(scope, refusal)
+    if scope["path"] in _BROWSER_PAGES:
+        page = (
+            '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>请求有误 Bad request</title>'
+            f"</head><body><h1>请求有误 Bad request</h1><p>{html.escape(describe(refusal))}</p></body></html>"
+        )
+        return 400, list(_PAGE_HEADERS), page.encode()
+    body = OAuthRefusal(error="invalid_request", error_description=describe(refusal))
+    return 400, list(_OAUTH_HEADERS), _oauth_encoder.encode(body)
+
+
+def _document_edge_refusals(app: Litestar) -> None:
+    """Every documented operation may get the edge's 400 (a parameter, header or body that is not clean
+    text): say so in the document, so a client and the fuzzer expect it."""
+    problem = problem_spec("A parameter, header or body the edge refuses (not UTF-8, control characters, "
+                           "JSON nested too deep); `errors` names it")  # fmt: skip
+    oauth = response_spec(OAuthRefusal, "RFC 6749 invalid_request: a parameter that is not clean text")
+    # The HTTP server's own refusals, before the app sees the request (README, "Errors"): no body to describe.
+    too_long = response_spec(None, "Request line beyond the HTTP server's buffer (granian; empty body)")
+    too_large = response_spec(None, "Headers beyond the HTTP server's buffer (granian; empty body)")
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            if handler.include_in_schema is False:
+                continue
+            responses = dict(handler.responses or {})
+            if responses.get(400) is None:
+                responses[400] = oauth if route.path.startswith(_OAUTH_PREFIX) else problem
+            responses.setdefault(414, too_long)
+            responses.setdefault(431, too_large)
+            handler.responses = responses
+
+
 async def _require_declared_media_type(request: Request[Any, Any, Any]) -> None:
     """415 for a body in a media type the handler does not accept (litestar would try to parse it anyway)."""
     if request.method not in _BODY_METHODS:
@@ -137,6 +206,18 @@ async def _before_request(request: Request[Any, Any, Any]) -> None:
     # Who may call comes first: an anonymous caller learns nothing about the body it sent.
     await enforce_bearer(request)
     await _require_declared_media_type(request)
+
+
+def _allow_table(app: Litestar) -> Callable[[str], str | None]:
+    """Every method of each path, as ``Allow`` lists them (HEAD wherever GET is: see lib.http_methods)."""
+    table: dict[str, str] = {}
+    for route in app.routes:
+        if isinstance(route, HTTPRoute):
+            methods = set(route.methods) | {"OPTIONS"}
+            if "GET" in methods:
+                methods.add("HEAD")
+            table[route.path_format] = table[route.path] = ", ".join(sorted(methods))
+    return table.get
 
 
 def create_app(
@@ -243,6 +324,8 @@ def create_app(
         debug=False,
     )
 
+    _document_edge_refusals(app)
+
     def catalog_revision() -> int | None:
         store = getattr(app.state, "catalog", None)
         return None if store is None else store.snapshot.revision
@@ -261,6 +344,13 @@ def create_app(
             inner, prefixes=(HOME_PATH,), version=catalog_revision, max_bytes=2 * 1024 * 1024,
             vary=(b"accept-language",),
         )  # fmt: skip
+    # Outside the caches: refused input is never looked up, stored or answered from them.
+    inner = EdgeChecks(
+        inner, answer=_edge_answer, max_body_bytes=settings.http.max_body_bytes,
+        body_read_seconds=settings.http.body_read_seconds,
+    )  # fmt: skip
+    inner = MethodSemantics(inner, allow_for=_allow_table(app))
+    inner = SecurityHeaders(inner, docs_prefix=OPENAPI_PATH, docs_csp=DOCS_CSP)
     # Wrap the whole app, not each route: 404s and 405s also get a request id and an access event.
     app.asgi_handler = RequestContextMiddleware(
         RequestMetrics(inner), access_log=access_log() if settings.logging.access_log else None

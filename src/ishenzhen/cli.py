@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import os
 import shutil
+import socket
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +26,7 @@ from ishenzhen.departments.directory import DirectoryError
 from ishenzhen.departments.fleet import FleetError
 from ishenzhen.embedded import EmbeddedPostgres, EmbeddedPostgresError
 from ishenzhen.identity.cli import ClientRefused
+from ishenzhen.identity.oauth.keys import KeyEncryptionKeyMissing, key_encryption_key
 from ishenzhen.identity.seed import ProductionRefused
 from ishenzhen.logging import configure_logging
 from ishenzhen.registry.cli import ExportFailed
@@ -33,9 +36,14 @@ __all__ = ["main"]
 
 log = structlog.get_logger("ishenzhen.cli")
 
+
+class PortInUse(Exception):
+    """The address ``serve`` should listen on is held by another process."""
+
+
 _OPERATOR_ERRORS = (
     SettingsError, DatabaseUnavailable, EmbeddedPostgresError, MigrationError, CatalogInvalid, ProductionRefused,
-    ClientRefused, ExportFailed, DirectoryError, FleetError,
+    ClientRefused, ExportFailed, DirectoryError, FleetError, PortInUse, KeyEncryptionKeyMissing,
 )  # fmt: skip
 DEFAULT_OPENAPI_FILE = Path("openapi") / "openapi.json"
 
@@ -259,6 +267,24 @@ def _registry(settings: Settings, arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """granian binds with SO_REUSEPORT, so a second server on a taken port would start and share it with
+    the first (requests alternating between two databases): bind once without it, first, and refuse."""
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUse(
+                    f"{host}:{port} is already in use (another ishenzhen serve?); "
+                    f"stop it or choose another port with --port or {ENV_NAMES['port']}"
+                ) from None
+            raise PortInUse(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
 def _serve(settings: Settings) -> int:
     from granian import Granian
     from granian.constants import Interfaces
@@ -267,6 +293,17 @@ def _serve(settings: Settings) -> int:
     from ishenzhen.identity.cli import check_production
 
     base = f"http://{settings.http.host}:{settings.http.port}"
+    _check_port_free(settings.http.host, settings.http.port)
+    key_encryption_key(settings)  # production without one stops here, before any database is started
+    if (
+        settings.database.url is None
+        and not (settings.embedded.effective_data_dir / "pgdata" / "PG_VERSION").exists()
+    ):
+        print(
+            f"first start: creating the embedded database in {settings.embedded.effective_data_dir}",
+            file=sys.stderr,
+            flush=True,
+        )
     with _database(settings) as url:
         _migrate(url, settings)
         # Refuse here, with one line, rather than inside every granian worker.
@@ -274,6 +311,12 @@ def _serve(settings: Settings) -> int:
         # The simulators start while the catalogue is imported (a cold start's longest step).
         with _department_simulators(url, settings, base) as simulators:
             if catalog_is_empty(url, settings):
+                print(
+                    "first start: checking and importing the service catalogue from "
+                    f"{settings.catalog.effective_source_dir} (about ten seconds; once only)",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 _import_catalog(url, settings, settings.catalog.effective_source_dir)
             # Workers are separate processes that build their settings from the environment: hand them the
             # database this process chose and the flags it was given (the issuer URL, for one, uses the port).
@@ -282,6 +325,9 @@ def _serve(settings: Settings) -> int:
             os.environ[ENV_NAMES["port"]] = str(settings.http.port)
             os.environ[ENV_NAMES["workers"]] = str(settings.http.workers)
             _prometheus_multiprocess(settings)
+            _check_port_free(
+                settings.http.host, settings.http.port
+            )  # again: the import may have taken seconds
             started = simulators.ready()
             print(
                 f"ishenzhen {settings.environment} serving on {base}\n"

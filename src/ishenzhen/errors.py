@@ -8,7 +8,7 @@ and handle their errors themselves.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 import structlog
@@ -28,6 +28,7 @@ from litestar.status_codes import (
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
     HTTP_405_METHOD_NOT_ALLOWED,
+    HTTP_408_REQUEST_TIMEOUT,
     HTTP_409_CONFLICT,
     HTTP_412_PRECONDITION_FAILED,
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
@@ -39,9 +40,11 @@ from litestar.status_codes import (
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 
+from ishenzhen.lib.edge import BodyReadTimeout, Refusal, describe
 from ishenzhen.lib.structs import Struct
 
 __all__ = [
+    "MAX_LISTED_ERRORS",
     "PROBLEM_MEDIA_TYPE",
     "Conflict",
     "ContentTooLarge",
@@ -56,12 +59,16 @@ __all__ = [
     "ServiceUnavailable",
     "Unauthenticated",
     "UnsupportedMediaType",
+    "edge_problem",
     "exception_handlers",
     "problem_spec",
     "problem_type",
 ]
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# An answer lists at most this many problems and counts the rest: a body with 300,000 bad entries would
+# otherwise answer tens of megabytes and spend more time listing than checking.
+MAX_LISTED_ERRORS = 100
 _TYPE_PREFIX = "urn:ishenzhen:problem:"
 
 log = structlog.get_logger(__name__)
@@ -98,7 +105,11 @@ class Problem(Struct, frozen=True, omit_defaults=True):
     detail: str
     instance: str | None = None
     request_id: str | None = None
-    errors: list[FieldError] = msgspec.field(default_factory=list)
+    errors: Annotated[list[FieldError], msgspec.Meta(max_length=MAX_LISTED_ERRORS)] = msgspec.field(
+        default_factory=list
+    )
+    # Present when there were more problems than ``errors`` lists.
+    error_count: int | None = None
     retry_after: int | None = None
 
 
@@ -192,6 +203,7 @@ _HTTP_PROBLEMS: dict[int, tuple[str, str]] = {
     HTTP_403_FORBIDDEN: ("forbidden", "无权操作 Forbidden"),
     HTTP_404_NOT_FOUND: ("not-found", "未找到 Not found"),
     HTTP_405_METHOD_NOT_ALLOWED: ("method-not-allowed", "不支持的请求方法 Method not allowed"),
+    HTTP_408_REQUEST_TIMEOUT: ("body-timeout", "请求体接收超时 Request body timeout"),
     HTTP_409_CONFLICT: ("conflict", "状态冲突 Conflict"),
     HTTP_413_REQUEST_ENTITY_TOO_LARGE: ("body-too-large", "请求体过大 Request body too large"),
     HTTP_415_UNSUPPORTED_MEDIA_TYPE: ("unsupported-media-type", "不支持的内容类型 Unsupported media type"),
@@ -216,6 +228,8 @@ def _respond(
     headers: dict[str, str] | None = None,
 ) -> Response[Problem]:
     retry_after = headers.get("Retry-After") if headers else None
+    errors = errors or []
+    error_count = len(errors) if len(errors) > MAX_LISTED_ERRORS else None
     body = Problem(
         type=problem_type(slug),
         title=title,
@@ -223,7 +237,8 @@ def _respond(
         detail=detail,
         instance=request.url.path,
         request_id=_request_id(request),
-        errors=errors or [],
+        errors=errors[:MAX_LISTED_ERRORS],
+        error_count=error_count,
         retry_after=int(retry_after) if retry_after and retry_after.isdigit() else None,
     )
     return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
@@ -244,22 +259,33 @@ def _validation_handler(request: Request[Any, Any, Any], exc: Exception) -> Resp
     """Litestar reports bad parameters and bodies alike as 400; a body that parses but is wrong is 422."""
     assert isinstance(exc, ValidationException)
     extra = exc.extra if isinstance(exc.extra, list) else []
-    errors = [
-        FieldError(
-            location=str(getattr(item.get("source"), "value", item.get("source")) or "body"),
-            name=str(item.get("key") or ""),
-            reason=str(item.get("message") or "invalid value"),
+    errors = []
+    for item in extra:
+        if not isinstance(item, dict):
+            continue
+        location = str(getattr(item.get("source"), "value", item.get("source")) or "body")
+        name = str(item.get("key") or "")
+        errors.append(
+            FieldError(
+                location=location,
+                name=name if location == "body" else _wire_name(request, name),
+                reason=str(item.get("message") or "invalid value"),
+            )
         )
-        for item in extra
-        if isinstance(item, dict)
-    ]
+    if [(e.location, e.name, e.reason) for e in errors] == [("body", "data", "'data'")]:
+        # litestar's KeyError for a handler's body when none was sent.
+        slug, title = _HTTP_PROBLEMS[HTTP_400_BAD_REQUEST]
+        detail = "a request body is required"
+        return _respond(request, HTTP_400_BAD_REQUEST, slug, title, detail, [FieldError("body", "", detail)])
     body_errors = [error for error in errors if error.location == "body"]
+    listed = errors[:_ERRORS_IN_DETAIL]
+    more = f"; and {len(errors) - len(listed)} more" if len(errors) > len(listed) else ""
     if errors and len(body_errors) == len(errors):
         status = HTTP_422_UNPROCESSABLE_ENTITY
-        detail = "; ".join(f"{e.name or 'body'}: {e.reason}" for e in errors)
+        detail = "; ".join(f"{e.name or 'body'}: {e.reason}" for e in listed) + more
     elif errors:
         status = HTTP_400_BAD_REQUEST
-        detail = "; ".join(f"{e.location} parameter {e.name!r}: {e.reason}" for e in errors)
+        detail = "; ".join(f"{e.location} parameter {e.name!r}: {e.reason}" for e in listed) + more
     elif missing := _MISSING_PARAMETER.match(exc.detail or ""):
         status = HTTP_400_BAD_REQUEST
         location, name = missing[1].lower(), missing[2]
@@ -271,6 +297,20 @@ def _validation_handler(request: Request[Any, Any, Any], exc: Exception) -> Resp
         errors = [FieldError(location="body", name="", reason=detail)]
     slug, title = _HTTP_PROBLEMS[status]
     return _respond(request, status, slug, title, detail, errors)
+
+
+_ERRORS_IN_DETAIL = 10
+
+
+def _wire_name(request: Request[Any, Any, Any], key: str) -> str:
+    """The name a client sends (``If-None-Match``, ``from``), not the handler's Python identifier litestar
+    reports (``if_none_match``, ``from_version``)."""
+    try:
+        parameter = request.route_handler.parsed_fn_signature.parameters.get(key)
+    except (AttributeError, KeyError):
+        return key
+    definition = getattr(parameter, "kwarg_definition", None)
+    return str(getattr(definition, "name", None) or key)
 
 
 # litestar reports a missing parameter only in its message: "Missing required query parameter 'q' for path …".
@@ -317,6 +357,34 @@ def _http_exception_handler(request: Request[Any, Any, Any], exc: Exception) -> 
     return _respond(request, status, slug, title, detail, headers=headers or None)
 
 
+def _body_timeout_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
+    slug, title = _HTTP_PROBLEMS[HTTP_408_REQUEST_TIMEOUT]
+    detail = "no part of the request body arrived in time"
+    return _respond(
+        request, HTTP_408_REQUEST_TIMEOUT, slug, title, detail, [FieldError("body", "", detail)],
+        headers={"Connection": "close"},
+    )  # fmt: skip
+
+
+_problem_encoder = msgspec.json.Encoder()
+_PROBLEM_HEADERS = [(b"content-type", PROBLEM_MEDIA_TYPE.encode())]
+
+
+def edge_problem(scope: Any, refusal: Refusal) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """The problem+json answer to a request the edge checks refused (status, headers, body)."""
+    slug, title = _HTTP_PROBLEMS[refusal.status]
+    body = Problem(
+        type=problem_type(slug),
+        title=title,
+        status=refusal.status,
+        detail=describe(refusal),
+        instance=scope["path"] if refusal.location != "path" else None,
+        request_id=scope.get("state", {}).get("request_id"),
+        errors=[FieldError(location=refusal.location, name=refusal.name, reason=refusal.reason)],
+    )
+    return refusal.status, list(_PROBLEM_HEADERS), _problem_encoder.encode(body)
+
+
 def _unexpected_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
     log.error(
         "request.unhandled_exception",
@@ -333,6 +401,7 @@ def _unexpected_handler(request: Request[Any, Any, Any], exc: Exception) -> Resp
 def exception_handlers() -> dict[type[Exception] | int, Any]:
     return {
         DomainError: _domain_error_handler,
+        BodyReadTimeout: _body_timeout_handler,
         ValidationException: _validation_handler,
         HTTPException: _http_exception_handler,
         Exception: _unexpected_handler,

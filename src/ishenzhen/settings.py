@@ -82,6 +82,9 @@ class HttpSettings(msgspec.Struct, frozen=True, kw_only=True):
     workers: Annotated[int, msgspec.Meta(ge=1, le=64)] = 1
     max_body_bytes: PositiveInt = 1_048_576
     enable_bench_routes: bool = False
+    # Longest wait for the next part of a request body before answering 408 (a client that sends
+    # Content-Length and then nothing would otherwise hold a connection forever).
+    body_read_seconds: Annotated[float, msgspec.Meta(gt=0, le=300)] = 15.0
 
 
 class DatabaseSettings(
@@ -183,6 +186,10 @@ class IdentitySettings(msgspec.Struct, frozen=True, kw_only=True, rename=_prefix
     key_refresh_seconds: Annotated[float, msgspec.Meta(ge=0, le=3600)] = 60.0
     token_rate_per_client: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] = 6000
     token_rate_per_address: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] = 300
+    # The key-encryption key of the signing keys' private parts (32 bytes, base64url), or a 0600 file holding it.
+    # Required in production; development uses a fixed, public one (its keys are development keys).
+    key_encryption_key: str | None = None
+    key_encryption_key_file: str | None = None
 
 
 class RegistrySettings(msgspec.Struct, frozen=True, kw_only=True, rename=_prefixed("registry_")):

@@ -165,3 +165,67 @@ async def test_binaries_the_service_account_cannot_reach_are_used_from_a_shared_
             assert server._bin_dir is not None and str(server._bin_dir).startswith("/var/cache/ishenzhen/")
     finally:
         server.stop()
+
+
+def hba_methods(server: EmbeddedPostgres) -> set[str]:
+    lines = (server.data_dir / "pg_hba.conf").read_text().splitlines()
+    return {line.split()[-1] for line in lines if line.strip() and not line.lstrip().startswith("#")}
+
+
+async def refused_without_password(server: EmbeddedPostgres) -> bool:
+    try:
+        connection = await asyncpg.connect(
+            host="127.0.0.1", port=server.port, user="postgres", database="postgres"
+        )
+    except (
+        asyncpg.InvalidPasswordError,
+        asyncpg.InvalidAuthorizationSpecificationError,
+        asyncpg.InterfaceError,
+    ):
+        return True
+    await connection.close()
+    return False
+
+
+async def test_a_fresh_cluster_requires_a_password_kept_in_a_private_file(cluster_root: Path) -> None:
+    server = EmbeddedPostgres(cluster_root)
+    url = server.start()
+    try:
+        assert hba_methods(server) == {"scram-sha-256"}
+        assert server.password_file.stat().st_mode & 0o777 == 0o600
+        password = server.password_file.read_text().strip()
+        assert len(password) >= 32 and f":{password}@" in url
+        assert await refused_without_password(server)
+        assert (await fetch_row(url, "SELECT 1 AS one"))["one"] == 1
+    finally:
+        server.stop()
+
+
+async def test_a_trust_cluster_of_an_older_version_is_switched_to_passwords(cluster_root: Path) -> None:
+    server = EmbeddedPostgres(cluster_root)
+    server.start()
+    server.stop()
+    # What earlier versions left: trust for everyone on 127.0.0.1, no password file.
+    hba = server.data_dir / "pg_hba.conf"
+    hba.write_text(hba.read_text().replace("scram-sha-256", "trust"))
+    server.password_file.unlink()
+
+    again = EmbeddedPostgres(cluster_root)
+    url = again.start()
+    try:
+        assert hba_methods(again) == {"scram-sha-256"}
+        assert again.password_file.stat().st_mode & 0o777 == 0o600
+        assert await refused_without_password(again)
+        assert (await fetch_row(url, "SELECT 1 AS one"))["one"] == 1
+    finally:
+        again.stop()
+
+
+def test_a_hand_made_trust_line_is_refused(cluster_root: Path) -> None:
+    server = EmbeddedPostgres(cluster_root)
+    server.start()
+    server.stop()
+    hba = server.data_dir / "pg_hba.conf"
+    hba.write_text(hba.read_text() + "\nhost all all 127.0.0.1/32 trust\n")
+    with pytest.raises(EmbeddedPostgresError, match="trust"):
+        EmbeddedPostgres(cluster_root).start()

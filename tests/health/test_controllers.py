@@ -34,3 +34,11 @@ async def test_ready_is_503_when_the_database_is_gone(settings: Settings, pg_adm
         assert (await client.get("/health/live")).status_code == 200
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "unavailable"}
+
+
+async def test_the_root_is_an_index_of_where_to_go(client) -> None:
+    response = await client.get("/")
+    assert response.status_code == 200
+    index = response.json()
+    for link in ("docs", "openapi", "health", "discovery"):
+        assert (await client.get(index[link])).status_code == 200, link

@@ -64,6 +64,7 @@ async def test_serve_refuses_production_with_demo_data_before_starting_granian(
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("ISHENZHEN_ENVIRONMENT", "production")
     monkeypatch.setenv("ISHENZHEN_IDENTITY_ISSUER", "https://id.example.cn")
+    monkeypatch.setenv("ISHENZHEN_IDENTITY_KEY_ENCRYPTION_KEY", "A" * 43)  # 32 bytes: past that check
     capsys.readouterr()
     assert await asyncio.to_thread(main, ["serve"]) == 2
     errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("ishenzhen:")]

@@ -18,14 +18,17 @@ from joserfc.jwk import ECKey
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from ishenzhen.identity.oauth.keys import key_encryption_key, unseal_private_jwk
+from ishenzhen.settings import load_settings
 from tests.identity.conftest import L3, AsyncOAuth2Client, app_tokens
 
 
 async def signing_key(db_pool: asyncpg.Pool) -> ECKey:
-    row = await db_pool.fetchval(
-        "SELECT private_jwk FROM identity_signing_keys ORDER BY signs_from DESC LIMIT 1"
+    row = await db_pool.fetchrow(
+        "SELECT kid, private_jwk FROM identity_signing_keys ORDER BY signs_from DESC LIMIT 1"
     )
-    return ECKey.import_key(msgspec.json.decode(row))
+    kek = key_encryption_key(load_settings({}))  # the tests' development key-encryption key
+    return ECKey.import_key(unseal_private_jwk(row["kid"], msgspec.json.decode(row["private_jwk"]), kek))
 
 
 def claims_of(token: str) -> dict[str, Any]:
@@ -118,6 +121,8 @@ def test_malformed_bearer_values_never_crash(bearer: str) -> None:
     from ishenzhen.identity.oauth.keys import KeyRing
     from ishenzhen.identity.oauth.tokens import AccessTokenVerifier, InvalidToken
 
-    verifier = AccessTokenVerifier(KeyRing(None, 60), "https://testserver.local")  # type: ignore[arg-type]
+    verifier = AccessTokenVerifier(
+        KeyRing(None, 60, kek=key_encryption_key(load_settings({}))), "https://testserver.local"
+    )  # type: ignore[arg-type]
     with pytest.raises(InvalidToken):
         verifier.verify(bearer)

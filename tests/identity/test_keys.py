@@ -11,7 +11,8 @@ from joserfc.jwk import KeySet
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from ishenzhen.identity.oauth.keys import create_signing_key
+from ishenzhen.identity.oauth.keys import create_signing_key, key_encryption_key
+from ishenzhen.settings import load_settings
 from tests.identity.conftest import AsyncOAuth2Client, app_tokens
 
 
@@ -30,6 +31,7 @@ async def test_rotation_publishes_first_then_signs_and_keeps_the_old_key(
             development=True,
             publish_for=dt.timedelta(minutes=5),
             old_keys_for=dt.timedelta(minutes=6),
+            kek=key_encryption_key(load_settings({})),
         )
     keys = await published(client)
     assert {k.kid for k in keys} == {old_kid, new_kid}  # published at once

@@ -127,3 +127,11 @@ async def test_vary_headers_are_part_of_the_key() -> None:
     assert app.calls == 6
     assert english[2].content == english[1].content != chinese[2].content == chinese[1].content
     assert bare[2].content == bare[1].content not in {english[1].content, chinese[1].content}
+
+
+async def test_a_header_too_long_for_the_handler_is_refused_even_when_the_answer_is_cached(client) -> None:
+    for _ in range(3):  # admitted on the second request, answered from the cache from then on
+        assert (await client.get("/v1/catalog/themes")).status_code == 200
+    response = await client.get("/v1/catalog/themes", headers={"If-None-Match": "x" * 513})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["name"].lower() == "if-none-match"

@@ -11,13 +11,12 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-import msgspec
 import pytest
 from litestar import Litestar
 
 from ishenzhen.app import create_app
 from ishenzhen.catalog.model import ServiceItem
-from ishenzhen.settings import Settings
+from ishenzhen.settings import Settings, replace_settings
 from tests.handling.helpers import Client, Headers, apply, person_form
 from tests.identity.conftest import L2
 
@@ -89,9 +88,7 @@ class Stream:
 @pytest.fixture
 async def second_instance(settings: Settings) -> AsyncIterator[Litestar]:
     # The fallback poll is far away: only NOTIFY can bring the event within the second.
-    app = create_app(
-        msgspec.structs.replace(settings, change_poll_seconds=600, notifications_heartbeat_seconds=0.3)
-    )
+    app = create_app(replace_settings(settings, change_poll_seconds=600, notifications_heartbeat_seconds=0.3))
     # Its lifespan runs on this test's loop (the test client would run it on a loop of its own, where this
     # test's raw ASGI calls could not use its pool).
     inbox: asyncio.Queue[dict[str, str]] = asyncio.Queue()

@@ -172,3 +172,21 @@ def test_an_app_that_draws_repeat_gets_it_with_its_entry_fields_fallen_back() ->
     name, due = group.components
     assert name == SHAREHOLDERS.components[0]
     assert isinstance(due, TextInput) and due.required and due.pattern == "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+
+def test_component_names_of_any_future_spelling_are_ignored_not_refused() -> None:
+    # A newer app may declare components this server has never heard of, spelled its own way.
+    plain = Capabilities.parse("spec=1.1; components=text_input,select")
+    newer = Capabilities.parse("spec=1.1; components=text_input,date-range,Signature.Pad,select," + "x" * 60)
+    assert newer == plain
+
+
+def test_the_readme_names_every_component_identifier_beside_the_header() -> None:
+    from pathlib import Path
+
+    from ishenzhen.ui.model import COMPONENT_TYPES
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("Ishenzhen-Render") :][:3000]
+    missing = [name for name in sorted(COMPONENT_TYPES) if f"`{name}`" not in section]
+    assert missing == []

@@ -15,6 +15,7 @@ from ishenzhen.ui.model import RenderSpec
 __all__ = [
     "AUDIENCES",
     "ITEM_TYPES",
+    "MAX_VERSION",
     "Catalog",
     "Department",
     "DepartmentFile",
@@ -29,6 +30,7 @@ __all__ = [
     "Result",
     "ServiceItem",
     "Theme",
+    "VersionNumber",
 ]
 
 # 服务对象: 自然人, 法人, or both.
@@ -63,6 +65,9 @@ ResultType = Literal["licence", "certificate", "approval_letter", "registration"
 # 单位性质: 机关 (credit code category 11), 事业单位 (12), 群团组织 (13).
 Nature = Literal["government_body", "public_institution", "mass_organisation"]
 Days = Annotated[int, msgspec.Meta(ge=0, le=365)]
+# Item versions are PostgreSQL integer columns; a million versions is far beyond any item's life.
+MAX_VERSION = 1_000_000
+VersionNumber = Annotated[int, msgspec.Meta(ge=1, le=MAX_VERSION)]
 # Hall visits: 0, 1, or 2 meaning "two or more".
 Visits = Literal[0, 1, 2]
 
@@ -125,7 +130,7 @@ class Material(_Record, kw_only=True):
     form: MaterialForm
     required: bool = True
     source: MaterialSource = "applicant"
-    copies: Annotated[int, msgspec.Meta(ge=1)] = 1
+    copies: Annotated[int, msgspec.Meta(ge=1, le=99)] = 1
     # The e-licence type that can replace this material (免提交), if any.
     e_licence_type: str | None = None
     notes: str | None = None
@@ -160,13 +165,13 @@ class ServiceItem(_Record, kw_only=True):
     level: Level
     district: str | None
     audience: Audience
-    themes: list[str]
-    legal_basis: list[str]
-    acceptance_conditions: list[str]
+    themes: Annotated[list[str], msgspec.Meta(max_length=20)]
+    legal_basis: Annotated[list[str], msgspec.Meta(max_length=50)]
+    acceptance_conditions: Annotated[list[str], msgspec.Meta(max_length=50)]
     case_type: CaseType
-    channels: list[Channel]
-    materials: list[Material]
-    fees: list[Fee]
+    channels: Annotated[list[Channel], msgspec.Meta(max_length=10)]
+    materials: Annotated[list[Material], msgspec.Meta(max_length=100)]
+    fees: Annotated[list[Fee], msgspec.Meta(max_length=50)]
     # In working days.
     statutory_days: Days
     promised_days: Days
@@ -179,11 +184,11 @@ class ServiceItem(_Record, kw_only=True):
     progress_query: str
     enquiry_phone: str
     complaint_phone: str
-    faq: list[Faq]
+    faq: Annotated[list[Faq], msgspec.Meta(max_length=50)]
     service_scope: ServiceScope
-    keywords: list[str] = []
-    popularity: Annotated[int, msgspec.Meta(ge=0)]
-    version: Annotated[int, msgspec.Meta(ge=1)]
+    keywords: Annotated[list[str], msgspec.Meta(max_length=50)] = []
+    popularity: Annotated[int, msgspec.Meta(ge=0, le=2_147_483_647)]
+    version: VersionNumber
     status: Status
     # The guide page and application form the app renders. ``None``: derived from the materials
     # (``catalog.default_spec``). Hand-written specs live in ``services_catalog/render_specs/<code>.yaml``.

@@ -7,11 +7,16 @@ run as root, so as root we run it as an unprivileged account (``ISHENZHEN_PG_USE
 
 from __future__ import annotations
 
+import base64
 import fcntl
+import hashlib
+import hmac
 import importlib.metadata
 import importlib.util
 import os
 import pwd
+import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -73,8 +78,15 @@ class EmbeddedPostgres:
         return self.root_dir / "postgres.log"
 
     @property
+    def password_file(self) -> Path:
+        """The superuser's generated password (0600): the only way in, since the cluster requires scram."""
+        return self.root_dir / "superuser-password"
+
+    @property
     def url(self) -> str:
-        return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{DATABASE}"
+        password = self._password()
+        credentials = f"{SUPERUSER}:{password}" if password else SUPERUSER
+        return f"postgresql://{credentials}@127.0.0.1:{self.port}/{DATABASE}"
 
     def start(self) -> str:
         """Initialise the cluster if needed, start it and return a connection URL."""
@@ -84,10 +96,16 @@ class EmbeddedPostgres:
         try:
             if not (self.data_dir / "PG_VERSION").exists():
                 self._initdb()
+            # Clusters made by earlier versions trusted every local connection: they get a password now.
+            upgrade = not self.password_file.exists()
+            if not upgrade:
+                self._refuse_trust()
             self._clear_stale_pid_file()
             if self.port == 0:
                 self.port = _free_port()
             self._pg_ctl_start()
+            if upgrade:
+                self._require_password()
             self._ensure_database()
         except BaseException:
             self._release_lock()
@@ -193,14 +211,19 @@ class EmbeddedPostgres:
                 f"{self.data_dir} is not empty but holds no PostgreSQL cluster; move it away and start again"
             )
         started = time.perf_counter()
+        password = secrets.token_urlsafe(32)
+        # initdb reads the password from a file (never the command line); it is the password file itself.
+        self._write_password(password)
         self._run(
             "initdb",
             "-D",
             str(self.data_dir),
             "--username",
             SUPERUSER,
+            "--pwfile",
+            str(self.password_file),
             "--auth",
-            "trust",
+            "scram-sha-256",
             "--encoding",
             "UTF8",
             # The builtin provider's C.UTF-8 sorts by code point on every OS, unlike libc locales.
@@ -213,6 +236,50 @@ class EmbeddedPostgres:
             "--no-sync",
         )
         log.info("embedded_postgres.initialised", seconds=round(time.perf_counter() - started, 2))
+
+    def _password(self) -> str | None:
+        try:
+            return self.password_file.read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
+    def _write_password(self, password: str) -> None:
+        temporary = self.password_file.with_suffix(".new")
+        temporary.unlink(missing_ok=True)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(password + "\n")
+        if self._owner is not None:
+            os.chown(temporary, *self._owner)  # initdb, run as the server account, reads it
+        temporary.replace(self.password_file)
+
+    def _hba_methods(self) -> set[str]:
+        lines = (self.data_dir / "pg_hba.conf").read_text().splitlines()
+        return {line.split()[-1] for line in lines if line.strip() and not line.lstrip().startswith("#")}
+
+    def _refuse_trust(self) -> None:
+        if "trust" in self._hba_methods():
+            raise EmbeddedPostgresError(
+                f"{self.data_dir / 'pg_hba.conf'} lets connections in without a password (trust); "
+                "any local process could act as the superuser: use scram-sha-256 there"
+            )
+
+    def _require_password(self) -> None:
+        """Give the superuser a password, then require it (the server trusts us until the reload)."""
+        password = secrets.token_urlsafe(32)
+        # The verifier, not the password, goes on psql's command line (which other local users can see).
+        self._psql("postgres", f"ALTER ROLE {SUPERUSER} PASSWORD '{_scram_verifier(password)}'")
+        hba = self.data_dir / "pg_hba.conf"
+        hba.write_text(re.sub(r"\btrust\s*$", "scram-sha-256", hba.read_text(), flags=re.MULTILINE))
+        self._run("pg_ctl", "-D", str(self.data_dir), "reload")
+        # Written last: were we stopped before this, the next start does it all again.
+        self._write_password(password)
+        log.warning("embedded_postgres.password_required", password_file=str(self.password_file))
+
+    def _psql(self, database: str, sql: str) -> str:
+        return self._run(
+            "psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", SUPERUSER, "-d", database, "-tAc", sql
+        )
 
     def _clear_stale_pid_file(self) -> None:
         """We hold the lock, so a postmaster.pid here is left by a crash: its server may live on, or not."""
@@ -254,21 +321,16 @@ class EmbeddedPostgres:
             raise EmbeddedPostgresError(f"{exc}; the server log is {self.log_file}") from None
 
     def _ensure_database(self) -> None:
-        exists = self._run(
-            "psql",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(self.port),
-            "-U",
-            SUPERUSER,
-            "-d",
+        exists = self._psql(
             "postgres",
-            "-tAc",
             f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'",  # noqa: S608 - a module constant, not input
         )
         if exists.strip() != "1":
             self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", SUPERUSER, DATABASE)
+
+    def _password_env(self) -> dict[str, str]:
+        password = self._password()
+        return {"PGPASSWORD": password} if password else {}
 
     def _run(self, program: str, *args: str) -> str:
         command = [str((self._bin_dir or self.binaries or pg_bin_dir()) / program), *args]
@@ -287,7 +349,7 @@ class EmbeddedPostgres:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 cwd=self.root_dir if self.root_dir.exists() else None,
-                env={**os.environ, "LC_ALL": "C", "LANG": "C"},
+                env={**os.environ, "LC_ALL": "C", "LANG": "C", **self._password_env()},
                 check=False,
                 user=user,
                 group=group,
@@ -301,6 +363,20 @@ class EmbeddedPostgres:
                 f"{program} failed: {last_line or f'exit code {completed.returncode}'}"
             )
         return output
+
+
+def _scram_verifier(password: str, iterations: int = 4096) -> str:
+    """The SCRAM-SHA-256 verifier PostgreSQL stores for ``password`` (RFC 5802, RFC 7677)."""
+    salt = secrets.token_bytes(16)
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
+    client_key = hmac.digest(salted, b"Client Key", "sha256")
+    server_key = hmac.digest(salted, b"Server Key", "sha256")
+    stored_key = hashlib.sha256(client_key).digest()
+    encode = base64.b64encode
+    return (
+        f"SCRAM-SHA-256${iterations}:{encode(salt).decode()}"
+        f"${encode(stored_key).decode()}:{encode(server_key).decode()}"
+    )
 
 
 def _first_closed_folder(path: Path) -> Path | None:

@@ -1,4 +1,5 @@
-"""``/health/live`` answers while the process serves; ``/health/ready`` also needs the database."""
+"""``/health/live`` answers while the process serves; ``/health/ready`` also needs the database; ``/`` says
+where the docs, the health probes and the identity provider's discovery document are."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
-from ishenzhen.health.schemas import Health
+from ishenzhen import __version__
+from ishenzhen.health.schemas import Health, ServiceIndex
 
-__all__ = ["HealthController"]
+__all__ = ["HealthController", "ServiceIndexController"]
 
 log = structlog.get_logger(__name__)
 _READY_TIMEOUT_S = 2.0
@@ -46,3 +48,22 @@ class HealthController(Controller):
             unavailable = Health(status="unavailable", database="unavailable")
             return Response(unavailable, status_code=HTTP_503_SERVICE_UNAVAILABLE)
         return Response(Health(status="ok", database="ok"), status_code=HTTP_200_OK)
+
+
+_INDEX = ServiceIndex(
+    name="ishenzhen",
+    version=__version__,
+    docs="/docs",
+    openapi="/docs/openapi.json",
+    health="/health/ready",
+    discovery="/.well-known/openid-configuration",
+)
+
+
+class ServiceIndexController(Controller):
+    path = "/"
+    tags = ["health"]
+
+    @get("/", summary="Where to start: links to the API docs, health and OpenID discovery")
+    async def index(self) -> ServiceIndex:
+        return _INDEX

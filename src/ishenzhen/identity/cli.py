@@ -8,7 +8,7 @@ import sys
 
 from ishenzhen.db.pool import connect
 from ishenzhen.identity.accounts import service as accounts
-from ishenzhen.identity.oauth.keys import create_signing_key
+from ishenzhen.identity.oauth.keys import create_signing_key, key_encryption_key
 from ishenzhen.identity.oauth.service import DEPARTMENT_SCOPES, ClientRefused, register_department_client
 from ishenzhen.identity.seed import refuse_unsafe_production
 from ishenzhen.settings import Settings
@@ -73,8 +73,9 @@ def rotate_keys(url: str, settings: Settings, publish_seconds: float | None) -> 
         connection = await connect(url, settings.database.connect_timeout)
         try:
             return await create_signing_key(
-                connection, development=not settings.is_production, publish_for=publish, old_keys_for=keep_old
-            )
+                connection, development=not settings.is_production, publish_for=publish, old_keys_for=keep_old,
+                kek=key_encryption_key(settings),
+            )  # fmt: skip
         finally:
             await connection.close()
 

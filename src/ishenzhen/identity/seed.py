@@ -17,7 +17,7 @@ from ishenzhen.identity.accounts import service as accounts
 from ishenzhen.identity.accounts.register import SimulatedFaceCheck
 from ishenzhen.identity.hashing import hash_password, hash_token
 from ishenzhen.identity.oauth import service as oauth
-from ishenzhen.identity.oauth.keys import create_signing_key
+from ishenzhen.identity.oauth.keys import create_signing_key, key_encryption_key
 from ishenzhen.settings import Settings
 
 __all__ = [
@@ -74,6 +74,7 @@ async def prepare_identity(connection: Connection, settings: Settings) -> None:
             await create_signing_key(
                 connection, development=True, publish_for=dt.timedelta(0),
                 old_keys_for=dt.timedelta(seconds=settings.identity.access_token_seconds),
+                kek=key_encryption_key(settings),
             )  # fmt: skip
         if await accounts.account_by_mobile(connection, "13800000001") is None:
             await _seed_demo(connection)

@@ -15,7 +15,7 @@ from ishenzhen.identity.accounts.register import (
     SimulatedFaceCheck,
 )
 from ishenzhen.identity.oauth.authorize import AuthorizationFlow
-from ishenzhen.identity.oauth.keys import KeyRing
+from ishenzhen.identity.oauth.keys import KeyRing, key_encryption_key
 from ishenzhen.identity.oauth.service import IdentityProvider
 from ishenzhen.identity.seed import prepare_identity
 from ishenzhen.settings import Settings
@@ -43,7 +43,7 @@ def identity_lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncC
         pool = app.state.db_pool
         async with pool.acquire() as connection:
             await prepare_identity(connection, settings)
-        keys = KeyRing(pool, settings.identity.key_refresh_seconds)
+        keys = KeyRing(pool, settings.identity.key_refresh_seconds, kek=key_encryption_key(settings))
         await keys.load()
         issuer = settings.effective_issuer
         provider = IdentityProvider(

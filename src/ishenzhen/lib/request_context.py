@@ -15,7 +15,9 @@ from typing import Final, Protocol
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
-__all__ = ["AccessRecorder", "RequestContextMiddleware", "new_request_id"]
+from ishenzhen.lib.edge import CLIENT_DISCONNECTED
+
+__all__ = ["CLIENT_CLOSED_REQUEST", "AccessRecorder", "RequestContextMiddleware", "new_request_id"]
 
 
 class AccessRecorder(Protocol):
@@ -29,6 +31,7 @@ class AccessRecorder(Protocol):
 _HTTP: Final = ScopeType.HTTP
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _HEADER = b"x-request-id"
+CLIENT_CLOSED_REQUEST = 499
 
 
 def new_request_id() -> str:
@@ -73,6 +76,9 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_request_id)
         finally:
+            if scope["state"].get(CLIENT_DISCONNECTED):
+                # The client left before its request was complete: nginx's 499, not a server error.
+                status = CLIENT_CLOSED_REQUEST
             if self.access_log:
                 self._log(scope, request_id, status, started)
 

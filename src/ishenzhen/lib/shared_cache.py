@@ -33,6 +33,9 @@ __all__ = ["SharedResponseCache"]
 _HTTP: Final = ScopeType.HTTP
 _PRIVATE_HEADERS = frozenset({b"authorization", b"cookie"})
 _KEPT_HEADERS = frozenset({b"content-type", b"content-language", b"etag", b"cache-control", b"vary"})
+# The cached handlers bound If-None-Match and Accept-Language at 512 characters; a longer value must reach
+# their validation (400) rather than be answered from the cache.
+_LONGEST_CHECKED_VALUE = 512
 
 
 # (data version, path, raw query string, then the raw value of each ``vary`` header or None)
@@ -75,7 +78,8 @@ class SharedResponseCache:
         if_none_match: str | None = None
         varying: dict[bytes, bytes] = {}
         for name, value in scope["headers"]:
-            if name in _PRIVATE_HEADERS:
+            if name in _PRIVATE_HEADERS or len(value) > _LONGEST_CHECKED_VALUE:
+                # Private, or longer than the handlers accept: the app answers (and refuses) it itself.
                 await self.app(scope, receive, send)
                 return
             if name == b"if-none-match":

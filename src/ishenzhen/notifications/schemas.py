@@ -12,7 +12,8 @@ from ishenzhen.lib.structs import Struct
 
 __all__ = ["MarkRead", "MarkedRead", "Message", "MessagePage"]
 
-MessageId = Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)]
+# A JavaScript client reads integers exactly only up to 2**53 - 1: the bound every id the API takes has.
+MessageId = Annotated[int, msgspec.Meta(ge=1, le=2**53 - 1)]
 
 
 class Message(Struct, frozen=True):

@@ -30,7 +30,9 @@ class DeadLettersController(Controller):
          responses={200: response_spec(DeadLetterPage, "A page of dead letters"), **_COMMON})  # fmt: skip
     async def list_dead_letters(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-        cursor: Annotated[int | None, QueryParameter(ge=1, description="next_cursor of the last page")] = None,
+        cursor: Annotated[
+            int | None, QueryParameter(ge=1, le=2**53 - 1, description="next_cursor of the last page")
+        ] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 50,
     ) -> DeadLetterPage:  # fmt: skip
         items = await service.dead_letters(request.app.state.db_pool, before_id=cursor, limit=limit + 1)
@@ -45,7 +47,7 @@ class DeadLettersController(Controller):
                      409: problem_spec("The record is not dead")})  # fmt: skip
     async def requeue(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-        outbox_id: Annotated[int, PathParameter(ge=1, le=2**63 - 1)],
+        outbox_id: Annotated[int, PathParameter(ge=1, le=2**53 - 1)],
     ) -> None:  # fmt: skip
         await service.requeue(request.app.state.db_pool, outbox_id, operator=principal.client_id)
 

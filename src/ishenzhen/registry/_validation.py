@@ -4,7 +4,7 @@ problem comes back in one 422 as ``FieldError(location="body", name=<JSON pointe
 from __future__ import annotations
 
 import re
-from typing import Any, get_args, get_origin
+from typing import Annotated, Any, get_args, get_origin
 
 import msgspec
 
@@ -44,6 +44,13 @@ def _problem(path: str, reason: str) -> FieldError:
 
 def _converted(value: Any, kind: Any, at: str, problems: list[FieldError]) -> None:
     """Convert one field; a list is converted element by element so every bad element is reported."""
+    if get_origin(kind) is Annotated and get_origin(get_args(kind)[0]) is list and isinstance(value, list):
+        # A bounded list: its length first (one problem for 300,000 entries), then each element.
+        longest = next((m.max_length for m in get_args(kind)[1:] if isinstance(m, msgspec.Meta)), None)
+        if longest is not None and len(value) > longest:
+            problems.append(_problem(at, f"at most {longest} entries, got {len(value)}"))
+            return
+        kind = get_args(kind)[0]
     if get_origin(kind) is list and isinstance(value, list):
         (element,) = get_args(kind)
         for index, entry in enumerate(value):

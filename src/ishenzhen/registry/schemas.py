@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from ishenzhen.catalog.model import ServiceItem
+from ishenzhen.catalog.model import ServiceItem, VersionNumber
 from ishenzhen.lib.structs import Struct
 
 __all__ = [
@@ -168,7 +168,7 @@ class WithdrawRequest(Struct, frozen=True):
 class RollbackRequest(Struct, frozen=True):
     """Publish again the content of ``to_version`` (one that was published before) as a new version."""
 
-    to_version: Annotated[int, msgspec.Meta(ge=1)]
+    to_version: VersionNumber
     reason: Reason
 
 

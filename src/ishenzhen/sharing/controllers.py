@@ -20,7 +20,7 @@ from ishenzhen.ui.resolve import negotiate_locale
 __all__ = ["DataAccessController"]
 
 PageSize = Annotated[int, Parameter(ge=1, le=service.MAX_PAGE, description="entries per page (1–100)")]
-Before = Annotated[int | None, Parameter(ge=1, le=2**62, description="next_before of the previous page")]
+Before = Annotated[int | None, Parameter(ge=1, le=2**53 - 1, description="next_before of the previous page")]
 AcceptLanguage = Annotated[
     str | None,
     HeaderParameter(

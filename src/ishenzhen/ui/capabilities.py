@@ -59,6 +59,9 @@ __all__ = ["HEADER", "Capabilities", "adapt", "web_link_form"]
 HEADER = "Ishenzhen-Render"
 _MAX_HEADER = 1024
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
+# Component names as apps may spell those of later specs: only what cannot be a name is malformed; a name this
+# server does not know is ignored (the app may draw more than we send), never a reason to send less.
+_COMPONENT_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 _VERSION = re.compile(r"([0-9]{1,3})\.([0-9]{1,3})")
 # The components each minor version of spec 1 introduced; an app declaring 1.n knows those up to n.
 _SERVER_MINOR = int(SPEC_VERSION.split(".")[1])
@@ -121,7 +124,7 @@ class Capabilities(Struct, frozen=True):
         if "components" not in parameters:
             return cls(spec_version=spec_version, components=known)
         names = [name.strip() for name in parameters["components"].split(",") if name.strip()]
-        bad = [name for name in names if not _NAME.fullmatch(name)]
+        bad = [name for name in names if not _COMPONENT_NAME.fullmatch(name)]
         if bad:
             raise _malformed(f"{bad[0]!r} is not a component type name")
         return cls(spec_version=spec_version, components=known & frozenset([*names, "web_link"]))

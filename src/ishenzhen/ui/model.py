@@ -76,16 +76,20 @@ class _Node(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defau
 
 
 # -- conditions ------------------------------------------------------------------------------------------
+# Comparison values are not stored in integer columns; they stay exact in a JavaScript client.
+RuleInt = Annotated[int, msgspec.Meta(ge=-(2**53 - 1), le=2**53 - 1)]
+
+
 class FieldEquals(_Node, kw_only=True, tag="equals"):
     """True when the field's value equals ``value`` (for a checkbox: when ``value`` is among those ticked)."""
 
     field: FieldId
-    value: str | int | float | bool
+    value: str | RuleInt | float | bool
 
 
 class FieldIn(_Node, kw_only=True, tag="in"):
     field: FieldId
-    values: Annotated[list[str | int | float | bool], msgspec.Meta(min_length=1, max_length=100)]
+    values: Annotated[list[str | RuleInt | float | bool], msgspec.Meta(min_length=1, max_length=100)]
 
 
 class FieldFilled(_Node, kw_only=True, tag="filled"):

@@ -79,7 +79,7 @@ def html(
     redirect_uri: str | None = None,
 ) -> Response[str]:
     security = {**_HTML_HEADERS, "Content-Security-Policy": _content_security_policy(redirect_uri)}
-    return Response(body, status_code=status, media_type="text/html; charset=utf-8",
+    return Response(body, status_code=status, media_type="text/html",
                     headers={**security, **(headers or {})}, cookies=cookies or [])  # fmt: skip
 
 

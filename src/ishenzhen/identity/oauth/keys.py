@@ -3,26 +3,42 @@
 Rotation publishes a new key at once and lets it sign only from ``signs_from`` on, later than any instance's
 next reload, so every verifier knows a key before a token signed with it exists. The key it replaces stays
 published until the tokens it signed have expired. Private parts never leave this module except to sign;
-``repr`` of a stored key shows its kid only.
+``repr`` of a stored key shows its kid only. At rest they are a JWE (A256KW + A256GCM) under the
+key-encryption key (``key_encryption_key``): a copy of the table, or a local process reading it, holds no key.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import hashlib
+import stat
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import asyncpg
 import msgspec
 import structlog
-from joserfc.jwk import ECKey, KeySet
+from joserfc import jwe
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, KeySet, OctKey
 
 from ishenzhen.db.types import Connection
 from ishenzhen.identity.oauth._sql import queries
+from ishenzhen.settings import ENV_NAMES, Settings
 
-__all__ = ["KeyRing", "StoredKey", "create_signing_key"]
+__all__ = [
+    "KeyEncryptionKeyMissing",
+    "KeyRing",
+    "StoredKey",
+    "create_signing_key",
+    "key_encryption_key",
+    "unseal_private_jwk",
+]
 
 log = structlog.get_logger(__name__)
 ALGORITHM = "ES256"
@@ -47,12 +63,76 @@ def _decode(value: str | bytes | Mapping[str, Any]) -> dict[str, Any]:
     return dict(value)
 
 
+# -- private parts at rest -------------------------------------------------------------------------------------
+
+# Development keys are refused in production, so development needs no secret: a fixed, public KEK.
+_DEVELOPMENT_KEK = hashlib.sha256(b"ishenzhen development key-encryption key (public)").digest()
+_SEALING = {"alg": "A256KW", "enc": "A256GCM", "cty": "jwk+json"}
+
+
+class KeyEncryptionKeyMissing(ValueError):
+    """No usable key-encryption key: the message names the setting."""
+
+
+def key_encryption_key(settings: Settings) -> OctKey:
+    """The KEK from ``ISHENZHEN_IDENTITY_KEY_ENCRYPTION_KEY`` or the 0600 file ``…_FILE`` names; in
+    development without either, the public development KEK; in production without either, refusal."""
+    variable = ENV_NAMES["identity_key_encryption_key"]
+    text = settings.identity.key_encryption_key
+    if settings.identity.key_encryption_key_file is not None:
+        variable = ENV_NAMES["identity_key_encryption_key_file"]
+        path = Path(settings.identity.key_encryption_key_file)
+        try:
+            if stat.S_IMODE(path.stat().st_mode) & 0o077:
+                raise KeyEncryptionKeyMissing(f"{variable}: {path} must be readable by its owner only (0600)")
+            text = path.read_text().strip()
+        except OSError as exc:
+            raise KeyEncryptionKeyMissing(f"{variable}: cannot read {path}: {exc.strerror}") from None
+    if text is None:
+        if settings.is_production:
+            raise KeyEncryptionKeyMissing(
+                f"production needs a key-encryption key for the signing keys: set {variable} (32 random bytes, "
+                f"base64url) or {ENV_NAMES['identity_key_encryption_key_file']} (a 0600 file holding it)"
+            )
+        return OctKey.import_key(_DEVELOPMENT_KEK)
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 32:
+        raise KeyEncryptionKeyMissing(
+            f"{variable}: expected 32 bytes in base64url (e.g. `openssl rand -base64 32`)"
+        )
+    return OctKey.import_key(raw)
+
+
+def _seal(private: dict[str, Any], kek: OctKey) -> dict[str, str]:
+    return {"jwe": jwe.encrypt_compact(dict(_SEALING), msgspec.json.encode(private), kek)}
+
+
+def unseal_private_jwk(kid: str, stored: dict[str, Any], kek: OctKey) -> dict[str, Any]:
+    if "jwe" not in stored:
+        # Written before keys were sealed: still usable; rotating the keys replaces it with a sealed one.
+        log.warning("identity.signing_key_unsealed", kid=kid)
+        return stored
+    try:
+        private = _decode(jwe.decrypt_compact(stored["jwe"], kek).plaintext or b"")
+    except (JoseError, ValueError) as exc:
+        raise ValueError(
+            f"signing key {kid} cannot be decrypted with this key-encryption key ({type(exc).__name__})"
+        ) from None
+    if private.get("kid") != kid:  # a sealed key copied onto another row
+        raise ValueError(f"signing key {kid} holds the sealed key {private.get('kid')!r}")
+    return private
+
+
 async def create_signing_key(
     connection: Connection,
     *,
     development: bool,
     publish_for: dt.timedelta,
     old_keys_for: dt.timedelta,
+    kek: OctKey,
 ) -> str:
     """Add a key that signs from ``now + publish_for``; older keys stop signing then and stay published
     ``old_keys_for`` longer. Returns the new kid."""
@@ -64,7 +144,7 @@ async def create_signing_key(
         await queries.lock_signing_keys(connection)
         signs_from: dt.datetime = await queries.signs_from(connection, publish_for=publish_for)
         await queries.insert_signing_key(
-            connection, kid=kid, alg=ALGORITHM, private_jwk=msgspec.json.encode(private).decode(),
+            connection, kid=kid, alg=ALGORITHM, private_jwk=msgspec.json.encode(_seal(private, kek)).decode(),
             public_jwk=msgspec.json.encode(public).decode(), development=development, signs_from=signs_from,
         )  # fmt: skip
         await queries.retire_keys_before(
@@ -79,8 +159,9 @@ async def create_signing_key(
 class KeyRing:
     """The published keys of this instance, reloaded at most every ``refresh_seconds``."""
 
-    def __init__(self, pool: asyncpg.Pool, refresh_seconds: float) -> None:
+    def __init__(self, pool: asyncpg.Pool, refresh_seconds: float, *, kek: OctKey) -> None:
         self.pool = pool
+        self.kek = kek
         self.refresh_seconds = refresh_seconds
         self.keys: list[StoredKey] = []
         self.public_keys = KeySet([])
@@ -91,7 +172,7 @@ class KeyRing:
             rows = [row async for row in queries.published_keys(connection)]
         keys = []
         for row in rows:
-            private = ECKey.import_key(_decode(row["private_jwk"]))
+            private = ECKey.import_key(unseal_private_jwk(row["kid"], _decode(row["private_jwk"]), self.kek))
             keys.append(
                 StoredKey(
                     kid=row["kid"],

@@ -16,6 +16,7 @@ from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference, RequestBody
 from litestar.params import HeaderParameter, Parameter
 
+from ishenzhen.catalog.model import MAX_VERSION
 from ishenzhen.errors import problem_spec
 from ishenzhen.identity import Principal, provide_principal, requires
 from ishenzhen.lib.http import BEARER, require_media_type, response_spec
@@ -44,7 +45,7 @@ __all__ = [
 ]
 
 Code = Annotated[str, Parameter(pattern=r"^[0-9A-Za-z]{1,64}$", description="item code (事项编码)")]
-Version = Annotated[int, Parameter(ge=1, le=1_000_000, description="version number")]
+Version = Annotated[int, Parameter(ge=1, le=MAX_VERSION, description="version number")]
 IfMatch = Annotated[
     str | None,
     HeaderParameter(name="If-Match", required=False, max_length=512, description="ETag you based it on"),

@@ -11,6 +11,7 @@ from litestar import Controller, get, post
 from litestar.params import JSONBody, QueryParameter
 from litestar.types import ASGIApp
 
+from ishenzhen.catalog.model import MAX_VERSION
 from ishenzhen.lib.http_cache import encode_body
 from ishenzhen.registry import service
 from ishenzhen.registry.controllers._http import (
@@ -83,8 +84,8 @@ class VersionsController(Controller):
         db_pool: Pool,
         principal: Caller,
         code: Code,
-        from_version: Annotated[int, QueryParameter(name="from", ge=1)],
-        to_version: Annotated[int, QueryParameter(name="to", ge=1)],
+        from_version: Annotated[int, QueryParameter(name="from", ge=1, le=MAX_VERSION)],
+        to_version: Annotated[int, QueryParameter(name="to", ge=1, le=MAX_VERSION)],
     ) -> ASGIApp:
         async with db_pool.acquire() as connection:
             view = await service.diff(connection, actor_of(principal), code, from_version, to_version)

@@ -85,7 +85,8 @@ async def send_sms_code(connection: Connection, mobile: str, address: str) -> No
     message = f"【i深圳】验证码 {code}，5分钟内有效。Your i Shenzhen code is {code}."
     # Development outbox: a real deployment hands the message to the SMS gateway here.
     await queries.insert_sms_outbox(connection, mobile=mobile, message=message)
-    log.info("identity.sms_outbox", mobile=mobile, message=message)
+    # The message holds the code: only the outbox sees it, never a log line (of any environment).
+    log.info("identity.sms_queued", mobile=mobile)
     await audit(connection, "sms.sent", account_id=account["id"], address=address)
 
 
