@@ -3,6 +3,7 @@ unreachable, and the answers granian gives itself before the app sees a request 
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from urllib.parse import urlsplit
 
@@ -45,7 +46,9 @@ def raw_exchange(issuer: str, request: bytes) -> bytes:
     parts = urlsplit(issuer)
     with socket.create_connection((parts.hostname, parts.port), timeout=10) as connection:
         connection.sendall(request)
-        connection.shutdown(socket.SHUT_WR)
+        # The server may already have answered and closed (headers too large): nothing left to half-close.
+        with contextlib.suppress(OSError):
+            connection.shutdown(socket.SHUT_WR)
         answer = b""
         while chunk := connection.recv(65536):
             answer += chunk

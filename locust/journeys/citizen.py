@@ -58,11 +58,11 @@ class ResumeTheApp(SignedInJourney):
         self.finish()
 
 
-def _check_page(journey: SignedInJourney, response: Any, what: str) -> bool:
-    """Check a page of items; False when the journey should end (the user is below the level it needs)."""
+def _check_page(journey: SignedInJourney, response: Any, what: str, field: str = "items") -> bool:
+    """Check a page of ``field``; False when the journey should end (the user is below the level it needs)."""
     if journey.refused_for_level(response):
         return False
-    if response.status_code == 200 and not isinstance(json_field(response, "items"), list):
+    if response.status_code == 200 and not isinstance(json_field(response, field), list):
         response.failure(f"{what} without a list of items")
     return True
 
@@ -119,7 +119,7 @@ class ReadMyDataAccessLog(SignedInJourney):
         with self.client.get(
             "/v1/me/data-access", headers=self.headers(), name="/v1/me/data-access", catch_response=True
         ) as r:
-            _check_page(self, r, "the data-access log")
+            _check_page(self, r, "the data-access log", field="entries")
 
     @task
     def done(self) -> None:
