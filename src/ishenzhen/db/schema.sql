@@ -479,6 +479,18 @@ CREATE TABLE public.identity_enterprises (
 );
 
 --
+-- Name: identity_issued_access_tokens; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_issued_access_tokens (
+    jti text NOT NULL,
+    family_id uuid,
+    code_hash bytea,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT identity_issued_access_tokens_check CHECK (((family_id IS NOT NULL) OR (code_hash IS NOT NULL)))
+);
+
+--
 -- Name: identity_population_register; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -525,7 +537,8 @@ CREATE TABLE public.identity_refresh_tokens (
 
 CREATE TABLE public.identity_revoked_access_tokens (
     jti text NOT NULL,
-    expires_at timestamp with time zone NOT NULL
+    expires_at timestamp with time zone NOT NULL,
+    revoked_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
 --
@@ -1028,6 +1041,13 @@ ALTER TABLE ONLY public.identity_enterprises
     ADD CONSTRAINT identity_enterprises_pkey PRIMARY KEY (credit_code);
 
 --
+-- Name: identity_issued_access_tokens identity_issued_access_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_issued_access_tokens
+    ADD CONSTRAINT identity_issued_access_tokens_pkey PRIMARY KEY (jti);
+
+--
 -- Name: identity_population_register identity_population_register_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1237,6 +1257,24 @@ CREATE INDEX identity_audit_event_idx ON public.identity_audit USING btree (even
 CREATE INDEX identity_enterprise_roles_account_idx ON public.identity_enterprise_roles USING btree (account_id);
 
 --
+-- Name: identity_issued_access_tokens_code_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_issued_access_tokens_code_idx ON public.identity_issued_access_tokens USING btree (code_hash);
+
+--
+-- Name: identity_issued_access_tokens_expiry_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_issued_access_tokens_expiry_idx ON public.identity_issued_access_tokens USING btree (expires_at);
+
+--
+-- Name: identity_issued_access_tokens_family_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_issued_access_tokens_family_idx ON public.identity_issued_access_tokens USING btree (family_id);
+
+--
 -- Name: identity_refresh_families_account_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1253,6 +1291,18 @@ CREATE INDEX identity_refresh_families_code_idx ON public.identity_refresh_famil
 --
 
 CREATE INDEX identity_refresh_tokens_family_idx ON public.identity_refresh_tokens USING btree (family_id);
+
+--
+-- Name: identity_revoked_access_tokens_expiry_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_revoked_access_tokens_expiry_idx ON public.identity_revoked_access_tokens USING btree (expires_at);
+
+--
+-- Name: identity_revoked_access_tokens_revoked_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_revoked_access_tokens_revoked_idx ON public.identity_revoked_access_tokens USING btree (revoked_at);
 
 --
 -- Name: identity_sms_codes_mobile_idx; Type: INDEX; Schema: public; Owner: -
@@ -1494,6 +1544,13 @@ ALTER TABLE ONLY public.identity_enterprise_roles
 
 ALTER TABLE ONLY public.identity_enterprise_roles
     ADD CONSTRAINT identity_enterprise_roles_credit_code_fkey FOREIGN KEY (credit_code) REFERENCES public.identity_enterprises(credit_code) ON DELETE CASCADE;
+
+--
+-- Name: identity_issued_access_tokens identity_issued_access_tokens_family_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_issued_access_tokens
+    ADD CONSTRAINT identity_issued_access_tokens_family_id_fkey FOREIGN KEY (family_id) REFERENCES public.identity_refresh_families(id) ON DELETE CASCADE;
 
 --
 -- Name: identity_refresh_families identity_refresh_families_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

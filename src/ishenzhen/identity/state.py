@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from litestar import Litestar
 
+from ishenzhen.db.change_feed import ChangeFeed
 from ishenzhen.identity.accounts.register import (
     FaceCheck,
     PopulationRegister,
@@ -16,11 +17,15 @@ from ishenzhen.identity.accounts.register import (
 )
 from ishenzhen.identity.oauth.authorize import AuthorizationFlow
 from ishenzhen.identity.oauth.keys import KeyRing, key_encryption_key
-from ishenzhen.identity.oauth.service import IdentityProvider
+from ishenzhen.identity.oauth.service import REVOCATIONS_CHANNEL, IdentityProvider
 from ishenzhen.identity.seed import prepare_identity
 from ishenzhen.settings import Settings
 
 __all__ = ["IdentityState", "identity_lifespan"]
+
+# Revoked tokens must be refused everywhere within a second even when a notification is lost: the safety poll
+# is one indexed read of recent revocations, so it can afford to run this often.
+REVOCATION_POLL_SECONDS = 1.0
 
 
 @dataclass(slots=True)
@@ -55,6 +60,18 @@ def identity_lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncC
             flow=AuthorizationFlow(provider, secure_cookies=issuer.startswith("https://")),
             register=SeededPopulationRegister(pool), face_check=SimulatedFaceCheck(),
         )  # fmt: skip
-        yield
+        await provider.revocations.refresh()
+        feed = None
+        if settings.database.url is not None:
+            feed = ChangeFeed(
+                settings.database.url, REVOCATIONS_CHANNEL, provider.revocations.refresh,
+                poll_interval=min(REVOCATION_POLL_SECONDS, settings.database.change_poll_seconds),
+            )  # fmt: skip
+            await feed.start()
+        try:
+            yield
+        finally:
+            if feed is not None:
+                await feed.stop()
 
     return lifespan
