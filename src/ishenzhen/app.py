@@ -35,6 +35,7 @@ from ishenzhen.handling.outbox import Dispatcher, housekeeping_forever
 from ishenzhen.health.controllers import HealthController, ServiceIndexController
 from ishenzhen.identity import IdentityState, enforce_bearer, identity_lifespan
 from ishenzhen.identity.controllers import (
+    AgentInvitationsController,
     DiscoveryController,
     EnterpriseAgentsController,
     LoginController,
@@ -115,6 +116,7 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         DiscoveryController,
         MeController,
         VerificationController,
+        AgentInvitationsController,
         EnterpriseAgentsController,
     ]
     # The registry, and the app's screens it drives

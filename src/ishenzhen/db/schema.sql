@@ -350,6 +350,27 @@ CREATE TABLE public.identity_accounts (
 );
 
 --
+-- Name: identity_agent_invitations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_agent_invitations (
+    id uuid NOT NULL,
+    credit_code character(18) NOT NULL,
+    invited_by uuid NOT NULL,
+    mobile text NOT NULL,
+    scopes text[] NOT NULL,
+    grant_expires_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    answered_at timestamp with time zone,
+    answer text,
+    CONSTRAINT identity_agent_invitations_answer_check CHECK ((answer = ANY (ARRAY['accepted'::text, 'declined'::text]))),
+    CONSTRAINT identity_agent_invitations_check CHECK (((answer IS NULL) = (answered_at IS NULL))),
+    CONSTRAINT identity_agent_invitations_check1 CHECK ((expires_at <= (created_at + '30 days'::interval))),
+    CONSTRAINT identity_agent_invitations_mobile_check CHECK ((mobile ~ '^1[3-9][0-9]{9}$'::text))
+);
+
+--
 -- Name: identity_audit; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -992,6 +1013,13 @@ ALTER TABLE ONLY public.identity_accounts
     ADD CONSTRAINT identity_accounts_resident_id_key UNIQUE (resident_id);
 
 --
+-- Name: identity_agent_invitations identity_agent_invitations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_agent_invitations
+    ADD CONSTRAINT identity_agent_invitations_pkey PRIMARY KEY (id);
+
+--
 -- Name: identity_audit identity_audit_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1237,6 +1265,18 @@ CREATE INDEX handling_outbox_dead_idx ON public.handling_outbox USING btree (dea
 --
 
 CREATE INDEX handling_outbox_due_idx ON public.handling_outbox USING btree (available_at, id) WHERE (state = 'pending'::text);
+
+--
+-- Name: identity_agent_invitations_enterprise_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_agent_invitations_enterprise_idx ON public.identity_agent_invitations USING btree (credit_code);
+
+--
+-- Name: identity_agent_invitations_mobile_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_agent_invitations_mobile_idx ON public.identity_agent_invitations USING btree (mobile, expires_at);
 
 --
 -- Name: identity_audit_account_idx; Type: INDEX; Schema: public; Owner: -
@@ -1488,6 +1528,20 @@ ALTER TABLE ONLY public.handling_outbox
 
 ALTER TABLE ONLY public.handling_timeline
     ADD CONSTRAINT handling_timeline_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.handling_applications(id) ON DELETE CASCADE;
+
+--
+-- Name: identity_agent_invitations identity_agent_invitations_credit_code_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_agent_invitations
+    ADD CONSTRAINT identity_agent_invitations_credit_code_fkey FOREIGN KEY (credit_code) REFERENCES public.identity_enterprises(credit_code) ON DELETE CASCADE;
+
+--
+-- Name: identity_agent_invitations identity_agent_invitations_invited_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_agent_invitations
+    ADD CONSTRAINT identity_agent_invitations_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES public.identity_accounts(id) ON DELETE CASCADE;
 
 --
 -- Name: identity_authorization_codes identity_authorization_codes_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

@@ -126,3 +126,23 @@ ORDER BY r.granted_at DESC, r.account_id;
 -- name: revoke_agent(credit_code, account_id)$
 DELETE FROM identity_enterprise_roles
 WHERE credit_code = :credit_code AND account_id = :account_id AND role = 'agent' RETURNING 1;
+
+-- Agent invitations -----------------------------------------------------------------------------------------
+
+-- name: insert_agent_invitation(id, credit_code, invited_by, mobile, scopes, grant_expires_at, expires_at)!
+INSERT INTO identity_agent_invitations (id, credit_code, invited_by, mobile, scopes, grant_expires_at, expires_at)
+VALUES (:id, :credit_code, :invited_by, :mobile, :scopes, :grant_expires_at, :expires_at);
+
+-- name: pending_agent_invitations(mobile)
+-- Unanswered, unexpired invitations to the number, newest first, with the enterprise's name.
+SELECT i.id, i.credit_code, e.name AS enterprise_name, i.scopes, i.grant_expires_at, i.created_at, i.expires_at
+FROM identity_agent_invitations i JOIN identity_enterprises e ON e.credit_code = i.credit_code
+WHERE i.mobile = :mobile AND i.answered_at IS NULL AND i.expires_at > now() AND i.grant_expires_at > now()
+ORDER BY i.created_at DESC, i.id
+LIMIT 100;
+
+-- name: answer_agent_invitation(id, mobile, answer)^
+-- Exactly one answer wins, and only the invitee's, while the invitation is pending.
+UPDATE identity_agent_invitations SET answered_at = now(), answer = :answer
+WHERE id = :id AND mobile = :mobile AND answered_at IS NULL AND expires_at > now() AND grant_expires_at > now()
+RETURNING credit_code, invited_by, scopes, grant_expires_at;

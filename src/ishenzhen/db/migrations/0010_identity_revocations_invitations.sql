@@ -18,3 +18,23 @@ CREATE TABLE identity_issued_access_tokens (
 CREATE INDEX identity_issued_access_tokens_family_idx ON identity_issued_access_tokens (family_id);
 CREATE INDEX identity_issued_access_tokens_code_idx ON identity_issued_access_tokens (code_hash);
 CREATE INDEX identity_issued_access_tokens_expiry_idx ON identity_issued_access_tokens (expires_at);
+
+-- An agent grant (经办人) starts as an invitation the citizen accepts after signing in. It names the invitee by
+-- mobile number, whether or not an account has that number, so the answer to the legal representative is the
+-- same for every number; the grant itself (identity_enterprise_roles) exists only once it is accepted.
+CREATE TABLE identity_agent_invitations (
+    id                uuid PRIMARY KEY,
+    credit_code       char(18) NOT NULL REFERENCES identity_enterprises (credit_code) ON DELETE CASCADE,
+    invited_by        uuid NOT NULL REFERENCES identity_accounts (id) ON DELETE CASCADE,
+    mobile            text NOT NULL CHECK (mobile ~ '^1[3-9][0-9]{9}$'),
+    scopes            text[] NOT NULL,
+    grant_expires_at  timestamptz NOT NULL,
+    created_at        timestamptz NOT NULL DEFAULT now(),
+    expires_at        timestamptz NOT NULL,
+    answered_at       timestamptz,
+    answer            text CHECK (answer IN ('accepted', 'declined')),
+    CHECK ((answer IS NULL) = (answered_at IS NULL)),
+    CHECK (expires_at <= created_at + interval '30 days')
+);
+CREATE INDEX identity_agent_invitations_mobile_idx ON identity_agent_invitations (mobile, expires_at);
+CREATE INDEX identity_agent_invitations_enterprise_idx ON identity_agent_invitations (credit_code);
