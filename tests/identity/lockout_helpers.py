@@ -43,10 +43,13 @@ async def peer_client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]
 
 
 async def password_attempt(
-    client: AsyncTestClient[Litestar], address: str, mobile: str, password: str
-) -> httpx.Response:
+    client: AsyncTestClient[Litestar], address: str, mobile: str, password: str,
+    forwarded_for: str | None = None,
+) -> httpx.Response:  # fmt: skip
     client.cookies.clear()  # a browser of its own at each address
     headers = {PEER_HEADER.decode(): address}
+    if forwarded_for is not None:
+        headers["x-forwarded-for"] = forwarded_for
     page = await client.get(authorize_url(prompt="login"), headers=headers)
     form = {**hidden_fields(page.text), "action": "password", "mobile": mobile, "password": password}
     return await client.post("/oauth/authorize", data=form, headers=headers)

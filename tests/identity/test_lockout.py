@@ -11,6 +11,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from ishenzhen.identity.seed import DEMO_PASSWORD
+from ishenzhen.settings import Settings, replace_settings
 from tests.identity.conftest import L1, query_of
 from tests.identity.lockout_helpers import password_attempt, peer_client, sms_sign_in
 
@@ -75,3 +76,24 @@ async def test_the_per_number_ceiling_closes_only_the_password_path(
     assert signed_in(await sms_sign_in(client, OWNER, db_pool, L1))
     events = [r["event"] for r in await db_pool.fetch("SELECT event FROM identity_audit ORDER BY id")]
     assert events.count("login.password_suspended") == 1
+
+
+async def test_behind_a_trusted_proxy_each_citizen_keeps_their_own_address(settings: Settings) -> None:
+    from ishenzhen.app import create_app
+
+    proxy = "10.1.2.3"
+    app = create_app(replace_settings(settings, trusted_proxies="10.0.0.0/8"))
+    async with peer_client(app) as client:
+        # The attacker forges a left-most hop; the proxy appends the address it really saw.
+        for _ in range(5):
+            await password_attempt(client, proxy, L1, "guess", forwarded_for=f"{OWNER}, {ATTACKER}")
+        assert (await password_attempt(client, proxy, L1, "guess", forwarded_for=ATTACKER)).status_code == 429
+        assert signed_in(await password_attempt(client, proxy, L1, DEMO_PASSWORD, forwarded_for=OWNER))
+
+
+async def test_without_trusted_proxies_the_forwarded_header_is_ignored(
+    client: AsyncTestClient[Litestar],
+) -> None:
+    for n in range(5):
+        await password_attempt(client, ATTACKER, L1, "guess", forwarded_for=f"198.51.100.{n}")
+    assert (await password_attempt(client, ATTACKER, L1, "guess", forwarded_for=OWNER)).status_code == 429
