@@ -29,7 +29,7 @@ def with_test_peer(app: Litestar) -> Any:
         if scope["type"] == "http":
             peer = next((v.decode() for k, v in scope["headers"] if k == PEER_HEADER), None)
             if peer is not None:
-                scope = {**scope, "client": (peer, 40000)}  # type: ignore[typeddict-item]
+                scope["client"] = (peer, 40000)
         await app(scope, receive, send)
 
     return asgi

@@ -4,6 +4,7 @@ what a Valkey that is down does to sign-in (refused) and to the token endpoint (
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 import pytest
 import valkey
@@ -46,7 +47,8 @@ async def test_two_instances_with_one_valkey_share_one_lockout_budget(
         # Five failures spread over both instances lock the pair on both: one budget.
         assert (await password_attempt(on_first, ATTACKER, L1, DEMO_PASSWORD)).status_code == 429
         assert (await password_attempt(on_second, ATTACKER, L1, DEMO_PASSWORD)).status_code == 429
-    assert any(b"login_pair_failures" in key for key in valkey_client.keys("*"))
+    keys = cast(list[bytes], valkey_client.keys("*"))
+    assert any(b"login_pair_failures" in key for key in keys)
 
 
 async def test_without_valkey_each_instance_counts_alone(settings: Settings) -> None:

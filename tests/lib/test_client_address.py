@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from ishenzhen.lib.http import forwarded_client, parse_networks
 
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 TRUSTED = parse_networks("10.0.0.0/8, fd00::/8")
 
 proxies = st.lists(
@@ -23,7 +24,7 @@ clients = st.one_of(st.ip_addresses(v=4), st.ip_addresses(v=6)).filter(
 forged = st.lists(st.text(max_size=40).filter(lambda t: "," not in t), max_size=3)
 
 
-def forwarded_element(address: ipaddress.IPv4Address | ipaddress.IPv6Address, port: int | None) -> str:
+def forwarded_element(address: Address, port: int | None) -> str:
     host = f"[{address}]" if address.version == 6 else str(address)
     if port is None and address.version == 4:
         return f"for={host}"
@@ -31,14 +32,18 @@ def forwarded_element(address: ipaddress.IPv4Address | ipaddress.IPv6Address, po
 
 
 @given(clients, proxies, forged)
-def test_x_forwarded_for_names_the_hop_left_of_our_proxies(client, chain, spoofed) -> None:  # type: ignore[no-untyped-def]
+def test_x_forwarded_for_names_the_hop_left_of_our_proxies(
+    client: Address, chain: list[Address], spoofed: list[str]
+) -> None:
     *inner, peer = chain
     header = ", ".join([*spoofed, str(client), *map(str, inner)])
     assert forwarded_client(str(peer), "x-forwarded-for", [header], TRUSTED) == str(client)
 
 
 @given(clients, proxies, st.one_of(st.none(), st.integers(1, 65535)), st.booleans())
-def test_forwarded_names_the_hop_left_of_our_proxies(client, chain, port, split) -> None:  # type: ignore[no-untyped-def]
+def test_forwarded_names_the_hop_left_of_our_proxies(
+    client: Address, chain: list[Address], port: int | None, split: bool
+) -> None:
     *inner, peer = chain
     elements = ['for="_hidden";proto=https', forwarded_element(client, port) + ";proto=https",
                 *(forwarded_element(p, None) for p in inner)]  # fmt: skip
@@ -47,14 +52,18 @@ def test_forwarded_names_the_hop_left_of_our_proxies(client, chain, port, split)
 
 
 @given(clients, st.lists(st.text(max_size=60), max_size=4), st.sampled_from(["x-forwarded-for", "forwarded"]))
-def test_an_untrusted_peer_is_the_client_whatever_it_claims(peer, values, header) -> None:  # type: ignore[no-untyped-def]
+def test_an_untrusted_peer_is_the_client_whatever_it_claims(
+    peer: Address, values: list[str], header: str
+) -> None:
     assert forwarded_client(str(peer), header, values, TRUSTED) == str(peer)
 
 
 @given(
     proxies, st.lists(st.text(max_size=200), max_size=4), st.sampled_from(["x-forwarded-for", "forwarded"])
 )
-def test_any_header_from_a_proxy_yields_an_address(chain, values, header) -> None:  # type: ignore[no-untyped-def]
+def test_any_header_from_a_proxy_yields_an_address(
+    chain: list[Address], values: list[str], header: str
+) -> None:
     ipaddress.ip_address(forwarded_client(str(chain[-1]), header, values, TRUSTED))
 
 
