@@ -11,6 +11,7 @@ from typing import Any
 
 import asyncpg
 import msgspec
+import structlog
 from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -49,6 +50,7 @@ from ishenzhen.lib.http_methods import MethodSemantics
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.security_headers import SecurityHeaders
 from ishenzhen.lib.shared_cache import SharedResponseCache
+from ishenzhen.lib.shared_store import SharedStore
 from ishenzhen.lib.structs import Struct
 from ishenzhen.logging import access_log, configure_logging, flush_access_log
 from ishenzhen.notifications.controllers import MessagesController
@@ -63,6 +65,8 @@ from ishenzhen.screens.items import ItemScreensController
 from ishenzhen.settings import Settings, load_settings
 from ishenzhen.sharing.controllers import DataAccessController
 from ishenzhen.sharing.lifespan import sharing_lifespan
+
+log = structlog.get_logger(__name__)
 
 __all__ = ["OPENAPI_PATH", "create_app", "create_app_from_environment"]
 
@@ -246,6 +250,19 @@ def create_app(
             await pool.close()
 
     @asynccontextmanager
+    async def shared_store_lifespan(app: Litestar) -> AsyncIterator[None]:
+        shared = settings.shared
+        store = SharedStore.open(shared.valkey_url, shared.valkey_timeout_seconds)
+        if not store.shared and settings.http.workers > 1:
+            # Each worker would count on its own: budgets multiplied by the number of workers.
+            log.warning("shared_store.per_process", workers=settings.http.workers)
+        app.state.shared_store = store
+        try:
+            yield
+        finally:
+            await store.close()
+
+    @asynccontextmanager
     async def notifications_lifespan(app: Litestar) -> AsyncIterator[None]:
         hub = StreamHub(app.state.db_pool, settings.notifications.streams_per_user)
         await hub.start()
@@ -302,6 +319,7 @@ def create_app(
         route_handlers=[*_route_handlers(settings), *extra_route_handlers],
         lifespan=[
             database_lifespan,
+            shared_store_lifespan,
             catalog_lifespan(settings.database.url, settings.database.change_poll_seconds),
             identity_lifespan(settings),
             registry_lifespan(settings.registry.scheduler_seconds),

@@ -651,16 +651,6 @@ CREATE SEQUENCE public.identity_sms_outbox_id_seq
 ALTER SEQUENCE public.identity_sms_outbox_id_seq OWNED BY public.identity_sms_outbox.id;
 
 --
--- Name: identity_throttle; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.identity_throttle (
-    bucket text NOT NULL,
-    window_start timestamp with time zone NOT NULL,
-    hits integer NOT NULL
-);
-
---
 -- Name: notifications_messages; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1130,13 +1120,6 @@ ALTER TABLE ONLY public.identity_sms_codes
 
 ALTER TABLE ONLY public.identity_sms_outbox
     ADD CONSTRAINT identity_sms_outbox_pkey PRIMARY KEY (id);
-
---
--- Name: identity_throttle identity_throttle_pkey; Type: CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.identity_throttle
-    ADD CONSTRAINT identity_throttle_pkey PRIMARY KEY (bucket);
 
 --
 -- Name: notifications_messages notifications_messages_pkey; Type: CONSTRAINT; Schema: public; Owner: -

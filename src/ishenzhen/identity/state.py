@@ -15,6 +15,7 @@ from ishenzhen.identity.accounts.register import (
     SeededPopulationRegister,
     SimulatedFaceCheck,
 )
+from ishenzhen.identity.accounts.throttle import Throttle
 from ishenzhen.identity.oauth.authorize import AuthorizationFlow
 from ishenzhen.identity.oauth.keys import KeyRing, key_encryption_key
 from ishenzhen.identity.oauth.service import REVOCATIONS_CHANNEL, IdentityProvider
@@ -36,6 +37,7 @@ class IdentityState:
     flow: AuthorizationFlow
     register: PopulationRegister
     face_check: FaceCheck
+    throttle: Throttle
 
     @property
     def issuer(self) -> str:
@@ -51,14 +53,17 @@ def identity_lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncC
         keys = KeyRing(pool, settings.identity.key_refresh_seconds, kek=key_encryption_key(settings))
         await keys.load()
         issuer = settings.effective_issuer
+        # The app's shared store (``app.state.shared_store``): counters every instance sees alike.
+        limiter = Throttle(app.state.shared_store)
         provider = IdentityProvider(
             pool, keys, issuer, settings.identity.access_token_seconds, settings.identity.refresh_idle_seconds,
             token_rates=(settings.identity.token_rate_per_client, settings.identity.token_rate_per_address),
+            limiter=limiter,
         )  # fmt: skip
         app.state.identity = IdentityState(
             settings=settings, keys=keys, provider=provider,
             flow=AuthorizationFlow(provider, secure_cookies=issuer.startswith("https://")),
-            register=SeededPopulationRegister(pool), face_check=SimulatedFaceCheck(),
+            register=SeededPopulationRegister(pool), face_check=SimulatedFaceCheck(), throttle=limiter,
         )  # fmt: skip
         await provider.revocations.refresh()
         feed = None

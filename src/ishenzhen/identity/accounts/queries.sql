@@ -72,37 +72,7 @@ INSERT INTO identity_sms_outbox (mobile, message) VALUES (:mobile, :message);
 -- name: sms_outbox(limit)
 SELECT id, mobile, message, created_at FROM identity_sms_outbox ORDER BY id DESC LIMIT :limit;
 
--- Throttles and audit -------------------------------------------------------------------------------------
-
--- name: hit_throttle(bucket, window_seconds)^
--- One fixed window per bucket; returns the hits in the current window and the seconds until it ends.
-INSERT INTO identity_throttle AS t (bucket, window_start, hits) VALUES (:bucket, now(), 1)
-ON CONFLICT (bucket) DO UPDATE SET
-    window_start = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now()
-                        THEN now() ELSE t.window_start END,
-    hits = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now() THEN 1 ELSE t.hits + 1 END
-RETURNING hits,
-    ceil(extract(epoch FROM (window_start + make_interval(secs => :window_seconds) - now())))::integer AS retry_after;
-
--- name: hit_throttles(buckets, window_seconds)
--- hit_throttle for several buckets in one round trip.
-INSERT INTO identity_throttle AS t (bucket, window_start, hits)
-SELECT bucket, now(), 1 FROM unnest(:buckets::text[]) AS bucket
-ON CONFLICT (bucket) DO UPDATE SET
-    window_start = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now()
-                        THEN now() ELSE t.window_start END,
-    hits = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now() THEN 1 ELSE t.hits + 1 END
-RETURNING bucket, hits,
-    ceil(extract(epoch FROM (window_start + make_interval(secs => :window_seconds) - now())))::integer AS retry_after;
-
--- name: peek_throttle(bucket, window_seconds)^
-SELECT hits,
-    ceil(extract(epoch FROM (window_start + make_interval(secs => :window_seconds) - now())))::integer AS retry_after
-FROM identity_throttle
-WHERE bucket = :bucket AND window_start + make_interval(secs => :window_seconds) > now();
-
--- name: clear_throttle(bucket)!
-DELETE FROM identity_throttle WHERE bucket = :bucket;
+-- Audit ------------------------------------------------------------------------------------------------
 
 -- name: audit(event, account_id, client_id, address, detail)!
 INSERT INTO identity_audit (event, account_id, client_id, address, detail)

@@ -121,7 +121,7 @@ class VerificationController(Controller):
             async with db_pool.acquire() as connection:
                 level = await service.verify_caller_real_name(
                     connection, identity.register, principal.sub, data.name, data.resident_id,
-                    address=client_address(request),
+                    address=client_address(request), limiter=identity.throttle,
                 )  # fmt: skip
         except throttle.Throttled as exc:
             raise _too_many(exc) from None
@@ -139,7 +139,7 @@ class VerificationController(Controller):
             async with db_pool.acquire() as connection:
                 level = await service.verify_caller_face(
                     connection, identity.face_check, principal.sub, data.liveness_token,
-                    address=client_address(request),
+                    address=client_address(request), limiter=identity.throttle,
                 )  # fmt: skip
         except throttle.Throttled as exc:
             raise _too_many(exc) from None

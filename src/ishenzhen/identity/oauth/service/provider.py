@@ -80,12 +80,16 @@ def _assertion_ids(form: Mapping[str, str]) -> tuple[str, str] | None:
 class IdentityProvider:
     def __init__(
         self, pool: asyncpg.Pool, keys: KeyRing, issuer: str, access_token_seconds: int, idle: int,
-        token_rates: tuple[int, int] = (6000, 300),
+        token_rates: tuple[int, int] = (6000, 300), *, limiter: throttle.Throttle,
     ) -> None:  # fmt: skip
         self.pool = pool
+        # The sign-in pages' and token endpoint's limits (the flow reaches them through the provider).
+        self.throttle = limiter
         # Token requests per minute per claimed client id, and per address.
-        self.token_limits = (throttle.Limit("token_client", token_rates[0], 60),
-                             throttle.Limit("token_address", token_rates[1], 60))  # fmt: skip
+        # Fail open: every signed-in app refreshes here, and refusing while Valkey is away signs everyone out;
+        # the client's own authentication still guards the endpoint.
+        self.token_limits = (throttle.Limit("token_client", token_rates[0], 60, fail_closed=False),
+                             throttle.Limit("token_address", token_rates[1], 60, fail_closed=False))  # fmt: skip
         self.keys = keys
         self.issuer = issuer
         self.idle_seconds = idle
@@ -184,7 +188,7 @@ class IdentityProvider:
         if claimed:
             limits.append((self.token_limits[0], claimed))
         try:
-            await throttle.hit_all(connection, limits)
+            await self.throttle.hit_all(limits)
         except throttle.Throttled as exc:
             who = "this client" if exc.limit.name == "token_client" else "this address"
             await accounts.audit(
