@@ -169,13 +169,14 @@ class EnterpriseAgentsController(Controller):
                      429: problem_spec("Too many invitations for this enterprise or by this caller: see Retry-After")})  # fmt: skip
     async def invite(
         self, request: Request[Any, Any, Any], db_pool: NamedDependency[asyncpg.Pool],
-        principal: NamedDependency[Principal], credit_code: _CreditCode, data: JSONBody[AgentGrantRequest],
+        identity: NamedDependency[IdentityState], principal: NamedDependency[Principal], credit_code: _CreditCode,
+        data: JSONBody[AgentGrantRequest],
     ) -> AgentInvitationSent:  # fmt: skip
         try:
             async with db_pool.acquire() as connection:
                 sent = await service.invite_agent(
                     connection, principal.sub, credit_code, data.mobile, data.scopes, data.expires_at,
-                    address=client_address(request),
+                    address=client_address(request), limiter=identity.throttle,
                 )  # fmt: skip
         except throttle.Throttled as exc:
             raise _too_many(exc, "too many agent invitations: try again later") from None

@@ -64,7 +64,7 @@ class AgentInvitation:
 
 async def invite_agent(
     connection: Connection, sub: str, credit_code: str, mobile: str, scopes: Collection[str],
-    expires_at: dt.datetime, *, address: str,
+    expires_at: dt.datetime, *, address: str, limiter: throttle.Throttle,
 ) -> InvitationSent:  # fmt: skip
     """The legal representative ``sub`` invites the holder of ``mobile`` to act for the enterprise with
     ``scopes`` (some of ``AGENT_SCOPES``) until ``expires_at``; ``throttle.Throttled`` past ``INVITE_LIMITS``."""
@@ -81,7 +81,7 @@ async def invite_agent(
         # The caller knows their own number: refusing it tells them nothing new.
         raise Conflict("that is the legal representative's own number")
     # Counted only for a caller who represents the enterprise: nobody else can spend its budget.
-    await throttle.hit_all(connection, [(INVITE_LIMITS[0], code), (INVITE_LIMITS[1], str(caller.id))])
+    await limiter.hit_all([(INVITE_LIMITS[0], code), (INVITE_LIMITS[1], str(caller.id))])
     invitation_id = uuid.uuid4()
     until = min(now + INVITATION_LIFETIME, expires_at)
     granted = sorted(set(scopes))
