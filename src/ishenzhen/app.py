@@ -31,6 +31,7 @@ from ishenzhen.departments.controllers import DepartmentQueriesController
 from ishenzhen.departments.state import departments_lifespan
 from ishenzhen.errors import edge_problem, exception_handlers, problem_spec
 from ishenzhen.handling.controllers import HANDLING_CONTROLLERS
+from ishenzhen.handling.instant import InstantDecider
 from ishenzhen.handling.outbox import Dispatcher, housekeeping_forever
 from ishenzhen.health.controllers import HealthController, ServiceIndexController
 from ishenzhen.identity import IdentityState, enforce_bearer, identity_lifespan
@@ -276,6 +277,12 @@ def create_app(
         )
         await dispatcher.start()
         app.state.dispatcher = dispatcher
+        instant = InstantDecider(
+            app.state.db_pool, app.state.platform, app.state.rule_sets,
+            lease_seconds=settings.handling.lease_seconds, item_name=item_name,
+        )  # fmt: skip
+        await instant.start()
+        app.state.instant = instant
         housekeeping = asyncio.create_task(
             housekeeping_forever(app.state.db_pool), name="handling-housekeeping"
         )
@@ -285,6 +292,7 @@ def create_app(
             housekeeping.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await housekeeping
+            await instant.stop()
             await dispatcher.stop()
 
     def provide_db_pool(state: State) -> asyncpg.Pool:
