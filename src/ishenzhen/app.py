@@ -34,7 +34,7 @@ from ishenzhen.handling.controllers import HANDLING_CONTROLLERS
 from ishenzhen.handling.instant import InstantDecider
 from ishenzhen.handling.outbox import Dispatcher, housekeeping_forever
 from ishenzhen.health.controllers import HealthController, ServiceIndexController
-from ishenzhen.identity import IdentityState, enforce_bearer, identity_lifespan
+from ishenzhen.identity import IdentityState, enforce_bearer, identity_lifespan, sign_document
 from ishenzhen.identity.controllers import (
     DiscoveryController,
     EnterpriseAgentsController,
@@ -58,6 +58,7 @@ from ishenzhen.ops.controllers import OPS_CONTROLLERS
 from ishenzhen.ops.metrics import RequestMetrics
 from ishenzhen.registry.controllers import REGISTRY_CONTROLLERS
 from ishenzhen.registry.scheduler import registry_lifespan
+from ishenzhen.results.controllers import ResultsController
 from ishenzhen.screens.home import HOME_PATH, HomeController
 from ishenzhen.screens.items import ItemScreensController
 from ishenzhen.settings import Settings, load_settings
@@ -121,7 +122,7 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     # The registry, and the app's screens it drives
     handlers += [*REGISTRY_CONTROLLERS, HomeController, ItemScreensController]
     # Every use of a citizen's data, for the citizen.
-    handlers += [DataAccessController]
+    handlers += [DataAccessController, ResultsController]
     # Pass-through queries to department systems.
     handlers += [DepartmentQueriesController]
     # Applying and following, department callbacks, the inbox and live stream, operations.
@@ -280,6 +281,7 @@ def create_app(
         instant = InstantDecider(
             app.state.db_pool, app.state.platform, app.state.rule_sets,
             lease_seconds=settings.handling.lease_seconds, item_name=item_name,
+            sign=lambda claims: sign_document(app.state.identity, claims), base_url=settings.effective_issuer,
         )  # fmt: skip
         await instant.start()
         app.state.instant = instant

@@ -7,6 +7,7 @@ in the sharing tests; a demo account is pointed at a seeded person, so the regis
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -14,16 +15,22 @@ from typing import Any
 import asyncpg
 import msgspec
 import pytest
+from joserfc import jws
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
 from litestar import Litestar
 
 from ishenzhen.catalog.model import Catalog, ServiceItem
 from ishenzhen.handling.instant import InstantDecider
+from ishenzhen.identity import RESULT_TYPE
+from ishenzhen.results import revoke
 from ishenzhen.sharing import PlatformClient
 from ishenzhen_simulators.data_platform.app import Knobs
 from ishenzhen_simulators.data_platform.registers import City
 from tests.handling.conftest import Client, Headers
 from tests.handling.helpers import apply, eventually
-from tests.identity.conftest import L2
+from tests.handling.test_applying import subject_of
+from tests.identity.conftest import ISSUER, L2
 from tests.sharing.conftest import city, find_person, knobs, platform  # noqa: F401 - fixtures
 
 ELDERLY_FUTIAN = "050080007000440304"
@@ -230,3 +237,50 @@ async def test_a_decision_owed_by_a_process_that_died_is_made_by_the_sweep(
     assert await other.run_due() == 1
     assert (await _detail(client, auth, application_id))["status"] == "approved"
     assert await other.run_due() == 0  # decided once: nothing more is owed
+
+
+async def test_an_approval_issues_a_signed_result_verifiable_offline_and_online_and_revocable(
+    client: Client,
+    citizen: Any,
+    items: dict[str, ServiceItem],
+    db_pool: asyncpg.Pool,
+    decider: InstantDecider,
+    city: City,
+) -> None:
+    elder = find_person(city, lambda p, _: p["status"] == "alive" and p["household_district"] == "440304"
+                        and p["birth_date"] < "1950-01-01" and not p["benefits"])  # fmt: skip
+    await _as(db_pool, L2, elder)
+    auth = await citizen(L2)
+    application_id = await _submit(client, auth, items["elderly"], elder)
+    await _decided(db_pool, application_id)
+    message = (await _detail(client, auth, application_id))["timeline"][-1]["message"]
+    link = message.rsplit("电子结果核验：", 1)[1]
+    assert link.startswith(ISSUER) and link.endswith("/verification")
+
+    # Online: the public endpoint the QR code points to, no token needed.
+    online = await client.get(link.removeprefix(ISSUER))
+    assert online.status_code == 200, online.text
+    assert online.json()["status"] == "valid" and online.json()["item_code"] == ELDERLY_FUTIAN
+    # Offline: any JOSE library, from the published JWKS alone.
+    keys = KeySet.import_key_set((await client.get("/oauth/jwks")).json())
+    token = jws.deserialize_compact(online.json()["document"], keys, algorithms=["ES256"])
+    assert token.protected["typ"] == RESULT_TYPE
+    claims = json.loads(token.payload)
+    assert (
+        claims["iss"] == ISSUER
+        and claims["verification_url"] == link
+        and claims["item_code"] == ELDERLY_FUTIAN
+    )
+    assert (
+        claims["sub"] == subject_of(auth) and elder not in token.payload.decode()
+    )  # no ID number on a QR code
+    assert claims["result"]["monthly_yuan"] >= 200
+    tampered = online.json()["document"].split(".")
+    tampered[1] = tampered[1][:-2] + ("AA" if tampered[1][-2:] != "AA" else "BB")
+    with pytest.raises(JoseError):
+        jws.deserialize_compact(".".join(tampered), keys, algorithms=["ES256"])
+
+    await revoke(db_pool, uuid.UUID(claims["jti"]), "依法撤销")
+    after = (await client.get(link.removeprefix(ISSUER))).json()
+    assert (after["status"], after["revocation_reason"]) == ("revoked", "依法撤销")
+    assert (await client.get(f"/v1/results/{uuid.uuid4()}/verification")).status_code == 404

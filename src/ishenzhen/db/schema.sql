@@ -748,6 +748,24 @@ CREATE TABLE public.registry_versions (
 );
 
 --
+-- Name: results_issued; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.results_issued (
+    id uuid NOT NULL,
+    application_id uuid NOT NULL,
+    item_code text NOT NULL,
+    document text NOT NULL,
+    issued_at timestamp with time zone NOT NULL,
+    revoked_at timestamp with time zone,
+    revocation_reason text,
+    CONSTRAINT results_issued_check CHECK (((revoked_at IS NULL) = (revocation_reason IS NULL))),
+    CONSTRAINT results_issued_document_check CHECK ((char_length(document) <= 16384)),
+    CONSTRAINT results_issued_item_code_check CHECK ((char_length(item_code) <= 64)),
+    CONSTRAINT results_issued_revocation_reason_check CHECK (((char_length(revocation_reason) >= 1) AND (char_length(revocation_reason) <= 500)))
+);
+
+--
 -- Name: schema_migrations; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1147,6 +1165,20 @@ ALTER TABLE ONLY public.registry_items
 
 ALTER TABLE ONLY public.registry_versions
     ADD CONSTRAINT registry_versions_pkey PRIMARY KEY (code, version);
+
+--
+-- Name: results_issued results_issued_application_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.results_issued
+    ADD CONSTRAINT results_issued_application_id_key UNIQUE (application_id);
+
+--
+-- Name: results_issued results_issued_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.results_issued
+    ADD CONSTRAINT results_issued_pkey PRIMARY KEY (id);
 
 --
 -- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1607,6 +1639,13 @@ ALTER TABLE ONLY public.registry_versions
 
 ALTER TABLE ONLY public.registry_versions
     ADD CONSTRAINT registry_versions_code_fkey FOREIGN KEY (code) REFERENCES public.registry_items(code);
+
+--
+-- Name: results_issued results_issued_application_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.results_issued
+    ADD CONSTRAINT results_issued_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.handling_applications(id) ON DELETE CASCADE;
 
 --
 -- PostgreSQL database dump complete

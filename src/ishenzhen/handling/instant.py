@@ -11,7 +11,8 @@ Per decision: the facts the item's rule set reads are pulled in parallel with th
 bound to the application (``sharing.fetch_facts`` logs every pull, whatever came back); then ``decide`` runs
 without I/O; then one transaction records the decision, moves the application (approved, rejected, or
 in_review for a clerk) with the reasons in the timeline and the inbox (and so the stream), and tells the
-department through the outbox. A department that decided first keeps its decision.
+department through the outbox. An approval also issues its signed result (``ishenzhen.results``) in that
+transaction, and the timeline names its verification URL. A department that decided first keeps its decision.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import structlog
 from ishenzhen.approvals import Decision, RuleSet, decide
 from ishenzhen.handling import metrics
 from ishenzhen.handling.service import ApplicationConflict, move, queries
+from ishenzhen.results import Signer, issue, verification_path
 from ishenzhen.sharing import AccessBasis, PlatformClient, fetch_facts
 from ishenzhen.sharing.service import resident_id_of
 
@@ -81,6 +83,8 @@ class InstantDecider:
         sweep_seconds: float = 5.0,
         item_name: Callable[[str], str | None] = lambda _code: None,
         today: Callable[[], dt.date] = dt.date.today,
+        sign: Signer | None = None,
+        base_url: str = "",
     ) -> None:
         self.pool = pool
         self.platform = platform
@@ -89,6 +93,9 @@ class InstantDecider:
         self.sweep_seconds = sweep_seconds
         self.item_name = item_name
         self.today = today
+        # Without a signer (no identity keys in this process) an approval is recorded but issues no document.
+        self.sign = sign
+        self.base_url = base_url
         self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._tasks: set[asyncio.Task[int]] = set()
         self._sweep: asyncio.Task[None] | None = None
@@ -184,18 +191,25 @@ class InstantDecider:
             application = await queries.lock_application(connection, id=application_id)
             moved = application["status"] in _UNDECIDED
             if moved:
+                number = application["number"].strip()
+                message = citizen_message(decision)
+                result_id = None
+                if decision.outcome == "approved" and self.sign is not None:
+                    result_id = await issue(
+                        connection, self.sign, base_url=self.base_url, application_id=application_id,
+                        number=number, item_code=decision.item, item_name=self.item_name(decision.item),
+                        holder=str(application["applicant_id"]), decision=msgspec.to_builtins(decision),
+                    )  # fmt: skip
+                    link = f"{self.base_url}{verification_path(result_id)}"
+                    message = f"{message[: _MAX_MESSAGE - len(link) - 8]}电子结果核验：{link}"
                 with contextlib.suppress(ApplicationConflict):
                     await move(
                         connection, application, TARGETS[decision.outcome], actor_kind="gateway",
                         actor=f"rules:{decision.item}@v{decision.rule_set_version}",
-                        message=citizen_message(decision), item_name=self.item_name(decision.item),
+                        message=message, item_name=self.item_name(decision.item),
                     )  # fmt: skip
-                number = application["number"].strip()
-                body = {
-                    "number": number,
-                    "outcome": decision.outcome,
-                    "decision": msgspec.to_builtins(decision),
-                }
+                body = {"number": number, "outcome": decision.outcome, "decision": msgspec.to_builtins(decision),
+                        "result_id": str(result_id) if result_id else None}  # fmt: skip
                 await queries.insert_outbox(
                     connection, application_id=application_id, kind="decision",
                     department=application["department"], path=f"/applications/{number}/decision",

@@ -24,3 +24,16 @@ CREATE INDEX handling_instant_decisions_due_idx ON handling_instant_decisions (a
 ALTER TABLE handling_outbox DROP CONSTRAINT handling_outbox_kind_check;
 ALTER TABLE handling_outbox ADD CONSTRAINT handling_outbox_kind_check
     CHECK (kind IN ('submission', 'withdrawal', 'supplements', 'decision'));
+
+-- Results the gateway issues (an approval document): the compact JWS handed to the holder, signed with the
+-- identity provider's published keys, and whether it still stands. The public verification endpoint reads this.
+CREATE TABLE results_issued (
+    id                 uuid PRIMARY KEY,
+    application_id     uuid NOT NULL UNIQUE REFERENCES handling_applications (id) ON DELETE CASCADE,
+    item_code          text NOT NULL CHECK (char_length(item_code) <= 64),
+    document           text NOT NULL CHECK (char_length(document) <= 16384),
+    issued_at          timestamptz NOT NULL,
+    revoked_at         timestamptz,
+    revocation_reason  text CHECK (char_length(revocation_reason) BETWEEN 1 AND 500),
+    CHECK ((revoked_at IS NULL) = (revocation_reason IS NULL))
+);
