@@ -9,6 +9,7 @@ import pytest
 from asyncpg.exceptions import InternalClientError
 
 from ishenzhen.db.change_feed import ChangeFeed
+from tests.handling.helpers import eventually
 
 
 async def test_a_listener_broken_mid_listen_reconnects_and_stops_cleanly(
@@ -35,9 +36,12 @@ async def test_a_listener_broken_mid_listen_reconnects_and_stops_cleanly(
     feed = ChangeFeed(database_url, "test_feed", on_change, poll_interval=600)
     await feed.start()
     try:
+
+        async def listening() -> bool:
+            return feed.listening
+
+        await eventually(listening, within=10)
         async with asyncio.timeout(10):
-            while not feed.listening:
-                await asyncio.sleep(0.02)  # polling an observable with a deadline
             refreshed.clear()
             connection = await asyncpg.connect(database_url)
             try:
