@@ -32,9 +32,10 @@ from ishenzhen.departments.controllers import DepartmentQueriesController
 from ishenzhen.departments.state import departments_lifespan
 from ishenzhen.errors import edge_problem, exception_handlers, problem_spec
 from ishenzhen.handling.controllers import HANDLING_CONTROLLERS
+from ishenzhen.handling.instant import InstantDecider
 from ishenzhen.handling.outbox import Dispatcher, housekeeping_forever
 from ishenzhen.health.controllers import HealthController, ServiceIndexController
-from ishenzhen.identity import IdentityState, enforce_bearer, identity_lifespan
+from ishenzhen.identity import IdentityState, enforce_bearer, identity_lifespan, sign_document
 from ishenzhen.identity.controllers import (
     AgentInvitationsController,
     DiscoveryController,
@@ -60,6 +61,7 @@ from ishenzhen.ops.controllers import OPS_CONTROLLERS
 from ishenzhen.ops.metrics import RequestMetrics
 from ishenzhen.registry.controllers import REGISTRY_CONTROLLERS
 from ishenzhen.registry.scheduler import registry_lifespan
+from ishenzhen.results.controllers import ResultsController
 from ishenzhen.screens.home import HOME_PATH, HomeController
 from ishenzhen.screens.items import ItemScreensController
 from ishenzhen.settings import Settings, load_settings
@@ -126,7 +128,7 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     # The registry, and the app's screens it drives
     handlers += [*REGISTRY_CONTROLLERS, HomeController, ItemScreensController]
     # Every use of a citizen's data, for the citizen.
-    handlers += [DataAccessController]
+    handlers += [DataAccessController, ResultsController]
     # Pass-through queries to department systems.
     handlers += [DepartmentQueriesController]
     # Applying and following, department callbacks, the inbox and live stream, operations.
@@ -295,6 +297,13 @@ def create_app(
         )
         await dispatcher.start()
         app.state.dispatcher = dispatcher
+        instant = InstantDecider(
+            app.state.db_pool, app.state.platform, app.state.rule_sets,
+            lease_seconds=settings.handling.lease_seconds, item_name=item_name,
+            sign=lambda claims: sign_document(app.state.identity, claims), base_url=settings.effective_issuer,
+        )  # fmt: skip
+        await instant.start()
+        app.state.instant = instant
         housekeeping = asyncio.create_task(
             housekeeping_forever(app.state.db_pool), name="handling-housekeeping"
         )
@@ -304,6 +313,7 @@ def create_app(
             housekeeping.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await housekeeping
+            await instant.stop()
             await dispatcher.stop()
 
     def provide_db_pool(state: State) -> asyncpg.Pool:

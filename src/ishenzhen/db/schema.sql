@@ -242,6 +242,29 @@ CREATE TABLE public.handling_idempotency_keys (
 );
 
 --
+-- Name: handling_instant_decisions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.handling_instant_decisions (
+    application_id uuid NOT NULL,
+    rule_set_version integer NOT NULL,
+    state text DEFAULT 'pending'::text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    available_at timestamp with time zone DEFAULT now() NOT NULL,
+    lease_owner text,
+    outcome text,
+    decision jsonb,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    decided_at timestamp with time zone,
+    CONSTRAINT handling_instant_decisions_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT handling_instant_decisions_check CHECK (((state = 'decided'::text) = ((outcome IS NOT NULL) AND (decision IS NOT NULL) AND (decided_at IS NOT NULL)))),
+    CONSTRAINT handling_instant_decisions_lease_owner_check CHECK ((char_length(lease_owner) <= 200)),
+    CONSTRAINT handling_instant_decisions_outcome_check CHECK ((outcome = ANY (ARRAY['approved'::text, 'rejected'::text, 'manual_review'::text]))),
+    CONSTRAINT handling_instant_decisions_rule_set_version_check CHECK ((rule_set_version >= 1)),
+    CONSTRAINT handling_instant_decisions_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'decided'::text])))
+);
+
+--
 -- Name: handling_materials; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -292,7 +315,7 @@ CREATE TABLE public.handling_outbox (
     dead_at timestamp with time zone,
     CONSTRAINT handling_outbox_attempts_check CHECK ((attempts >= 0)),
     CONSTRAINT handling_outbox_error_source_check CHECK ((error_source = ANY (ARRAY['gateway'::text, 'link'::text, 'department'::text]))),
-    CONSTRAINT handling_outbox_kind_check CHECK ((kind = ANY (ARRAY['submission'::text, 'withdrawal'::text, 'supplements'::text]))),
+    CONSTRAINT handling_outbox_kind_check CHECK ((kind = ANY (ARRAY['submission'::text, 'withdrawal'::text, 'supplements'::text, 'decision'::text]))),
     CONSTRAINT handling_outbox_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'delivered'::text, 'dead'::text])))
 );
 
@@ -749,6 +772,24 @@ CREATE TABLE public.registry_versions (
 );
 
 --
+-- Name: results_issued; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.results_issued (
+    id uuid NOT NULL,
+    application_id uuid NOT NULL,
+    item_code text NOT NULL,
+    document text NOT NULL,
+    issued_at timestamp with time zone NOT NULL,
+    revoked_at timestamp with time zone,
+    revocation_reason text,
+    CONSTRAINT results_issued_check CHECK (((revoked_at IS NULL) = (revocation_reason IS NULL))),
+    CONSTRAINT results_issued_document_check CHECK ((char_length(document) <= 16384)),
+    CONSTRAINT results_issued_item_code_check CHECK ((char_length(item_code) <= 64)),
+    CONSTRAINT results_issued_revocation_reason_check CHECK (((char_length(revocation_reason) >= 1) AND (char_length(revocation_reason) <= 500)))
+);
+
+--
 -- Name: schema_migrations; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -961,6 +1002,13 @@ ALTER TABLE ONLY public.handling_idempotency_keys
     ADD CONSTRAINT handling_idempotency_keys_pkey PRIMARY KEY (client_id, subject, key);
 
 --
+-- Name: handling_instant_decisions handling_instant_decisions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_instant_decisions
+    ADD CONSTRAINT handling_instant_decisions_pkey PRIMARY KEY (application_id);
+
+--
 -- Name: handling_materials handling_materials_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1150,6 +1198,20 @@ ALTER TABLE ONLY public.registry_versions
     ADD CONSTRAINT registry_versions_pkey PRIMARY KEY (code, version);
 
 --
+-- Name: results_issued results_issued_application_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.results_issued
+    ADD CONSTRAINT results_issued_application_id_key UNIQUE (application_id);
+
+--
+-- Name: results_issued results_issued_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.results_issued
+    ADD CONSTRAINT results_issued_pkey PRIMARY KEY (id);
+
+--
 -- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1212,6 +1274,12 @@ CREATE INDEX handling_applications_enterprise_idx ON public.handling_application
 --
 
 CREATE INDEX handling_idempotency_keys_expiry_idx ON public.handling_idempotency_keys USING btree (expires_at);
+
+--
+-- Name: handling_instant_decisions_due_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX handling_instant_decisions_due_idx ON public.handling_instant_decisions USING btree (available_at) WHERE (state = 'pending'::text);
 
 --
 -- Name: handling_materials_application_idx; Type: INDEX; Schema: public; Owner: -
@@ -1485,6 +1553,13 @@ ALTER TABLE ONLY public.handling_idempotency_keys
     ADD CONSTRAINT handling_idempotency_keys_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.handling_applications(id) ON DELETE CASCADE;
 
 --
+-- Name: handling_instant_decisions handling_instant_decisions_application_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_instant_decisions
+    ADD CONSTRAINT handling_instant_decisions_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.handling_applications(id) ON DELETE CASCADE;
+
+--
 -- Name: handling_materials handling_materials_application_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1658,6 +1733,13 @@ ALTER TABLE ONLY public.registry_versions
 
 ALTER TABLE ONLY public.registry_versions
     ADD CONSTRAINT registry_versions_code_fkey FOREIGN KEY (code) REFERENCES public.registry_items(code);
+
+--
+-- Name: results_issued results_issued_application_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.results_issued
+    ADD CONSTRAINT results_issued_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.handling_applications(id) ON DELETE CASCADE;
 
 --
 -- PostgreSQL database dump complete
