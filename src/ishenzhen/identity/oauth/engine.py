@@ -54,7 +54,7 @@ from ishenzhen.identity.oauth.exchange import (
     current,
     exchange_of,
 )
-from ishenzhen.identity.oauth.keys import ALGORITHM, KeyRing
+from ishenzhen.identity.oauth.keys import KeyRing
 from ishenzhen.identity.oauth.models import AuthCode, Client, RefreshRecord, Subject
 from ishenzhen.identity.oauth.tokens import AccessTokenGenerator
 from ishenzhen.identity.scopes import SCOPES
@@ -133,13 +133,14 @@ class IdTokens(OpenIDCode):
         return False  # nonce replay is the client's check (it compares the ID token's nonce with its own)
 
     def resolve_client_private_key(self, client: Client) -> KeySet:
-        return KeySet([self.provider.keys.signing_key().private])
+        return KeySet([self.provider.keys.signing_key(client.id_token_signed_response_alg).private])
 
     def get_client_algorithm(self, client: Client) -> str:
-        return ALGORITHM
+        return client.id_token_signed_response_alg
 
     def get_encode_header(self, client: Client) -> dict[str, str]:
-        return {"alg": ALGORITHM, "typ": "JWT"}
+        key = self.provider.keys.signing_key(client.id_token_signed_response_alg)
+        return {"alg": key.alg, "typ": "JWT", "kid": key.kid}
 
     def get_client_claims(self, client: Client) -> dict[str, Any]:
         now = int(time.time())
