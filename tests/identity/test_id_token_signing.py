@@ -22,14 +22,16 @@ from tests.identity.conftest import ISSUER, LOOPBACK, AsyncOAuth2Client, app_tok
 
 OAuthFactory = Callable[..., AsyncOAuth2Client]
 RS256_CLIENT = "rp-verifies-rs256"
+SIGNED_OUT = "http://127.0.0.1:53117/signed-out"
 
 
 async def register_relying_party(db_pool: asyncpg.Pool, client_id: str, **alg: str) -> None:
     async with db_pool.acquire() as connection:
         await oauth.register_client(
             connection, client_id=client_id, name="A relying party", kind="public", department=None,
-            secret_hash=None, auth_method="none", redirect_uris=[LOOPBACK], post_logout_redirect_uris=[],
+            secret_hash=None, auth_method="none", redirect_uris=[LOOPBACK],
             grant_types=["authorization_code"], scopes=["openid", "profile"], first_party=True, demo=False,
+            post_logout_redirect_uris=[SIGNED_OUT],
             **alg,
         )  # fmt: skip
 
@@ -73,6 +75,18 @@ async def test_a_client_registered_for_rs256_gets_an_rs256_id_token_verifiable_f
     assert decoded.claims["at_hash"] == half_hash(token["access_token"])  # SHA-256 for RS256 too
     # Access tokens are the API's, not the client's: still ES256, whatever the client verifies.
     assert jwt.decode(token["access_token"], keys, algorithms=["ES256"]).header["alg"] == "ES256"
+
+
+async def test_an_rs256_id_token_is_a_valid_hint_at_end_session(
+    client: AsyncTestClient[Litestar], oauth_client: OAuthFactory, db_pool: asyncpg.Pool
+) -> None:
+    await register_relying_party(db_pool, RS256_CLIENT, id_token_signed_response_alg="RS256")
+    token = await code_flow(client, oauth_client, RS256_CLIENT)
+    out = await client.get(
+        "/oauth/end-session",
+        params={"id_token_hint": token["id_token"], "post_logout_redirect_uri": SIGNED_OUT, "state": "s1"},
+    )
+    assert out.status_code == 302 and out.headers["location"] == f"{SIGNED_OUT}?state=s1"
 
 
 async def test_clients_that_register_no_algorithm_keep_es256_id_tokens(

@@ -36,6 +36,7 @@ class DiscoveryController(Controller):
             claims_supported=["sub", "name", "phone_number", "phone_number_verified", "acr", "amr", "auth_time",
                               "nonce", "assurance_level"],
             ui_locales_supported=["zh-CN", "en"], authorization_response_iss_parameter_supported=False,
+            request_parameter_supported=False, request_uri_parameter_supported=False,
         )  # fmt: skip
 
     @get(
