@@ -95,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     outbox.add_argument("--limit", type=int, default=20, help="messages to show [20]")
     outbox.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
     rotate = identity_commands.add_parser(
-        "rotate-keys", help="publish a new signing key; it signs after a delay"
+        "rotate-keys", help="publish a new signing key of each kind (ES256, RS256); they sign after a delay"
     )
     rotate.add_argument(
         "--publish-seconds",

@@ -34,7 +34,8 @@ async def test_sms_outbox_and_rotate_keys(
     assert await asyncio.to_thread(main, ["identity", "sms-outbox"]) == 0
     assert "13700000001" in capsys.readouterr().out
     assert await asyncio.to_thread(main, ["identity", "rotate-keys", "--publish-seconds", "0"]) == 0
-    assert await db_pool.fetchval("SELECT count(*) FROM identity_signing_keys") == 1
+    kinds = await db_pool.fetch("SELECT alg, count(*) FROM identity_signing_keys GROUP BY alg ORDER BY alg")
+    assert [tuple(row) for row in kinds] == [("ES256", 1), ("RS256", 1)]
 
 
 async def test_production_refuses_demo_accounts_and_development_keys(

@@ -15,7 +15,7 @@ from joserfc.jwk import KeySet
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from ishenzhen.identity.oauth.keys import KeyEncryptionKeyMissing, create_signing_key, key_encryption_key
+from ishenzhen.identity.oauth.keys import KeyEncryptionKeyMissing, create_signing_keys, key_encryption_key
 from ishenzhen.settings import load_settings
 
 KEK = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
@@ -24,8 +24,8 @@ KEK = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
 async def test_no_private_key_material_is_stored_in_the_clear(
     client: AsyncTestClient[Litestar], db_pool: asyncpg.Pool
 ) -> None:
-    rows = await db_pool.fetch("SELECT private_jwk::text AS stored FROM identity_signing_keys")
-    assert rows
+    rows = await db_pool.fetch("SELECT alg, private_jwk::text AS stored FROM identity_signing_keys")
+    assert sorted(row["alg"] for row in rows) == ["ES256", "RS256"]
     for row in rows:
         stored = json.loads(row["stored"])
         assert set(stored) == {"jwe"} and '"d"' not in row["stored"]
@@ -42,14 +42,16 @@ async def test_a_key_encrypted_under_one_kek_is_unreadable_under_another(db_pool
 
     async with db_pool.acquire() as connection:
         await db_pool.execute("DELETE FROM identity_signing_keys")
-        await create_signing_key(
+        await create_signing_keys(
             connection, development=False, publish_for=dt.timedelta(0), old_keys_for=dt.timedelta(0),
             kek=key_encryption_key(load_settings({}, identity_key_encryption_key=KEK)),
         )  # fmt: skip
     right = KeyRing(db_pool, 60, kek=key_encryption_key(load_settings({}, identity_key_encryption_key=KEK)))
     await right.load()
-    token = jwt.encode({"alg": "ES256"}, {"sub": "x"}, right.signing_key().private)
-    assert jwt.decode(token, right.public_keys).claims["sub"] == "x"
+    for alg in ("ES256", "RS256"):
+        key = right.signing_key(alg)
+        token = jwt.encode({"alg": alg, "kid": key.kid}, {"sub": "x"}, key.private, algorithms=[alg])
+        assert jwt.decode(token, right.public_keys, algorithms=[alg]).claims["sub"] == "x"
     other = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
     wrong = KeyRing(db_pool, 60, kek=key_encryption_key(load_settings({}, identity_key_encryption_key=other)))
     with pytest.raises(ValueError, match="key-encryption key"):

@@ -477,12 +477,14 @@ CREATE TABLE public.identity_clients (
     first_party boolean DEFAULT false NOT NULL,
     demo boolean DEFAULT false NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    id_token_signed_response_alg text DEFAULT 'ES256'::text NOT NULL,
     CONSTRAINT identity_clients_auth_method_check CHECK ((auth_method = ANY (ARRAY['none'::text, 'client_secret_basic'::text, 'client_secret_post'::text, 'private_key_jwt'::text]))),
     CONSTRAINT identity_clients_check CHECK (((kind = 'public'::text) = (auth_method = 'none'::text))),
     CONSTRAINT identity_clients_check1 CHECK (((auth_method <> 'private_key_jwt'::text) OR (jwks IS NOT NULL))),
     CONSTRAINT identity_clients_check2 CHECK (((auth_method <> ALL (ARRAY['client_secret_basic'::text, 'client_secret_post'::text])) OR (secret_hash IS NOT NULL))),
     CONSTRAINT identity_clients_check3 CHECK (((NOT ('client_credentials'::text = ANY (grant_types))) OR (kind = 'confidential'::text))),
     CONSTRAINT identity_clients_client_id_check CHECK ((client_id ~ '^[a-z0-9][a-z0-9._-]{2,63}$'::text)),
+    CONSTRAINT identity_clients_id_token_signed_response_alg_check CHECK ((id_token_signed_response_alg = ANY (ARRAY['ES256'::text, 'RS256'::text]))),
     CONSTRAINT identity_clients_kind_check CHECK ((kind = ANY (ARRAY['public'::text, 'confidential'::text])))
 );
 

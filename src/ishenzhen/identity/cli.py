@@ -8,7 +8,7 @@ import sys
 
 from ishenzhen.db.pool import connect
 from ishenzhen.identity.accounts import service as accounts
-from ishenzhen.identity.oauth.keys import create_signing_key, key_encryption_key
+from ishenzhen.identity.oauth.keys import create_signing_keys, key_encryption_key
 from ishenzhen.identity.oauth.service import DEPARTMENT_SCOPES, ClientRefused, register_department_client
 from ishenzhen.identity.seed import refuse_unsafe_production
 from ishenzhen.settings import Settings
@@ -58,10 +58,11 @@ def show_sms_outbox(url: str, settings: Settings, limit: int) -> int:
     return 0
 
 
-def rotate_keys(url: str, settings: Settings, publish_seconds: float | None) -> str:
-    """Publish a new signing key now; it signs once every instance has reloaded its keys.
+def rotate_keys(url: str, settings: Settings, publish_seconds: float | None) -> dict[str, str]:
+    """Publish a new signing key of each kind (ES256, RS256) now; they sign once every instance has reloaded
+    its keys. Returns the new kid of each algorithm.
 
-    The old key keeps verifying until the tokens it signed have expired (the access-token lifetime after the
+    The old keys keep verifying until the tokens it signed have expired (the access-token lifetime after the
     new key takes over, plus a minute of clock skew).
     """
     publish = dt.timedelta(
@@ -69,22 +70,23 @@ def rotate_keys(url: str, settings: Settings, publish_seconds: float | None) -> 
     )
     keep_old = dt.timedelta(seconds=settings.identity.access_token_seconds + 60)
 
-    async def run() -> str:
+    async def run() -> dict[str, str]:
         connection = await connect(url, settings.database.connect_timeout)
         try:
-            return await create_signing_key(
+            return await create_signing_keys(
                 connection, development=not settings.is_production, publish_for=publish, old_keys_for=keep_old,
                 kek=key_encryption_key(settings),
             )  # fmt: skip
         finally:
             await connection.close()
 
-    kid = asyncio.run(run())
-    print(
-        f"new signing key {kid}: published now, signs from {publish.total_seconds():.0f}s from now",
-        file=sys.stderr,
-    )
-    return kid
+    kids = asyncio.run(run())
+    for alg, kid in kids.items():
+        print(
+            f"new {alg} signing key {kid}: published now, signs from {publish.total_seconds():.0f}s from now",
+            file=sys.stderr,
+        )
+    return kids
 
 
 def create_department_client(

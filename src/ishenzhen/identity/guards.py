@@ -1,9 +1,10 @@
 """Protecting the API: bearer access tokens verified locally, scopes checked by guards.
 
 ``opt=requires("profile")`` marks a handler as protected; the app's before-request hook (``enforce_bearer``)
-refuses tokens in the query string, verifies the JWT against the key ring in memory (iss, aud, exp, typ,
-alg), refuses a revoked one (the revocation list every instance holds in memory, one dict lookup) and names
-any missing scope. Failures are 401 or 403
+refuses tokens in the query string, takes the token from the Authorization header (or, where the handler
+allows it, from a form-encoded POST body: RFC 6750 §2.2), verifies the JWT against the key ring in memory
+(iss, aud, exp, typ, alg), refuses a revoked one (the revocation list every instance holds in memory, one dict
+lookup) and names any missing scope. Failures are 401 or 403
 problem+json with an RFC 6750 ``WWW-Authenticate`` header.
 """
 
@@ -57,17 +58,47 @@ def _authorization(scope: Any) -> str | None:
     return None
 
 
-async def authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+async def _form_body_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    """``access_token`` of a form-encoded POST body (RFC 6750 §2.2: only there, never for GET)."""
+    if not isinstance(connection, Request) or connection.method != "POST":
+        return None
+    media_type, _ = connection.content_type
+    if media_type != "application/x-www-form-urlencoded":
+        return None
+    sent = (await connection.form()).getall("access_token", [])
+    if len(sent) > 1:
+        raise _unauthorized("send one access_token", "invalid_request")
+    return str(sent[0]) if sent else None
+
+
+async def authenticate(
+    connection: ASGIConnection[Any, Any, Any, Any], *, form_body: bool = False
+) -> Principal:
     if (
         b"access_token" in connection.scope.get("query_string", b"")
         and "access_token" in connection.query_params
     ):
-        raise _unauthorized("access tokens are accepted in the Authorization header only", "invalid_request")
+        # RFC 6750 §2.3 allows it, but a URI ends up in logs and browser history: refused everywhere.
+        where = (
+            "the Authorization header or a form-encoded POST body"
+            if form_body
+            else "the Authorization header"
+        )
+        raise _unauthorized(f"access tokens are accepted in {where} only", "invalid_request")
     header = _authorization(connection.scope)
-    if not header:
+    in_body = await _form_body_token(connection) if form_body else None
+    if header and in_body is not None:
+        # RFC 6750 §2: a client must not use more than one method to transmit the token.
+        raise _unauthorized("send the access token in the header or the body, not both", "invalid_request")
+    if in_body is not None:
+        token = in_body
+    elif not header:
         raise _unauthorized("a bearer access token is required", None)
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    else:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer":
+            raise _unauthorized("use the Bearer scheme", "invalid_request")
+    if not token.strip():
         raise _unauthorized("use the Bearer scheme", "invalid_request")
     identity = connection.app.state.identity
     try:
@@ -97,9 +128,10 @@ class BearerRequirement:
 
     scopes: tuple[str, ...]
     level: int
+    form_body: bool = False
 
     async def enforce(self, connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
-        principal = await authenticate(connection)
+        principal = await authenticate(connection, form_body=self.form_body)
         missing = [scope for scope in self.scopes if scope not in principal.scopes]
         if missing:
             wanted = " ".join(self.scopes)
@@ -122,18 +154,23 @@ class BearerRequirement:
         return principal
 
 
-def requires(*scopes: str, min_level: int | None = None) -> dict[str, BearerRequirement]:
+def requires(
+    *scopes: str, min_level: int | None = None, form_body: bool = False
+) -> dict[str, BearerRequirement]:
     """Handler ``opt`` for a protected route: ``@get(..., opt=requires("profile"))``.
 
     ``min_level`` defaults to the highest level the scopes need (``scopes.MIN_LEVEL``). A token below it is
     403 naming the level, with RFC 9470's ``insufficient_user_authentication`` challenge and ``acr_values``
-    so the client knows what to ask /oauth/authorize for.
+    so the client knows what to ask /oauth/authorize for. ``form_body`` also accepts the token as the
+    ``access_token`` of a form-encoded POST body (RFC 6750 §2.2); only userinfo does, as OpenID Connect
+    clients (pyoidc by default) send it there.
 
     Not a litestar guard: litestar copies the route handler for every guard call on every request, which
     cost a quarter of a protected endpoint's throughput. ``enforce_bearer`` runs in the app's before-request
     hook instead, before any parameter or body is parsed, so an anonymous caller learns nothing else.
     """
-    return {BEARER_OPT: BearerRequirement(scopes, max(min_level or 0, min_level_for(scopes)))}
+    level = max(min_level or 0, min_level_for(scopes))
+    return {BEARER_OPT: BearerRequirement(scopes, level, form_body)}
 
 
 BEARER_OPT = "bearer"

@@ -17,7 +17,7 @@ from ishenzhen.identity.accounts import service as accounts
 from ishenzhen.identity.accounts.register import SimulatedFaceCheck
 from ishenzhen.identity.hashing import hash_password, hash_token
 from ishenzhen.identity.oauth import service as oauth
-from ishenzhen.identity.oauth.keys import create_signing_key, key_encryption_key
+from ishenzhen.identity.oauth.keys import create_signing_keys, key_encryption_key, missing_signing_algorithms
 from ishenzhen.settings import Settings
 
 __all__ = [
@@ -70,11 +70,13 @@ async def prepare_identity(connection: Connection, settings: Settings) -> None:
         return
     async with connection.transaction():
         await accounts.lock_demo_seed(connection)
-        if await oauth.count_signing_keys(connection) == 0:
-            await create_signing_key(
+        # A database from before RS256 keys has an ES256 key only: the missing kind is added beside it.
+        missing = await missing_signing_algorithms(connection)
+        if missing:
+            await create_signing_keys(
                 connection, development=True, publish_for=dt.timedelta(0),
                 old_keys_for=dt.timedelta(seconds=settings.identity.access_token_seconds),
-                kek=key_encryption_key(settings),
+                kek=key_encryption_key(settings), algorithms=missing,
             )  # fmt: skip
         if await accounts.account_by_mobile(connection, "13800000001") is None:
             await _seed_demo(connection)
@@ -94,6 +96,12 @@ async def refuse_unsafe_production(connection: Connection, settings: Settings) -
         )
     if await oauth.count_signing_keys(connection) == 0:
         raise ProductionRefused("no signing key: run `ishenzhen identity rotate-keys` once before serving")
+    missing = await missing_signing_algorithms(connection)
+    if missing:
+        raise ProductionRefused(
+            f"no {' or '.join(missing)} signing key (ID tokens may need either): run `ishenzhen identity "
+            "rotate-keys`, which creates a key of each kind"
+        )
 
 
 async def _seed_demo(connection: Connection) -> None:

@@ -6,7 +6,7 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 
 from ishenzhen.identity.oauth.engine import CLIENT_AUTH_METHODS, SCOPES
-from ishenzhen.identity.oauth.keys import ALGORITHM
+from ishenzhen.identity.oauth.keys import SIGNING_ALGORITHMS
 from ishenzhen.identity.oauth.schemas import ProviderMetadata
 from ishenzhen.identity.state import IdentityState
 from ishenzhen.lib.http import response_spec as _spec
@@ -31,11 +31,12 @@ class DiscoveryController(Controller):
             token_endpoint_auth_signing_alg_values_supported=["ES256", "RS256"],
             revocation_endpoint_auth_methods_supported=methods,
             introspection_endpoint_auth_methods_supported=[m for m in methods if m != "none"],
-            subject_types_supported=["public"], id_token_signing_alg_values_supported=[ALGORITHM],
+            subject_types_supported=["public"], id_token_signing_alg_values_supported=list(SIGNING_ALGORITHMS),
             acr_values_supported=["L1", "L2", "L3"], prompt_values_supported=["none", "login", "consent"],
             claims_supported=["sub", "name", "phone_number", "phone_number_verified", "acr", "amr", "auth_time",
                               "nonce", "assurance_level"],
             ui_locales_supported=["zh-CN", "en"], authorization_response_iss_parameter_supported=False,
+            request_parameter_supported=False, request_uri_parameter_supported=False,
         )  # fmt: skip
 
     @get(

@@ -113,7 +113,10 @@ class OAuthController(Controller):
         uri = f"{identity.issuer}/oauth/introspect"
         return _oauth_response(await identity.provider.introspect(uri, request.headers, form_values(data)))
 
-    @route("/userinfo", http_method=["GET", "POST"], summary="OpenID Connect userinfo", opt=requires("openid"),
+    @route("/userinfo", http_method=["GET", "POST"], summary="OpenID Connect userinfo",
+           description="The access token goes in the Authorization header, or (POST only) as `access_token` in an "
+                       "application/x-www-form-urlencoded body (RFC 6750 §2.2); never in the query.",
+           opt=requires("openid", form_body=True),
            status_code=200,
            security=BEARER, dependencies={"principal": Provide(provide_principal, sync_to_thread=False)},
            responses={200: _spec(UserInfo, "Claims about the signed-in citizen"), **BEARER_ERRORS})  # fmt: skip

@@ -14,7 +14,7 @@ from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.params import Parameter, URLEncodedBody
+from litestar.params import Parameter, QueryParameter, URLEncodedBody
 
 from ishenzhen.errors import exception_handlers
 from ishenzhen.identity.controllers._http import HTML_RESPONSES as _HTML
@@ -23,14 +23,29 @@ from ishenzhen.identity.controllers._http import ScopeQuery as _ScopeQ
 from ishenzhen.identity.controllers._http import StateQuery as _StateQ
 from ishenzhen.identity.controllers._http import form_values
 from ishenzhen.identity.oauth import pages, service
-from ishenzhen.identity.oauth.authorize import CSRF_COOKIE, SESSION_COOKIE, html, redirect
-from ishenzhen.identity.oauth.keys import ALGORITHM
+from ishenzhen.identity.oauth.authorize import (
+    CSRF_COOKIE,
+    REQUEST_OBJECT_FIELDS,
+    SESSION_COOKIE,
+    html,
+    redirect,
+)
+from ishenzhen.identity.oauth.keys import SIGNING_ALGORITHMS
 from ishenzhen.identity.oauth.models import Subject
 from ishenzhen.identity.oauth.schemas import AuthorizeForm, EndSessionForm
 from ishenzhen.identity.state import IdentityState
 from ishenzhen.lib.http import client_address
 
 __all__ = ["LoginController"]
+
+# Declared so the API document lists them; both are refused (``REQUEST_OBJECT_FIELDS``).
+_RequestObject = Annotated[
+    str | None,
+    QueryParameter(
+        name="request", max_length=16384, description="Not supported: answered request_not_supported"
+    ),
+]
+_AUTHORIZE_FIELDS = frozenset(pages.OAUTH_FIELDS) | REQUEST_OBJECT_FIELDS.keys()
 
 
 def _html_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -56,9 +71,10 @@ class LoginController(Controller):
         self, request: Request[Any, Any, Any], identity: NamedDependency[IdentityState], db_pool: NamedDependency[asyncpg.Pool],
         response_type: _Q = None, client_id: _Q = None, redirect_uri: _Q = None, scope_: _ScopeQ = None, state_: _StateQ = None,
         nonce: _Q = None, code_challenge: _Q = None, code_challenge_method: _Q = None, prompt: _Q = None,
-        max_age: _Q = None, login_hint: _Q = None, acr_values: _Q = None,
+        max_age: _Q = None, login_hint: _Q = None, acr_values: _Q = None, request_uri: _Q = None,
+        request_object: _RequestObject = None,
     ) -> Response[str]:  # fmt: skip
-        params = {k: v for k, v in request.query_params.items() if k in pages.OAUTH_FIELDS}
+        params = {k: v for k, v in request.query_params.items() if k in _AUTHORIZE_FIELDS}
         datalist = {k: request.query_params.getall(k) for k in params}
         flow = identity.flow
         async with db_pool.acquire() as connection:
@@ -116,7 +132,7 @@ class LoginController(Controller):
         if form.get("id_token_hint"):
             try:
                 hint = jwt.decode(
-                    form["id_token_hint"], identity.keys.public_keys, algorithms=[ALGORITHM]
+                    form["id_token_hint"], identity.keys.public_keys, algorithms=list(SIGNING_ALGORITHMS)
                 ).claims
             except (JoseError, ValueError, TypeError, KeyError):
                 return html(pages.error_page("id_token_hint 无效。The id_token_hint is not valid."), 400)

@@ -9,7 +9,13 @@ in ``_sql``); people (accounts, login, the audit trail) are the ``accounts`` sub
 
 from __future__ import annotations
 
-from ishenzhen.identity.oauth.keys import ALGORITHM, KeyRing, StoredKey, create_signing_key
+from ishenzhen.identity.oauth.keys import (
+    ALGORITHM,
+    SIGNING_ALGORITHMS,
+    KeyRing,
+    StoredKey,
+    create_signing_keys,
+)
 from ishenzhen.identity.oauth.models import AuthCode, Client, RefreshRecord, Subject, redirect_uri_matches
 from ishenzhen.identity.oauth.service import (
     CODE_SECONDS,
@@ -25,6 +31,7 @@ __all__ = [
     "API_AUDIENCE",
     "CODE_SECONDS",
     "DEPARTMENT_SCOPES",
+    "SIGNING_ALGORITHMS",
     "AccessTokenVerifier",
     "AuthCode",
     "Client",
@@ -36,6 +43,6 @@ __all__ = [
     "RefreshRecord",
     "StoredKey",
     "Subject",
-    "create_signing_key",
+    "create_signing_keys",
     "redirect_uri_matches",
 ]

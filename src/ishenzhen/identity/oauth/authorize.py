@@ -31,7 +31,15 @@ from ishenzhen.identity.oauth.exchange import AuthorizeExchange
 from ishenzhen.identity.oauth.models import Client, Subject
 from ishenzhen.identity.oauth.service import SESSION_SECONDS, IdentityProvider
 
-__all__ = ["CSRF_COOKIE", "SESSION_COOKIE", "Attempt", "AuthorizationFlow", "html", "redirect"]
+__all__ = [
+    "CSRF_COOKIE",
+    "REQUEST_OBJECT_FIELDS",
+    "SESSION_COOKIE",
+    "Attempt",
+    "AuthorizationFlow",
+    "html",
+    "redirect",
+]
 
 SESSION_COOKIE = "isz_session"
 CSRF_COOKIE = "isz_csrf"
@@ -46,6 +54,10 @@ SMS_REQUIRED = (
     "该号码密码登录暂停，请使用短信验证码登录。Password sign-in is paused for this number: use an SMS code."
 )
 SMS_NOTICE = "如该号码已注册，验证码已发送。If this number has an account, a code is on its way."
+# Request objects (OpenID Connect Core §6) are not supported; discovery says so (request_parameter_supported
+# and request_uri_parameter_supported: false), and a request carrying one is answered with the matching error
+# (§6.3.1 / §3.1.2.6) rather than run without the parameters the client put inside it.
+REQUEST_OBJECT_FIELDS = {"request": "request_not_supported", "request_uri": "request_uri_not_supported"}
 
 
 @dataclass(slots=True)
@@ -120,6 +132,12 @@ class AuthorizationFlow:
             return html(
                 pages.error_page("回调地址未登记。The redirect URI is not registered for this client."), 400
             )
+        for name, error in REQUEST_OBJECT_FIELDS.items():
+            if name in params:
+                description = (
+                    f"{name} is not supported: send the authorization request's parameters themselves"
+                )
+                return self._back_to_client(params, error, description)
         exchange = AuthorizeExchange(clients={client.client_id: client})
         request = ProviderRequest("GET", f"{self.provider.issuer}/oauth/authorize", {}, params, datalist)
         try:
@@ -208,10 +226,14 @@ class AuthorizationFlow:
 
     def refuse(self, attempt: Attempt, error: str, description: str) -> Response[str]:
         """An RFC 6749 §4.1.2.1 error back at the (already checked) redirect URI, with ``state``."""
-        params = [("error", error), ("error_description", description)]
-        if attempt.params.get("state"):
-            params.append(("state", attempt.params["state"]))
-        return redirect(add_params_to_uri(attempt.params["redirect_uri"], params))
+        return self._back_to_client(attempt.params, error, description)
+
+    @staticmethod
+    def _back_to_client(params: Mapping[str, str], error: str, description: str) -> Response[str]:
+        answer = [("error", error), ("error_description", description)]
+        if params.get("state"):
+            answer.append(("state", params["state"]))
+        return redirect(add_params_to_uri(params["redirect_uri"], answer))
 
     def login_form(self, attempt: Attempt, status: int = 200, **kwargs: Any) -> Response[str]:
         csrf = new_token(16)

@@ -24,10 +24,12 @@ from authlib.oauth2.rfc6749 import (
     ClientMixin,
     InvalidClientError,
     InvalidRequestError,
+    InvalidScopeError,
     OAuth2Error,
     OAuth2Request,
     TokenMixin,
     grants,
+    scope_to_list,
 )
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc7009 import RevocationEndpoint
@@ -54,7 +56,7 @@ from ishenzhen.identity.oauth.exchange import (
     current,
     exchange_of,
 )
-from ishenzhen.identity.oauth.keys import ALGORITHM, KeyRing
+from ishenzhen.identity.oauth.keys import KeyRing
 from ishenzhen.identity.oauth.models import AuthCode, Client, RefreshRecord, Subject
 from ishenzhen.identity.oauth.tokens import AccessTokenGenerator
 from ishenzhen.identity.scopes import SCOPES
@@ -124,6 +126,25 @@ class StrictCodeChallenge(CodeChallenge):
         super().validate_code_challenge(grant, redirect_uri)
 
 
+def refuse_unregistered_scopes(request: OAuth2Request) -> None:
+    """``invalid_scope`` for any requested scope the client is not registered for.
+
+    RFC 6749 §3.3 lets a server either refuse such a request or issue fewer scopes and say so in ``scope``
+    (§5.1). We refuse: a client asking for what it was never granted is misconfigured, and the narrowed
+    answer hides that until an API call fails far from the cause, because stock clients rarely read the
+    response's ``scope`` (the probe's market-regulation client got a token without ``registry:review`` and
+    no word about it). The error names the scopes, so the fix is obvious.
+    """
+    client, payload = request.client, request.payload
+    assert isinstance(client, Client), "authlib authenticates the client before it checks the scope"
+    assert payload is not None, "a grant's request carries its parameters"
+    unregistered = [s for s in scope_to_list(payload.scope) or [] if s not in client.scopes]
+    if unregistered:
+        raise InvalidScopeError(
+            description=f"the client is not registered for scope {' '.join(sorted(set(unregistered)))}"
+        )
+
+
 class IdTokens(OpenIDCode):
     def __init__(self, provider: Provider) -> None:
         super().__init__(require_nonce=False)
@@ -133,13 +154,14 @@ class IdTokens(OpenIDCode):
         return False  # nonce replay is the client's check (it compares the ID token's nonce with its own)
 
     def resolve_client_private_key(self, client: Client) -> KeySet:
-        return KeySet([self.provider.keys.signing_key().private])
+        return KeySet([self.provider.keys.signing_key(client.id_token_signed_response_alg).private])
 
     def get_client_algorithm(self, client: Client) -> str:
-        return ALGORITHM
+        return client.id_token_signed_response_alg
 
     def get_encode_header(self, client: Client) -> dict[str, str]:
-        return {"alg": ALGORITHM, "typ": "JWT"}
+        key = self.provider.keys.signing_key(client.id_token_signed_response_alg)
+        return {"alg": key.alg, "typ": "JWT", "kid": key.kid}
 
     def get_client_claims(self, client: Client) -> dict[str, Any]:
         now = int(time.time())
@@ -153,6 +175,10 @@ class IdTokens(OpenIDCode):
 
 class CodeGrant(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
+
+    def validate_requested_scope(self) -> None:
+        super().validate_requested_scope()
+        refuse_unregistered_scopes(self.request)
 
     def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
         exchange_of(AuthorizeExchange).issued_code = IssuedCode(code, request)
@@ -195,6 +221,10 @@ class RotatingRefreshGrant(grants.RefreshTokenGrant):
 
 class DepartmentCredentialsGrant(grants.ClientCredentialsGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
+
+    def validate_requested_scope(self) -> None:
+        super().validate_requested_scope()
+        refuse_unregistered_scopes(self.request)
 
 
 class PrivateKeyJWT(JWTBearerClientAssertion):

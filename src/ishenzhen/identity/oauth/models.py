@@ -22,6 +22,7 @@ from authlib.oauth2.rfc6749 import (
 )
 
 from ishenzhen.identity.hashing import token_matches
+from ishenzhen.identity.oauth.keys import ALGORITHM
 
 __all__ = ["AuthCode", "Client", "RefreshRecord", "Subject", "redirect_uri_matches"]
 
@@ -68,6 +69,8 @@ class Client(ClientMixin):
     scopes: list[str]
     first_party: bool
     demo: bool
+    # ES256 unless the client registered RS256 (see ``service.register_client``).
+    id_token_signed_response_alg: str = ALGORITHM
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Client:
@@ -78,6 +81,7 @@ class Client(ClientMixin):
             auth_method=row["auth_method"], redirect_uris=list(row["redirect_uris"]),
             post_logout_redirect_uris=list(row["post_logout_redirect_uris"]), grant_types=list(row["grant_types"]),
             scopes=list(row["scopes"]), first_party=row["first_party"], demo=row["demo"],
+            id_token_signed_response_alg=row["id_token_signed_response_alg"],
         )  # fmt: skip
 
     @property

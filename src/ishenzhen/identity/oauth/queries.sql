@@ -3,11 +3,12 @@
 -- name: clients_by_id(client_ids)
 SELECT * FROM identity_clients WHERE client_id = ANY(:client_ids);
 
--- name: insert_client(client_id, name, kind, department, secret_hash, jwks, auth_method, redirect_uris, post_logout_redirect_uris, grant_types, scopes, first_party, demo)!
+-- name: insert_client(client_id, name, kind, department, secret_hash, jwks, auth_method, redirect_uris, post_logout_redirect_uris, grant_types, scopes, first_party, demo, id_token_signed_response_alg)!
 INSERT INTO identity_clients (client_id, name, kind, department, secret_hash, jwks, auth_method, redirect_uris,
-                              post_logout_redirect_uris, grant_types, scopes, first_party, demo)
+                              post_logout_redirect_uris, grant_types, scopes, first_party, demo,
+                              id_token_signed_response_alg)
 VALUES (:client_id, :name, :kind, :department, :secret_hash, :jwks, :auth_method, :redirect_uris,
-        :post_logout_redirect_uris, :grant_types, :scopes, :first_party, :demo)
+        :post_logout_redirect_uris, :grant_types, :scopes, :first_party, :demo, :id_token_signed_response_alg)
 ON CONFLICT DO NOTHING;
 
 -- name: remember_client_assertion(client_id, jti, expires_at)$
@@ -31,10 +32,15 @@ ORDER BY signs_from;
 INSERT INTO identity_signing_keys (kid, alg, private_jwk, public_jwk, development, signs_from)
 VALUES (:kid, :alg, :private_jwk, :public_jwk, :development, :signs_from);
 
--- name: retire_keys_before(kid, signs_from, published_until)!
--- Older keys stop signing when the new one starts and stay published until their tokens have expired.
+-- name: retire_keys_before(kid, alg, signs_from, published_until)!
+-- Older keys of the same algorithm stop signing when the new one starts and stay published until their tokens
+-- have expired.
 UPDATE identity_signing_keys SET published_until = :published_until
-WHERE kid <> :kid AND published_until IS NULL AND signs_from < :signs_from;
+WHERE kid <> :kid AND alg = :alg AND published_until IS NULL AND signs_from < :signs_from;
+
+-- name: signing_algorithms()
+-- Keys not yet retired: each signs now or will once its signs_from has passed.
+SELECT DISTINCT alg FROM identity_signing_keys WHERE published_until IS NULL;
 
 -- name: lock_signing_keys()$
 SELECT pg_advisory_xact_lock(4004);

@@ -166,3 +166,6 @@ class ProviderMetadata(Struct, frozen=True):
     claims_supported: list[str]
     ui_locales_supported: list[str]
     authorization_response_iss_parameter_supported: bool
+    # Discovery §3 defaults request_uri_parameter_supported to true: false must be said.
+    request_parameter_supported: bool = False
+    request_uri_parameter_supported: bool = False
