@@ -60,7 +60,7 @@ from ishenzhen.registry.scheduler import registry_lifespan
 from ishenzhen.screens.home import HOME_PATH, HomeController
 from ishenzhen.screens.items import ItemScreensController
 from ishenzhen.settings import Settings, load_settings
-from ishenzhen.sharing.controllers import DataAccessController
+from ishenzhen.sharing.controllers import DataAccessController, LicenceWalletController
 from ishenzhen.sharing.lifespan import sharing_lifespan
 
 __all__ = ["OPENAPI_PATH", "create_app", "create_app_from_environment"]
@@ -120,7 +120,7 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     # The registry, and the app's screens it drives
     handlers += [*REGISTRY_CONTROLLERS, HomeController, ItemScreensController]
     # Every use of a citizen's data, for the citizen.
-    handlers += [DataAccessController]
+    handlers += [DataAccessController, LicenceWalletController]
     # Pass-through queries to department systems.
     handlers += [DepartmentQueriesController]
     # Applying and following, department callbacks, the inbox and live stream, operations.
