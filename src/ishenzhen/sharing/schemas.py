@@ -41,6 +41,8 @@ class Licence(Struct, frozen=True, omit_defaults=True):
 
     type: str
     type_name: str
+    # Opaque (elc_…): what a form's e-licence picker takes instead of an upload of the material.
+    reference: str
     number: str
     holder_name: str
     issuer: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -25,8 +26,10 @@ __all__ = [
     "audit_key",
     "data_access",
     "fetch_facts",
+    "licence_reference",
     "licence_wallet",
     "platform_client",
+    "prefill_licences",
     "resident_id_of",
     "wallet_holder",
 ]
@@ -208,15 +211,23 @@ def _text(value: Any, limit: int = 200) -> str:
     return str(value)[:limit] if value is not None else ""
 
 
-def _licence(licence: Mapping[str, Any], today: dt.date, index: int) -> Licence:
+def licence_reference(holder: str, kind: str, number: str) -> str:
+    """The wallet reference of one licence: stable, and naming neither the holder nor the number (a resident
+    ID card's number is the ID number), so it can sit in a form, a URL or a log line."""
+    return "elc_" + hashlib.sha256(f"{holder}\n{kind}\n{number}".encode()).hexdigest()[:32]
+
+
+def _licence(holder: str, licence: Mapping[str, Any], today: dt.date, index: int) -> Licence:
     kind = _text(licence.get("type"), 64)
+    number = _text(licence.get("number"), 64)
     status = licence_status(licence, today)
     expires = licence.get("expires_on")
     level = licence.get("level")
     return Licence(
         type=kind,
         type_name=LICENCE_TYPES.get(kind, (kind, kind))[index],
-        number=_text(licence.get("number"), 64),
+        reference=licence_reference(holder, kind, number),
+        number=number,
         holder_name=_text(licence.get("holder_name")),
         issuer=_text(licence.get("issuer")),
         issued_on=_text(licence.get("issued_on"), 10),
@@ -245,7 +256,7 @@ async def licence_wallet(
         raise ServiceUnavailable("the e-licence register cannot be reached just now; try again in a minute")
     index = 0 if language == "zh-CN" else 1
     shown = sorted(
-        (_licence(licence, today, index) for licence in licences),
+        (_licence(holder, licence, today, index) for licence in licences),
         key=lambda licence: (
             _STATUS_ORDER[licence.status],
             [-ord(c) for c in licence.issued_on],
@@ -253,3 +264,34 @@ async def licence_wallet(
         ),
     )
     return LicenceWallet(holder_kind=holder_kind, licences=shown, access_log_id=entry)
+
+
+async def prefill_licences(
+    connection: Connection,
+    client: PlatformClient,
+    principal: Principal,
+    item_code: str,
+    *,
+    language: Literal["zh-CN", "en"],
+    today: dt.date | None = None,
+) -> list[Licence] | None:
+    """The caller's valid licences (newest first per type) to prefill ``item_code``'s form, the pull logged
+    as the citizen opening the form; None when the register cannot answer (the form is then asked in full)."""
+    holder = await wallet_holder(connection, principal)
+    if holder is None:
+        return []
+    basis = AccessBasis(
+        requester="gateway:prefill", purpose="prefill", citizen_action="open_form", item_code=item_code
+    )
+    licences, pull = await client.licences_of(holder[0], holder[1], basis=basis)
+    await record_pulls(connection, basis, [pull])
+    if pull.outcome not in ("ok", "not_found"):
+        return None
+    today = today or dt.datetime.now(SHENZHEN).date()
+    index = 0 if language == "zh-CN" else 1
+    valid = [_licence(holder[0], licence, today, index) for licence in licences]
+    return sorted(
+        (licence for licence in valid if licence.status == "valid"),
+        key=lambda licence: licence.issued_on,
+        reverse=True,
+    )
