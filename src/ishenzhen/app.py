@@ -65,7 +65,7 @@ from ishenzhen.results.controllers import ResultsController
 from ishenzhen.screens.home import HOME_PATH, HomeController
 from ishenzhen.screens.items import ItemScreensController
 from ishenzhen.settings import Settings, load_settings
-from ishenzhen.sharing.controllers import DataAccessController
+from ishenzhen.sharing.controllers import DataAccessController, LicenceWalletController
 from ishenzhen.sharing.lifespan import sharing_lifespan
 
 log = structlog.get_logger(__name__)
@@ -128,7 +128,7 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     # The registry, and the app's screens it drives
     handlers += [*REGISTRY_CONTROLLERS, HomeController, ItemScreensController]
     # Every use of a citizen's data, for the citizen.
-    handlers += [DataAccessController, ResultsController]
+    handlers += [DataAccessController, LicenceWalletController, ResultsController]
     # Pass-through queries to department systems.
     handlers += [DepartmentQueriesController]
     # Applying and following, department callbacks, the inbox and live stream, operations.

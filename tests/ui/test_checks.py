@@ -107,6 +107,16 @@ def test_patterns_are_re2_so_backreferences_are_refused() -> None:
     assert list(problems_of(spec)) == ["/form/steps/0/components/0/pattern"]
 
 
+def test_an_e_licence_binding_names_a_licence_field() -> None:
+    bound = Prefill(source="e_licence", path="shoe_size", licence_type="resident_id")
+    spec = spec_of(TextInput(id="x", label="x", prefill=bound), AGREE)
+    problems = problems_of(spec)
+    assert list(problems) == ["/form/steps/0/components/0/prefill/path"]
+    assert "unknown e-licence field 'shoe_size'" in problems["/form/steps/0/components/0/prefill/path"]
+    fine = Prefill(source="e_licence", path="number", licence_type="resident_id")
+    assert problems_of(spec_of(TextInput(id="x", label="x", prefill=fine), AGREE)) == {}
+
+
 def test_an_empty_form_is_refused() -> None:
     spec = spec_of(AGREE)
     spec.form.steps.clear()

@@ -6,7 +6,7 @@ Enumerations are ``Literal`` types; their English values are glossed next to the
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -193,6 +193,10 @@ class ServiceItem(_Record, kw_only=True):
     # The guide page and application form the app renders. ``None``: derived from the materials
     # (``catalog.default_spec``). Hand-written specs live in ``services_catalog/render_specs/<code>.yaml``.
     render_spec: RenderSpec | None = None
+    # An instant-approval item's rule set (秒批规则), versioned, reviewed and published with the item; checked
+    # by ``approvals.register`` when a department writes the item. ``None``: the city's template for the item
+    # in ``services_catalog/rules/`` applies. Kept as the document the department wrote, so a diff shows it.
+    rule_set: dict[str, Any] | None = None
 
 
 class ItemsFile(_Record):

@@ -194,7 +194,7 @@ class CatalogStore:
                 for t in item.themes
             ],
         )
-        for dropped in ("keywords", "popularity", "render_spec"):
+        for dropped in ("keywords", "popularity", "render_spec", "rule_set"):
             fields.pop(dropped)
         return ItemDetail(**fields)
 

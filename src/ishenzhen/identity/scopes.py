@@ -21,7 +21,7 @@ __all__ = [
 
 SCOPES = [
     "openid", "profile", "phone", "offline_access", "enterprise", "applications:submit", "registry:write",
-    "applications:update", "registry:review", "ops:dead-letters",
+    "applications:update", "registry:review", "ops:dead-letters", "licences",
 ]  # fmt: skip
 ACR_VALUES = ("L1", "L2", "L3")
 
@@ -39,6 +39,7 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
         "审核事项登记（市政务服务数据管理局）",
         "Review the item registry (the city's data bureau)",
     ),
+    "licences": ("读取您（或您代表的企业）的电子证照", "See your e-licences (or your enterprise's)"),
     "ops:dead-letters": (
         "查看并重新投递未能送达的办件（运维）",
         "See and re-queue applications that could not be delivered (operations)",
@@ -46,10 +47,10 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
 }
 
 # Scopes that need more than a verified phone (L1): e.g. submitting applications needs a verified real name.
-MIN_LEVEL: dict[str, int] = {"applications:submit": 2}
+MIN_LEVEL: dict[str, int] = {"applications:submit": 2, "licences": 2}
 
 # What a legal representative may let an agent (经办人) do for the enterprise.
-AGENT_SCOPES = frozenset({"applications:submit"})
+AGENT_SCOPES = frozenset({"applications:submit", "licences"})
 
 
 def level_of(acr: object) -> int:

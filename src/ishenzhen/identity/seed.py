@@ -132,7 +132,8 @@ async def _seed_clients(connection: Connection) -> None:
         auth_method="none", redirect_uris=APP_REDIRECT_URIS,
         post_logout_redirect_uris=["cn.gov.shenzhen.app:/oauth/signed-out"],
         grant_types=["authorization_code", "refresh_token"],
-        scopes=["openid", "profile", "phone", "offline_access", "enterprise", "applications:submit"], first_party=True,
+        scopes=["openid", "profile", "phone", "offline_access", "enterprise", "applications:submit", "licences"],
+        first_party=True,
         demo=True,
     )  # fmt: skip
     await oauth.register_client(

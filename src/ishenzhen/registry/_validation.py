@@ -8,6 +8,7 @@ from typing import Annotated, Any, get_args, get_origin
 
 import msgspec
 
+from ishenzhen.approvals.rule_set import RuleSetInvalid, register
 from ishenzhen.catalog.model import Department, ServiceItem
 from ishenzhen.catalog.source.item_checks import ItemReferences, check_item
 from ishenzhen.catalog.spec_checks import check_item_spec
@@ -17,7 +18,12 @@ from ishenzhen.registry.diff import pointer, pointer_of_path
 from ishenzhen.registry.sql import queries
 from ishenzhen.ui.checks import SpecReferences
 
-__all__ = ["load_references", "validate_item"]
+__all__ = ["MAX_RULE_SET_BYTES", "load_references", "validate_item"]
+
+# A rule set is a few dozen conditions of short expressions (the largest template is under 8 KB as JSON);
+# registration probes every condition, so its cost grows with the size: far beyond this is not a rule set.
+MAX_RULE_SET_BYTES = 64 * 1024
+_rule_set_encoder = msgspec.json.Encoder()
 
 _ERROR = re.compile(r"^(?P<reason>.*?)(?: - at `(?P<path>\$[^`]*)`)?$", re.DOTALL)
 _FIELDS = msgspec.structs.fields(ServiceItem)
@@ -116,6 +122,27 @@ def validate_item(
             )
             for problem in check_item_spec(item.render_spec, item, spec_references):
                 problems.append(_problem("/render_spec" + problem.pointer, problem.reason))
+        if item.rule_set is not None:
+            problems.extend(_rule_set_problems(item))
     if problems:
         raise InvalidInput(f"{len(problems)} problem(s) in the item", errors=problems)
     return item
+
+
+def _rule_set_problems(item: ServiceItem) -> list[FieldError]:
+    """The rule set's own problems (``approvals.register``), at pointers under ``/rule_set``."""
+    assert item.rule_set is not None
+    if not item.instant_approval:
+        return [
+            _problem("/rule_set", "only an instant-approval item (instant_approval: true) carries a rule set")
+        ]
+    size = len(_rule_set_encoder.encode(item.rule_set))
+    if size > MAX_RULE_SET_BYTES:
+        return [_problem("/rule_set", f"at most {MAX_RULE_SET_BYTES} bytes as JSON, got {size}")]
+    if item.rule_set.get("item") != item.code:
+        return [_problem("/rule_set/item", f"the rule set of item {item.code!r} names that item")]
+    try:
+        register(item.rule_set)
+    except RuleSetInvalid as exc:
+        return [_problem("/rule_set" + (e.name if e.name != "/" else ""), e.reason) for e in exc.errors]
+    return []

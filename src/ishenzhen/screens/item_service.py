@@ -27,14 +27,25 @@ from ishenzhen.errors import NotFound
 from ishenzhen.identity import Principal, caller_profile
 from ishenzhen.lib.http_cache import EncodedBody, encode_body
 from ishenzhen.lib.lru import LRU
+from ishenzhen.sharing.client import PlatformClient
+from ishenzhen.sharing.service import WALLET_SCOPE, prefill_licences
 from ishenzhen.ui.capabilities import Capabilities, adapt
 from ishenzhen.ui.checks import SpecProblem, SpecReferences
-from ishenzhen.ui.model import Form
-from ishenzhen.ui.prefill import PrefillProfile, apply_prefill, profile_bindings
+from ishenzhen.ui.model import Form, FormStep
+from ishenzhen.ui.prefill import (
+    HeldLicence,
+    LicenceBindings,
+    PrefillProfile,
+    apply_licences,
+    apply_prefill,
+    licence_bindings,
+    profile_bindings,
+    waive_materials,
+)
 from ishenzhen.ui.resolve import ItemGuide, Locale, ResolvedForm, localise
 from ishenzhen.ui.submission import validate_submission
 
-__all__ = ["FormEntry", "ItemScreens", "ProfileCache", "load_profile"]
+__all__ = ["FormEntry", "ItemScreens", "ProfileCache", "load_licences", "load_profile"]
 
 # An entry is ~5 KB (the form encoded twice, plus the adapted Form): 8,192 entries stay near 40 MB per worker,
 # enough for every item's guide and form in both locales for the common capability sets of the hottest items.
@@ -55,6 +66,8 @@ class FormEntry:
     steps: msgspec.Raw
     bindings: tuple[tuple[str, str], ...]
     form: Form  # the adapted form: what /form/validate checks against
+    licences: LicenceBindings  # what the form takes from the applicant's licences
+    localised_steps: list[FormStep]  # the steps before encoding, for answers that lock materials to a licence
 
 
 class ItemScreens:
@@ -115,13 +128,22 @@ class ItemScreens:
             steps=msgspec.Raw(_encoder.encode(steps)),
             bindings=profile_bindings(form),
             form=form,
+            licences=licence_bindings(form),
+            localised_steps=steps,
         )
         self._cache.put(key, entry)
         return entry
 
-    def prefilled(self, entry: FormEntry, profile: PrefillProfile) -> EncodedBody:
+    def prefilled(
+        self, entry: FormEntry, profile: PrefillProfile, held: dict[str, HeldLicence] | None = None
+    ) -> EncodedBody:
+        values = apply_prefill(entry.bindings, profile)
+        if not held:
+            return encode_body(msgspec.structs.replace(entry.header, steps=entry.steps, values=values))
+        from_licences, stood_in = apply_licences(entry.licences, held)
+        steps = waive_materials(entry.localised_steps, stood_in, english=entry.header.locale == "en")
         body = msgspec.structs.replace(
-            entry.header, steps=entry.steps, values=apply_prefill(entry.bindings, profile)
+            entry.header, steps=steps, values={**values, **from_licences}, stood_in=stood_in
         )
         return encode_body(body)
 
@@ -158,6 +180,33 @@ async def load_profile(pool: asyncpg.Pool, principal: Principal) -> PrefillProfi
         enterprise_name=enterprise.name if enterprise else None,
         enterprise_credit_code=enterprise.credit_code if enterprise else None,
     )
+
+
+async def load_licences(
+    pool: asyncpg.Pool, platform: PlatformClient | None, principal: Principal, entry: FormEntry
+) -> dict[str, HeldLicence]:
+    """The caller's valid licences of the types ``entry`` binds, by type (the newest of each), read from the
+    register as the citizen opening the form (logged), and only for a token with the licences scope: opening
+    a form never reads the wallet of someone who did not allow it. Nothing when the register cannot answer:
+    the form then simply asks for every material."""
+    types = entry.licences.types
+    if not types or platform is None or WALLET_SCOPE not in principal.scopes:
+        return {}
+    async with pool.acquire() as connection:
+        licences = await prefill_licences(
+            connection, platform, principal, entry.header.code, language=entry.header.locale
+        )
+    held: dict[str, HeldLicence] = {}
+    for licence in licences or ():
+        if licence.type in types and licence.type not in held:
+            values = {
+                "number": licence.number, "holder_name": licence.holder_name, "issuer": licence.issuer,
+                "issued_on": licence.issued_on, "expires_on": licence.expires_on or "", "level": licence.level or "",
+            }  # fmt: skip
+            held[licence.type] = HeldLicence(
+                type=licence.type, type_name=licence.type_name, reference=licence.reference, values=values
+            )
+    return held
 
 
 class ProfileCache:

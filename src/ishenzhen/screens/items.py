@@ -21,7 +21,7 @@ from ishenzhen.identity import BEARER_OPT, requires
 from ishenzhen.lib.http import response_spec
 from ishenzhen.lib.http_cache import EncodedBody, FinishedResponse
 from ishenzhen.lib.structs import Struct
-from ishenzhen.screens.item_service import ItemScreens
+from ishenzhen.screens.item_service import ItemScreens, load_licences
 from ishenzhen.ui.capabilities import HEADER, Capabilities
 from ishenzhen.ui.resolve import ItemGuide, ResolvedForm, negotiate_locale
 
@@ -113,8 +113,10 @@ class ItemScreensController(Controller):
         entry = screens.form(code, locale, Capabilities.parse(render))
         if principal is None:
             return _answer(entry.anonymous, if_none_match, PUBLIC, _VARY_FORM, locale)
-        profile = await screens.profiles.get(request.app.state.db_pool, principal)
-        return _answer(screens.prefilled(entry, profile), if_none_match, PRIVATE, _VARY_FORM, locale)
+        state = request.app.state
+        profile = await screens.profiles.get(state.db_pool, principal)
+        held = await load_licences(state.db_pool, getattr(state, "platform", None), principal, entry)
+        return _answer(screens.prefilled(entry, profile, held), if_none_match, PRIVATE, _VARY_FORM, locale)
 
     @post("/{code:str}/form/validate", summary="Check filled-in form data; every problem at once",
           status_code=200, request_max_body_size=_MAX_FORM_BYTES,

@@ -25,12 +25,16 @@ import structlog
 from ishenzhen.approvals import Facts, RuleSet
 from ishenzhen.sharing.access_log import AccessBasis, Pull, PullOutcome
 
-__all__ = ["Fetched", "PlatformClient", "merge_credit"]
+__all__ = ["MAX_WALLET", "WALLET_FIELDS", "Fetched", "PlatformClient", "merge_credit"]
 
 log = structlog.get_logger(__name__)
 _STATE_RANK = {"ok": 0, "not_found": 1, "inconsistent": 2, "unavailable": 3}
 # Bodies beyond this are not what the platform sends; refuse rather than parse them.
 MAX_BODY_BYTES = 256 * 1024
+# A holder has a few dozen licences at most; more would be a register fault, not a wallet to draw.
+MAX_WALLET = 200
+# The field name a wallet pull logs: every licence of the holder, all of its fields.
+WALLET_FIELDS = "all_licences"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +154,20 @@ class PlatformClient:
         if body.get("conflicts"):
             return "inconsistent", body
         return "ok", body
+
+    async def licences_of(
+        self, holder: str, holder_kind: Literal["person", "enterprise"], *, basis: AccessBasis
+    ) -> tuple[list[dict[str, Any]], Pull]:
+        """Every licence the register holds for ``holder`` (a resident ID or a credit code), and the pull."""
+        outcome, body = await self._get("e_licence", f"/v1/e-licences/{quote(holder)}", {}, basis)
+        licences: list[dict[str, Any]] = []
+        if outcome == "ok" and body is not None:
+            found = body.get("licences")
+            if isinstance(found, list):
+                licences = [dict(licence) for licence in found[:MAX_WALLET] if isinstance(licence, dict)]
+            else:
+                outcome = "unavailable"
+        return licences, Pull(holder, holder_kind, "e_licence", (WALLET_FIELDS,), outcome)
 
     async def fetch_facts(
         self,

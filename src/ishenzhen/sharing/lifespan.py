@@ -13,6 +13,7 @@ import structlog
 from litestar import Litestar
 
 from ishenzhen.approvals.catalogue import RuleSetFolder
+from ishenzhen.registry.rule_sets import PublishedRuleSets
 from ishenzhen.settings import Settings
 from ishenzhen.sharing.access_log import AuditKey, write_checkpoint
 from ishenzhen.sharing.service import audit_key, platform_client
@@ -43,7 +44,11 @@ def sharing_lifespan(
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         key = audit_key(settings)  # production without its own key stops here, at start-up
-        app.state.rule_sets = RuleSetFolder(settings.catalog.effective_source_dir / "rules")
+        # The rule set published with an item's registry version wins over the city's template.
+        catalog = lambda: getattr(getattr(app.state, "catalog", None), "snapshot", None)  # noqa: E731
+        app.state.rule_sets = PublishedRuleSets(
+            catalog, RuleSetFolder(settings.catalog.effective_source_dir / "rules")
+        )
         client = platform_client(settings)
         app.state.platform = client
         task = asyncio.create_task(_checkpoints(app.state.db_pool, key, settings.sharing.checkpoint_seconds))

@@ -1,4 +1,4 @@
-"""Bodies of the data-access log as the citizen sees it."""
+"""Bodies of the data-access log and of the e-licence wallet as the citizen sees them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from typing import Literal
 
 from ishenzhen.lib.structs import Struct
 
-__all__ = ["DataAccessEntry", "DataAccessPage"]
+__all__ = ["DataAccessEntry", "DataAccessPage", "Licence", "LicenceStatus", "LicenceWallet"]
+
+LicenceStatus = Literal["valid", "expired", "revoked"]
 
 
 class DataAccessEntry(Struct, frozen=True):
@@ -31,3 +33,32 @@ class DataAccessPage(Struct, frozen=True, omit_defaults=True):
     entries: list[DataAccessEntry]
     # Pass as ``before`` to read older entries; absent on the last page.
     next_before: int | None = None
+
+
+class Licence(Struct, frozen=True, omit_defaults=True):
+    """One e-licence as the register holds it; ``status`` is as of today (a valid licence past its expiry date
+    is ``expired`` whatever the register's flag says)."""
+
+    type: str
+    type_name: str
+    # Opaque (elc_…): what a form's e-licence picker takes instead of an upload of the material.
+    reference: str
+    number: str
+    holder_name: str
+    issuer: str
+    issued_on: str
+    status: LicenceStatus
+    status_name: str
+    grade: str
+    # Absent for licences that never expire.
+    expires_on: str | None = None
+    # Degree certificates and overseas degree certifications: college, bachelor, master or doctor.
+    level: str | None = None
+
+
+class LicenceWallet(Struct, frozen=True):
+    holder_kind: Literal["person", "enterprise"]
+    # Valid first, then expired, then revoked; newest issued first within each.
+    licences: list[Licence]
+    # The access-log entry that records this look-up (it appears in ``/v1/me/data-access``).
+    access_log_id: int

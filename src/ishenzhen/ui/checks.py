@@ -45,6 +45,7 @@ from ishenzhen.ui.model import (
     TextInput,
     UploadSlot,
 )
+from ishenzhen.ui.prefill import LICENCE_PATHS
 
 __all__ = ["PROFILE_PATHS", "SpecProblem", "SpecReferences", "check_spec"]
 
@@ -230,6 +231,9 @@ def _check_prefill(prefill: Prefill, pointer: str, refs: SpecReferences, add: Ad
             add(f"{pointer}/licence_type", "only an e_licence prefill names a licence type")
     elif prefill.licence_type is None:
         add(f"{pointer}/licence_type", "an e_licence prefill must name the licence type")
+    elif prefill.path not in LICENCE_PATHS:
+        known = ", ".join(sorted(LICENCE_PATHS))
+        add(f"{pointer}/path", f"unknown e-licence field {prefill.path!r}; known: {known}")
     elif prefill.licence_type not in refs.e_licence_types:
         add(f"{pointer}/licence_type", f"unknown e-licence type {prefill.licence_type!r}")
 

@@ -13,6 +13,7 @@ import msgspec
 
 from ishenzhen.lib.structs import Struct
 from ishenzhen.ui.model import FormStep, GuideSection
+from ishenzhen.ui.prefill import StoodIn
 
 __all__ = ["LOCALES", "ItemGuide", "Locale", "ResolvedForm", "localise", "negotiate_locale"]
 
@@ -37,6 +38,8 @@ class ResolvedForm(Struct, frozen=True):
 
     ``values``: initial values by field id (signed-in callers only; empty when anonymous). Submit the
     filled values as one object keyed by field id to ``/form/validate`` (and, later, to the application).
+    ``stood_in``: the materials a valid e-licence of the applicant replaces (免提交), by field id; their value
+    in ``values`` is the licence's wallet reference (signed-in callers whose token has the licences scope).
     """
 
     spec_version: str
@@ -46,6 +49,7 @@ class ResolvedForm(Struct, frozen=True):
     locale: Locale
     steps: list[FormStep]
     values: dict[str, str] = msgspec.field(default_factory=dict)
+    stood_in: dict[str, StoodIn] = msgspec.field(default_factory=dict)
 
 
 def negotiate_locale(accept_language: str | None) -> Locale:

@@ -53,10 +53,12 @@ _KEEP = object()
 
 
 def _short_items(document: Any) -> Any:
-    """Leave material fields at their default out of the file (loading fills them back in), and render specs:
-    those have files of their own."""
+    """Leave material fields at their default out of the file (loading fills them back in), render specs
+    (those have files of their own) and absent rule sets (the city's templates live in ``rules/``)."""
     for item in document.get("items", ()):
         item.pop("render_spec", None)
+        if item.get("rule_set") is None:
+            item.pop("rule_set", None)
         item["materials"] = [
             {key: value for key, value in material.items() if _MATERIAL_DEFAULTS.get(key, _KEEP) != value}
             for material in item["materials"]
