@@ -35,11 +35,13 @@ import joserfc.jwt
 from ishenzhen.db.migrate import apply_migrations
 from ishenzhen.embedded import EmbeddedPostgres
 from ishenzhen.identity.accounts import service as accounts
+from ishenzhen.identity.accounts.throttle import Throttle
 from ishenzhen.identity.oauth import service as oauth
 from ishenzhen.identity.oauth.keys import KeyRing
 from ishenzhen.identity.oauth.models import Subject
 from ishenzhen.identity.oauth.service import IdentityProvider
 from ishenzhen.identity.seed import APP_CLIENT_ID, APP_REDIRECT_URIS, prepare_identity
+from ishenzhen.lib.shared_store import SharedStore
 from ishenzhen.logging import configure_logging
 from ishenzhen.settings import load_settings
 
@@ -138,7 +140,15 @@ async def measure(url: str, requests: int, concurrency: int) -> dict[str, dict[s
             await prepare_identity(connection, settings)
         keys = KeyRing(pool, 3600)
         await keys.load()
-        provider = IdentityProvider(pool, keys, ISSUER, 300, 14 * 86400, token_rates=(10**6, 10**6))
+        provider = IdentityProvider(
+            pool,
+            keys,
+            ISSUER,
+            300,
+            14 * 86400,
+            token_rates=(10**6, 10**6),
+            limiter=Throttle(SharedStore.in_memory()),
+        )
         clock = Clock()
         clock.install()
         results: dict[str, dict[str, float]] = {}

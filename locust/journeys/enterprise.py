@@ -1,6 +1,7 @@
 """An enterprise's people acting for it: the demo enterprise's agent (经办人, 13800000002) and its legal
 representative (13800000003) sign in with the ``enterprise`` scope and choose the enterprise on the
-acting-party page, so their tokens act for it. The representative looks after the agents; both read their
+acting-party page, so their tokens act for it. The representative looks after the agents (a new agent is
+invited and accepts under ``/v1/me/agent-invitations``, which both look at); both read their
 profile (which must say whom they act for) and, when the server offers applying, apply and follow for it.
 """
 
@@ -42,6 +43,16 @@ class ManageAgents(SignedInJourney):
                 r.success()  # what an agent must get
             elif not representative:
                 r.failure(f"an agent asking for the agent list got {r.status_code}, not 404")
+
+    @task
+    def invitations(self) -> None:
+        """Pending invitations to act for an enterprise: what a citizen answers before any grant exists."""
+        with self.client.get(
+            "/v1/me/agent-invitations", headers=self.headers(), name="/v1/me/agent-invitations",
+            catch_response=True,
+        ) as r:  # fmt: skip
+            if r.status_code == 200 and not isinstance(json_body(r), list):
+                r.failure("the pending invitations are not a list")
 
     @task
     def done(self) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import asyncpg
 import msgspec
+import structlog
 from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -32,10 +33,12 @@ from ishenzhen.departments.controllers import DepartmentQueriesController
 from ishenzhen.departments.state import departments_lifespan
 from ishenzhen.errors import edge_problem, exception_handlers, problem_spec
 from ishenzhen.handling.controllers import HANDLING_CONTROLLERS
+from ishenzhen.handling.instant import InstantDecider
 from ishenzhen.handling.outbox import Dispatcher, housekeeping_forever
 from ishenzhen.health.controllers import HealthController, ServiceIndexController
-from ishenzhen.identity import IdentityState, enforce_bearer, identity_lifespan
+from ishenzhen.identity import IdentityState, enforce_bearer, identity_lifespan, sign_document
 from ishenzhen.identity.controllers import (
+    AgentInvitationsController,
     DiscoveryController,
     EnterpriseAgentsController,
     LoginController,
@@ -49,6 +52,7 @@ from ishenzhen.lib.http_methods import MethodSemantics
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.security_headers import SecurityHeaders
 from ishenzhen.lib.shared_cache import SharedResponseCache
+from ishenzhen.lib.shared_store import SharedStore
 from ishenzhen.lib.structs import Struct
 from ishenzhen.logging import access_log, configure_logging, flush_access_log
 from ishenzhen.notifications.controllers import MessagesController
@@ -58,11 +62,14 @@ from ishenzhen.ops.controllers import OPS_CONTROLLERS
 from ishenzhen.ops.metrics import RequestMetrics
 from ishenzhen.registry.controllers import REGISTRY_CONTROLLERS
 from ishenzhen.registry.scheduler import registry_lifespan
+from ishenzhen.results.controllers import ResultsController
 from ishenzhen.screens.home import HOME_PATH, HomeController
 from ishenzhen.screens.items import ItemScreensController
 from ishenzhen.settings import Settings, load_settings
 from ishenzhen.sharing.controllers import DataAccessController
 from ishenzhen.sharing.lifespan import sharing_lifespan
+
+log = structlog.get_logger(__name__)
 
 __all__ = ["OPENAPI_PATH", "create_app", "create_app_from_environment"]
 
@@ -116,12 +123,13 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         DiscoveryController,
         MeController,
         VerificationController,
+        AgentInvitationsController,
         EnterpriseAgentsController,
     ]
     # The registry, and the app's screens it drives
     handlers += [*REGISTRY_CONTROLLERS, HomeController, ItemScreensController]
     # Every use of a citizen's data, for the citizen.
-    handlers += [DataAccessController]
+    handlers += [DataAccessController, ResultsController]
     # Pass-through queries to department systems.
     handlers += [DepartmentQueriesController]
     # Applying and following, department callbacks, the inbox and live stream, operations.
@@ -245,6 +253,19 @@ def create_app(
             await pool.close()
 
     @asynccontextmanager
+    async def shared_store_lifespan(app: Litestar) -> AsyncIterator[None]:
+        shared = settings.shared
+        store = SharedStore.open(shared.valkey_url, shared.valkey_timeout_seconds)
+        if not store.shared and settings.http.workers > 1:
+            # Each worker would count on its own: budgets multiplied by the number of workers.
+            log.warning("shared_store.per_process", workers=settings.http.workers)
+        app.state.shared_store = store
+        try:
+            yield
+        finally:
+            await store.close()
+
+    @asynccontextmanager
     async def notifications_lifespan(app: Litestar) -> AsyncIterator[None]:
         hub = StreamHub(app.state.db_pool, settings.notifications.streams_per_user)
         await hub.start()
@@ -277,6 +298,13 @@ def create_app(
         )
         await dispatcher.start()
         app.state.dispatcher = dispatcher
+        instant = InstantDecider(
+            app.state.db_pool, app.state.platform, app.state.rule_sets,
+            lease_seconds=settings.handling.lease_seconds, item_name=item_name,
+            sign=lambda claims: sign_document(app.state.identity, claims), base_url=settings.effective_issuer,
+        )  # fmt: skip
+        await instant.start()
+        app.state.instant = instant
         housekeeping = asyncio.create_task(
             housekeeping_forever(app.state.db_pool), name="handling-housekeeping"
         )
@@ -286,6 +314,7 @@ def create_app(
             housekeeping.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await housekeeping
+            await instant.stop()
             await dispatcher.stop()
 
     def provide_db_pool(state: State) -> asyncpg.Pool:
@@ -301,6 +330,7 @@ def create_app(
         route_handlers=[*_route_handlers(settings), *extra_route_handlers],
         lifespan=[
             database_lifespan,
+            shared_store_lifespan,
             catalog_lifespan(settings.database.url, settings.database.change_poll_seconds),
             identity_lifespan(settings),
             registry_lifespan(settings.registry.scheduler_seconds),

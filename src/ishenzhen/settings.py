@@ -13,6 +13,7 @@ This module imports nothing of ours, so anything may depend on it.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -35,6 +36,7 @@ __all__ = [
     "ScreensSettings",
     "Settings",
     "SettingsError",
+    "SharedSettings",
     "default_data_dir",
     "load_settings",
     "replace_settings",
@@ -85,6 +87,9 @@ class HttpSettings(msgspec.Struct, frozen=True, kw_only=True):
     # Longest wait for the next part of a request body before answering 408 (a client that sends
     # Content-Length and then nothing would otherwise hold a connection forever).
     body_read_seconds: Annotated[float, msgspec.Meta(gt=0, le=300)] = 15.0
+    # Networks of our reverse proxies (comma-separated); only a peer inside one is believed about the client.
+    trusted_proxies: Annotated[str, msgspec.Meta(max_length=4096)] = ""
+    trusted_proxy_header: Literal["x-forwarded-for", "forwarded"] = "x-forwarded-for"
 
 
 class DatabaseSettings(
@@ -239,6 +244,15 @@ class DepartmentsSettings(msgspec.Struct, frozen=True, kw_only=True, rename=_pre
         return tuple(o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip())
 
 
+class SharedSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """State every gateway instance must see alike (rate limits, lockout counters, revocations): in this
+    process when unset (one instance), in Valkey when ``valkey_url`` names one."""
+
+    valkey_url: Annotated[str, msgspec.Meta(max_length=2048)] | None = None
+    # Longest wait for Valkey per command; past it the call counts as Valkey being down.
+    valkey_timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=30)] = 0.5
+
+
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Every knob of the service, one group per domain. Field docs are the README's settings table."""
 
@@ -255,6 +269,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     handling: HandlingSettings = msgspec.field(default_factory=HandlingSettings)
     notifications: NotificationsSettings = msgspec.field(default_factory=NotificationsSettings)
     departments: DepartmentsSettings = msgspec.field(default_factory=DepartmentsSettings)
+    shared: SharedSettings = msgspec.field(default_factory=SharedSettings)
 
     @property
     def is_production(self) -> bool:
@@ -404,6 +419,19 @@ def _check_consistency(settings: Settings) -> None:
             raise SettingsError(
                 ENV_NAMES["departments_allowed_origins"], f"{origin!r} is not scheme://host[:port]"
             )
+    for entry in (part.strip() for part in settings.http.trusted_proxies.split(",")):
+        try:
+            if entry:
+                ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise SettingsError(ENV_NAMES["trusted_proxies"], f"{entry!r} is not a network") from None
+    valkey_url = settings.shared.valkey_url
+    if valkey_url is not None and not valkey_url.startswith(
+        ("redis://", "rediss://", "valkey://", "valkeys://")
+    ):
+        raise SettingsError(
+            ENV_NAMES["valkey_url"], "must be a redis://, rediss://, valkey:// or valkeys:// URL"
+        )
     if settings.is_production and settings.http.enable_bench_routes:
         raise SettingsError(ENV_NAMES["enable_bench_routes"], "benchmark routes are refused in production")
     if not settings.sharing.platform_url.startswith(("https://", "http://")):

@@ -197,7 +197,7 @@ class Simulator:
         if action == "applications":
             return self._submit(department, request, body)
         number, _, verb = action.removeprefix("applications/").partition("/")
-        if action.startswith("applications/") and verb in ("withdrawal", "supplements"):
+        if action.startswith("applications/") and verb in ("withdrawal", "supplements", "decision"):
             return self._follow_up(department, request, number, verb, body)
         return _problem(404, "not_found", f"no endpoint {action!r}")
 
@@ -242,7 +242,20 @@ class Simulator:
         if key in case.answers:
             department.counters["duplicates"] += 1
             return case.answers[key]
-        if verb == "withdrawal":
+        if verb == "decision":
+            # The gateway's rules decided (秒批): an approval or rejection is final here too; a case sent for
+            # manual review stays with the department's own plan.
+            try:
+                decoded = msgspec.json.decode(body)
+            except msgspec.DecodeError as exc:
+                return _problem(400, "invalid_body", str(exc))
+            outcome = decoded.get("outcome") if isinstance(decoded, dict) else None
+            if outcome in ("approved", "rejected") and case.status not in _TERMINAL:
+                if case.task is not None:
+                    case.task.cancel()
+                case.status = outcome
+            answer = (202, msgspec.json.encode({"receipt_number": case.receipt_number, "status": "received"}))
+        elif verb == "withdrawal":
             if case.status in _TERMINAL:
                 return _problem(409, "already_decided", f"the application is {case.status}")
             if case.task is not None:

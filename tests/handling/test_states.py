@@ -52,10 +52,13 @@ def test_who_may_do_what() -> None:
     assert not is_allowed("delivery_failed", "submitted", "applicant")
 
 
-def test_only_the_department_decides_and_the_gateway_only_delivers() -> None:
+def test_the_department_decides_and_the_gateway_delivers_or_decides_by_rules_first() -> None:
     for current, target in itertools.product(STATUSES, STATUSES):
         if is_allowed(current, target, "gateway"):
-            assert target in ("delivered", "delivery_failed")
+            if target in ("approved", "rejected", "in_review"):  # instant approval, before any decision
+                assert current in ("submitted", "delivered", "accepted")
+            else:
+                assert target in ("delivered", "delivery_failed")
         if is_allowed(current, target, "applicant"):
             assert target in ("withdrawn", "in_review")
         if is_allowed(current, target, "department"):

@@ -109,7 +109,7 @@ async def test_wrong_password_and_unknown_account_look_the_same(client: AsyncTes
     assert strip(wrong.text) == strip(unknown.text).replace("13912345678", L1)  # type: ignore[attr-defined]
 
 
-async def test_repeated_failures_lock_the_account_for_a_while_and_are_audited(
+async def test_repeated_failures_lock_the_number_from_that_address_for_a_while_and_are_audited(
     client: AsyncTestClient[Litestar], db_pool: asyncpg.Pool
 ) -> None:
     for _ in range(5):
@@ -118,7 +118,7 @@ async def test_repeated_failures_lock_the_account_for_a_while_and_are_audited(
     assert locked.status_code == 429  # type: ignore[attr-defined]
     assert 0 < int(locked.headers["retry-after"]) <= 900  # type: ignore[attr-defined]
     events = [r["event"] for r in await db_pool.fetch("SELECT event FROM identity_audit ORDER BY id")]
-    assert events.count("login.failed") == 5 and events.count("account.locked") == 1
+    assert events.count("login.failed") == 5 and events.count("login.pair_locked") == 1
     # An unknown number locks the same way: nothing tells the two apart.
     for _ in range(5):
         await login_attempt(client, "13912345670", "wrong")

@@ -11,7 +11,9 @@ from litestar.testing import AsyncTestClient
 from ishenzhen.app import create_app
 from ishenzhen.cli import main
 from ishenzhen.identity.accounts import service as accounts
+from ishenzhen.identity.accounts.throttle import Throttle
 from ishenzhen.identity.seed import ProductionRefused
+from ishenzhen.lib.shared_store import SharedStore
 from ishenzhen.settings import load_settings
 
 
@@ -24,7 +26,9 @@ async def test_sms_outbox_and_rotate_keys(
     monkeypatch.setenv("DATABASE_URL", database_url)
     async with db_pool.acquire() as connection:
         await accounts.register_citizen(connection, "13700000001", None)
-        await accounts.send_sms_code(connection, "13700000001", "127.0.0.1")
+        await accounts.send_sms_code(
+            connection, Throttle(SharedStore.in_memory()), "13700000001", "127.0.0.1"
+        )
     import asyncio
 
     assert await asyncio.to_thread(main, ["identity", "sms-outbox"]) == 0

@@ -10,6 +10,8 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from ishenzhen.identity.accounts import service as accounts
+from ishenzhen.identity.accounts.throttle import Throttle
+from ishenzhen.lib.shared_store import SharedStore
 from ishenzhen.settings import Settings, load_settings
 from tests.identity.conftest import ISSUER, L1
 
@@ -28,7 +30,7 @@ async def test_the_sms_code_is_in_the_outbox_and_in_no_log_line(
     # The client's lifespan has seeded the demo citizens; the app's pool belongs to its own loop.
     connection = await asyncpg.connect(database_url)
     try:
-        await accounts.send_sms_code(connection, L1, "127.0.0.1")
+        await accounts.send_sms_code(connection, Throttle(SharedStore.in_memory()), L1, "127.0.0.1")
         message = await connection.fetchval(
             "SELECT message FROM identity_sms_outbox ORDER BY id DESC LIMIT 1"
         )

@@ -131,23 +131,35 @@ def grant_body(mobile: str, days: int = 30, scopes: list[str] | None = None) -> 
     return {"mobile": mobile, "scopes": scopes or ["applications:submit"], "expires_at": expires}
 
 
-async def test_the_legal_representative_grants_and_revokes_an_agent(
+async def test_the_legal_representative_invites_the_citizen_accepts_and_the_grant_can_be_revoked(
     client: AsyncTestClient[Litestar], oauth_client: OAuthFactory, db_pool: asyncpg.Pool
 ) -> None:
     agents = f"/v1/enterprises/{ENTERPRISE}/agents"
+    rep = await bearer(client, oauth_client, L3, "openid profile enterprise")
+    invited = await client.post(agents, json=grant_body(L1), headers=rep)
+    assert invited.status_code == 202, invited.text
+    assert set(invited.json()) == {"invitation_id", "expires_at", "detail"}  # nothing about the number
     l1 = await bearer(client, oauth_client, L1)
-    unverified = await client.post(agents, json=grant_body(L1), headers=await bearer(client, oauth_client, L3,
-                                                                                       "openid profile enterprise"))  # fmt: skip
-    assert unverified.status_code == 422  # an L1 citizen cannot be an agent
+    assert (await client.get("/v1/me", headers=l1)).json()["parties"] == []  # no grant before consent
+    pending = (await client.get("/v1/me/agent-invitations", headers=l1)).json()
+    assert [(i["invitation_id"], i["credit_code"], i["scopes"]) for i in pending] == [
+        (invited.json()["invitation_id"], ENTERPRISE, ["applications:submit"])
+    ]
+    accept = f"/v1/me/agent-invitations/{invited.json()['invitation_id']}/accept"
+    refused = await client.post(accept, headers=l1)
+    assert refused.status_code == 403 and "L2" in refused.json()["detail"]  # verify the real name first
     await client.post(
         "/v1/me/real-name", json={"name": WANG_QIANG[0], "resident_id": WANG_QIANG[1]}, headers=l1
     )
-    rep = await bearer(client, oauth_client, L3, "openid profile enterprise")
-    granted = await client.post(agents, json=grant_body(L1), headers=rep)
-    assert granted.status_code == 201, granted.text
-    agent_sub = granted.json()["agent_sub"]
-    assert granted.json()["scopes"] == ["applications:submit"] and granted.json()["name"] == "王强"
-    parties = (await client.get("/v1/me", headers=l1)).json()["parties"]
+    client.cookies.clear()
+    raised = await app_tokens(client, oauth_client, mobile=L1, scope="openid profile", acr_values="L2")
+    l2 = {"Authorization": f"Bearer {raised['access_token']}"}
+    accepted = await client.post(accept, headers=l2)
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["credit_code"] == ENTERPRISE and accepted.json()["role"] == "agent"
+    assert (await client.post(accept, headers=l2)).status_code == 404  # used up
+    assert (await client.get("/v1/me/agent-invitations", headers=l2)).json() == []
+    parties = (await client.get("/v1/me", headers=l2)).json()["parties"]
     assert [(p["credit_code"], p["role"], p["scopes"]) for p in parties] == [
         (ENTERPRISE, "agent", ["applications:submit"])
     ]
@@ -155,29 +167,37 @@ async def test_the_legal_representative_grants_and_revokes_an_agent(
         grant_body(L1, days=-1),
         grant_body(L1, days=4000),
         grant_body(L1, scopes=["registry:write"]),
+        grant_body("12345"),
     ):
         assert (await client.post(agents, json=bad, headers=rep)).status_code == 422
     assert (
         await client.post(agents, json=grant_body(L3), headers=rep)
-    ).status_code == 409  # the rep themself
+    ).status_code == 409  # the rep's own number
     listed = await client.get(agents, headers=rep)
     assert listed.status_code == 200
     listed_agents = [(a["agent_sub"], a["name"], a["scopes"]) for a in listed.json()]
-    assert listed_agents[0] == (agent_sub, "王强", ["applications:submit"])  # newest grant first
+    agent_sub = listed_agents[0][0]
+    assert listed_agents[0][1:] == ("王强", ["applications:submit"])  # newest grant first, once accepted
     assert ("张伟", ["applications:submit"]) in [
         (name, scopes) for _, name, scopes in listed_agents
     ]  # seeded
-    assert (await client.get(agents, headers=l1)).status_code == 403  # the agent's token lacks the scope
+    assert (await client.get(agents, headers=l2)).status_code == 403  # the agent's token lacks the scope
     revoked = await client.delete(f"{agents}/{agent_sub}", headers=rep)
     assert agent_sub not in [a["agent_sub"] for a in (await client.get(agents, headers=rep)).json()]
     assert revoked.status_code == 204
-    assert (await client.get("/v1/me", headers=l1)).json()["parties"] == []
+    assert (await client.get("/v1/me", headers=l2)).json()["parties"] == []
     assert (await client.delete(f"{agents}/{agent_sub}", headers=rep)).status_code == 404
     events = [
         r["event"]
-        for r in await db_pool.fetch("SELECT event FROM identity_audit WHERE event LIKE 'enterprise.agent_%'")
+        for r in await db_pool.fetch(
+            "SELECT event FROM identity_audit WHERE event LIKE 'enterprise.agent_%' ORDER BY id"
+        )
     ]
-    assert events == ["enterprise.agent_granted", "enterprise.agent_revoked"]
+    assert events == [
+        "enterprise.agent_invited",
+        "enterprise.agent_invitation_accepted",
+        "enterprise.agent_revoked",
+    ]
 
 
 async def test_only_the_legal_representative_at_l2_or_higher_may_manage_agents(

@@ -242,6 +242,29 @@ CREATE TABLE public.handling_idempotency_keys (
 );
 
 --
+-- Name: handling_instant_decisions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.handling_instant_decisions (
+    application_id uuid NOT NULL,
+    rule_set_version integer NOT NULL,
+    state text DEFAULT 'pending'::text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    available_at timestamp with time zone DEFAULT now() NOT NULL,
+    lease_owner text,
+    outcome text,
+    decision jsonb,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    decided_at timestamp with time zone,
+    CONSTRAINT handling_instant_decisions_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT handling_instant_decisions_check CHECK (((state = 'decided'::text) = ((outcome IS NOT NULL) AND (decision IS NOT NULL) AND (decided_at IS NOT NULL)))),
+    CONSTRAINT handling_instant_decisions_lease_owner_check CHECK ((char_length(lease_owner) <= 200)),
+    CONSTRAINT handling_instant_decisions_outcome_check CHECK ((outcome = ANY (ARRAY['approved'::text, 'rejected'::text, 'manual_review'::text]))),
+    CONSTRAINT handling_instant_decisions_rule_set_version_check CHECK ((rule_set_version >= 1)),
+    CONSTRAINT handling_instant_decisions_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'decided'::text])))
+);
+
+--
 -- Name: handling_materials; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -292,7 +315,7 @@ CREATE TABLE public.handling_outbox (
     dead_at timestamp with time zone,
     CONSTRAINT handling_outbox_attempts_check CHECK ((attempts >= 0)),
     CONSTRAINT handling_outbox_error_source_check CHECK ((error_source = ANY (ARRAY['gateway'::text, 'link'::text, 'department'::text]))),
-    CONSTRAINT handling_outbox_kind_check CHECK ((kind = ANY (ARRAY['submission'::text, 'withdrawal'::text, 'supplements'::text]))),
+    CONSTRAINT handling_outbox_kind_check CHECK ((kind = ANY (ARRAY['submission'::text, 'withdrawal'::text, 'supplements'::text, 'decision'::text]))),
     CONSTRAINT handling_outbox_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'delivered'::text, 'dead'::text])))
 );
 
@@ -347,6 +370,27 @@ CREATE TABLE public.identity_accounts (
     CONSTRAINT identity_accounts_check CHECK (((assurance_level = 1) OR ((name IS NOT NULL) AND (resident_id IS NOT NULL) AND (verified_at IS NOT NULL)))),
     CONSTRAINT identity_accounts_check1 CHECK (((assurance_level < 3) OR (face_checked_at IS NOT NULL))),
     CONSTRAINT identity_accounts_mobile_check CHECK ((mobile ~ '^1[3-9][0-9]{9}$'::text))
+);
+
+--
+-- Name: identity_agent_invitations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_agent_invitations (
+    id uuid NOT NULL,
+    credit_code character(18) NOT NULL,
+    invited_by uuid NOT NULL,
+    mobile text NOT NULL,
+    scopes text[] NOT NULL,
+    grant_expires_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    answered_at timestamp with time zone,
+    answer text,
+    CONSTRAINT identity_agent_invitations_answer_check CHECK ((answer = ANY (ARRAY['accepted'::text, 'declined'::text]))),
+    CONSTRAINT identity_agent_invitations_check CHECK (((answer IS NULL) = (answered_at IS NULL))),
+    CONSTRAINT identity_agent_invitations_check1 CHECK ((expires_at <= (created_at + '30 days'::interval))),
+    CONSTRAINT identity_agent_invitations_mobile_check CHECK ((mobile ~ '^1[3-9][0-9]{9}$'::text))
 );
 
 --
@@ -479,6 +523,18 @@ CREATE TABLE public.identity_enterprises (
 );
 
 --
+-- Name: identity_issued_access_tokens; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_issued_access_tokens (
+    jti text NOT NULL,
+    family_id uuid,
+    code_hash bytea,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT identity_issued_access_tokens_check CHECK (((family_id IS NOT NULL) OR (code_hash IS NOT NULL)))
+);
+
+--
 -- Name: identity_population_register; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -525,7 +581,8 @@ CREATE TABLE public.identity_refresh_tokens (
 
 CREATE TABLE public.identity_revoked_access_tokens (
     jti text NOT NULL,
-    expires_at timestamp with time zone NOT NULL
+    expires_at timestamp with time zone NOT NULL,
+    revoked_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
 --
@@ -615,16 +672,6 @@ CREATE SEQUENCE public.identity_sms_outbox_id_seq
 --
 
 ALTER SEQUENCE public.identity_sms_outbox_id_seq OWNED BY public.identity_sms_outbox.id;
-
---
--- Name: identity_throttle; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.identity_throttle (
-    bucket text NOT NULL,
-    window_start timestamp with time zone NOT NULL,
-    hits integer NOT NULL
-);
 
 --
 -- Name: notifications_messages; Type: TABLE; Schema: public; Owner: -
@@ -722,6 +769,24 @@ CREATE TABLE public.registry_versions (
     published_at timestamp with time zone,
     CONSTRAINT registry_versions_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'discarded'::text, 'submitted'::text, 'rejected'::text, 'scheduled'::text, 'published'::text, 'superseded'::text, 'withdrawn'::text, 'cancelled'::text]))),
     CONSTRAINT registry_versions_version_check CHECK ((version >= 1))
+);
+
+--
+-- Name: results_issued; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.results_issued (
+    id uuid NOT NULL,
+    application_id uuid NOT NULL,
+    item_code text NOT NULL,
+    document text NOT NULL,
+    issued_at timestamp with time zone NOT NULL,
+    revoked_at timestamp with time zone,
+    revocation_reason text,
+    CONSTRAINT results_issued_check CHECK (((revoked_at IS NULL) = (revocation_reason IS NULL))),
+    CONSTRAINT results_issued_document_check CHECK ((char_length(document) <= 16384)),
+    CONSTRAINT results_issued_item_code_check CHECK ((char_length(item_code) <= 64)),
+    CONSTRAINT results_issued_revocation_reason_check CHECK (((char_length(revocation_reason) >= 1) AND (char_length(revocation_reason) <= 500)))
 );
 
 --
@@ -937,6 +1002,13 @@ ALTER TABLE ONLY public.handling_idempotency_keys
     ADD CONSTRAINT handling_idempotency_keys_pkey PRIMARY KEY (client_id, subject, key);
 
 --
+-- Name: handling_instant_decisions handling_instant_decisions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_instant_decisions
+    ADD CONSTRAINT handling_instant_decisions_pkey PRIMARY KEY (application_id);
+
+--
 -- Name: handling_materials handling_materials_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -977,6 +1049,13 @@ ALTER TABLE ONLY public.identity_accounts
 
 ALTER TABLE ONLY public.identity_accounts
     ADD CONSTRAINT identity_accounts_resident_id_key UNIQUE (resident_id);
+
+--
+-- Name: identity_agent_invitations identity_agent_invitations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_agent_invitations
+    ADD CONSTRAINT identity_agent_invitations_pkey PRIMARY KEY (id);
 
 --
 -- Name: identity_audit identity_audit_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1026,6 +1105,13 @@ ALTER TABLE ONLY public.identity_enterprise_roles
 
 ALTER TABLE ONLY public.identity_enterprises
     ADD CONSTRAINT identity_enterprises_pkey PRIMARY KEY (credit_code);
+
+--
+-- Name: identity_issued_access_tokens identity_issued_access_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_issued_access_tokens
+    ADD CONSTRAINT identity_issued_access_tokens_pkey PRIMARY KEY (jti);
 
 --
 -- Name: identity_population_register identity_population_register_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1084,13 +1170,6 @@ ALTER TABLE ONLY public.identity_sms_outbox
     ADD CONSTRAINT identity_sms_outbox_pkey PRIMARY KEY (id);
 
 --
--- Name: identity_throttle identity_throttle_pkey; Type: CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.identity_throttle
-    ADD CONSTRAINT identity_throttle_pkey PRIMARY KEY (bucket);
-
---
 -- Name: notifications_messages notifications_messages_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1117,6 +1196,20 @@ ALTER TABLE ONLY public.registry_items
 
 ALTER TABLE ONLY public.registry_versions
     ADD CONSTRAINT registry_versions_pkey PRIMARY KEY (code, version);
+
+--
+-- Name: results_issued results_issued_application_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.results_issued
+    ADD CONSTRAINT results_issued_application_id_key UNIQUE (application_id);
+
+--
+-- Name: results_issued results_issued_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.results_issued
+    ADD CONSTRAINT results_issued_pkey PRIMARY KEY (id);
 
 --
 -- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1183,6 +1276,12 @@ CREATE INDEX handling_applications_enterprise_idx ON public.handling_application
 CREATE INDEX handling_idempotency_keys_expiry_idx ON public.handling_idempotency_keys USING btree (expires_at);
 
 --
+-- Name: handling_instant_decisions_due_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX handling_instant_decisions_due_idx ON public.handling_instant_decisions USING btree (available_at) WHERE (state = 'pending'::text);
+
+--
 -- Name: handling_materials_application_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1219,6 +1318,18 @@ CREATE INDEX handling_outbox_dead_idx ON public.handling_outbox USING btree (dea
 CREATE INDEX handling_outbox_due_idx ON public.handling_outbox USING btree (available_at, id) WHERE (state = 'pending'::text);
 
 --
+-- Name: identity_agent_invitations_enterprise_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_agent_invitations_enterprise_idx ON public.identity_agent_invitations USING btree (credit_code);
+
+--
+-- Name: identity_agent_invitations_mobile_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_agent_invitations_mobile_idx ON public.identity_agent_invitations USING btree (mobile, expires_at);
+
+--
 -- Name: identity_audit_account_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1237,6 +1348,24 @@ CREATE INDEX identity_audit_event_idx ON public.identity_audit USING btree (even
 CREATE INDEX identity_enterprise_roles_account_idx ON public.identity_enterprise_roles USING btree (account_id);
 
 --
+-- Name: identity_issued_access_tokens_code_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_issued_access_tokens_code_idx ON public.identity_issued_access_tokens USING btree (code_hash);
+
+--
+-- Name: identity_issued_access_tokens_expiry_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_issued_access_tokens_expiry_idx ON public.identity_issued_access_tokens USING btree (expires_at);
+
+--
+-- Name: identity_issued_access_tokens_family_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_issued_access_tokens_family_idx ON public.identity_issued_access_tokens USING btree (family_id);
+
+--
 -- Name: identity_refresh_families_account_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1253,6 +1382,18 @@ CREATE INDEX identity_refresh_families_code_idx ON public.identity_refresh_famil
 --
 
 CREATE INDEX identity_refresh_tokens_family_idx ON public.identity_refresh_tokens USING btree (family_id);
+
+--
+-- Name: identity_revoked_access_tokens_expiry_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_revoked_access_tokens_expiry_idx ON public.identity_revoked_access_tokens USING btree (expires_at);
+
+--
+-- Name: identity_revoked_access_tokens_revoked_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_revoked_access_tokens_revoked_idx ON public.identity_revoked_access_tokens USING btree (revoked_at);
 
 --
 -- Name: identity_sms_codes_mobile_idx; Type: INDEX; Schema: public; Owner: -
@@ -1412,6 +1553,13 @@ ALTER TABLE ONLY public.handling_idempotency_keys
     ADD CONSTRAINT handling_idempotency_keys_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.handling_applications(id) ON DELETE CASCADE;
 
 --
+-- Name: handling_instant_decisions handling_instant_decisions_application_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.handling_instant_decisions
+    ADD CONSTRAINT handling_instant_decisions_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.handling_applications(id) ON DELETE CASCADE;
+
+--
 -- Name: handling_materials handling_materials_application_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1438,6 +1586,20 @@ ALTER TABLE ONLY public.handling_outbox
 
 ALTER TABLE ONLY public.handling_timeline
     ADD CONSTRAINT handling_timeline_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.handling_applications(id) ON DELETE CASCADE;
+
+--
+-- Name: identity_agent_invitations identity_agent_invitations_credit_code_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_agent_invitations
+    ADD CONSTRAINT identity_agent_invitations_credit_code_fkey FOREIGN KEY (credit_code) REFERENCES public.identity_enterprises(credit_code) ON DELETE CASCADE;
+
+--
+-- Name: identity_agent_invitations identity_agent_invitations_invited_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_agent_invitations
+    ADD CONSTRAINT identity_agent_invitations_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES public.identity_accounts(id) ON DELETE CASCADE;
 
 --
 -- Name: identity_authorization_codes identity_authorization_codes_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -1494,6 +1656,13 @@ ALTER TABLE ONLY public.identity_enterprise_roles
 
 ALTER TABLE ONLY public.identity_enterprise_roles
     ADD CONSTRAINT identity_enterprise_roles_credit_code_fkey FOREIGN KEY (credit_code) REFERENCES public.identity_enterprises(credit_code) ON DELETE CASCADE;
+
+--
+-- Name: identity_issued_access_tokens identity_issued_access_tokens_family_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_issued_access_tokens
+    ADD CONSTRAINT identity_issued_access_tokens_family_id_fkey FOREIGN KEY (family_id) REFERENCES public.identity_refresh_families(id) ON DELETE CASCADE;
 
 --
 -- Name: identity_refresh_families identity_refresh_families_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -1564,6 +1733,13 @@ ALTER TABLE ONLY public.registry_versions
 
 ALTER TABLE ONLY public.registry_versions
     ADD CONSTRAINT registry_versions_code_fkey FOREIGN KEY (code) REFERENCES public.registry_items(code);
+
+--
+-- Name: results_issued results_issued_application_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.results_issued
+    ADD CONSTRAINT results_issued_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.handling_applications(id) ON DELETE CASCADE;
 
 --
 -- PostgreSQL database dump complete

@@ -107,7 +107,10 @@ class ApplicationsController(Controller):
         submission = await service.submit(
             request.app.state.db_pool, _screens(request), principal, data, key=_check_key(idempotency_key),
             render=render, key_hours=settings.handling.idempotency_hours,
+            rule_sets=getattr(request.app.state, "rule_sets", None),
         )  # fmt: skip
+        if submission.instant and not submission.replayed:
+            request.app.state.instant.kick(submission.accepted.id)
         headers = {"Location": f"/v1/applications/{submission.accepted.id}"}
         if submission.replayed:
             headers["Idempotent-Replayed"] = "true"

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Histogram
 
-__all__ = ["CALLBACKS", "DELIVERY_ATTEMPTS", "DELIVERY_LAG_SECONDS", "DELIVERY_SECONDS", "SUBMISSIONS"]
+__all__ = [
+    "CALLBACKS",
+    "DELIVERY_ATTEMPTS",
+    "DELIVERY_LAG_SECONDS",
+    "DELIVERY_SECONDS",
+    "INSTANT_DECISIONS",
+    "INSTANT_RULES_SECONDS",
+    "SUBMISSIONS",
+]
 
 SUBMISSIONS = Counter(
     "ishenzhen_applications_submitted", "Applications stored and queued (replays not counted)", ["department"]
@@ -30,3 +38,10 @@ CALLBACKS = Counter(
     "Department events received, by department and result",
     ["department", "result"],
 )
+INSTANT_DECISIONS = Counter(
+    "ishenzhen_instant_decisions", "Instant-approval decisions recorded, by outcome", ["outcome"]
+)
+INSTANT_RULES_SECONDS = Histogram(
+    "ishenzhen_instant_rules_seconds", "CPU time of one rule evaluation (decide), data pulls excluded",
+    buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01),
+)  # fmt: skip

@@ -188,6 +188,13 @@ SET available_at = now() + make_interval(secs => :delay_seconds), lease_owner = 
     last_status = :status, last_error = :error, error_source = :error_source
 WHERE id = :id;
 
+-- name: outbox_deferred(id, delay_seconds, error)!
+-- The gateway held the request back (circuit open, retry budget spent): the claim's attempt is given back.
+UPDATE handling_outbox
+SET available_at = now() + make_interval(secs => :delay_seconds), lease_owner = NULL, attempts = attempts - 1,
+    last_outcome = 'deferred', last_status = NULL, last_error = :error, error_source = 'gateway'
+WHERE id = :id;
+
 -- name: outbox_dead(id, outcome, status, error, error_source)!
 UPDATE handling_outbox
 SET state = 'dead', dead_at = now(), lease_owner = NULL, last_outcome = :outcome, last_status = :status,
@@ -241,3 +248,42 @@ WITH expired AS (
 )
 DELETE FROM handling_materials m USING expired e WHERE m.id = e.id
 RETURNING 1;
+
+-- Instant approval -------------------------------------------------------------------------------------------
+
+-- name: insert_instant_decision(application_id, rule_set_version)!
+INSERT INTO handling_instant_decisions (application_id, rule_set_version)
+VALUES (:application_id, :rule_set_version);
+
+-- name: claim_instant_decisions(owner, lease_seconds, application_id, limit)
+-- Pending decisions that are due (or the one named, if still pending and not held by another live lease),
+-- skipping those another decider holds; the lease is the new available_at.
+WITH due AS (
+    SELECT d.application_id FROM handling_instant_decisions d
+    WHERE d.state = 'pending' AND d.available_at <= now()
+      AND (CAST(:application_id AS uuid) IS NULL OR d.application_id = CAST(:application_id AS uuid))
+    ORDER BY d.available_at
+    LIMIT :limit
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE handling_instant_decisions d
+SET available_at = now() + make_interval(secs => :lease_seconds), lease_owner = :owner, attempts = d.attempts + 1
+FROM due, handling_applications a
+WHERE d.application_id = due.application_id AND a.id = d.application_id
+RETURNING d.application_id, d.attempts, a.item_code, a.applicant_id, a.party_kind, a.credit_code, a.form,
+          a.number, a.department, a.submitted_at;
+
+-- name: instant_decision_for_update(application_id, owner)^
+-- The claim again, under lock, if this decider still holds it.
+SELECT application_id, state FROM handling_instant_decisions
+WHERE application_id = :application_id AND lease_owner = :owner AND state = 'pending' FOR UPDATE;
+
+-- name: record_instant_decision(application_id, outcome, decision)!
+UPDATE handling_instant_decisions
+SET state = 'decided', outcome = :outcome, decision = CAST(:decision AS jsonb), decided_at = now(),
+    lease_owner = NULL
+WHERE application_id = :application_id;
+
+-- name: instant_decision(application_id)^
+SELECT application_id, state, outcome, decision, attempts, created_at, decided_at
+FROM handling_instant_decisions WHERE application_id = :application_id;

@@ -11,6 +11,7 @@ import base64
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -19,6 +20,7 @@ import asyncpg
 import msgspec
 import structlog
 
+from ishenzhen.approvals import RuleSet
 from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.db.sql import load_queries
 from ishenzhen.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied
@@ -111,6 +113,8 @@ def _field(name: str, reason: str) -> InvalidInput:
 class Submission:
     accepted: ApplicationAccepted
     replayed: bool
+    # A decision by the rules is owed (``handling.instant``).
+    instant: bool = False
 
 
 def _check_item(screens: ItemScreens, request: ApplicationRequest, principal: Principal) -> ServiceItem:
@@ -278,8 +282,12 @@ async def submit(
     key: str,
     render: str | None,
     key_hours: int,
+    rule_sets: Mapping[str, RuleSet] | None = None,
 ) -> Submission:
     """Store an application, its first status, timeline row, inbox message and outbox record at once.
+
+    An instant-approval item with a rule set in ``rule_sets`` also owes a decision from this commit on
+    (``_owe_instant_decision``); ``handling.instant`` makes it after the commit.
 
     The Idempotency-Key is taken with a transaction-scoped advisory lock, so a second request with the same
     key while the first runs is told so (409) instead of waiting; the key row commits with the application, so
@@ -363,12 +371,33 @@ async def submit(
         await _tell(
             connection, application_id, item.name, number, principal.sub, credit_code, "submitted", None
         )
+        instant = await _owe_instant_decision(connection, item, application_id, rule_sets)
     metrics.SUBMISSIONS.labels(item.department).inc()
     log.info(
         "application.submitted", application_id=str(application_id), number=number, item_code=item.code,
         department=item.department, party=request.acting_party.kind,
     )  # fmt: skip
-    return Submission(accepted, replayed=False)
+    return Submission(accepted, replayed=False, instant=instant)
+
+
+async def _owe_instant_decision(
+    connection: Connection,
+    item: ServiceItem,
+    application_id: uuid.UUID,
+    rule_sets: Mapping[str, RuleSet] | None,
+) -> bool:
+    """The hook of instant approval on the submission path: a pending decision commits with the application."""
+    if rule_sets is None or not item.instant_approval:
+        return (
+            False  # checked first: the rule sets register on first use, which only instant items should pay
+        )
+    rule_set = rule_sets.get(item.code)
+    if rule_set is None:
+        return False
+    await queries.insert_instant_decision(
+        connection, application_id=application_id, rule_set_version=rule_set.version
+    )
+    return True
 
 
 async def _recipients(connection: Connection, applicant: Any, credit_code: str | None) -> list[uuid.UUID]:

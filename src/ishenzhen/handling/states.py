@@ -11,7 +11,9 @@
 Who may move an application where is part of the machine: the gateway records delivery, the department
 decides, the applicant withdraws and supplies material, an operator re-queues a failed delivery. A department
 may skip steps (an instant approval, 秒批, goes from delivered straight to approved) and may answer before the
-gateway has recorded the delivery (its event then moves the application on from ``submitted``). A department
+gateway has recorded the delivery (its event then moves the application on from ``submitted``). For an
+instant-approval item the gateway's rules decide (approved, rejected, or in_review for a clerk) unless the
+department already has. A department
 event that repeats the current status is an update of the message, not a transition: allowed, one more row.
 """
 
@@ -70,6 +72,13 @@ _MOVES: Final[dict[tuple[Status, Status], frozenset[Actor]]] = {
     },
     ("more_material_needed", "rejected"): frozenset({"department"}),
 }
+# Instant approval (秒批): the gateway's rules decide an item that carries a rule set, before the department
+# has (approved or rejected), or hand it to a clerk (in_review). A department that decided first wins: its
+# status is no longer one the gateway may move from.
+for _state in ("submitted", "delivered", "accepted"):
+    for _target in ("approved", "rejected", "in_review"):
+        _MOVES[(_state, _target)] = _MOVES.get((_state, _target), frozenset()) | {"gateway"}
+del _state, _target
 
 
 class IllegalTransition(Exception):

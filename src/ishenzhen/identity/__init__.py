@@ -9,6 +9,7 @@ This module is the public surface for other domains; use these names, never the 
 - what a caller is: ``Principal`` (the verified token) and ``caller_profile`` (the account's details for
   prefill, as far as the token's scopes allow; ``SubjectGone`` when the account no longer exists);
 - the vocabulary: ``SCOPES``, ``ACR_VALUES``, ``AGENT_SCOPES``, ``MIN_LEVEL``, ``level_of``, ``min_level_for``;
+- signing what the gateway issues (approval results): ``sign_document`` with the published keys;
 - wiring (``app``/``cli`` only): ``IdentityState`` and ``identity_lifespan``.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from ishenzhen.identity.accounts.models import Party
 from ishenzhen.identity.accounts.service import CallerProfile, SubjectGone, caller_profile
+from ishenzhen.identity.documents import RESULT_TYPE, sign_document
 from ishenzhen.identity.guards import (
     BEARER_OPT,
     BearerRequirement,
@@ -33,6 +35,7 @@ __all__ = [
     "AGENT_SCOPES",
     "BEARER_OPT",
     "MIN_LEVEL",
+    "RESULT_TYPE",
     "SCOPES",
     "BearerRequirement",
     "CallerProfile",
@@ -48,4 +51,5 @@ __all__ = [
     "min_level_for",
     "provide_principal",
     "requires",
+    "sign_document",
 ]

@@ -2,7 +2,8 @@
 
 ``opt=requires("profile")`` marks a handler as protected; the app's before-request hook (``enforce_bearer``)
 refuses tokens in the query string, verifies the JWT against the key ring in memory (iss, aud, exp, typ,
-alg) and names any missing scope. Failures are 401 or 403
+alg), refuses a revoked one (the revocation list every instance holds in memory, one dict lookup) and names
+any missing scope. Failures are 401 or 403
 problem+json with an RFC 6750 ``WWW-Authenticate`` header.
 """
 
@@ -81,6 +82,8 @@ async def authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Princi
             claims = identity.provider.verifier.verify(token.strip())
         except InvalidToken as again:
             raise _unauthorized(str(again)) from None
+    if claims["jti"] in identity.provider.revocations:
+        raise _unauthorized("the access token has been revoked")
     party = claims.get("party")
     return Principal(
         sub=claims["sub"], client_id=claims["client_id"], scopes=frozenset(claims.get("scope", "").split()),

@@ -8,19 +8,25 @@ from dataclasses import dataclass
 
 from litestar import Litestar
 
+from ishenzhen.db.change_feed import ChangeFeed
 from ishenzhen.identity.accounts.register import (
     FaceCheck,
     PopulationRegister,
     SeededPopulationRegister,
     SimulatedFaceCheck,
 )
+from ishenzhen.identity.accounts.throttle import Throttle
 from ishenzhen.identity.oauth.authorize import AuthorizationFlow
 from ishenzhen.identity.oauth.keys import KeyRing, key_encryption_key
-from ishenzhen.identity.oauth.service import IdentityProvider
+from ishenzhen.identity.oauth.service import REVOCATIONS_CHANNEL, IdentityProvider
 from ishenzhen.identity.seed import prepare_identity
 from ishenzhen.settings import Settings
 
 __all__ = ["IdentityState", "identity_lifespan"]
+
+# Revoked tokens must be refused everywhere within a second even when a notification is lost: the safety poll
+# is one indexed read of recent revocations, so it can afford to run this often.
+REVOCATION_POLL_SECONDS = 1.0
 
 
 @dataclass(slots=True)
@@ -31,6 +37,7 @@ class IdentityState:
     flow: AuthorizationFlow
     register: PopulationRegister
     face_check: FaceCheck
+    throttle: Throttle
 
     @property
     def issuer(self) -> str:
@@ -46,15 +53,30 @@ def identity_lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncC
         keys = KeyRing(pool, settings.identity.key_refresh_seconds, kek=key_encryption_key(settings))
         await keys.load()
         issuer = settings.effective_issuer
+        # The app's shared store (``app.state.shared_store``): counters every instance sees alike.
+        limiter = Throttle(app.state.shared_store)
         provider = IdentityProvider(
             pool, keys, issuer, settings.identity.access_token_seconds, settings.identity.refresh_idle_seconds,
             token_rates=(settings.identity.token_rate_per_client, settings.identity.token_rate_per_address),
+            limiter=limiter,
         )  # fmt: skip
         app.state.identity = IdentityState(
             settings=settings, keys=keys, provider=provider,
             flow=AuthorizationFlow(provider, secure_cookies=issuer.startswith("https://")),
-            register=SeededPopulationRegister(pool), face_check=SimulatedFaceCheck(),
+            register=SeededPopulationRegister(pool), face_check=SimulatedFaceCheck(), throttle=limiter,
         )  # fmt: skip
-        yield
+        await provider.revocations.refresh()
+        feed = None
+        if settings.database.url is not None:
+            feed = ChangeFeed(
+                settings.database.url, REVOCATIONS_CHANNEL, provider.revocations.refresh,
+                poll_interval=min(REVOCATION_POLL_SECONDS, settings.database.change_poll_seconds),
+            )  # fmt: skip
+            await feed.start()
+        try:
+            yield
+        finally:
+            if feed is not None:
+                await feed.stop()
 
     return lifespan

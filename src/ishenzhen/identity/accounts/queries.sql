@@ -72,37 +72,7 @@ INSERT INTO identity_sms_outbox (mobile, message) VALUES (:mobile, :message);
 -- name: sms_outbox(limit)
 SELECT id, mobile, message, created_at FROM identity_sms_outbox ORDER BY id DESC LIMIT :limit;
 
--- Throttles and audit -------------------------------------------------------------------------------------
-
--- name: hit_throttle(bucket, window_seconds)^
--- One fixed window per bucket; returns the hits in the current window and the seconds until it ends.
-INSERT INTO identity_throttle AS t (bucket, window_start, hits) VALUES (:bucket, now(), 1)
-ON CONFLICT (bucket) DO UPDATE SET
-    window_start = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now()
-                        THEN now() ELSE t.window_start END,
-    hits = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now() THEN 1 ELSE t.hits + 1 END
-RETURNING hits,
-    ceil(extract(epoch FROM (window_start + make_interval(secs => :window_seconds) - now())))::integer AS retry_after;
-
--- name: hit_throttles(buckets, window_seconds)
--- hit_throttle for several buckets in one round trip.
-INSERT INTO identity_throttle AS t (bucket, window_start, hits)
-SELECT bucket, now(), 1 FROM unnest(:buckets::text[]) AS bucket
-ON CONFLICT (bucket) DO UPDATE SET
-    window_start = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now()
-                        THEN now() ELSE t.window_start END,
-    hits = CASE WHEN t.window_start + make_interval(secs => :window_seconds) <= now() THEN 1 ELSE t.hits + 1 END
-RETURNING bucket, hits,
-    ceil(extract(epoch FROM (window_start + make_interval(secs => :window_seconds) - now())))::integer AS retry_after;
-
--- name: peek_throttle(bucket, window_seconds)^
-SELECT hits,
-    ceil(extract(epoch FROM (window_start + make_interval(secs => :window_seconds) - now())))::integer AS retry_after
-FROM identity_throttle
-WHERE bucket = :bucket AND window_start + make_interval(secs => :window_seconds) > now();
-
--- name: clear_throttle(bucket)!
-DELETE FROM identity_throttle WHERE bucket = :bucket;
+-- Audit ------------------------------------------------------------------------------------------------
 
 -- name: audit(event, account_id, client_id, address, detail)!
 INSERT INTO identity_audit (event, account_id, client_id, address, detail)
@@ -126,3 +96,23 @@ ORDER BY r.granted_at DESC, r.account_id;
 -- name: revoke_agent(credit_code, account_id)$
 DELETE FROM identity_enterprise_roles
 WHERE credit_code = :credit_code AND account_id = :account_id AND role = 'agent' RETURNING 1;
+
+-- Agent invitations -----------------------------------------------------------------------------------------
+
+-- name: insert_agent_invitation(id, credit_code, invited_by, mobile, scopes, grant_expires_at, expires_at)!
+INSERT INTO identity_agent_invitations (id, credit_code, invited_by, mobile, scopes, grant_expires_at, expires_at)
+VALUES (:id, :credit_code, :invited_by, :mobile, :scopes, :grant_expires_at, :expires_at);
+
+-- name: pending_agent_invitations(mobile)
+-- Unanswered, unexpired invitations to the number, newest first, with the enterprise's name.
+SELECT i.id, i.credit_code, e.name AS enterprise_name, i.scopes, i.grant_expires_at, i.created_at, i.expires_at
+FROM identity_agent_invitations i JOIN identity_enterprises e ON e.credit_code = i.credit_code
+WHERE i.mobile = :mobile AND i.answered_at IS NULL AND i.expires_at > now() AND i.grant_expires_at > now()
+ORDER BY i.created_at DESC, i.id
+LIMIT 100;
+
+-- name: answer_agent_invitation(id, mobile, answer)^
+-- Exactly one answer wins, and only the invitee's, while the invitation is pending.
+UPDATE identity_agent_invitations SET answered_at = now(), answer = :answer
+WHERE id = :id AND mobile = :mobile AND answered_at IS NULL AND expires_at > now() AND grant_expires_at > now()
+RETURNING credit_code, invited_by, scopes, grant_expires_at;

@@ -1,4 +1,5 @@
-"""Bodies of the account endpoints (``/v1/me``, verification, agent grants); errors are problem+json."""
+"""Bodies of the account endpoints (``/v1/me``, verification, agent invitations and grants); errors are
+problem+json."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from ishenzhen.lib.structs import Struct
 __all__ = [
     "AgentGrant",
     "AgentGrantRequest",
+    "AgentInvitation",
+    "AgentInvitationSent",
     "AssuranceRaised",
     "FaceCheckRequest",
     "Me",
@@ -78,4 +81,26 @@ class AgentGrant(Struct, frozen=True):
     agent_sub: str
     name: str | None
     scopes: list[str]
+    expires_at: str
+
+
+class AgentInvitationSent(Struct, frozen=True):
+    """The invitation was recorded. The same answer for every number: whether anyone has it, and who, is
+    for the invited citizen to tell by accepting."""
+
+    invitation_id: str
+    expires_at: str
+    detail: str
+
+
+class AgentInvitation(Struct, frozen=True):
+    """An invitation to act for an enterprise, as the invited citizen sees it before answering."""
+
+    invitation_id: str
+    credit_code: str
+    enterprise_name: str
+    scopes: list[str]
+    # Until when the grant would run once accepted, and until when the invitation can be accepted.
+    grant_expires_at: str
+    created_at: str
     expires_at: str

@@ -11,6 +11,7 @@ import graph inside identity stays one-way: controllers → guards, state → oa
 from __future__ import annotations
 
 from ishenzhen.identity.controllers.accounts import (
+    AgentInvitationsController,
     EnterpriseAgentsController,
     MeController,
     VerificationController,
@@ -20,6 +21,7 @@ from ishenzhen.identity.controllers.oauth import OAuthController
 from ishenzhen.identity.controllers.sign_in import LoginController
 
 __all__ = [
+    "AgentInvitationsController",
     "DiscoveryController",
     "EnterpriseAgentsController",
     "LoginController",

@@ -5,7 +5,8 @@ Everything here is bearer-protected and answers problem+json. Raising a level: r
 does not match, and a token keeps the level it was issued at (the app signs in again with ``acr_values``).
 Agent grants: only the enterprise's legal representative (checked in the database, not from the token), with
 an L2+ token carrying the ``enterprise`` scope; an enterprise the caller does not represent is 404, exactly
-like one that does not exist (OWASP API1).
+like one that does not exist (OWASP API1). A grant starts as an invitation to a mobile number, answered 202
+alike for every number; the invited citizen lists, accepts or declines it under ``/v1/me/agent-invitations``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from ishenzhen.identity.accounts.models import Party
 from ishenzhen.identity.accounts.schemas import (
     AgentGrant,
     AgentGrantRequest,
+    AgentInvitation,
+    AgentInvitationSent,
     AssuranceRaised,
     FaceCheckRequest,
     Me,
@@ -34,7 +37,12 @@ from ishenzhen.identity.guards import Principal, provide_principal, requires
 from ishenzhen.identity.state import IdentityState
 from ishenzhen.lib.http import BEARER, client_address
 
-__all__ = ["EnterpriseAgentsController", "MeController", "VerificationController"]
+__all__ = [
+    "AgentInvitationsController",
+    "EnterpriseAgentsController",
+    "MeController",
+    "VerificationController",
+]
 
 _Level = Literal["L1", "L2", "L3"]
 _PRINCIPAL = {"principal": Provide(provide_principal, sync_to_thread=False)}
@@ -89,9 +97,11 @@ _VERIFICATION_RESPONSES = {
 }
 
 
-def _too_many(exc: throttle.Throttled) -> HTTPException:
+def _too_many(
+    exc: throttle.Throttled, detail: str = "too many verification attempts: try again later"
+) -> HTTPException:
     return HTTPException(
-        status_code=429, detail="too many verification attempts: try again later",
+        status_code=429, detail=detail,
         headers={"Retry-After": str(exc.retry_after)},
     )  # fmt: skip
 
@@ -111,7 +121,7 @@ class VerificationController(Controller):
             async with db_pool.acquire() as connection:
                 level = await service.verify_caller_real_name(
                     connection, identity.register, principal.sub, data.name, data.resident_id,
-                    address=client_address(request),
+                    address=client_address(request), limiter=identity.throttle,
                 )  # fmt: skip
         except throttle.Throttled as exc:
             raise _too_many(exc) from None
@@ -129,7 +139,7 @@ class VerificationController(Controller):
             async with db_pool.acquire() as connection:
                 level = await service.verify_caller_face(
                     connection, identity.face_check, principal.sub, data.liveness_token,
-                    address=client_address(request),
+                    address=client_address(request), limiter=identity.throttle,
                 )  # fmt: skip
         except throttle.Throttled as exc:
             raise _too_many(exc) from None
@@ -150,20 +160,30 @@ class EnterpriseAgentsController(Controller):
     path = "/v1/enterprises/{credit_code:str}/agents"
     tags = ["identity"]
 
-    @post("", summary="Grant an agent (经办人) scopes for the enterprise until an expiry (legal representative)",
-          opt=_AGENT_GUARD, security=BEARER, dependencies=_PRINCIPAL,
-          responses={**_AGENT_ERRORS, 409: problem_spec("That citizen is the legal representative"),
-                     422: problem_spec("Unknown or unverified agent, scopes or expiry")})  # fmt: skip
-    async def grant(
+    @post("", summary="Invite a citizen, by mobile number, to act as an agent (经办人) for the enterprise",
+          description="The answer is the same whether or not anyone has the number: the grant exists once the "
+                      "invited citizen, signed in and verified (L2), accepts it under /v1/me/agent-invitations.",
+          status_code=202, opt=_AGENT_GUARD, security=BEARER, dependencies=_PRINCIPAL,
+          responses={**_AGENT_ERRORS, 409: problem_spec("That is the legal representative's own number"),
+                     422: problem_spec("Malformed mobile number, scopes or expiry"),
+                     429: problem_spec("Too many invitations for this enterprise or by this caller: see Retry-After")})  # fmt: skip
+    async def invite(
         self, request: Request[Any, Any, Any], db_pool: NamedDependency[asyncpg.Pool],
-        principal: NamedDependency[Principal], credit_code: _CreditCode, data: JSONBody[AgentGrantRequest],
-    ) -> AgentGrant:  # fmt: skip
-        async with db_pool.acquire() as connection:
-            grant = await service.grant_agent(
-                connection, principal.sub, credit_code, data.mobile, data.scopes, data.expires_at,
-                address=client_address(request),
-            )  # fmt: skip
-        return _agent_grant(grant)
+        identity: NamedDependency[IdentityState], principal: NamedDependency[Principal], credit_code: _CreditCode,
+        data: JSONBody[AgentGrantRequest],
+    ) -> AgentInvitationSent:  # fmt: skip
+        try:
+            async with db_pool.acquire() as connection:
+                sent = await service.invite_agent(
+                    connection, principal.sub, credit_code, data.mobile, data.scopes, data.expires_at,
+                    address=client_address(request), limiter=identity.throttle,
+                )  # fmt: skip
+        except throttle.Throttled as exc:
+            raise _too_many(exc, "too many agent invitations: try again later") from None
+        return AgentInvitationSent(
+            invitation_id=str(sent.id), expires_at=sent.expires_at.isoformat(),
+            detail="invitation recorded: the citizen with this number can accept it after signing in",
+        )  # fmt: skip
 
     @get("", summary="The enterprise's current agents and what each may do (legal representative)",
          opt=_AGENT_GUARD, security=BEARER, dependencies=_PRINCIPAL, responses=_AGENT_ERRORS)  # fmt: skip
@@ -187,3 +207,58 @@ class EnterpriseAgentsController(Controller):
         async with db_pool.acquire() as connection:
             await service.revoke_agent(connection, principal.sub, credit_code, agent_sub,
                                        address=client_address(request))  # fmt: skip
+
+
+def _invitation(invitation: service.AgentInvitation) -> AgentInvitation:
+    return AgentInvitation(
+        invitation_id=str(invitation.id), credit_code=invitation.credit_code,
+        enterprise_name=invitation.enterprise_name, scopes=list(invitation.scopes),
+        grant_expires_at=invitation.grant_expires_at.isoformat(), created_at=invitation.created_at.isoformat(),
+        expires_at=invitation.expires_at.isoformat(),
+    )  # fmt: skip
+
+
+_INVITATION_ERRORS = {
+    401: problem_spec("No valid access token (see WWW-Authenticate)"),
+    403: problem_spec("The token lacks the profile scope, or the account is below L2 (accepting)"),
+    404: problem_spec("No pending invitation to the caller has this id"),
+}
+_InvitationId = Annotated[str, PathParameter(min_length=1, max_length=64)]
+
+
+class AgentInvitationsController(Controller):
+    path = "/v1/me/agent-invitations"
+    tags = ["identity"]
+
+    @get("", summary="The signed-in citizen's pending invitations to act for an enterprise",
+         opt=requires("profile"), security=BEARER, dependencies=_PRINCIPAL, responses=_INVITATION_ERRORS)  # fmt: skip
+    async def pending(
+        self, db_pool: NamedDependency[asyncpg.Pool], principal: NamedDependency[Principal]
+    ) -> list[AgentInvitation]:
+        async with db_pool.acquire() as connection:
+            invitations = await service.agent_invitations_of(connection, principal.sub)
+        return [_invitation(invitation) for invitation in invitations]
+
+    @post("/{invitation_id:str}/accept", summary="Accept an invitation: the agent grant is made (needs L2)",
+          status_code=200, opt=requires("profile", min_level=2), security=BEARER, dependencies=_PRINCIPAL,
+          responses={**_INVITATION_ERRORS, 409: problem_spec("The caller is the enterprise's legal representative")})  # fmt: skip
+    async def accept(
+        self, request: Request[Any, Any, Any], db_pool: NamedDependency[asyncpg.Pool],
+        principal: NamedDependency[Principal], invitation_id: _InvitationId,
+    ) -> PartyInfo:  # fmt: skip
+        async with db_pool.acquire() as connection:
+            party = await service.accept_agent_invitation(
+                connection, principal.sub, invitation_id, address=client_address(request)
+            )
+        return _party_info(party)
+
+    @post("/{invitation_id:str}/decline", summary="Decline an invitation: no grant is made", status_code=204,
+          opt=requires("profile"), security=BEARER, dependencies=_PRINCIPAL, responses=_INVITATION_ERRORS)  # fmt: skip
+    async def decline(
+        self, request: Request[Any, Any, Any], db_pool: NamedDependency[asyncpg.Pool],
+        principal: NamedDependency[Principal], invitation_id: _InvitationId,
+    ) -> None:  # fmt: skip
+        async with db_pool.acquire() as connection:
+            await service.decline_agent_invitation(
+                connection, principal.sub, invitation_id, address=client_address(request)
+            )

@@ -42,6 +42,9 @@ _HTML_HEADERS = {
 }
 GENERIC_FAILURE = "手机号码或密码/验证码不正确。The mobile number, password or code is not correct."
 THROTTLED = "尝试次数过多，请稍后再试。Too many attempts: try again later."
+SMS_REQUIRED = (
+    "该号码密码登录暂停，请使用短信验证码登录。Password sign-in is paused for this number: use an SMS code."
+)
 SMS_NOTICE = "如该号码已注册，验证码已发送。If this number has an account, a code is on its way."
 
 
@@ -302,18 +305,19 @@ class AuthorizationFlow:
             )
         try:
             if action == "send_sms":
-                await accounts.send_sms_code(connection, mobile, address)
+                await accounts.send_sms_code(connection, self.provider.throttle, mobile, address)
                 return self.login_form(attempt, 200, mobile=mobile, notice=SMS_NOTICE)
             if action == "password":
                 account = await accounts.authenticate_password(
-                    connection, mobile, form.get("password") or "", address
+                    connection, self.provider.throttle, mobile, form.get("password") or "", address
                 )
             else:
                 account = await accounts.authenticate_sms(
-                    connection, mobile, form.get("sms_code") or "", address
+                    connection, self.provider.throttle, mobile, form.get("sms_code") or "", address
                 )
         except throttle.Throttled as exc:
-            return self.login_form(attempt, 429, mobile=mobile, error=THROTTLED, retry_after=exc.retry_after)
+            error = SMS_REQUIRED if exc.limit.name == "login_account_failures" else THROTTLED
+            return self.login_form(attempt, 429, mobile=mobile, error=error, retry_after=exc.retry_after)
         except accounts.LoginFailed:
             return self.login_form(attempt, 401, mobile=mobile, error=GENERIC_FAILURE)
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)

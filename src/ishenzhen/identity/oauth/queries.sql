@@ -116,6 +116,39 @@ WHERE id = :id AND revoked_at IS NULL RETURNING 1;
 -- name: revoke_access_token(jti, expires_at)!
 INSERT INTO identity_revoked_access_tokens (jti, expires_at) VALUES (:jti, :expires_at) ON CONFLICT DO NOTHING;
 
+-- name: record_access_token(jti, family_id, code_hash, expires_at)!
+-- What an access token came from, so revoking that ends it too.
+INSERT INTO identity_issued_access_tokens (jti, family_id, code_hash, expires_at)
+VALUES (:jti, :family_id, :code_hash, :expires_at);
+
+-- name: revoke_access_tokens_of_family(id)!
+INSERT INTO identity_revoked_access_tokens (jti, expires_at)
+SELECT jti, expires_at FROM identity_issued_access_tokens WHERE family_id = :id AND expires_at > now()
+ON CONFLICT DO NOTHING;
+
+-- name: revoke_access_tokens_of_code(code_hash)!
+-- Everything the code issued: its first access token, and those of the refresh family it started.
+INSERT INTO identity_revoked_access_tokens (jti, expires_at)
+SELECT jti, expires_at FROM identity_issued_access_tokens
+WHERE (code_hash = :code_hash
+       OR family_id IN (SELECT id FROM identity_refresh_families WHERE code_hash = :code_hash))
+  AND expires_at > now()
+ON CONFLICT DO NOTHING;
+
+-- name: notify_revocations()$
+SELECT pg_notify('identity_revocations', '');
+
+-- name: revoked_access_tokens_since(since)
+-- Unexpired revocations recorded at or after :since (NULL: all of them); exp in seconds since the epoch.
+SELECT jti, extract(epoch FROM expires_at)::float8 AS exp, revoked_at
+FROM identity_revoked_access_tokens
+WHERE expires_at > now() AND (CAST(:since AS timestamptz) IS NULL OR revoked_at >= :since);
+
+-- name: purge_expired_access_tokens()!
+-- An expired token fails its own exp check: neither its revocation nor its origin is needed any more.
+WITH revoked AS (DELETE FROM identity_revoked_access_tokens WHERE expires_at <= now())
+DELETE FROM identity_issued_access_tokens WHERE expires_at <= now();
+
 -- name: access_token_revoked(jti)$
 SELECT EXISTS (SELECT 1 FROM identity_revoked_access_tokens WHERE jti = :jti);
 

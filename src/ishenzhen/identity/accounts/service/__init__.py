@@ -2,7 +2,7 @@
 queries. Every function takes a connection (the caller owns the transaction) and raises domain errors.
 
 ``people`` (accounts, assurance levels, the caller's profile), ``enterprises`` (legal representatives and
-agents), ``login`` (password and SMS code) and the audit trail; callers import this package, not its modules.
+agents), ``invitations`` (agent grants the invited citizen accepts), ``login`` (password and SMS code) and the audit trail; callers import this package, not its modules.
 """
 
 from __future__ import annotations
@@ -14,12 +14,21 @@ from ishenzhen.identity.accounts.service.enterprises import (
     AgentGrant,
     add_enterprise,
     agents_of,
-    grant_agent,
     grant_enterprise_role,
     parties_of,
     party_of,
     represented_enterprise,
     revoke_agent,
+)
+from ishenzhen.identity.accounts.service.invitations import (
+    INVITATION_LIFETIME,
+    INVITE_LIMITS,
+    AgentInvitation,
+    InvitationSent,
+    accept_agent_invitation,
+    agent_invitations_of,
+    decline_agent_invitation,
+    invite_agent,
 )
 from ishenzhen.identity.accounts.service.login import (
     SMS_CODE_MAX_ATTEMPTS,
@@ -53,11 +62,49 @@ from ishenzhen.identity.accounts.service.people import (
 )
 
 __all__ = [
-    "FACE_CHECK_LIMITS", "MAX_AGENT_GRANT", "REAL_NAME_LIMITS", "ROLES", "SMS_CODE_MAX_ATTEMPTS", "SMS_CODE_SECONDS",
-    "AgentGrant", "CallerProfile", "LoginFailed", "SubjectGone", "account_by_mobile", "account_of", "add_enterprise",
-    "agents_of", "audit", "authenticate_password", "authenticate_sms", "caller_profile", "count_demo_accounts",
-    "grant_agent", "grant_enterprise_role", "lock_demo_seed", "mask_resident_id", "normalize_mobile", "parties_of",
-    "party_of", "profile_by_id", "register_citizen", "represented_enterprise", "revoke_agent", "send_sms_code",
-    "set_password_hash", "set_real_name", "sms_outbox", "verify_caller_face", "verify_caller_real_name",
-    "verify_face", "verify_real_name",
+    "FACE_CHECK_LIMITS",
+    "INVITATION_LIFETIME",
+    "INVITE_LIMITS",
+    "MAX_AGENT_GRANT",
+    "REAL_NAME_LIMITS",
+    "ROLES",
+    "SMS_CODE_MAX_ATTEMPTS",
+    "SMS_CODE_SECONDS",
+    "AgentGrant",
+    "AgentInvitation",
+    "CallerProfile",
+    "InvitationSent",
+    "LoginFailed",
+    "SubjectGone",
+    "accept_agent_invitation",
+    "account_by_mobile",
+    "account_of",
+    "add_enterprise",
+    "agent_invitations_of",
+    "agents_of",
+    "audit",
+    "authenticate_password",
+    "authenticate_sms",
+    "caller_profile",
+    "count_demo_accounts",
+    "decline_agent_invitation",
+    "grant_enterprise_role",
+    "invite_agent",
+    "lock_demo_seed",
+    "mask_resident_id",
+    "normalize_mobile",
+    "parties_of",
+    "party_of",
+    "profile_by_id",
+    "register_citizen",
+    "represented_enterprise",
+    "revoke_agent",
+    "send_sms_code",
+    "set_password_hash",
+    "set_real_name",
+    "sms_outbox",
+    "verify_caller_face",
+    "verify_caller_real_name",
+    "verify_face",
+    "verify_real_name",
 ]  # fmt: skip

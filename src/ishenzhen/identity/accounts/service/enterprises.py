@@ -1,28 +1,26 @@
 """Enterprises and who may act for them: legal representatives and agents (经办人) with scopes and expiry.
 
-Only the legal representative (checked in the database, not from the token) grants, lists and revokes
-agents; an enterprise the caller does not represent is ``NotFound``, exactly like one that does not exist.
+Only the legal representative (checked in the database, not from the token) invites (``invitations``), lists
+and revokes agents; an enterprise the caller does not represent is ``NotFound``, exactly like one that does not exist.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection
 from dataclasses import dataclass
 
 from ishenzhen.db.types import Connection
-from ishenzhen.errors import Conflict, NotFound, PermissionDenied
+from ishenzhen.errors import NotFound, PermissionDenied
 from ishenzhen.identity.accounts._sql import queries
 from ishenzhen.identity.accounts.models import Party
 from ishenzhen.identity.accounts.service._shared import audit
 from ishenzhen.identity.accounts.service._shared import field_error as _field
 from ishenzhen.identity.accounts.service._shared import parse_account_id as _account_id
-from ishenzhen.identity.scopes import AGENT_SCOPES
 from ishenzhen.lib.validators import is_valid_credit_code, normalize_identifier
 
 __all__ = [
-    "MAX_AGENT_GRANT", "ROLES", "AgentGrant", "add_enterprise", "agents_of", "grant_agent", "grant_enterprise_role",
+    "MAX_AGENT_GRANT", "ROLES", "AgentGrant", "add_enterprise", "agents_of", "grant_enterprise_role",
     "parties_of", "party_of", "represented_enterprise", "revoke_agent",
 ]  # fmt: skip
 
@@ -105,32 +103,6 @@ async def represented_enterprise(connection: Connection, sub: str, credit_code: 
     if role is None or role["role"] != "legal_representative":
         raise NotFound("no such enterprise")
     return code
-
-
-async def grant_agent(
-    connection: Connection, sub: str, credit_code: str, mobile: str, scopes: Collection[str],
-    expires_at: dt.datetime, *, address: str,
-) -> AgentGrant:  # fmt: skip
-    """The legal representative ``sub`` lets the L2+ citizen with ``mobile`` act for the enterprise with
-    ``scopes`` (some of ``AGENT_SCOPES``) until ``expires_at`` (future, at most ``MAX_AGENT_GRANT`` ahead)."""
-    unknown = sorted(set(scopes) - AGENT_SCOPES)
-    if unknown:
-        raise _field("scopes", f"not scopes an agent can hold: {' '.join(unknown)}")
-    now = dt.datetime.now(dt.UTC)
-    if expires_at.tzinfo is None or not now < expires_at <= now + MAX_AGENT_GRANT:
-        raise _field("expires_at", "a future time with a UTC offset, at most three years ahead")
-    code = await represented_enterprise(connection, sub, credit_code)
-    agent = await queries.account_by_mobile(connection, mobile=mobile.strip())
-    if agent is None or agent["assurance_level"] < 2:
-        raise _field("mobile", "no citizen with a verified real name (L2 or higher) has this number")
-    existing = await queries.enterprise_role(connection, credit_code=code, account_id=agent["id"])
-    if existing is not None and existing["role"] == "legal_representative":
-        raise Conflict("that citizen is the enterprise's legal representative")
-    granted = sorted(set(scopes))
-    await grant_enterprise_role(connection, code, agent["id"], "agent", scopes=granted, expires_at=expires_at)
-    await audit(connection, "enterprise.agent_granted", account_id=uuid.UUID(sub), address=address, credit_code=code,
-                agent=str(agent["id"]), scopes=granted, expires_at=expires_at.isoformat())  # fmt: skip
-    return AgentGrant(code, agent["id"], agent["name"], tuple(granted), expires_at)
 
 
 async def agents_of(connection: Connection, sub: str, credit_code: str) -> list[AgentGrant]:

@@ -152,31 +152,36 @@ FACE_CHECK_LIMITS = (
 
 
 async def _verification_account(
-    connection: Connection, sub: str, limits: tuple[throttle.Limit, throttle.Limit], address: str
+    connection: Connection,
+    limiter: throttle.Throttle,
+    sub: str,
+    limits: tuple[throttle.Limit, throttle.Limit],
+    address: str,
 ) -> Account:
     account = await account_of(connection, sub)
-    await throttle.hit(connection, limits[0], str(account.id))
-    await throttle.hit(connection, limits[1], address)
+    await limiter.hit(limits[0], str(account.id))
+    await limiter.hit(limits[1], address)
     return account
 
 
 async def verify_caller_real_name(
     connection: Connection, register: PopulationRegister, sub: str, name: str, resident_id: str,
-    *, address: str,
+    *, address: str, limiter: throttle.Throttle,
 ) -> int:  # fmt: skip
     """The signed-in citizen ``sub`` raises their own account to L2 (rate-limited per account and address:
     ``throttle.Throttled``); ``Conflict`` when it is already verified."""
-    account = await _verification_account(connection, sub, REAL_NAME_LIMITS, address)
+    account = await _verification_account(connection, limiter, sub, REAL_NAME_LIMITS, address)
     if account.assurance_level >= 2:
         raise Conflict(f"the real name is already verified (L{account.assurance_level})")
     return await verify_real_name(connection, register, account.id, name, resident_id, address=address)
 
 
 async def verify_caller_face(
-    connection: Connection, face_check: FaceCheck, sub: str, liveness_token: str, *, address: str
-) -> int:
+    connection: Connection, face_check: FaceCheck, sub: str, liveness_token: str, *, address: str,
+    limiter: throttle.Throttle,
+) -> int:  # fmt: skip
     """The signed-in citizen ``sub`` raises their own L2 account to L3 (rate-limited like the real name)."""
-    account = await _verification_account(connection, sub, FACE_CHECK_LIMITS, address)
+    account = await _verification_account(connection, limiter, sub, FACE_CHECK_LIMITS, address)
     if account.assurance_level >= 3:
         raise Conflict("the face check is already done (L3)")
     return await verify_face(connection, face_check, account.id, liveness_token, address=address)

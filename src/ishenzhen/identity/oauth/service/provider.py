@@ -41,6 +41,7 @@ from ishenzhen.identity.oauth.exchange import (
 )
 from ishenzhen.identity.oauth.keys import KeyRing
 from ishenzhen.identity.oauth.models import AuthCode, Client, RefreshRecord, Subject
+from ishenzhen.identity.oauth.service.revocations import RevocationList
 from ishenzhen.identity.oauth.tokens import AccessTokenVerifier, InvalidToken
 
 __all__ = ["CODE_SECONDS", "REFRESH_ABSOLUTE", "IdentityProvider", "OAuthResult", "oauth_error"]
@@ -79,17 +80,22 @@ def _assertion_ids(form: Mapping[str, str]) -> tuple[str, str] | None:
 class IdentityProvider:
     def __init__(
         self, pool: asyncpg.Pool, keys: KeyRing, issuer: str, access_token_seconds: int, idle: int,
-        token_rates: tuple[int, int] = (6000, 300),
+        token_rates: tuple[int, int] = (6000, 300), *, limiter: throttle.Throttle,
     ) -> None:  # fmt: skip
         self.pool = pool
+        # The sign-in pages' and token endpoint's limits (the flow reaches them through the provider).
+        self.throttle = limiter
         # Token requests per minute per claimed client id, and per address.
-        self.token_limits = (throttle.Limit("token_client", token_rates[0], 60),
-                             throttle.Limit("token_address", token_rates[1], 60))  # fmt: skip
+        # Fail open: every signed-in app refreshes here, and refusing while Valkey is away signs everyone out;
+        # the client's own authentication still guards the endpoint.
+        self.token_limits = (throttle.Limit("token_client", token_rates[0], 60, fail_closed=False),
+                             throttle.Limit("token_address", token_rates[1], 60, fail_closed=False))  # fmt: skip
         self.keys = keys
         self.issuer = issuer
         self.idle_seconds = idle
         self.server = Provider(issuer, keys, access_token_seconds, self.user_info)
         self.verifier = AccessTokenVerifier(keys, issuer)
+        self.revocations = RevocationList(pool)
 
     # -- shared ---------------------------------------------------------------------------------------
 
@@ -182,7 +188,7 @@ class IdentityProvider:
         if claimed:
             limits.append((self.token_limits[0], claimed))
         try:
-            await throttle.hit_all(connection, limits)
+            await self.throttle.hit_all(limits)
         except throttle.Throttled as exc:
             who = "this client" if exc.limit.name == "token_client" else "this address"
             await accounts.audit(
@@ -205,7 +211,7 @@ class IdentityProvider:
             return CodeRedemption(None)
         if row["used_at"] is not None:
             # A replayed code: revoke whatever its first use issued (RFC 9700 §4.5).
-            await queries.revoke_families_of_code(connection, code_hash=row["code_hash"], why="code_replayed")
+            await self._revoke_code(connection, row["code_hash"])
             await accounts.audit(connection, "code.replayed", account_id=row["account_id"], client_id=row["client_id"],
                         address=address)  # fmt: skip
             return CodeRedemption(None)
@@ -226,10 +232,27 @@ class IdentityProvider:
             record.revoked = True
         return RefreshRotation(record)
 
+    async def _revoke_code(self, connection: Connection, code_hash: bytes) -> None:
+        """Everything a replayed code issued ends: its refresh families and their access tokens, and the
+        access token of its first redemption (RFC 6749 §4.1.2)."""
+        async with connection.transaction():
+            await queries.revoke_families_of_code(connection, code_hash=code_hash, why="code_replayed")
+            await queries.revoke_access_tokens_of_code(connection, code_hash=code_hash)
+            await queries.notify_revocations(connection)
+        await self.revocations.refresh(connection)
+
+    async def _revoke_family(self, connection: Connection, family_id: uuid.UUID, why: str) -> None:
+        """A refresh-token family ends with the access tokens it issued (RFC 7009 §2.1)."""
+        async with connection.transaction():
+            await queries.revoke_family(connection, id=family_id, why=why)
+            await queries.revoke_access_tokens_of_family(connection, id=family_id)
+            await queries.notify_revocations(connection)
+        await self.revocations.refresh(connection)
+
     async def _revoke_reused_family(
         self, connection: Connection, record: RefreshRecord, address: str
     ) -> None:
-        await queries.revoke_family(connection, id=record.family_id, why="refresh_token_reused")
+        await self._revoke_family(connection, record.family_id, "refresh_token_reused")
         await accounts.audit(connection, "refresh.reused", account_id=record.subject.account_id, client_id=record.client_id,
                     address=address, family=str(record.family_id))  # fmt: skip
 
@@ -260,14 +283,15 @@ class IdentityProvider:
                 code = consumed
                 async with connection.transaction():
                     won = await queries.consume_code(connection, code_hash=code.code_hash)
-                    if won and refresh:
-                        await self._new_family(
-                            connection, client, code.subject, code.scope, code.code_hash, refresh
-                        )
+                    if won:
+                        family_id = None
+                        if refresh:
+                            family_id = await self._new_family(
+                                connection, client, code.subject, code.scope, code.code_hash, refresh
+                            )
+                        await self._record_access_token(connection, token, family_id, code.code_hash)
                 if not won:
-                    await queries.revoke_families_of_code(
-                        connection, code_hash=code.code_hash, why="code_replayed"
-                    )
+                    await self._revoke_code(connection, code.code_hash)
                     await accounts.audit(connection, "code.replayed", account_id=code.subject.account_id,
                                 client_id=client.client_id, address=address)  # fmt: skip
                     return oauth_error("invalid_grant", "the authorization code was already used")
@@ -283,6 +307,7 @@ class IdentityProvider:
                         await queries.insert_refresh_token(
                             connection, token_hash=hash_token(refresh), family_id=old.family_id
                         )
+                        await self._record_access_token(connection, token, old.family_id, None)
                 if not won:
                     await self._revoke_reused_family(connection, old, address)
                 if not alive:
@@ -297,7 +322,7 @@ class IdentityProvider:
     async def _new_family(
         self, connection: Connection, client: Client, subject: Subject, scope: str, code_hash: bytes,
         refresh: str,
-    ) -> None:  # fmt: skip
+    ) -> uuid.UUID:  # fmt: skip
         family_id = uuid.uuid4()
         await queries.insert_family(
             connection, id=family_id, client_id=client.client_id, account_id=subject.account_id, scope=scope,
@@ -305,6 +330,19 @@ class IdentityProvider:
             expires_at=dt.datetime.now(dt.UTC) + REFRESH_ABSOLUTE,
         )  # fmt: skip
         await queries.insert_refresh_token(connection, token_hash=hash_token(refresh), family_id=family_id)
+        return family_id
+
+    @staticmethod
+    async def _record_access_token(
+        connection: Connection, token: dict[str, Any], family_id: uuid.UUID | None, code_hash: bytes | None
+    ) -> None:
+        """Remember where an access token came from, until it expires, so revoking that ends it too."""
+        # We signed it a moment ago: reading the claims needs no verification.
+        claims = msgspec.json.decode(jws.extract_compact(token["access_token"].encode()).payload)
+        await queries.record_access_token(
+            connection, jti=claims["jti"], family_id=family_id, code_hash=code_hash,
+            expires_at=dt.datetime.fromtimestamp(claims["exp"], dt.UTC),
+        )  # fmt: skip
 
     # -- revocation and introspection ---------------------------------------------------------------
 
@@ -351,11 +389,14 @@ class IdentityProvider:
         if result.status == 200 and token is not None:
             async with self.pool.acquire() as connection:
                 if token.family_id is not None:
-                    await queries.revoke_family(connection, id=token.family_id, why="revoked")
+                    await self._revoke_family(connection, token.family_id, "revoked")
                 elif token.jti is not None:
-                    await queries.revoke_access_token(
-                        connection, jti=token.jti, expires_at=dt.datetime.fromtimestamp(token.exp, dt.UTC)
-                    )
+                    async with connection.transaction():
+                        await queries.revoke_access_token(
+                            connection, jti=token.jti, expires_at=dt.datetime.fromtimestamp(token.exp, dt.UTC)
+                        )
+                        await queries.notify_revocations(connection)
+                    await self.revocations.refresh(connection)
                 await accounts.audit(
                     connection, "token.revoked", client_id=token.client_id, address=address, kind=token.kind
                 )
