@@ -25,6 +25,7 @@ from ishenzhen import __version__
 from ishenzhen.api_docs import DocsPage, assets_router
 from ishenzhen.catalog.controllers import CatalogController
 from ishenzhen.catalog.lifespan import catalog_lifespan
+from ishenzhen.catalog.search_endpoint import SearchEndpoint
 from ishenzhen.catalog.service import CatalogStore
 from ishenzhen.db.change_feed import ChangeFeed
 from ishenzhen.db.pool import create_pool
@@ -361,6 +362,9 @@ def create_app(
         return None if store is None else store.snapshot.revision
 
     inner = app.asgi_handler
+    if settings.catalog.raw_search:
+        # Inside the shared cache: only its misses (the every-query-new searches) pay for a search at all.
+        inner = SearchEndpoint(inner, store=lambda: getattr(app.state, "catalog", None))
     if settings.catalog.shared_cache_mb > 0:
         inner = SharedResponseCache(
             inner,

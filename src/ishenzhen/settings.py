@@ -171,6 +171,9 @@ class CatalogSettings(msgspec.Struct, frozen=True, kw_only=True, rename={"source
 
     source_dir: str | None = None
     shared_cache_mb: Annotated[int, msgspec.Meta(ge=0, le=4096)] = 16
+    # Plainly valid searches skip litestar's routing and parameter validation (``catalog.search_endpoint``);
+    # off, every search goes through the controller (the same answers, slower).
+    raw_search: bool = True
 
     @property
     def effective_source_dir(self) -> Path:

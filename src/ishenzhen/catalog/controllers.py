@@ -32,21 +32,29 @@ _VARY = ((b"vary", b"Accept-Encoding"),)
 MAX_PAGE = 100
 MAX_SEARCH_PAGE = 50
 MAX_QUERY_CHARS = 100
+MAX_IF_NONE_MATCH = 512
+SEARCH_PATH = "/v1/catalog/search"  # CatalogController.path + its "/search"
+# Shared with the raw search path (``search_endpoint``), which checks the same parameters the same way.
+DEPARTMENT_PATTERN = r"^[a-z][a-z0-9-]{0,63}$"
+DISTRICT_PATTERN = r"^\d{6}$"
+THEME_PATTERN = r"^[a-z][a-z0-9_-]{0,63}$"
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,200}$"
 
 # Codes are checked for shape only: a well-formed code that names nothing selects nothing (an honest empty page).
 DepartmentParam = Annotated[
     str | None,
-    Parameter(description="department code, e.g. public-security", pattern=r"^[a-z][a-z0-9-]{0,63}$"),
+    Parameter(description="department code, e.g. public-security", pattern=DEPARTMENT_PATTERN),
 ]
 DistrictParam = Annotated[
-    str | None, Parameter(description="district division code; includes city-level items", pattern=r"^\d{6}$")
+    str | None,
+    Parameter(description="district division code; includes city-level items", pattern=DISTRICT_PATTERN),
 ]
 AudienceParam = Annotated[
     Audience | None, Parameter(description="natural_person or legal_person; items for both are included")
 ]
 ThemeParam = Annotated[
     str | None,
-    Parameter(description="life-event or enterprise theme code", pattern=r"^[a-z][a-z0-9_-]{0,63}$"),
+    Parameter(description="life-event or enterprise theme code", pattern=THEME_PATTERN),
 ]
 ItemTypeParam = Annotated[ItemType | None, Parameter(description="item type")]
 ChannelParam = Annotated[Channel | None, Parameter(description="a channel the item can be handled through")]
@@ -56,9 +64,11 @@ InstantParam = Annotated[
 # A Literal rather than ge/le: litestar drops a zero minimum from the OpenAPI document.
 VisitsParam = Annotated[Visits | None, Parameter(description="hall visits: 0, 1, or 2 for two or more")]
 CursorParam = Annotated[
-    str | None, Parameter(pattern=r"^[A-Za-z0-9_-]{1,200}$", description="next_cursor of the previous page")
+    str | None, Parameter(pattern=CURSOR_PATTERN, description="next_cursor of the previous page")
 ]
-IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match", required=False, max_length=512)]
+IfNoneMatch = Annotated[
+    str | None, HeaderParameter(name="If-None-Match", required=False, max_length=MAX_IF_NONE_MATCH)
+]
 
 
 def _finished(body: EncodedBody, if_none_match: str | None) -> FinishedResponse:

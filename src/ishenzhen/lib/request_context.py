@@ -7,8 +7,8 @@ the app's shutdown hook writes out what is still queued).
 
 from __future__ import annotations
 
+import os
 import re
-import secrets
 import time
 from typing import Final, Protocol
 
@@ -35,7 +35,8 @@ CLIENT_CLOSED_REQUEST = 499
 
 
 def new_request_id() -> str:
-    return secrets.token_hex(16)
+    # What secrets.token_hex(16) does, without its two calls through random.SystemRandom on every request.
+    return os.urandom(16).hex()
 
 
 def _incoming_request_id(scope: Scope) -> str:
