@@ -10,7 +10,6 @@ real operation and real parameters.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from litestar.openapi.spec import Link, OpenAPIResponse, Operation
@@ -196,9 +195,15 @@ def _attach(responses: dict[str, Any] | None, links: dict[str, dict[str, Link]])
             response.links = {**(response.links or {}), **by_name}
 
 
-@cache
+_linked: dict[type[Operation], type[Operation]] = {}
+
+
 def with_links(operation_class: type[Operation]) -> type[Operation]:
     """``operation_class`` that also documents the links ``LINKS`` lists for its operation id."""
+    if operation_class in _linked.values():
+        return operation_class  # already linked (an app built twice from the same handlers)
+    if operation_class in _linked:
+        return _linked[operation_class]
 
     @dataclass
     class LinkedOperation(operation_class):  # type: ignore[valid-type,misc]
@@ -209,4 +214,5 @@ def with_links(operation_class: type[Operation]) -> type[Operation]:
             _attach(self.responses, LINKS.get(self.operation_id or "", {}))
 
     LinkedOperation.__name__ = LinkedOperation.__qualname__ = f"Linked{operation_class.__name__}"
+    _linked[operation_class] = LinkedOperation
     return LinkedOperation
