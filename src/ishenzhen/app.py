@@ -178,6 +178,7 @@ def _document_edge_refusals(app: Litestar) -> None:
     too_long = response_spec(None, "Request line beyond the HTTP server's buffer (granian; empty body)")
     too_large = response_spec(None, "Headers beyond the HTTP server's buffer (granian; empty body)")
     too_big_body = problem_spec("The body is larger than the server accepts")
+    invalid_body = problem_spec("The body does not match its schema; `errors` names each field and why")
     wrong_media_type = problem_spec(
         "The body is not in the media type this operation takes (see requestBody)"
     )
@@ -197,6 +198,7 @@ def _document_edge_refusals(app: Litestar) -> None:
                 # cannot drift from what every body-taking handler answers.
                 responses.setdefault(413, too_big_body)
                 responses.setdefault(415, wrong_media_type)
+                responses.setdefault(422, invalid_body)
             handler.responses = responses
             handler.operation_class = with_links(handler.operation_class)
 
