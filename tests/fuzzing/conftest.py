@@ -1,6 +1,20 @@
-"""Fuzzing fixtures: the handling tests' database (real catalogue items) and their real tokens."""
+"""Fuzzing fixtures: the handling tests' database (real catalogue items) and real tokens from our own provider."""
 
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+import pytest
+import schemathesis
+
+from ishenzhen.app import create_app
+from ishenzhen.catalog.model import ServiceItem
+from ishenzhen.identity.cli import register_department_client
+from ishenzhen.settings import Settings
 from tests.handling.conftest import (  # noqa: F401
+    Client,
+    Headers,
     citizen,
     department,
     full_catalogue,
@@ -9,3 +23,58 @@ from tests.handling.conftest import (  # noqa: F401
     settings,
 )
 from tests.identity.conftest import app, client, oauth_client  # noqa: F401
+
+SEED = 20261203
+
+
+async def registry_headers(client: Client, database_url: str, department: str) -> Headers:  # noqa: F811
+    """A department registry client's client-credentials token that may write and review its items."""
+    connection = await asyncpg.connect(database_url)
+    try:
+        credentials = await register_department_client(
+            connection, name=f"{department} registry", department=department,
+            scopes=["registry:write", "registry:review"], client_id="fuzz-registry",
+        )  # fmt: skip
+    finally:
+        await connection.close()
+    answer = await client.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials", "scope": "registry:write registry:review"},
+        auth=credentials,
+    )
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+@pytest.fixture
+async def tokens(
+    client: Client,  # noqa: F811
+    database_url: str,
+    items: dict[str, ServiceItem],  # noqa: F811
+    citizen: Callable[..., Awaitable[Headers]],  # noqa: F811
+    department: Callable[..., Awaitable[Headers]],  # noqa: F811
+) -> dict[str, Headers]:
+    """Authorization headers of each kind of caller, keyed by ``caller_for``'s names."""
+    slug = items["person"].department
+    return {
+        "citizen": await citizen(),
+        "department": await department(slug),
+        "registry": await registry_headers(client, database_url, slug),
+    }
+
+
+def caller_for(path: str, tokens: dict[str, Headers]) -> Headers:
+    """The token the operation's real caller holds: registry → the department's registry client, callbacks →
+    the department system, the citizen's own resources → the citizen; public reads go anonymous."""
+    if path.startswith("/v1/registry"):
+        return tokens["registry"]
+    if path.startswith(("/v1/department", "/v1/departments", "/v1/ops")):
+        return tokens["department"]
+    if path.startswith(("/v1/applications", "/v1/me", "/v1/materials", "/v1/enterprises", "/oauth/userinfo")):
+        return tokens["citizen"]
+    return {}
+
+
+@pytest.fixture
+def api_schema(settings: Settings) -> schemathesis.BaseSchema:  # noqa: F811
+    return schemathesis.openapi.from_asgi("/docs/openapi.json", create_app(settings))

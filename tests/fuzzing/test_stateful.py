@@ -3,78 +3,28 @@
 operation called with the token its real caller holds, all issued by our own provider.
 
 CI runs a fixed seed and a bounded number of steps; ``ISHENZHEN_FUZZ_LONG=1`` runs a longer randomised walk
-(README, "Fuzzing").
+(README, "Tests").
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-import asyncpg
 import schemathesis
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import positive_data_acceptance
 
-from ishenzhen.app import create_app
-from ishenzhen.catalog.model import ServiceItem
-from ishenzhen.identity.cli import register_department_client
-from ishenzhen.settings import Settings
-from tests.handling.conftest import Client, Headers
+from tests.fuzzing.conftest import Headers, caller_for
 
 LONG = os.environ.get("ISHENZHEN_FUZZ_LONG") == "1"
-SEED = 20261203
 
 
-async def registry_headers(client: Client, database_url: str, department: str) -> Headers:
-    """A department system's client-credentials token that may write and review its registry items."""
-    connection = await asyncpg.connect(database_url)
-    try:
-        credentials = await register_department_client(
-            connection, name=f"{department} registry", department=department,
-            scopes=["registry:write", "registry:review"], client_id="fuzz-registry",
-        )  # fmt: skip
-    finally:
-        await connection.close()
-    answer = await client.post(
-        "/oauth/token",
-        data={"grant_type": "client_credentials", "scope": "registry:write registry:review"},
-        auth=credentials,
-    )
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
-
-
-def caller_for(path: str, tokens: dict[str, Headers]) -> Headers:
-    """The token the operation's real caller holds: registry → department registry client, callbacks →
-    the department system, the citizen's own resources → the citizen; public reads go anonymous."""
-    if path.startswith("/v1/registry"):
-        return tokens["registry"]
-    if path.startswith(("/v1/department", "/v1/departments")):
-        return tokens["department"]
-    if path.startswith(("/v1/applications", "/v1/me", "/v1/materials", "/v1/enterprises")):
-        return tokens["citizen"]
-    return {}
-
-
-async def test_stateful_walk_through_linked_workflows_finds_no_failure(
-    settings: Settings,
-    client: Client,
-    database_url: str,
-    items: dict[str, ServiceItem],
-    citizen: Callable[..., Awaitable[Headers]],
-    department: Callable[..., Awaitable[Headers]],
+def test_stateful_walk_through_linked_workflows_finds_no_failure(
+    api_schema: schemathesis.BaseSchema, tokens: dict[str, Headers]
 ) -> None:
-    slug = items["ordinary"].department if "ordinary" in items else next(iter(items.values())).department
-    tokens = {
-        "citizen": await citizen(),
-        "department": await department(slug),
-        "registry": await registry_headers(client, database_url, slug),
-    }
-    schema = schemathesis.openapi.from_asgi("/docs/openapi.json", create_app(settings))
-    base = schema.as_state_machine()
+    base = api_schema.as_state_machine()
 
     called: list[tuple[str, int]] = []
 
