@@ -167,7 +167,12 @@ LINKS: dict[str, dict[str, dict[str, Link]]] = {
             ),
         }
     },
-    "V1RegistryItemsListItems": {"200": _item_actions(_FIRST_ITEM)},
+    "V1RegistryItemsListItems": {
+        "200": {
+            **_item_actions(_FIRST_ITEM),
+            "GetDraft": _link("V1RegistryItemsCodeDraftGetDraft", "The item's open draft", code=_FIRST_ITEM),
+        }
+    },
     "V1RegistryReviewQueueReviewQueue": {
         "200": _version_reads("$response.body#/entries/0/code", "$response.body#/entries/0/version")
     },

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import asyncpg
+import msgspec
 import pytest
 import schemathesis
 
 from ishenzhen.app import create_app
-from ishenzhen.catalog.model import ServiceItem
+from ishenzhen.catalog.model import Catalog, ServiceItem
 from ishenzhen.identity.cli import register_department_client
 from ishenzhen.settings import Settings
 from tests.handling.conftest import (  # noqa: F401
@@ -22,6 +23,7 @@ from tests.handling.conftest import (  # noqa: F401
     published,
     settings,
 )
+from tests.handling.helpers import apply, person_form
 from tests.identity.conftest import app, client, oauth_client  # noqa: F401
 
 SEED = 20261203
@@ -73,6 +75,33 @@ def caller_for(path: str, tokens: dict[str, Headers]) -> Headers:
     if path.startswith(("/v1/applications", "/v1/me", "/v1/materials", "/v1/enterprises", "/oauth/userinfo")):
         return tokens["citizen"]
     return {}
+
+
+@pytest.fixture
+async def workflows_started(
+    client: Client,  # noqa: F811
+    tokens: dict[str, Headers],
+    full_catalogue: Catalog,  # noqa: F811
+    items: dict[str, ServiceItem],  # noqa: F811
+) -> None:
+    """One registry draft and one application exist, so the stateful walk starts from lists that are not empty
+    and follows their links (a generated service item or form is almost never valid)."""
+    person = items["person"]
+    listed = {item.code for item in items.values()}
+    unpublished = next(
+        item
+        for item in full_catalogue.items
+        if item.department == person.department and item.code not in listed
+    )
+    draft = await client.post(
+        "/v1/registry/items",
+        json=msgspec.to_builtins(msgspec.structs.replace(unpublished, popularity=0)),
+        headers=tokens["registry"],
+    )
+    assert draft.status_code == 201, draft.text
+    form = await person_form(client, tokens["citizen"], person.code)
+    application = await apply(client, tokens["citizen"], {"item_code": person.code, "form": form})
+    assert application.status_code == 202, application.text
 
 
 @pytest.fixture
