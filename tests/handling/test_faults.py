@@ -59,6 +59,9 @@ async def test_a_gateway_killed_mid_delivery_delivers_everything_after_restart(
     gateway = GatewayProcess(
         database_url, simulators.directory_file, logs / "gateway.log",
         handling_dispatch_workers="8", handling_lease_seconds="2", handling_dispatch_poll_seconds="0.2",
+        # Crash safety is under test, not the retry policy: on a loaded machine a delivery that times out would
+        # otherwise wait up to the production cap (minutes) before its next attempt.
+        handling_backoff_base_seconds="0.2", handling_backoff_cap_seconds="2",
     )  # fmt: skip
     try:
         gateway.start()
@@ -75,7 +78,13 @@ async def test_a_gateway_killed_mid_delivery_delivers_everything_after_restart(
         async def all_delivered() -> bool:
             return (await outbox_states(db_pool)).get("delivered", 0) == count
 
-        await eventually(all_delivered, within=60)
+        try:
+            await eventually(all_delivered, within=120)
+        except AssertionError as missed:
+            tail = (logs / "gateway.log").read_text(errors="replace")[-3000:]
+            raise AssertionError(
+                f"{missed}: outbox {await outbox_states(db_pool)}; gateway log:\n{tail}"
+            ) from None
     finally:
         gateway.stop()
     report = await simulators.report(item.department)

@@ -133,3 +133,49 @@ async def test_a_worker_that_outlived_its_lease_records_nothing(
     finally:
         await first.stop()
         await second.stop()
+
+
+class _HeldBack:
+    """A deliverer whose breaker or retry budget holds the first requests back, as after a crash when every
+    recovered record counts as a retry: the department sees nothing until ``held`` calls have passed."""
+
+    def __init__(self, held: int) -> None:
+        self.held = held
+        self.calls = 0
+
+    async def deliver(self, request: OutboundRequest) -> DeliveryResult:
+        self.calls += 1
+        if self.calls <= self.held:
+            return DeliveryResult(
+                outcome="retry", status=None, body=None, retry_after=0.01, error_source="gateway",
+                detail="retry budget spent: not sent", sent=False,
+            )  # fmt: skip
+        return DeliveryResult(
+            outcome="delivered", status=202, body=b'{"receipt_number": "R-1", "status": "delivered"}',
+            retry_after=None, error_source=None, detail="",
+        )  # fmt: skip
+
+
+async def test_a_record_held_back_by_the_gateway_keeps_its_attempts_and_is_delivered(
+    client: Client, citizen: Citizen, items: dict[str, ServiceItem], db_pool: asyncpg.Pool
+) -> None:
+    made = await submitted(client, citizen, items["person"])
+    held_back = _HeldBack(held=POLICY.max_attempts + 2)  # more holds than the policy allows attempts
+    dispatcher = Dispatcher(db_pool, held_back, workers=1, lease_seconds=5, poll_seconds=0.02, policy=POLICY)
+    await dispatcher.start()
+    try:
+
+        async def settled() -> bool:
+            async with db_pool.acquire() as connection:
+                return bool(await connection.fetchval("SELECT state <> 'pending' FROM handling_outbox"))
+
+        await eventually(settled, within=10)
+    finally:
+        await dispatcher.stop()
+    async with db_pool.acquire() as connection:
+        row = await connection.fetchrow("SELECT state, attempts FROM handling_outbox")
+        status = await connection.fetchval(
+            "SELECT status FROM handling_applications WHERE id = $1::uuid", made["id"]
+        )
+    assert (row["state"], row["attempts"], status) == ("delivered", 1, "delivered")
+    assert held_back.calls == POLICY.max_attempts + 3

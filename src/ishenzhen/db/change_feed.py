@@ -82,7 +82,10 @@ class ChangeFeed:
                 log.info("change_feed.listening", channel=self.channel)
                 await lost.wait()
                 log.warning("change_feed.connection_lost", channel=self.channel)
-            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            except Exception as exc:
+                # Whatever breaks the connection (the server ending it mid-LISTEN surfaces as asyncpg's
+                # InternalClientError, which is none of its usual error classes) must end in a reconnect:
+                # a listener that dies leaves this instance on the poll alone, silently.
                 log.warning("change_feed.connect_failed", channel=self.channel, error=type(exc).__name__)
             finally:
                 self._connected.clear()

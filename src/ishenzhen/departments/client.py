@@ -199,12 +199,14 @@ class DepartmentClient:
             return self._log(request, DeliveryResult(
                 outcome="retry", status=None, body=None, retry_after=wait, error_source="gateway",
                 detail=f"circuit open for {entry.slug}: not sent, next trial in {wait:.1f}s",
+                sent=False,
             ), 0.0)  # fmt: skip
         if is_retry and not budget.try_retry():
             breaker.release()
             return self._log(request, DeliveryResult(
                 outcome="retry", status=None, body=None, retry_after=1.0, error_source="gateway",
                 detail=f"retry budget for {entry.slug} spent: not sent",
+                sent=False,
             ), 0.0)  # fmt: skip
         started = time.perf_counter()
         try:

@@ -46,6 +46,9 @@ class DeliveryResult(msgspec.Struct, frozen=True, kw_only=True):
     retry_after: float | None
     error_source: ErrorSource | None
     detail: str
+    # False when the gateway itself held the request back (circuit open, retry budget spent): the department
+    # never saw it, so it must not use up one of the record's attempts.
+    sent: bool = True
 
 
 class QueryResult(msgspec.Struct, frozen=True, kw_only=True):

@@ -212,10 +212,17 @@ class Dispatcher:
                 self.leases_lost += 1
                 metrics.DELIVERY_ATTEMPTS.labels(department, "lease_lost").inc()
                 return
-            outcome = result.outcome
+            outcome: str = result.outcome
             if outcome == "delivered":
                 await queries.outbox_delivered(connection, id=record["id"], status=result.status)
                 await self._delivered(connection, record, result)
+            elif outcome == "retry" and not result.sent:
+                # Never sent, so never a reason to give up: wait as the breaker or budget asks, spread out so
+                # that a crowd of held-back records does not come back in one burst.
+                delay = (result.retry_after or self.policy.base_seconds) * (1 + self._rng.random())
+                await queries.outbox_deferred(connection, id=record["id"], delay_seconds=delay,
+                                              error=result.detail[:500])  # fmt: skip
+                outcome = "deferred"
             elif outcome == "retry" and attempts < self.policy.max_attempts:
                 delay = self.policy.delay(attempts, result.retry_after, self._rng)
                 await queries.outbox_retry(

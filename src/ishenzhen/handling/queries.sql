@@ -188,6 +188,13 @@ SET available_at = now() + make_interval(secs => :delay_seconds), lease_owner = 
     last_status = :status, last_error = :error, error_source = :error_source
 WHERE id = :id;
 
+-- name: outbox_deferred(id, delay_seconds, error)!
+-- The gateway held the request back (circuit open, retry budget spent): the claim's attempt is given back.
+UPDATE handling_outbox
+SET available_at = now() + make_interval(secs => :delay_seconds), lease_owner = NULL, attempts = attempts - 1,
+    last_outcome = 'deferred', last_status = NULL, last_error = :error, error_source = 'gateway'
+WHERE id = :id;
+
 -- name: outbox_dead(id, outcome, status, error, error_source)!
 UPDATE handling_outbox
 SET state = 'dead', dead_at = now(), lease_owner = NULL, last_outcome = :outcome, last_status = :status,
