@@ -23,6 +23,7 @@ from litestar.types import ControllerRouterHandler, Scope
 
 from ishenzhen import __version__
 from ishenzhen.api_docs import DocsPage, assets_router
+from ishenzhen.api_links import with_links
 from ishenzhen.catalog.controllers import CatalogController
 from ishenzhen.catalog.lifespan import catalog_lifespan
 from ishenzhen.catalog.search_endpoint import SearchEndpoint
@@ -185,6 +186,11 @@ def _document_edge_refusals(app: Litestar) -> None:
     # The HTTP server's own refusals, before the app sees the request (README, "Errors"): no body to describe.
     too_long = response_spec(None, "Request line beyond the HTTP server's buffer (granian; empty body)")
     too_large = response_spec(None, "Headers beyond the HTTP server's buffer (granian; empty body)")
+    too_big_body = problem_spec("The body is larger than the server accepts")
+    invalid_body = problem_spec("The body does not match its schema; `errors` names each field and why")
+    wrong_media_type = problem_spec(
+        "The body is not in the media type this operation takes (see requestBody)"
+    )
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
@@ -196,7 +202,14 @@ def _document_edge_refusals(app: Litestar) -> None:
                 responses[400] = oauth if route.path.startswith(_OAUTH_PREFIX) else problem
             responses.setdefault(414, too_long)
             responses.setdefault(431, too_large)
+            if "data" in handler.parsed_fn_signature.parameters and _BODY_METHODS & handler.http_methods:
+                # The same rule as _require_declared_media_type and the body-size limit, so the document
+                # cannot drift from what every body-taking handler answers.
+                responses.setdefault(413, too_big_body)
+                responses.setdefault(415, wrong_media_type)
+                responses.setdefault(422, invalid_body)
             handler.responses = responses
+            handler.operation_class = with_links(handler.operation_class)
 
 
 async def _require_declared_media_type(request: Request[Any, Any, Any]) -> None:

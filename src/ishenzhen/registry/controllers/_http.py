@@ -130,6 +130,7 @@ def errors(*statuses: int) -> dict[int, ResponseSpec]:
         404: "No such item or version",
         409: "The item is not in a state that allows this",
         412: "If-Match does not name the current ETag: someone changed it since you read it",
+        413: "The body is larger than the server accepts",
         415: "The body must be application/json",
         422: "Every problem of the body, each with a JSON pointer (errors[].name)",
         428: "If-Match is required",

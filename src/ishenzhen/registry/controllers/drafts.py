@@ -45,7 +45,7 @@ class DraftsController(Controller):
         ITEM + "/drafts",
         summary="Start a draft of a registered item (If-Match: the item's ETag)",
         operation_class=ItemBodyOperation,
-        responses={**ok(VersionView, "The draft", 201), **errors(400, 404, 409, 412, 415, 422, 428)},
+        responses={**ok(VersionView, "The draft", 201), **errors(400, 404, 409, 412, 413, 415, 422, 428)},
         **WRITE,
     )
     async def create_draft(
@@ -73,7 +73,7 @@ class DraftsController(Controller):
         ITEM + "/draft",
         summary="Replace the draft's content (If-Match: the draft's ETag)",
         operation_class=ItemBodyOperation,
-        responses={**ok(VersionView, "The edited draft"), **errors(400, 404, 412, 415, 422, 428)},
+        responses={**ok(VersionView, "The edited draft"), **errors(400, 404, 412, 413, 415, 422, 428)},
         **WRITE,
     )
     async def edit_draft(
@@ -99,6 +99,7 @@ class DraftsController(Controller):
 
     @post(
         ITEM + "/draft/submit",
+        status_code=200,
         summary="Submit the draft for review, optionally to take effect later",
         responses={**ok(VersionView, "The submitted version"), **errors(400, 404, 412, 422, 428)},
         **WRITE,

@@ -70,7 +70,7 @@ class ItemsController(Controller):
         "/items",
         summary="Register a new item (draft version 1)",
         operation_class=ItemBodyOperation,
-        responses={**ok(VersionView, "The draft", 201), **errors(400, 409, 415, 422)},
+        responses={**ok(VersionView, "The draft", 201), **errors(400, 409, 413, 415, 422)},
         **WRITE,
     )
     async def create_item(self, request: Request, db_pool: Pool, principal: Caller) -> ASGIApp:
@@ -94,6 +94,7 @@ class ItemsController(Controller):
 
     @post(
         ITEM + "/withdraw",
+        status_code=200,
         summary="Withdraw (下线) the item now, or schedule it for a later date",
         responses={**ok(ItemView, "The item"), **errors(404, 409, 412, 422)},
         **WRITE,
@@ -112,6 +113,7 @@ class ItemsController(Controller):
 
     @post(
         ITEM + "/schedule/cancel",
+        status_code=200,
         summary="Call off a scheduled publication or withdrawal",
         responses={**ok(ItemView, "The item"), **errors(404, 409, 412, 422)},
         **READ,

@@ -55,6 +55,7 @@ class ReviewController(Controller):
 
     @post(
         ITEM + "/versions/{version:int}/approve",
+        status_code=200,
         summary="Approve: publish now or at the requested time",
         responses={**ok(VersionView, "Published or scheduled"), **errors(404, 409, 412, 422)},
         **REVIEW,
@@ -74,6 +75,7 @@ class ReviewController(Controller):
 
     @post(
         ITEM + "/versions/{version:int}/reject",
+        status_code=200,
         summary="Reject with a reason",
         responses={**ok(VersionView, "Rejected"), **errors(404, 409, 412, 422)},
         **REVIEW,

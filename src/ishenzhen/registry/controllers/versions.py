@@ -104,6 +104,7 @@ class VersionsController(Controller):
 
     @post(
         ITEM + "/rollback",
+        status_code=200,
         summary="Publish an earlier version's content again, at once, as a new version",
         responses={**ok(VersionView, "The new published version"), **errors(404, 409, 412, 422)},
         **WRITE,
