@@ -46,7 +46,9 @@ async def wait_for_names(client: AsyncTestClient, expected: dict[str, str], dead
 
 async def test_a_publication_and_a_withdrawal_reach_two_instances_through_notify(database_url: str) -> None:
     await import_items(database_url)  # A01 and A02
-    # A poll interval far beyond the deadline: only NOTIFY can make this pass.
+    # A poll interval far beyond the deadline: only NOTIFY can make this pass. The latency target itself (p99
+    # under 1 s) is a benchmark's figure (`python -m bench.publish_latency`): a loaded test machine has missed a
+    # 1 s deadline here by one poll while the change was on its way.
     settings = load_settings({}, database_url=database_url, change_poll_seconds=600, access_log=False)
     async with (
         AsyncTestClient(app=create_app(settings)) as first,
@@ -55,7 +57,7 @@ async def test_a_publication_and_a_withdrawal_reach_two_instances_through_notify
         await publish(database_url, upserts=[item("A03", "临时居民身份证申领")], withdrawals=["A02"])
         for instance in (first, second):
             await wait_for_names(
-                instance, {"A01": "居民身份证换领", "A03": "临时居民身份证申领"}, deadline_s=1.0
+                instance, {"A01": "居民身份证换领", "A03": "临时居民身份证申领"}, deadline_s=5.0
             )
 
 
