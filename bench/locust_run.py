@@ -231,6 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         extra_env={
                             "ISHENZHEN_WORKERS": str(arguments.workers),
                             "ISHENZHEN_LOG_LEVEL": "warning",
+                            # The whole stack: department simulators and the data-sharing platform's.
+                            "ISHENZHEN_DEPARTMENTS_SIMULATORS": "1",
                             "ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT": str(free_port_block(SIMULATOR_PORTS)),
                         },
                     )

@@ -58,17 +58,19 @@ def raw_exchange(issuer: str, request: bytes) -> bytes:
 @pytest.mark.parametrize(
     ("request_bytes", "status"),
     [
-        (b"GET /" + b"a" * 500_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", b"414"),
-        (b"GET / HTTP/1.1\r\nHost: x\r\n" + b"X-Big: " + b"b" * 600_000 + b"\r\n\r\n", b"431"),
-        (b"GET /\xff HTTP/1.1\r\nHost: x\r\n\r\n", b"400"),
+        # A request line past the buffer is 414 or 431 depending on how much of it had arrived when the buffer
+        # filled (seen both ways on one machine); the document declares both on every operation.
+        (b"GET /" + b"a" * 500_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", (b"414", b"431")),
+        (b"GET / HTTP/1.1\r\nHost: x\r\n" + b"X-Big: " + b"b" * 600_000 + b"\r\n\r\n", (b"431",)),
+        (b"GET /\xff HTTP/1.1\r\nHost: x\r\n\r\n", (b"400",)),
     ],
     ids=["request-line-too-long", "headers-too-large", "raw-0xff-in-path"],
 )
 def test_the_servers_own_early_refusals_are_as_documented(
-    live_server, request_bytes: bytes, status: bytes
+    live_server, request_bytes: bytes, status: tuple[bytes, ...]
 ) -> None:
     # granian answers these before any ASGI call, with an empty body it does not let us replace.
     answer = raw_exchange(live_server.issuer, request_bytes)
     status_line, _, rest = answer.partition(b"\r\n")
-    assert status_line.split(b" ")[1] == status, answer[:200]
+    assert status_line.split(b" ")[1] in status, answer[:200]
     assert rest.partition(b"\r\n\r\n")[2] == b""

@@ -102,7 +102,7 @@ class ReadMyLicences(SignedInJourney):
         with self.client.get(
             "/v1/me/licences", headers=self.headers(), name="/v1/me/licences", catch_response=True
         ) as r:
-            _check_page(self, r, "the licence wallet")
+            _check_page(self, r, "the licence wallet", field="licences")
 
     @task
     def done(self) -> None:

@@ -56,7 +56,7 @@ CITIZENS = (("13800000002", 2), ("13800000003", 3), ("13800000001", 1))
 ENTERPRISE_CREDIT_CODE = "91440300MA5FDEMQ01"
 # How long a user waits for a sign-in slot (as for a slow page) before going back to browsing.
 PATIENCE_S = 5.0
-CITIZEN_SCOPE = "openid profile phone offline_access applications:submit"
+CITIZEN_SCOPE = "openid profile phone offline_access applications:submit licences"
 _HIDDEN = re.compile(r'<input type="?hidden"? name="?([a-z_]+)"? value="([^"]*)"')
 
 

@@ -373,7 +373,8 @@ class _Simulators:
 
 @contextmanager
 def _department_simulators(url: str, settings: Settings, gateway_url: str) -> Iterator[_Simulators]:
-    """Development: the department simulators, one process each for five departments and one for the rest.
+    """Development: the department simulators, one process each for five departments and one for the rest, and
+    the data-sharing platform's simulator.
 
     The processes are spawned on entry; ``ready()`` waits until each listens, writes the directory file and
     hands it to the gateway's workers through the environment. Their keys and the departments' client secrets
@@ -385,6 +386,7 @@ def _department_simulators(url: str, settings: Settings, gateway_url: str) -> It
         return
     from ishenzhen.departments.fleet import SimulatorFleet, catalog_departments
     from ishenzhen.identity.seed import seed_department_clients
+    from ishenzhen.sharing.platform_process import PlatformProcess
 
     fleet = SimulatorFleet(
         folder=settings.embedded.effective_data_dir / "departments",
@@ -406,18 +408,32 @@ def _department_simulators(url: str, settings: Settings, gateway_url: str) -> It
         finally:
             await connection.close()
 
+    # The data-sharing platform's stand-in too, unless the platform's address was configured.
+    platform = (
+        None if ENV_NAMES["sharing_platform_url"] in os.environ else PlatformProcess(settings.http.host)
+    )
+
     def ready() -> str:
         fleet.finish()
         if settings.departments.directory_file is None:
             os.environ[ENV_NAMES["departments_directory_file"]] = str(fleet.directory_file)
         lines = "".join(f"    {line}\n" for line in fleet.describe())
-        return f"  Department simulators ({len(fleet.departments)} departments, callbacks to {gateway_url}):\n{lines}"
+        text = f"  Department simulators ({len(fleet.departments)} departments, callbacks to {gateway_url}):\n{lines}"
+        if platform is not None:
+            platform.wait_ready()
+            os.environ[ENV_NAMES["sharing_platform_url"]] = platform.url
+            text += f"  Data-sharing platform simulator: {platform.url}\n"
+        return text
 
     asyncio.run(seed())
     fleet.spawn()
     try:
+        if platform is not None:
+            platform.spawn()
         yield _Simulators(ready)
     finally:
+        if platform is not None:
+            platform.stop()
         fleet.stop()
 
 
