@@ -154,7 +154,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "catalog_search_pinyin", "/v1/catalog/search?q=laolingjintie&district=440305", target_ratio=0.60
     ),
     # Distinct searches in a cycle longer than the shared response cache holds: every request really searches.
-    # Issue 12: ≥ 0.35× the bare litestar hello (goal 0.60×), the relevance work included.
+    # Target: ≥ 0.35× the bare litestar hello (goal 0.60×), the relevance work included.
     Endpoint(
         "catalog_search_uncached",
         "/v1/catalog/search",

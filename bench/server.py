@@ -112,7 +112,7 @@ def service_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
         # Production renders JSON lines; development's console renderer costs more per line and is not what
         # runs in service. (Production mode itself refuses the bench routes, so only its log format is used.)
         ISHENZHEN_LOG_FORMAT="json",
-        # The department simulators (issue 10) are started only by the benchmarks that use them, on free ports.
+        # The department simulators are started only by the benchmarks that use them, on free ports.
         ISHENZHEN_DEPARTMENTS_SIMULATORS="0",
         ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT="0",
     )

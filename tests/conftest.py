@@ -27,7 +27,7 @@ from ishenzhen.settings import Settings, load_settings
 from tests.probe_routes import PROBE_ROUTES
 
 TEMPLATE = f"ishenzhen_template_{os.getpid()}"
-# The department simulators as real processes (issue 10).
+# The department and data-platform simulators run as real processes, reached only over HTTP.
 pytest_plugins = ["tests.simulators_fixture"]
 
 

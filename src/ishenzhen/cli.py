@@ -127,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
     export_items.add_argument(
         "--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]"
     )
-    # Data-access log (issue 13)
+    # The tamper-evident data-access log
     audit = commands.add_parser("audit", help="the data-access log")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     for name, text in (("verify", "check every hash chain and signed checkpoint; name the first broken entry"),

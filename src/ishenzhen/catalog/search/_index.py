@@ -41,7 +41,6 @@ could touch many documents is a bitset operation; see ``_pinyin`` for the typo s
 from __future__ import annotations
 
 from array import array
-from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain
@@ -63,6 +62,7 @@ from ishenzhen.catalog.text import (
     search_key,
     synonym_variants,
 )
+from ishenzhen.lib.lru import LRU
 
 __all__ = ["SearchDocument", "SearchHit", "SearchIndex", "SearchResult"]
 
@@ -288,7 +288,7 @@ class SearchIndex:
         self._leaders = bits_from((m[0] for m in members), self._size)
         self._singles = bits_from((m[0] for m in members if len(m) == 1), self._size)
         self._group_bits = [bits_from(m, self._size) for m in members if len(m) > 1]
-        self._first_allowed: OrderedDict[int, int] = OrderedDict()
+        self._first_allowed: LRU[int, int] = LRU(FIRST_ALLOWED_CACHE)
 
     def __len__(self) -> int:
         return self._size
@@ -477,16 +477,13 @@ class SearchIndex:
         cache = self._first_allowed
         found = cache.get(mask)
         if found is not None:
-            cache.move_to_end(mask)
             return found
         found = mask & self._singles
         for bits in self._group_bits:
             inside = mask & bits
             if inside:
                 found |= inside & -inside
-        cache[mask] = found
-        if len(cache) > FIRST_ALLOWED_CACHE:
-            cache.popitem(last=False)
+        cache.put(mask, found)
         return found
 
     def _allowed_ranks(self, allowed: int | None) -> int | None:
