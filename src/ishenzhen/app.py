@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import html
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import asyncpg
@@ -28,16 +25,14 @@ from ishenzhen.catalog.controllers import CatalogController
 from ishenzhen.catalog.lifespan import catalog_lifespan
 from ishenzhen.catalog.search_endpoint import SearchEndpoint
 from ishenzhen.catalog.service import CatalogStore
-from ishenzhen.db.change_feed import ChangeFeed
-from ishenzhen.db.pool import create_pool
+from ishenzhen.db.pool import database_lifespan
 from ishenzhen.departments.controllers import DepartmentQueriesController
 from ishenzhen.departments.state import departments_lifespan
 from ishenzhen.errors import edge_problem, exception_handlers, problem_spec
 from ishenzhen.handling.controllers import HANDLING_CONTROLLERS
-from ishenzhen.handling.instant import InstantDecider
-from ishenzhen.handling.outbox import Dispatcher, housekeeping_forever
+from ishenzhen.handling.lifespan import handling_lifespan
 from ishenzhen.health.controllers import HealthController, ServiceIndexController
-from ishenzhen.identity import IdentityState, enforce_bearer, identity_lifespan, sign_document
+from ishenzhen.identity import IdentityState, enforce_bearer, identity_lifespan
 from ishenzhen.identity.controllers import (
     AgentInvitationsController,
     DiscoveryController,
@@ -53,12 +48,11 @@ from ishenzhen.lib.http_methods import MethodSemantics
 from ishenzhen.lib.request_context import RequestContextMiddleware
 from ishenzhen.lib.security_headers import SecurityHeaders
 from ishenzhen.lib.shared_cache import SharedResponseCache
-from ishenzhen.lib.shared_store import SharedStore
+from ishenzhen.lib.shared_store import shared_store_lifespan
 from ishenzhen.lib.structs import Struct
 from ishenzhen.logging import access_log, configure_logging, flush_access_log
 from ishenzhen.notifications.controllers import MessagesController
-from ishenzhen.notifications.service import CHANNEL as NOTIFICATIONS_CHANNEL
-from ishenzhen.notifications.stream import StreamHub
+from ishenzhen.notifications.lifespan import notifications_lifespan
 from ishenzhen.ops.controllers import OPS_CONTROLLERS
 from ishenzhen.ops.metrics import RequestMetrics
 from ishenzhen.registry.controllers import REGISTRY_CONTROLLERS
@@ -252,84 +246,6 @@ def create_app(
     settings = settings or load_settings()
     configure_logging(settings.effective_log_format, settings.logging.level)
 
-    @asynccontextmanager
-    async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
-        if db_pool is not None:
-            app.state.db_pool = db_pool
-            yield
-            return
-        pool = await create_pool(settings)
-        app.state.db_pool = pool
-        try:
-            yield
-        finally:
-            await pool.close()
-
-    @asynccontextmanager
-    async def shared_store_lifespan(app: Litestar) -> AsyncIterator[None]:
-        shared = settings.shared
-        store = SharedStore.open(shared.valkey_url, shared.valkey_timeout_seconds)
-        if not store.shared and settings.http.workers > 1:
-            # Each worker would count on its own: budgets multiplied by the number of workers.
-            log.warning("shared_store.per_process", workers=settings.http.workers)
-        app.state.shared_store = store
-        try:
-            yield
-        finally:
-            await store.close()
-
-    @asynccontextmanager
-    async def notifications_lifespan(app: Litestar) -> AsyncIterator[None]:
-        hub = StreamHub(app.state.db_pool, settings.notifications.streams_per_user)
-        await hub.start()
-        app.state.notification_hub = hub
-        feed = None
-        if settings.database.url is not None:
-            feed = ChangeFeed(
-                settings.database.url,
-                NOTIFICATIONS_CHANNEL,
-                hub.refresh,
-                poll_interval=settings.database.change_poll_seconds,
-            )
-            await feed.start()
-        try:
-            yield
-        finally:
-            hub.close_all()
-            if feed is not None:
-                await feed.stop()
-
-    @asynccontextmanager
-    async def handling_lifespan(app: Litestar) -> AsyncIterator[None]:
-        def item_name(code: str) -> str | None:
-            snapshot = app.state.catalog.snapshot
-            position = snapshot.position_by_code.get(code)
-            return None if position is None else snapshot.items[position].name
-
-        dispatcher = Dispatcher.from_settings(
-            app.state.db_pool, app.state.departments.client, settings, item_name=item_name
-        )
-        await dispatcher.start()
-        app.state.dispatcher = dispatcher
-        instant = InstantDecider(
-            app.state.db_pool, app.state.platform, app.state.rule_sets,
-            lease_seconds=settings.handling.lease_seconds, item_name=item_name,
-            sign=lambda claims: sign_document(app.state.identity, claims), base_url=settings.effective_issuer,
-        )  # fmt: skip
-        await instant.start()
-        app.state.instant = instant
-        housekeeping = asyncio.create_task(
-            housekeeping_forever(app.state.db_pool), name="handling-housekeeping"
-        )
-        try:
-            yield
-        finally:
-            housekeeping.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await housekeeping
-            await instant.stop()
-            await dispatcher.stop()
-
     def provide_db_pool(state: State) -> asyncpg.Pool:
         return state.db_pool
 
@@ -342,15 +258,17 @@ def create_app(
     app = Litestar(
         route_handlers=[*_route_handlers(settings), *extra_route_handlers],
         lifespan=[
-            database_lifespan,
-            shared_store_lifespan,
+            database_lifespan(settings, db_pool),
+            shared_store_lifespan(
+                settings.shared.valkey_url, settings.shared.valkey_timeout_seconds, settings.http.workers
+            ),
             catalog_lifespan(settings.database.url, settings.database.change_poll_seconds),
             identity_lifespan(settings),
             registry_lifespan(settings.registry.scheduler_seconds),
             sharing_lifespan(settings),
             departments_lifespan(settings),
-            notifications_lifespan,
-            handling_lifespan,
+            notifications_lifespan(settings),
+            handling_lifespan(settings),
         ],
         # Access lines wait up to 50 ms to be written in a batch: none may be lost when the app stops.
         on_shutdown=[flush_access_log],

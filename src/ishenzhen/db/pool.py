@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -11,7 +14,7 @@ from asyncpg.pool import PoolConnectionProxy
 
 from ishenzhen.settings import Settings
 
-__all__ = ["Connection", "DatabaseUnavailable", "connect", "create_pool", "describe_url"]
+__all__ = ["Connection", "DatabaseUnavailable", "connect", "create_pool", "database_lifespan", "describe_url"]
 
 # What a service function runs its queries on: a connection of its own (``connect``) or one acquired from the
 # pool. asyncpg types the two apart though they answer the same calls.
@@ -80,3 +83,24 @@ async def create_pool(settings: Settings, url: str | None = None) -> asyncpg.Poo
         raise _explain(url, exc) from exc
     assert pool is not None
     return pool
+
+
+def database_lifespan(
+    settings: Settings, shared_pool: asyncpg.Pool | None = None
+) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """The app's pool as ``app.state.db_pool``: ``shared_pool`` when the caller owns one (tests), else a new one."""
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        if shared_pool is not None:
+            app.state.db_pool = shared_pool
+            yield
+            return
+        pool = await create_pool(settings)
+        app.state.db_pool = pool
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    return lifespan

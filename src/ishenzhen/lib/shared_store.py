@@ -19,14 +19,16 @@ A store that cannot be reached raises ``StoreUnavailable``; each caller decides 
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, Final
 
 import structlog
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import FixedWindowRateLimiter
 from limits.errors import StorageError
 
-__all__ = ["SharedStore", "StoreUnavailable", "valkey_storage_uri"]
+__all__ = ["SharedStore", "StoreUnavailable", "shared_store_lifespan", "valkey_storage_uri"]
 
 log = structlog.get_logger(__name__)
 
@@ -94,3 +96,23 @@ class SharedStore:
             client = getattr(self.storage.bridge, "storage", None)
             if client is not None:
                 await client.aclose()
+
+
+def shared_store_lifespan(
+    valkey_url: str | None, timeout_seconds: float, workers: int
+) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """The process's one store as ``app.state.shared_store``, closed when the app stops."""
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        store = SharedStore.open(valkey_url, timeout_seconds)
+        if not store.shared and workers > 1:
+            # Each worker would count on its own: budgets multiplied by the number of workers.
+            log.warning("shared_store.per_process", workers=workers)
+        app.state.shared_store = store
+        try:
+            yield
+        finally:
+            await store.close()
+
+    return lifespan
