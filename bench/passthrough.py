@@ -68,7 +68,9 @@ def _cpu_seconds(root: int, exclude: tuple[str, ...] = ("ishenzhen_simulators", 
 
 def _wait(url: str, process: subprocess.Popen[bytes], output: Path, seconds: float = 30.0) -> None:
     try:
-        wait_until_healthy(url, process, within=seconds, name="the forwarder", printed=lambda: output_tail(output))
+        wait_until_healthy(
+            url, process, within=seconds, name="the forwarder", printed=lambda: output_tail(output)
+        )
     except ProcessNotReady as exc:
         raise SystemExit(f"bench.passthrough: {exc}") from None
 

@@ -123,12 +123,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     pg_port = free_port()
     try:
         # The simulators on ports of their own (the default 8101.. may be another checkout's serve).
-        env = {"ISHENZHEN_HANDLING_DISPATCH_WORKERS": str(arguments.workers), "ISHENZHEN_ACCESS_LOG": "0",
+        # The department simulators are what the outbox delivers to: bench.server leaves them off by default.
+        env = {"ISHENZHEN_DEPARTMENTS_SIMULATORS": "1",
+               "ISHENZHEN_HANDLING_DISPATCH_WORKERS": str(arguments.workers), "ISHENZHEN_ACCESS_LOG": "0",
                "ISHENZHEN_IDENTITY_ACCESS_TOKEN_SECONDS": "3600",
                "ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT": str(_free_block()),
                # The database on a port we choose, so we can read the outbox afterwards.
                "ISHENZHEN_PG_PORT": str(pg_port)}  # fmt: skip
-        with running_service(folder / "data", folder / "service.log", extra_env=env) as service:
+        with running_service(
+            folder / "data", folder / "service.log", ready_deadline_s=300, extra_env=env
+        ) as service:
             token = citizen_token(service.base_url, scope="openid profile applications:submit")
             accepted, failed, latencies = asyncio.run(
                 _load(service.base_url, token, arguments.seconds, arguments.concurrency)

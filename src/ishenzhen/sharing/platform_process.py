@@ -50,7 +50,11 @@ class PlatformProcess:
 
         try:
             wait_until_healthy(
-                f"{self.url}/health", process, within=within, name="the data-platform simulator", printed=printed
+                f"{self.url}/health",
+                process,
+                within=within,
+                name="the data-platform simulator",
+                printed=printed,
             )
         except ProcessNotReady as exc:
             self.stop()
@@ -69,4 +73,3 @@ class PlatformProcess:
         if self.process.stderr is not None:
             self.process.stderr.close()
         self.process = None
-
