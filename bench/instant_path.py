@@ -124,6 +124,8 @@ class Citizen:
         self.session = session
         self.decided: dict[str, tuple[float, str]] = {}
         self.arrivals: dict[str, asyncio.Future[tuple[float, str]]] = {}
+        # Why submissions were refused: the problem documents' titles and details, counted.
+        self.refusals: Counter[str] = Counter()
 
     async def listen(self) -> None:
         async with self.session.get("/v1/me/events", timeout=aiohttp.ClientTimeout(total=None)) as stream:
@@ -178,6 +180,8 @@ class Citizen:
                                      headers={"Idempotency-Key": str(uuid.uuid4())}) as answer:  # fmt: skip
             payload = await answer.json(content_type=None)
             if answer.status != 202:
+                reason = payload.get("detail") or payload.get("title") if isinstance(payload, dict) else None
+                self.refusals[f"{answer.status} {reason}"] += 1
                 return None, sent, answer.status
         application = str(payload["id"])
         if application not in self.decided:
@@ -268,10 +272,13 @@ async def _run(base_url: str, token: str, rate: float, seconds: float, settle: f
         "instant_items": len(codes),
         "coverage": dict(coverage),
         "automatic_share": automatic / len(codes) if codes else 0.0,
+        "automatic_share_of_submitted": automatic / len(bodies) if bodies else 0.0,
+        "coverage_submitted": len(bodies),
         "submitted": len(tasks),
         "decided": len(latencies),
         "undecided": undecided,
         "refused": dict(refused),
+        "refusals": dict(citizen.refusals.most_common(5)),
         "decisions_per_second": len(latencies) / elapsed if tasks else 0.0,
         "p50_ms": _percentile(latencies, 0.50),
         "p99_ms": _percentile(latencies, 0.99),
@@ -310,13 +317,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     verdict = "ok" if result["p99_ms"] < TARGET_P99_MS and not result["undecided"] else "FAIL"
     print(
         f"coverage: {result['instant_items']} instant items, decided automatically "
-        f"{result['automatic_share']:.0%} ({result['coverage']})\n"
+        f"{result['automatic_share']:.0%} ({result['automatic_share_of_submitted']:.0%} of the "
+        f"{result['coverage_submitted']} that took a submission) {result['coverage']}\n"
         f"steady load: {arguments.rate:g}/s for {arguments.seconds:g} s, {result['submitted']} submitted, "
         f"{result['decided']} decided ({result['decisions_per_second']:.1f}/s), undecided after "
         f"{arguments.settle:g} s: {result['undecided']}, refused: {result['refused']}\n"
         f"submit -> decision on the citizen's stream: p50 {result['p50_ms']:.0f} ms, p99 {result['p99_ms']:.0f} ms "
         f"(target p99 < {TARGET_P99_MS:.0f} ms) {verdict}"
     )
+    if result["refusals"]:
+        print(f"refusals (most common): {result['refusals']}")
     return 0
 
 
