@@ -143,38 +143,51 @@ class Citizen:
                     if waiting is not None and not waiting.done():
                         waiting.set_result(self.decided[application])
 
-    async def form(self, code: str) -> dict[str, Any] | None:
+    async def form(self, code: str, audience: str) -> dict[str, Any] | None:
         """The filled form (uploads done) and item version, or None when the app could not fill it."""
         async with self.session.get(f"/v1/app/items/{code}/form") as answer:
             if answer.status != 200:
                 return None
             screen = await answer.json()
         data: dict[str, Any] = {}
+        uploads: list[tuple[str, str]] = []
         fields = [c for c in _components(screen.get("steps", [])) if c.get("id")]
         for field in fields:
             if not field.get("required"):
                 continue
             if field.get("type") == "upload":
-                name = f"{str(field.get('material') or '材料')[:40]}.png"
-                async with self.session.post("/v1/materials", params={"name": name}, data=_PNG,
-                                             headers={"Content-Type": "application/octet-stream"}) as upload:  # fmt: skip
-                    if upload.status != 201:
-                        return None
-                    data[field["id"]] = [str((await upload.json())["id"])]
+                uploads.append((field["id"], f"{str(field.get('material') or '材料')[:40]}.png"))
             elif field.get("type") == "e_licence" or (field.get("type") == "text_input" and field.get("pattern")
                                                        and field.get("value") in (None, "")):  # fmt: skip
                 return None  # a licence from the wallet, a pattern only the citizen knows: not guessed here
             else:
                 data[field["id"]] = _answer(field)
-        body: dict[str, Any] = {"item_code": code, "form": data}
+        body: dict[str, Any] = {"item_code": code, "form": data, "uploads": uploads}
         if isinstance(screen.get("version"), int):
             body["item_version"] = screen["version"]
-        if screen.get("audience") == "legal_person" or "legal_person" in (screen.get("audiences") or ()):
+        if "legal_person" in audience:
             body["acting_party"] = {"kind": "enterprise", "credit_code": CREDIT_CODE}
         return body
 
-    async def submit(self, body: dict[str, Any]) -> tuple[str | None, float, int]:
-        """The application's id (None when refused), when it was sent, and the answer's status."""
+    async def upload(self, name: str) -> str | None:
+        async with self.session.post("/v1/materials", params={"name": name}, data=_PNG,
+                                     headers={"Content-Type": "application/octet-stream"}) as upload:  # fmt: skip
+            return str((await upload.json())["id"]) if upload.status == 201 else None
+
+    async def submit(self, prepared: dict[str, Any]) -> tuple[str | None, float, int]:
+        """The application's id (None when refused), when it was sent, and the answer's status.
+
+        The photos are uploaded anew for each submission (a material belongs to one application), before the
+        clock starts: the figure is the submission's path, not the upload's.
+        """
+        body = {key: value for key, value in prepared.items() if key != "uploads"}
+        body["form"] = dict(body["form"])
+        for field, name in prepared["uploads"]:
+            material = await self.upload(name)
+            if material is None:
+                self.refusals["upload refused"] += 1
+                return None, time.perf_counter(), 0
+            body["form"][field] = [material]
         sent = time.perf_counter()
         async with self.session.post("/v1/applications", json=body,
                                      headers={"Idempotency-Key": str(uuid.uuid4())}) as answer:  # fmt: skip
@@ -197,14 +210,15 @@ class Citizen:
             return None
 
 
-async def _instant_codes(session: aiohttp.ClientSession) -> list[str]:
-    codes: list[str] = []
+async def _instant_codes(session: aiohttp.ClientSession) -> dict[str, str]:
+    """The instant-approval items' codes and their audiences, from the catalogue as the app lists it."""
+    codes: dict[str, str] = {}
     cursor: str | None = None
     while True:
         params = {"instant_approval": "true", "limit": "100", **({"cursor": cursor} if cursor else {})}
         async with session.get("/v1/catalog/items", params=params) as answer:
             page = await answer.json()
-        codes += [str(item["code"]) for item in page["items"]]
+        codes.update({str(item["code"]): str(item["audience"]) for item in page["items"]})
         cursor = page.get("next_cursor")
         if not cursor:
             return codes
@@ -227,8 +241,8 @@ async def _run(base_url: str, token: str, rate: float, seconds: float, settle: f
             # 1. Coverage: each instant item once, in turn (the machine's load does not decide the share).
             bodies: dict[str, dict[str, Any]] = {}
             coverage: Counter[str] = Counter()
-            for code in codes:
-                body = await citizen.form(code)
+            for code, audience in codes.items():
+                body = await citizen.form(code, audience)
                 if body is None:
                     coverage["form not fillable"] += 1
                     continue
