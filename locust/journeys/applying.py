@@ -3,8 +3,14 @@
 A verified citizen (or an enterprise's agent, for the enterprise) opens an online item's form, uploads the
 photos its upload fields ask for, submits with an ``Idempotency-Key`` (and now and then submits the same again,
 as an app does after a lost answer: the stored answer must come back, same id), then follows the application
-by polling its status timeline until the department has moved it on, or a bounded number of polls.
-Half the applications go to instant-approval (秒批) items, which should be decided while the citizen watches.
+by polling its status timeline, as the app's status page does, until it has moved past the submission (or a
+bounded number of polls).
+
+``ApplyOnline`` takes an ordinary item, which a department moves on (the simulators, or the department system
+of ``casework.py``), and always sends at least one photo. ``ApplyForInstantApproval`` takes an
+instant-approval (秒批) item, which the gateway's rules decide while the citizen watches; an approval's
+timeline names the signed result's public verification link, which is then opened as anyone scanning the
+result's QR code would, without a token: it must say the result is valid, for this item.
 
 Forms are filled as the app's user would: prefilled values kept, the demo person's name, ID number and mobile
 where the field asks for them, the first option of a choice, the agreement ticked, a small PNG per upload.
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import struct
 import time
 import uuid
@@ -23,15 +30,19 @@ from typing import Any
 from locust import task
 
 from journeys.common import json_body, json_field
+from journeys.department import DEPARTMENT as CASEWORK_DEPARTMENT
 from journeys.signin import ENTERPRISE_CREDIT_CODE, SignedInJourney
 
-__all__ = ["ApplyOnline", "FollowMyApplications", "png"]
+__all__ = ["ApplyForInstantApproval", "ApplyOnline", "FollowMyApplications", "png"]
 
 # The seeded demo people with a real name (13800000001 has none: the app sends it to verification first).
 PEOPLE = {"13800000002": ("张伟", "440303198503120017"), "13800000003": ("李娜", "440305199207060029")}
 ENTERPRISE_NAME = "深圳市示例科技有限公司"
 UNDECIDED = frozenset({"submitted", "delivered", "accepted", "in_review"})
-POLLS, POLL_SECONDS = 5, 2.0
+# Decided by the rules: approved or rejected, or handed to a clerk (in_review).
+INSTANT_OUTCOMES = frozenset({"approved", "rejected", "in_review"})
+POLLS, POLL_SECONDS = 6, 2.0
+VERIFICATION_LINK = re.compile(r"/v1/results/([0-9a-f-]{36})/verification")
 
 
 def png(width: int = 16, height: int = 16) -> bytes:
@@ -57,14 +68,16 @@ class _ItemLists:
     """Online items per audience, and the instant-approval ones, listed once per process from the catalogue."""
 
     def __init__(self) -> None:
-        self.codes: dict[tuple[str, bool], list[str]] = {}
+        self.codes: dict[tuple[str, bool, str | None], list[str]] = {}
 
-    def pick(self, client: Any, audience: str, instant: bool) -> str | None:
-        key = (audience, instant)
+    def pick(self, client: Any, audience: str, instant: bool, department: str | None = None) -> str | None:
+        key = (audience, instant, department)
         if key not in self.codes:
             params: dict[str, Any] = {"channel": "online", "audience": audience, "visits": 0, "limit": 50}
             if instant:
                 params["instant_approval"] = "true"
+            if department:
+                params["department"] = department
             with client.get(
                 "/v1/catalog/items",
                 params=params,
@@ -99,6 +112,9 @@ def _components(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 class ApplyOnline(SignedInJourney):
+    """An ordinary item, with at least one upload, followed until a department moves it on."""
+
+    instant = False
     requires = (
         ("POST", "/v1/applications"),
         ("GET", "/v1/applications/{application_id}"),
@@ -112,13 +128,17 @@ class ApplyOnline(SignedInJourney):
         self.version: int | None = None
         self.application: str | None = None
         self.data: dict[str, Any] = {}
+        self.status: str | None = None
+        self.timeline: list[dict[str, Any]] = []
 
     min_level = 2  # applications:submit
 
     @task
     def choose(self) -> None:
         audience = "legal_person" if self.user.party else "natural_person"
-        self.code = _items.pick(self.client, audience, instant=random.random() < 0.5)  # noqa: S311
+        # Half go to the department whose case system is simulated by casework.py, which moves them on.
+        department = CASEWORK_DEPARTMENT if random.random() < 0.5 else None  # noqa: S311
+        self.code = _items.pick(self.client, audience, instant=self.instant, department=department)
         if self.code is None:
             self.finish()
 
@@ -157,12 +177,16 @@ class ApplyOnline(SignedInJourney):
                     # to the wallet or let them type; this journey ends before submitting a form it guessed.
                     self.finish()
                 self.data[field["id"]] = answer
-        for field in self.fields:
-            if field.get("type") == "upload" and field.get("required"):
-                uploaded = self._upload(field.get("material") or "材料")
-                if uploaded is None:
-                    self.finish()
-                self.data[field["id"]] = [uploaded]
+        uploads = [field for field in self.fields if field.get("type") == "upload"]
+        # The required ones, and an optional one when none is required: an ordinary application carries a photo.
+        wanted = [field for field in uploads if field.get("required")]
+        if not wanted and not self.instant:
+            wanted = uploads[:1]
+        for field in wanted:
+            uploaded = self._upload(field.get("material") or "材料")
+            if uploaded is None:
+                self.finish()
+            self.data[field["id"]] = [uploaded]
 
     def _answer(self, field: dict[str, Any], name: str, id_number: str) -> Any:
         kind = str(field.get("type"))
@@ -231,7 +255,9 @@ class ApplyOnline(SignedInJourney):
 
     @task
     def follow(self) -> None:
-        for _ in range(POLLS):
+        for poll in range(POLLS):
+            if poll:
+                time.sleep(POLL_SECONDS)  # gevent-patched; not counted in any response time
             with self.client.get(
                 f"/v1/applications/{self.application}", headers=self.headers(),
                 name="/v1/applications/{id}", catch_response=True,
@@ -242,13 +268,57 @@ class ApplyOnline(SignedInJourney):
                 if not isinstance(timeline, list) or not timeline:
                     r.failure("an application without a status timeline")
                     break
-                if status not in UNDECIDED:
+                self.status, self.timeline = status, timeline
+                if self.moved_on():
                     break
-            time.sleep(POLL_SECONDS)  # gevent-patched; not counted in any response time
+
+    def moved_on(self) -> bool:
+        """An ordinary application has moved on once a department has said anything about it."""
+        return any(entry.get("actor") == "department" for entry in self.timeline)
+
+    @task
+    def verify(self) -> None:
+        # Locust calls the function it collected from this class, so the step delegates to an overridable hook.
+        self.check_result()
+
+    def check_result(self) -> None:
+        """Nothing to verify for an ordinary item: its result comes from the department, later."""
 
     @task
     def done(self) -> None:
         self.finish()
+
+
+class ApplyForInstantApproval(ApplyOnline):
+    """An instant-approval (秒批) item, followed to the rules' decision; an approval's result is verified."""
+
+    instant = True
+
+    def moved_on(self) -> bool:
+        return any(
+            entry.get("actor") == "gateway" and entry.get("status") in INSTANT_OUTCOMES
+            for entry in self.timeline
+        )
+
+    def check_result(self) -> None:
+        if self.status != "approved" or not self.moved_on():
+            return  # rejected, handed to a clerk, or not yet decided: no result to verify
+        links = [m.group(1) for e in self.timeline if (m := VERIFICATION_LINK.search(str(e.get("message"))))]
+        if not links:
+            # No request to mark: the missing link is reported as a failed check of its own.
+            self.user.environment.events.request.fire(
+                request_type="CHECK", name="an instant approval names its verification link", response_time=0,
+                response_length=0, exception=AssertionError("the approval's timeline has no verification link"),
+                context=self.user.context(),
+            )  # fmt: skip
+            return
+        with self.client.get(
+            f"/v1/results/{links[-1]}/verification", name="/v1/results/{id}/verification", catch_response=True
+        ) as r:
+            if r.status_code == 200 and json_field(r, "status") != "valid":
+                r.failure(f"a fresh result verifies as {json_field(r, 'status')}, not valid")
+            elif r.status_code == 200 and json_field(r, "item_code") != self.code:
+                r.failure("the result verifies for another item")
 
 
 class FollowMyApplications(SignedInJourney):
