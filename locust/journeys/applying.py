@@ -136,8 +136,14 @@ class ApplyOnline(SignedInJourney):
     @task
     def choose(self) -> None:
         audience = "legal_person" if self.user.party else "natural_person"
-        # Half go to the department whose case system is simulated by casework.py, which moves them on.
-        department = CASEWORK_DEPARTMENT if random.random() < 0.5 else None  # noqa: S311
+        # Half go to the department whose case system is simulated by casework.py, which moves them on; in a
+        # smoke run a user's first one always does, so that system has a case to move in a brief run.
+        options = self.user.environment.parsed_options
+        first = bool(getattr(options, "every_journey", False)) and not getattr(
+            self.user, "has_applied", False
+        )
+        self.user.has_applied = True
+        department = CASEWORK_DEPARTMENT if first or random.random() < 0.5 else None  # noqa: S311
         self.code = _items.pick(self.client, audience, instant=self.instant, department=department)
         if self.code is None:
             self.finish()
