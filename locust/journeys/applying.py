@@ -19,6 +19,7 @@ where the field asks for them, the first option of a choice, the agreement ticke
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import re
 import struct
@@ -27,6 +28,7 @@ import uuid
 import zlib
 from typing import Any
 
+import gevent
 from locust import task
 
 from journeys.common import json_body, json_field
@@ -42,6 +44,8 @@ UNDECIDED = frozenset({"submitted", "delivered", "accepted", "in_review"})
 # Decided by the rules: approved or rejected, or handed to a clerk (in_review).
 INSTANT_OUTCOMES = frozenset({"approved", "rejected", "in_review"})
 POLLS, POLL_SECONDS = 6, 2.0
+# How long the app keeps the live stream open waiting for the department's first word before it polls instead.
+STREAM_SECONDS = 12.0
 VERIFICATION_LINK = re.compile(r"/v1/results/([0-9a-f-]{36})/verification")
 
 
@@ -130,6 +134,7 @@ class ApplyOnline(SignedInJourney):
         self.data: dict[str, Any] = {}
         self.status: str | None = None
         self.timeline: list[dict[str, Any]] = []
+        self.stream: Any = None
 
     min_level = 2  # applications:submit
 
@@ -228,6 +233,9 @@ class ApplyOnline(SignedInJourney):
             body["item_version"] = self.version
         key = str(uuid.uuid4())
         headers = {**self.headers(), "Idempotency-Key": key}
+        if not self.instant:
+            # The status page listens before submitting, so the department's first word cannot slip past it.
+            self.stream = self._open_stream()
         with self.client.post(
             "/v1/applications", json=body, headers=headers, name="/v1/applications", catch_response=True
         ) as r:
@@ -249,6 +257,7 @@ class ApplyOnline(SignedInJourney):
                 errors = [f"{e.get('name')}: {e.get('reason')}" for e in (json_field(r, "errors") or [])[:5]]
                 r.failure(f"{r.status_code} {detail} {'; '.join(errors)}")
         if not accepted:
+            self._hang_up()
             self.finish()  # any other answer is already counted as a failure, with its problem in the report
         self.application = str(answer["id"])
         if random.random() < 0.2:  # noqa: S311 - the app retries after a lost answer, with the same key
@@ -259,8 +268,57 @@ class ApplyOnline(SignedInJourney):
                 if r.status_code == 202 and json_field(r, "id") != self.application:
                     r.failure("the same Idempotency-Key and body gave another application")
 
+    def _open_stream(self) -> Any:
+        """The live stream of my messages (SSE), or None when the account's allowance of streams is taken."""
+        with self.client.get(
+            "/v1/me/events", headers={**self.headers(), "Accept": "text/event-stream"}, name="/v1/me/events",
+            stream=True, catch_response=True,
+        ) as r:  # fmt: skip
+            if r.status_code == 429:
+                # Simulated users share three demo accounts, each allowed a few live streams per gateway
+                # process: a phone that is refused one polls instead, as the app does.
+                r.success()
+                return None
+            if r.status_code == 200 and not r.headers.get("content-type", "").startswith("text/event-stream"):
+                r.failure("the live stream is not text/event-stream")
+            return r if r.status_code == 200 else None
+
+    def _watch_stream(self) -> None:
+        """Read the stream until a message about this application says it moved on, or the app gives up."""
+        buffer = ""
+        with gevent.Timeout(STREAM_SECONDS, False):  # False: the timeout ends the block quietly
+            for chunk in self.stream.iter_content(chunk_size=1024):
+                buffer += chunk if isinstance(chunk, str) else chunk.decode("utf-8", "replace")
+                while "\n\n" in buffer:
+                    block, buffer = buffer.split("\n\n", 1)
+                    data = "\n".join(
+                        line[5:].strip() for line in block.splitlines() if line.startswith("data:")
+                    )
+                    try:
+                        message = json.loads(data) if data else None
+                    except ValueError:
+                        message = None
+                    if (
+                        isinstance(message, dict)
+                        and message.get("application_id") == self.application
+                        and message.get("status") not in (None, "submitted", "delivered")
+                    ):
+                        self._hang_up()
+                        return
+        self._hang_up()
+
+    def _hang_up(self) -> None:
+        # A stream never ends by itself: its connection is closed, not handed back to the pool half read.
+        response = getattr(self.stream, "_response", None)
+        self.stream = None
+        sock = getattr(response, "_sock", None)
+        if sock is not None:
+            sock.close()
+
     @task
     def follow(self) -> None:
+        if self.stream is not None:
+            self._watch_stream()  # then one look at the timeline, which must show what the stream said
         for poll in range(POLLS):
             if poll:
                 time.sleep(POLL_SECONDS)  # gevent-patched; not counted in any response time
