@@ -111,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True, help="display name, e.g. 市场监督管理局 Market regulation")
     create.add_argument("--department", required=True, help="department code (slug), e.g. market-regulation")
     create.add_argument("--scope", action="append", required=True, dest="scopes",
-                        help="registry:write, registry:review or applications:update (repeat for several)")  # fmt: skip
+                        help="registry:write, registry:review, applications:update or results:revoke (repeat for several)")  # fmt: skip
     create.add_argument("--client-id", help="client id [dept-<department>]")
     create.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
     # The service-item registry's operator commands

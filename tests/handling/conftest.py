@@ -110,7 +110,7 @@ def department(client: Client, database_url: str) -> Callable[..., Awaitable[Hea
             connection = await asyncpg.connect(database_url)
             try:
                 made[slug] = await register_department_client(
-                    connection, name=f"{slug} system", department=slug, scopes=["applications:update", *(["ops:dead-letters"] if "ops" in scope else [])],
+                    connection, name=f"{slug} system", department=slug, scopes=sorted({"applications:update", *scope.split()}),
                     client_id=f"test-{slug}",
                 )  # fmt: skip
             finally:

@@ -23,7 +23,6 @@ from litestar import Litestar
 from ishenzhen.catalog.model import Catalog, ServiceItem
 from ishenzhen.handling.instant import InstantDecider
 from ishenzhen.identity import RESULT_TYPE
-from ishenzhen.results import revoke
 from ishenzhen.sharing import PlatformClient
 from ishenzhen_simulators.data_platform.app import Knobs
 from ishenzhen_simulators.data_platform.registers import City
@@ -128,6 +127,7 @@ async def test_an_elder_in_futian_is_approved_and_sees_it_in_the_inbox(
     db_pool: asyncpg.Pool,
     decider: InstantDecider,
     city: City,
+    department: Any,
 ) -> None:
     elder = find_person(city, lambda p, _: p["status"] == "alive" and p["household_district"] == "440304"
                         and p["birth_date"] < "1950-01-01" and not p["benefits"])  # fmt: skip
@@ -246,6 +246,7 @@ async def test_an_approval_issues_a_signed_result_verifiable_offline_and_online_
     db_pool: asyncpg.Pool,
     decider: InstantDecider,
     city: City,
+    department: Any,
 ) -> None:
     elder = find_person(city, lambda p, _: p["status"] == "alive" and p["household_district"] == "440304"
                         and p["birth_date"] < "1950-01-01" and not p["benefits"])  # fmt: skip
@@ -280,7 +281,37 @@ async def test_an_approval_issues_a_signed_result_verifiable_offline_and_online_
     with pytest.raises(JoseError):
         jws.deserialize_compact(".".join(tampered), keys, algorithms=["ES256"])
 
-    await revoke(db_pool, uuid.UUID(claims["jti"]), "依法撤销")
+    # Revoked by the department that issued it, under its own scope; another department cannot even see it.
+    issuer = await db_pool.fetchval(
+        "SELECT department FROM handling_applications WHERE id = $1", uuid.UUID(application_id)
+    )
+    revocation = f"/v1/department/results/{claims['jti']}/revocation"
+    body = {"category": "issued_in_error", "reason": "依法撤销"}
+    revoker = await department(issuer, "applications:update results:revoke")
+    mover = await department(issuer)  # the same system's token without results:revoke
+    assert (await client.post(revocation, json=body, headers=mover)).status_code == 403
+    other = await department("not-the-issuer", "results:revoke")
+    assert (await client.post(revocation, json=body, headers=other)).status_code == 404
+    assert (await client.get(link.removeprefix(ISSUER))).json()["status"] == "valid"
+    bad = await client.post(revocation, json={"category": "because", "reason": ""}, headers=revoker)
+    assert bad.status_code in (400, 422) and bad.headers["content-type"].startswith(
+        "application/problem+json"
+    )
+    assert "category" in bad.text
+    first = await client.post(revocation, json=body, headers=revoker)
+    assert first.status_code == 200, first.text
+    again = await client.post(revocation, json={"category": "fraud", "reason": "再次"}, headers=revoker)
+    assert again.json() == first.json()  # idempotent: the first revocation stands
     after = (await client.get(link.removeprefix(ISSUER))).json()
-    assert (after["status"], after["revocation_reason"]) == ("revoked", "依法撤销")
+    assert (after["status"], after["revocation_reason"], after["revocation_category"]) == (
+        "revoked",
+        "依法撤销",
+        "issued_in_error",
+    )
+    assert after["revoked_at"] == first.json()["revoked_at"]
+    audit = await db_pool.fetch(
+        "SELECT replayed FROM results_revocation_audit WHERE result_id = $1 ORDER BY id",
+        uuid.UUID(claims["jti"]),
+    )
+    assert [row["replayed"] for row in audit] == [False, True]
     assert (await client.get(f"/v1/results/{uuid.uuid4()}/verification")).status_code == 404

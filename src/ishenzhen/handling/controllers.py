@@ -108,6 +108,7 @@ class ApplicationsController(Controller):
             request.app.state.db_pool, _screens(request), principal, data, key=_check_key(idempotency_key),
             render=render, key_hours=settings.handling.idempotency_hours,
             rule_sets=getattr(request.app.state, "rule_sets", None),
+            platform=getattr(request.app.state, "platform", None),
         )  # fmt: skip
         if submission.instant and not submission.replayed:
             request.app.state.instant.kick(submission.accepted.id)
