@@ -79,11 +79,11 @@ async def revoke(
     async with pool.acquire() as connection, connection.transaction():
         row = await queries.revoke_result(
             connection, id=result_id, reason=request.reason, category=request.category, department=department,
-            client_id=client_id,
+            revoked_by=client_id,
         )  # fmt: skip
         if row is None:
             raise NotFound("no result of your department was issued with this id")
-        replayed = bool(row["was_revoked"])
+        replayed = bool(row["replayed"])
         await queries.audit_revocation(
             connection, result_id=result_id, client_id=client_id, department=department,
             category=request.category, replayed=replayed,
