@@ -26,7 +26,7 @@ from ishenzhen.identity import RESULT_TYPE
 from ishenzhen.sharing import PlatformClient
 from ishenzhen_simulators.data_platform.app import Knobs
 from ishenzhen_simulators.data_platform.registers import City
-from tests.handling.conftest import Client, Headers
+from tests.handling.conftest import Client, Headers, app_tokens, oauth_client  # noqa: F401
 from tests.handling.helpers import apply, eventually
 from tests.handling.test_applying import subject_of
 from tests.identity.conftest import ISSUER, L2
@@ -247,6 +247,7 @@ async def test_an_approval_issues_a_signed_result_verifiable_offline_and_online_
     decider: InstantDecider,
     city: City,
     department: Any,
+    oauth_client: Any,
 ) -> None:
     elder = find_person(city, lambda p, _: p["status"] == "alive" and p["household_district"] == "440304"
                         and p["birth_date"] < "1950-01-01" and not p["benefits"])  # fmt: skip
@@ -319,3 +320,19 @@ async def test_an_approval_issues_a_signed_result_verifiable_offline_and_online_
     )
     assert [row["replayed"] for row in audit] == [False, True]
     assert (await client.get(f"/v1/results/{uuid.uuid4()}/verification")).status_code == 404
+
+    # The holder's wallet lists the result as revoked, with when and the category (least privilege: licences).
+    assert (await client.get("/v1/me/results", headers=auth)).status_code == 403
+    client.cookies.clear()
+    wallet_tokens = await app_tokens(client, oauth_client, mobile=L2, scope="openid licences")
+    wallet = await client.get(
+        "/v1/me/results", headers={"Authorization": f"Bearer {wallet_tokens['access_token']}"}
+    )
+    assert wallet.status_code == 200, wallet.text
+    (held,) = [r for r in wallet.json()["results"] if r["id"] == claims["jti"]]
+    assert (held["status"], held["revocation_category"], held["revoked_at"]) == (
+        "revoked",
+        "issued_in_error",
+        first.json()["revoked_at"],
+    )
+    assert held["verification_url"] == link

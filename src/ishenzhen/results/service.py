@@ -97,7 +97,7 @@ async def revoke(
 
 async def held_results(pool: asyncpg.Pool, applicant_id: uuid.UUID, base_url: str) -> HeldResults:
     async with pool.acquire() as connection:
-        rows = await queries.results_of_holder(connection, applicant_id=applicant_id)
+        rows = [row async for row in queries.results_of_holder(connection, applicant_id=applicant_id)]
     return HeldResults(
         results=[
             HeldResult(
