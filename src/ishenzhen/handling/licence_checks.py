@@ -54,7 +54,10 @@ async def check_licence_references(
             errors=[_error(field_id, "no e-licence register holds anything of yours yet") for field_id, *_ in references],
         )  # fmt: skip
     basis = AccessBasis(
-        requester="gateway:submission", purpose="licence_check", citizen_action="submit", item_code=item_code
+        requester="gateway:submission",
+        purpose="application_review",
+        citizen_action="submit",
+        item_code=item_code,
     )
     licences, pull = await platform.licences_of(holder[0], holder[1], basis=basis)
     await record_pulls(connection, basis, [pull])
