@@ -1,4 +1,4 @@
-
+# ruff: noqa: F811 - the fixtures are imported by name and requested by name
 """E-licence references standing in for materials (免提交) are re-checked with the register at submission."""
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from tests.screens.test_form_licences import (
     ZHANG_WEI,
     Client,
     _auth,
+    register,  # noqa: F401 - a fixture
+    settings,  # noqa: F401 - a fixture
 )
 
 SUBMIT = WALLET + " applications:submit"
