@@ -96,7 +96,10 @@ class ApplicationsController(Controller):
               400: problem_spec("A header is missing or malformed (Idempotency-Key is required)"), **_COMMON,
               409: problem_spec("A request with this Idempotency-Key is in flight, or the item changed"),
               413: problem_spec("The body is too large"),
-              422: problem_spec("Every field at fault (JSON pointers), or the key was used for another body"),
+              422: problem_spec("Every field at fault (JSON pointers, e-licence references re-checked with the "
+                                "register included), or the key was used for another body"),
+              503: problem_spec("The e-licence register cannot confirm a referenced licence; nothing was stored "
+                                "(see Retry-After)"),
           })  # fmt: skip
     async def apply(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], idempotency_key: IdempotencyKey,
