@@ -27,8 +27,12 @@ SUBMIT = WALLET + " applications:submit"
 
 async def _apply(client: Client, auth: dict[str, str], form: dict[str, object]) -> object:
     item = (await client.get(f"/v1/app/items/{GRADUATE_INTAKE}/form", headers=auth)).json()
-    body = {"item_code": GRADUATE_INTAKE, "item_version": item["item"]["version"] if "item" in item else 1,
-            "acting_party": {"kind": "self"}, "form": form}  # fmt: skip
+    body = {
+        "item_code": GRADUATE_INTAKE,
+        "item_version": item["item"]["version"] if "item" in item else 1,
+        "acting_party": {"kind": "self"},
+        "form": form,
+    }
     return await client.post(
         "/v1/applications", json=body, headers={**auth, "Idempotency-Key": str(uuid.uuid4())}
     )

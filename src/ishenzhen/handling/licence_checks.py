@@ -40,9 +40,14 @@ def licence_references(bindings: LicenceBindings, form: Mapping[str, Any]) -> li
 
 
 async def check_licence_references(
-    connection: Connection, platform: PlatformClient, principal: Principal, item_code: str,
-    references: list[tuple[str, str, str]], *, today: dt.date,
-) -> None:  # fmt: skip
+    connection: Connection,
+    platform: PlatformClient,
+    principal: Principal,
+    item_code: str,
+    references: list[tuple[str, str, str]],
+    *,
+    today: dt.date,
+) -> None:
     """Raise 422 naming each reference that is not a valid licence of the applicant (or the acting enterprise)
     of the picker's type, 503 with Retry-After when the register cannot answer; the pull is logged either way."""
     if not references:
@@ -51,8 +56,11 @@ async def check_licence_references(
     if holder is None:
         raise InvalidInput(
             "e-licences can be used only by applicants verified by real name",
-            errors=[_error(field_id, "no e-licence register holds anything of yours yet") for field_id, *_ in references],
-        )  # fmt: skip
+            errors=[
+                _error(field_id, "no e-licence register holds anything of yours yet")
+                for field_id, *_ in references
+            ],
+        )
     basis = AccessBasis(
         requester="gateway:submission",
         purpose="application_review",

@@ -30,9 +30,14 @@ class ResultsController(Controller):
     path = "/v1/results"
     tags = ["results"]
 
-    @get("/{result_id:uuid}/verification", summary="Whether an issued result stands (public; the QR code's link)",
-         responses={200: response_spec(ResultVerification, "The result, its signed document and its status"),
-                    404: problem_spec("No result was issued with this id")})  # fmt: skip
+    @get(
+        "/{result_id:uuid}/verification",
+        summary="Whether an issued result stands (public; the QR code's link)",
+        responses={
+            200: response_spec(ResultVerification, "The result, its signed document and its status"),
+            404: problem_spec("No result was issued with this id"),
+        },
+    )
     async def verify(self, db_pool: NamedDependency[asyncpg.Pool], result_id: ResultId) -> ResultVerification:
         return await service.verification(db_pool, result_id)
 
@@ -42,15 +47,24 @@ class HeldResultsController(Controller):
     tags = ["results"]
     dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
 
-    @get("", summary="The results (approval documents) issued to you, valid or revoked", opt=requires(WALLET_SCOPE),
-         security=BEARER, cache=False,
-         responses={200: response_spec(HeldResults, "Newest first, each with its status and verification link"),
-                    401: problem_spec("No valid access token (see WWW-Authenticate)"),
-                    403: problem_spec("The token lacks the licences scope or is below L2")})  # fmt: skip
+    @get(
+        "",
+        summary="The results (approval documents) issued to you, valid or revoked",
+        opt=requires(WALLET_SCOPE),
+        security=BEARER,
+        cache=False,
+        responses={
+            200: response_spec(HeldResults, "Newest first, each with its status and verification link"),
+            401: problem_spec("No valid access token (see WWW-Authenticate)"),
+            403: problem_spec("The token lacks the licences scope or is below L2"),
+        },
+    )
     async def held(
-        self, request: Request[Any, Any, Any], db_pool: NamedDependency[asyncpg.Pool],
+        self,
+        request: Request[Any, Any, Any],
+        db_pool: NamedDependency[asyncpg.Pool],
         principal: NamedDependency[Principal],
-    ) -> HeldResults:  # fmt: skip
+    ) -> HeldResults:
         return await service.held_results(
             db_pool, uuid.UUID(principal.sub), request.app.state.settings.effective_issuer
         )
@@ -61,18 +75,29 @@ class DepartmentResultsController(Controller):
     tags = ["results"]
     dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
 
-    @post("/{result_id:uuid}/revocation", summary="Revoke a result your department issued (撤销)", status_code=200,
-          opt=requires(REVOKE_SCOPE), security=BEARER,
-          responses={200: response_spec(ResultVerification, "Revoked (again: the first revocation stands, the "
-                                                                  "same answer)"),
-                     400: problem_spec("The body is malformed (the field is named)"),
-                     401: problem_spec("No valid client-credentials token"),
-                     403: problem_spec("The token lacks the results:revoke scope"),
-                     404: problem_spec("Your department issued no result with this id")})  # fmt: skip
+    @post(
+        "/{result_id:uuid}/revocation",
+        summary="Revoke a result your department issued (撤销)",
+        status_code=200,
+        opt=requires(REVOKE_SCOPE),
+        security=BEARER,
+        responses={
+            200: response_spec(
+                ResultVerification, "Revoked (again: the first revocation stands, the same answer)"
+            ),
+            400: problem_spec("The body is malformed (the field is named)"),
+            401: problem_spec("No valid client-credentials token"),
+            403: problem_spec("The token lacks the results:revoke scope"),
+            404: problem_spec("Your department issued no result with this id"),
+        },
+    )
     async def revoke(
-        self, db_pool: NamedDependency[asyncpg.Pool], principal: NamedDependency[Principal], result_id: ResultId,
+        self,
+        db_pool: NamedDependency[asyncpg.Pool],
+        principal: NamedDependency[Principal],
+        result_id: ResultId,
         data: Annotated[ResultRevocation, Body(description="the category the public sees and the reason")],
-    ) -> ResultVerification:  # fmt: skip
+    ) -> ResultVerification:
         department = principal.claims.get("department")
         if not isinstance(department, str) or not department:
             # A citizen's token never carries results:revoke; a client without a department owns no result.

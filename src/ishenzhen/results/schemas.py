@@ -12,9 +12,13 @@ import msgspec
 from ishenzhen.lib.structs import Struct
 
 __all__ = [
-    "REVOCATION_CATEGORIES", "HeldResult", "HeldResults", "ResultRevocation", "ResultVerification",
+    "REVOCATION_CATEGORIES",
+    "HeldResult",
+    "HeldResults",
+    "ResultRevocation",
+    "ResultVerification",
     "RevocationCategory",
-]  # fmt: skip
+]
 
 
 # Public: shown by the verification endpoint. The free text of a revocation stays between department and holder.
