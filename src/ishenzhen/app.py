@@ -57,7 +57,11 @@ from ishenzhen.ops.controllers import OPS_CONTROLLERS
 from ishenzhen.ops.metrics import RequestMetrics
 from ishenzhen.registry.controllers import REGISTRY_CONTROLLERS
 from ishenzhen.registry.scheduler import registry_lifespan
-from ishenzhen.results.controllers import ResultsController
+from ishenzhen.results.controllers import (
+    DepartmentResultsController,
+    HeldResultsController,
+    ResultsController,
+)
 from ishenzhen.screens.home import HOME_PATH, HomeController
 from ishenzhen.screens.items import ItemScreensController
 from ishenzhen.settings import Settings, load_settings
@@ -127,7 +131,13 @@ def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     # The registry, and the app's screens it drives
     handlers += [*REGISTRY_CONTROLLERS, HomeController, ItemScreensController]
     # Every use of a citizen's data, for the citizen.
-    handlers += [DataAccessController, LicenceWalletController, ResultsController]
+    handlers += [
+        DataAccessController,
+        LicenceWalletController,
+        ResultsController,
+        HeldResultsController,
+        DepartmentResultsController,
+    ]
     # Pass-through queries to department systems.
     handlers += [DepartmentQueriesController]
     # Applying and following, department callbacks, the inbox and live stream, operations.

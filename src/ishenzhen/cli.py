@@ -125,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         required=True,
         dest="scopes",
-        help="registry:write, registry:review or applications:update (repeat for several)",
+        help="registry:write, registry:review, applications:update or results:revoke (repeat for several)",
     )
     create.add_argument("--client-id", help="client id [dept-<department>]")
     create.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")

@@ -182,6 +182,13 @@ class ServiceUnavailable(DomainError):
     slug = "service-unavailable"
     title = "服务暂不可用 Service unavailable"
 
+    def __init__(
+        self, detail: str, *, errors: list[FieldError] | None = None, retry_after: int | None = None
+    ) -> None:
+        super().__init__(detail, errors=errors)
+        # Seconds the client should wait before trying again (sent as Retry-After).
+        self.retry_after = retry_after
+
 
 _DOMAIN_STATUS: dict[type[DomainError], int] = {
     NotFound: HTTP_404_NOT_FOUND,
@@ -252,6 +259,8 @@ def _domain_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Re
         slug, title = _HTTP_PROBLEMS[HTTP_400_BAD_REQUEST]
         return _respond(request, HTTP_400_BAD_REQUEST, slug, title, exc.detail, exc.errors)
     headers = {"WWW-Authenticate": exc.challenge} if isinstance(exc, Unauthenticated) else None
+    if isinstance(exc, ServiceUnavailable) and exc.retry_after is not None:
+        headers = {"Retry-After": str(exc.retry_after)}
     return _respond(request, status, exc.slug, exc.title, exc.detail, exc.errors, headers)
 
 

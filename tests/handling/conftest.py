@@ -119,7 +119,7 @@ def department(client: Client, database_url: str) -> Callable[..., Awaitable[Hea
                     connection,
                     name=f"{slug} system",
                     department=slug,
-                    scopes=["applications:update", *(["ops:dead-letters"] if "ops" in scope else [])],
+                    scopes=sorted({"applications:update", *scope.split()}),
                     client_id=f"test-{slug}",
                 )
             finally:

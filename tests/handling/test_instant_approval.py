@@ -23,11 +23,10 @@ from litestar import Litestar
 from ishenzhen.catalog.model import Catalog, ServiceItem
 from ishenzhen.handling.instant import InstantDecider
 from ishenzhen.identity import RESULT_TYPE
-from ishenzhen.results import revoke
 from ishenzhen.sharing import PlatformClient
 from ishenzhen_simulators.data_platform.app import Knobs
 from ishenzhen_simulators.data_platform.registers import City
-from tests.handling.conftest import Client, Headers
+from tests.handling.conftest import Client, Headers, app_tokens, oauth_client  # noqa: F401
 from tests.handling.helpers import apply, eventually
 from tests.handling.test_applying import subject_of
 from tests.identity.conftest import ISSUER, L2
@@ -135,6 +134,7 @@ async def test_an_elder_in_futian_is_approved_and_sees_it_in_the_inbox(
     db_pool: asyncpg.Pool,
     decider: InstantDecider,
     city: City,
+    department: Any,
 ) -> None:
     elder = find_person(
         city,
@@ -278,6 +278,8 @@ async def test_an_approval_issues_a_signed_result_verifiable_offline_and_online_
     db_pool: asyncpg.Pool,
     decider: InstantDecider,
     city: City,
+    department: Any,
+    oauth_client: Any,
 ) -> None:
     elder = find_person(
         city,
@@ -319,7 +321,57 @@ async def test_an_approval_issues_a_signed_result_verifiable_offline_and_online_
     with pytest.raises(JoseError):
         jws.deserialize_compact(".".join(tampered), keys, algorithms=["ES256"])
 
-    await revoke(db_pool, uuid.UUID(claims["jti"]), "依法撤销")
+    # Revoked by the department that issued it, under its own scope; another department cannot even see it.
+    issuer = await db_pool.fetchval(
+        "SELECT department FROM handling_applications WHERE id = $1", uuid.UUID(application_id)
+    )
+    revocation = f"/v1/department/results/{claims['jti']}/revocation"
+    body = {"category": "issued_in_error", "reason": "依法撤销"}
+    revoker = await department(issuer, "applications:update results:revoke")
+    mover = await department(issuer)  # the same system's token without results:revoke
+    assert (await client.post(revocation, json=body, headers=mover)).status_code == 403
+    # A result another department issued is "not found" to this one (its existence is not revealed).
+    moved = "UPDATE handling_applications SET department = $2 WHERE id = $1"
+    await db_pool.execute(moved, uuid.UUID(application_id), "another-department")
+    foreign = await client.post(revocation, json=body, headers=revoker)
+    assert foreign.status_code == 404, foreign.text
+    await db_pool.execute(moved, uuid.UUID(application_id), issuer)
+    assert (await client.get(link.removeprefix(ISSUER))).json()["status"] == "valid"
+    bad = await client.post(revocation, json={"category": "because", "reason": ""}, headers=revoker)
+    assert bad.status_code in (400, 422) and bad.headers["content-type"].startswith(
+        "application/problem+json"
+    )
+    assert "category" in bad.text
+    first = await client.post(revocation, json=body, headers=revoker)
+    assert first.status_code == 200, first.text
+    again = await client.post(revocation, json={"category": "fraud", "reason": "再次"}, headers=revoker)
+    assert again.json() == first.json()  # idempotent: the first revocation stands
     after = (await client.get(link.removeprefix(ISSUER))).json()
-    assert (after["status"], after["revocation_reason"]) == ("revoked", "依法撤销")
+    assert (after["status"], after["revocation_reason"], after["revocation_category"]) == (
+        "revoked",
+        "依法撤销",
+        "issued_in_error",
+    )
+    assert after["revoked_at"] == first.json()["revoked_at"]
+    audit = await db_pool.fetch(
+        "SELECT replayed FROM results_revocation_audit WHERE result_id = $1 ORDER BY id",
+        uuid.UUID(claims["jti"]),
+    )
+    assert [row["replayed"] for row in audit] == [False, True]
     assert (await client.get(f"/v1/results/{uuid.uuid4()}/verification")).status_code == 404
+
+    # The holder's wallet lists the result as revoked, with when and the category (least privilege: licences).
+    assert (await client.get("/v1/me/results", headers=auth)).status_code == 403
+    client.cookies.clear()
+    wallet_tokens = await app_tokens(client, oauth_client, mobile=L2, scope="openid licences")
+    wallet = await client.get(
+        "/v1/me/results", headers={"Authorization": f"Bearer {wallet_tokens['access_token']}"}
+    )
+    assert wallet.status_code == 200, wallet.text
+    (held,) = [r for r in wallet.json()["results"] if r["id"] == claims["jti"]]
+    assert (held["status"], held["revocation_category"], held["revoked_at"]) == (
+        "revoked",
+        "issued_in_error",
+        first.json()["revoked_at"],
+    )
+    assert held["verification_url"] == link

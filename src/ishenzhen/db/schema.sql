@@ -785,10 +785,43 @@ CREATE TABLE public.results_issued (
     issued_at timestamp with time zone NOT NULL,
     revoked_at timestamp with time zone,
     revocation_reason text,
+    revocation_category text,
+    revoked_by text,
     CONSTRAINT results_issued_check CHECK (((revoked_at IS NULL) = (revocation_reason IS NULL))),
     CONSTRAINT results_issued_document_check CHECK ((char_length(document) <= 16384)),
     CONSTRAINT results_issued_item_code_check CHECK ((char_length(item_code) <= 64)),
-    CONSTRAINT results_issued_revocation_reason_check CHECK (((char_length(revocation_reason) >= 1) AND (char_length(revocation_reason) <= 500)))
+    CONSTRAINT results_issued_revocation_category_check CHECK ((revocation_category = ANY (ARRAY['issued_in_error'::text, 'superseded'::text, 'fraud'::text, 'conditions_no_longer_met'::text]))),
+    CONSTRAINT results_issued_revocation_reason_check CHECK (((char_length(revocation_reason) >= 1) AND (char_length(revocation_reason) <= 500))),
+    CONSTRAINT results_issued_revoked_by_check CHECK ((char_length(revoked_by) <= 64))
+);
+
+--
+-- Name: results_revocation_audit; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.results_revocation_audit (
+    id bigint NOT NULL,
+    result_id uuid NOT NULL,
+    department text NOT NULL,
+    client_id text NOT NULL,
+    category text NOT NULL,
+    replayed boolean NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT results_revocation_audit_client_id_check CHECK ((char_length(client_id) <= 64)),
+    CONSTRAINT results_revocation_audit_department_check CHECK ((char_length(department) <= 64))
+);
+
+--
+-- Name: results_revocation_audit_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.results_revocation_audit ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.results_revocation_audit_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
 );
 
 --
@@ -1214,6 +1247,13 @@ ALTER TABLE ONLY public.results_issued
     ADD CONSTRAINT results_issued_pkey PRIMARY KEY (id);
 
 --
+-- Name: results_revocation_audit results_revocation_audit_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.results_revocation_audit
+    ADD CONSTRAINT results_revocation_audit_pkey PRIMARY KEY (id);
+
+--
 -- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1456,6 +1496,12 @@ CREATE UNIQUE INDEX registry_versions_published_idx ON public.registry_versions 
 --
 
 CREATE INDEX registry_versions_queue_idx ON public.registry_versions USING btree (submitted_at) WHERE (status = 'submitted'::text);
+
+--
+-- Name: results_revocation_audit_result; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX results_revocation_audit_result ON public.results_revocation_audit USING btree (result_id);
 
 --
 -- Name: sharing_access_log_subject_at_idx; Type: INDEX; Schema: public; Owner: -
@@ -1742,6 +1788,13 @@ ALTER TABLE ONLY public.registry_versions
 
 ALTER TABLE ONLY public.results_issued
     ADD CONSTRAINT results_issued_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.handling_applications(id) ON DELETE CASCADE;
+
+--
+-- Name: results_revocation_audit results_revocation_audit_result_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.results_revocation_audit
+    ADD CONSTRAINT results_revocation_audit_result_id_fkey FOREIGN KEY (result_id) REFERENCES public.results_issued(id);
 
 --
 -- PostgreSQL database dump complete

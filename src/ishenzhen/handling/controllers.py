@@ -112,7 +112,14 @@ class ApplicationsController(Controller):
             **_COMMON,
             409: problem_spec("A request with this Idempotency-Key is in flight, or the item changed"),
             413: problem_spec("The body is too large"),
-            422: problem_spec("Every field at fault (JSON pointers), or the key was used for another body"),
+            422: problem_spec(
+                "Every field at fault (JSON pointers, e-licence references re-checked with the "
+                "register included), or the key was used for another body"
+            ),
+            503: problem_spec(
+                "The e-licence register cannot confirm a referenced licence; nothing was stored "
+                "(see Retry-After)"
+            ),
         },
     )
     async def apply(
@@ -133,6 +140,7 @@ class ApplicationsController(Controller):
             render=render,
             key_hours=settings.handling.idempotency_hours,
             rule_sets=getattr(request.app.state, "rule_sets", None),
+            platform=getattr(request.app.state, "platform", None),
         )
         if submission.instant and not submission.replayed:
             request.app.state.instant.kick(submission.accepted.id)

@@ -25,6 +25,7 @@ from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.db.sql import load_queries
 from ishenzhen.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied
 from ishenzhen.handling import metrics
+from ishenzhen.handling.licence_checks import check_licence_references, licence_references
 from ishenzhen.handling.materials import MaterialStorage, PreparedMaterial, parse_public_id, public_id
 from ishenzhen.handling.numbering import format_number
 from ishenzhen.handling.schemas import (
@@ -48,6 +49,7 @@ from ishenzhen.identity.guards import Principal
 from ishenzhen.identity.scopes import level_of
 from ishenzhen.notifications.service import record_messages
 from ishenzhen.screens.item_service import ItemScreens, load_profile
+from ishenzhen.sharing import PlatformClient
 from ishenzhen.ui.capabilities import Capabilities
 from ishenzhen.ui.submission import UPLOAD_ID
 
@@ -309,11 +311,13 @@ async def submit(
     render: str | None,
     key_hours: int,
     rule_sets: Mapping[str, RuleSet] | None = None,
+    platform: PlatformClient | None = None,
 ) -> Submission:
     """Store an application, its first status, timeline row, inbox message and outbox record at once.
 
     An instant-approval item with a rule set in ``rule_sets`` also owes a decision from this commit on
-    (``_owe_instant_decision``); ``handling.instant`` makes it after the commit.
+    (``_owe_instant_decision``); ``handling.instant`` makes it after the commit. With ``platform``, e-licence
+    references standing in for materials are re-checked with the register first (``handling.licence_checks``).
 
     The Idempotency-Key is taken with a transaction-scoped advisory lock, so a second request with the same
     key while the first runs is told so (409) instead of waiting; the key row commits with the application, so
@@ -331,6 +335,18 @@ async def submit(
     # Read before the transaction takes its connection: taking a second one while holding the first would
     # deadlock the pool under load (every connection held by a transaction waiting for another).
     profile = await load_profile(pool, principal)
+    if platform is not None:
+        # Before the transaction: the register is asked over the network, and its pull stays in the access
+        # log even when the application is refused for it.
+        checked = _check_item(screens, request, principal)
+        references = licence_references(
+            screens.form(checked.code, "zh-CN", capabilities).licences, request.form
+        )
+        if references:
+            async with pool.acquire() as connection:
+                await check_licence_references(
+                    connection, platform, principal, checked.code, references, today=dt.date.today()
+                )
     async with pool.acquire() as connection, connection.transaction():
         if not await queries.try_lock_idempotency_key(connection, **scope):
             raise IdempotencyInFlight(

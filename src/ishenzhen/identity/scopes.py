@@ -31,6 +31,7 @@ SCOPES = [
     "registry:review",
     "ops:dead-letters",
     "licences",
+    "results:revoke",
 ]
 ACR_VALUES = ("L1", "L2", "L3")
 
@@ -47,6 +48,10 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "registry:review": (
         "审核事项登记（市政务服务数据管理局）",
         "Review the item registry (the city's data bureau)",
+    ),
+    "results:revoke": (
+        "撤销本部门签发的办理结果（部门系统）",
+        "Revoke results the department issued (department systems)",
     ),
     "licences": ("读取您（或您代表的企业）的电子证照", "See your e-licences (or your enterprise's)"),
     "ops:dead-letters": (

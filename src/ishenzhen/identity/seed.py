@@ -47,7 +47,7 @@ APP_REDIRECT_URIS = [
 ]
 DEPARTMENT_CLIENT_ID = "dept-market-regulation"
 # What a department's own (simulated) system may do: move its applications on, publish its items.
-DEPARTMENT_SYSTEM_SCOPES = ["applications:update", "registry:write"]
+DEPARTMENT_SYSTEM_SCOPES = ["applications:update", "registry:write", "results:revoke"]
 # The registry's reviewers (市政务服务数据管理局); the bureau also registers its own items.
 REVIEWER_CLIENT_ID = "dept-government-services-data"
 REVIEWER_SECRET = "dev-only-reviewer-secret"  # noqa: S105 - demo client, refused in production
@@ -56,7 +56,7 @@ THIRD_PARTY_CLIENT_ID = "demo-metro-pass"
 THIRD_PARTY_SECRET = "dev-only-third-party-secret"  # noqa: S105 - demo client, refused in production
 THIRD_PARTY_REDIRECT_URIS = ["https://metro.example/oauth/callback", "http://127.0.0.1/metro/callback"]
 # What a department's own system may do: move its applications on, publish its items.
-DEPARTMENT_SYSTEM_SCOPES = ["applications:update", "registry:write"]
+DEPARTMENT_SYSTEM_SCOPES = ["applications:update", "registry:write", "results:revoke"]
 _password_hash: dict[str, str] = {}
 
 

@@ -13,9 +13,9 @@ import structlog
 
 from ishenzhen.db.sql import load_queries
 from ishenzhen.errors import NotFound
-from ishenzhen.results.schemas import ResultVerification
+from ishenzhen.results.schemas import HeldResult, HeldResults, ResultRevocation, ResultVerification
 
-__all__ = ["Signer", "issue", "revoke", "verification", "verification_path"]
+__all__ = ["Signer", "held_results", "issue", "revoke", "verification", "verification_path"]
 
 log = structlog.get_logger(__name__)
 # aiosql makes its query methods at run time: typed as Any.
@@ -88,14 +88,63 @@ async def verification(pool: asyncpg.Pool, result_id: uuid.UUID) -> ResultVerifi
         document=row["document"],
         revoked_at=row["revoked_at"],
         revocation_reason=row["revocation_reason"],
+        revocation_category=row["revocation_category"],
     )
 
 
-async def revoke(pool: asyncpg.Pool, result_id: uuid.UUID, reason: str) -> ResultVerification:
-    """Revoke an issued result (the first revocation and its reason stand); the verification endpoint shows it."""
+async def revoke(
+    pool: asyncpg.Pool, result_id: uuid.UUID, request: ResultRevocation, *, department: str, client_id: str
+) -> tuple[ResultVerification, bool]:
+    """Revoke a result the caller's department issued; the first revocation stands and a replay answers it again.
+
+    Returns the verification as the public now sees it and whether this request was a replay. Every request is
+    audited, replays included. A result of another department is "not found", so ids cannot be probed.
+    """
+    async with pool.acquire() as connection, connection.transaction():
+        row = await queries.revoke_result(
+            connection,
+            id=result_id,
+            reason=request.reason,
+            category=request.category,
+            department=department,
+            revoked_by=client_id,
+        )
+        if row is None:
+            raise NotFound("no result of your department was issued with this id")
+        replayed = bool(row["replayed"])
+        await queries.audit_revocation(
+            connection,
+            result_id=result_id,
+            client_id=client_id,
+            department=department,
+            category=request.category,
+            replayed=replayed,
+        )
+    log.info(
+        "result.revoked",
+        result_id=str(result_id),
+        department=department,
+        category=request.category,
+        replayed=replayed,
+    )
+    return await verification(pool, result_id), replayed
+
+
+async def held_results(pool: asyncpg.Pool, applicant_id: uuid.UUID, base_url: str) -> HeldResults:
     async with pool.acquire() as connection:
-        row = await queries.revoke_result(connection, id=result_id, reason=reason[:500] or "revoked")
-    if row is None:
-        raise NotFound("no result was issued with this id")
-    log.info("result.revoked", result_id=str(result_id))
-    return await verification(pool, result_id)
+        rows = [row async for row in queries.results_of_holder(connection, applicant_id=applicant_id)]
+    return HeldResults(
+        results=[
+            HeldResult(
+                id=row["id"],
+                application_id=row["application_id"],
+                item_code=row["item_code"],
+                status="revoked" if row["revoked_at"] else "valid",
+                issued_at=row["issued_at"],
+                verification_url=base_url.rstrip("/") + verification_path(row["id"]),
+                revoked_at=row["revoked_at"],
+                revocation_category=row["revocation_category"],
+            )
+            for row in rows
+        ]
+    )

@@ -26,7 +26,7 @@ __all__ = [
 # What a department system's client-credentials token may carry; citizens' scopes never.
 # ops:dead-letters is for the operators of the platform (the city's data bureau runs it).
 DEPARTMENT_SCOPES = frozenset(
-    {"registry:write", "registry:review", "applications:update", "ops:dead-letters"}
+    {"registry:write", "registry:review", "applications:update", "ops:dead-letters", "results:revoke"}
 )
 _CLIENT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
