@@ -335,18 +335,24 @@ async def submit(
     # Read before the transaction takes its connection: taking a second one while holding the first would
     # deadlock the pool under load (every connection held by a transaction waiting for another).
     profile = await load_profile(pool, principal)
+    references_unchecked = False
     if platform is not None:
         # Before the transaction: the register is asked over the network, and its pull stays in the access
-        # log even when the application is refused for it.
+        # log even when the application is refused for it. A replay of an answered request is answered as
+        # before, whatever the register says now, so it is not asked again.
         checked = _check_item(screens, request, principal)
         references = licence_references(
             screens.form(checked.code, "zh-CN", capabilities).licences, request.form
         )
         if references:
             async with pool.acquire() as connection:
-                await check_licence_references(
-                    connection, platform, principal, checked.code, references, today=dt.date.today()
-                )
+                answered = await queries.idempotency_key(connection, **scope)
+                if answered is not None and answered["fingerprint"] == digest:
+                    references_unchecked = True
+                else:
+                    await check_licence_references(
+                        connection, platform, principal, checked.code, references, today=dt.date.today()
+                    )
     async with pool.acquire() as connection, connection.transaction():
         if not await queries.try_lock_idempotency_key(connection, **scope):
             raise IdempotencyInFlight(
@@ -362,6 +368,9 @@ async def submit(
             return Submission(
                 msgspec.json.decode(stored["response"], type=ApplicationAccepted), replayed=True
             )
+        if references_unchecked:
+            # The stored answer expired in the moment since it was read: the references were not checked.
+            raise IdempotencyInFlight("this Idempotency-Key has just expired; retry shortly")
         await queries.delete_expired_idempotency_key(connection, **scope)
 
         item = _check_item(screens, request, principal)
