@@ -149,7 +149,7 @@ def _tree_cpu_seconds(root: int) -> float:
 
 
 def locust_command(
-    arguments: argparse.Namespace, base_url: str, prefix: Path, layout: CpuLayout
+    arguments: argparse.Namespace, base_url: str, prefix: Path, layout: CpuLayout, simulators_port: int
 ) -> list[str]:
     script = Path(sys.executable).with_name("locust")
     launcher = [str(script)] if script.exists() else [sys.executable, "-m", "locust"]
@@ -160,6 +160,8 @@ def locust_command(
         *launcher, "-f", str(LOCUSTFILE), "--host", base_url, "--users", str(arguments.users),
         "--spawn-rate", str(spawn_rate), "--csv", str(prefix), "--html", f"{prefix}.html",
         "--summary-file", f"{prefix}_journeys.json", "--stop-timeout", "15",
+        # The market-regulation bureau's case system (journeys/casework.py) takes over from its simulator.
+        "--simulators-port", str(simulators_port),
         # Every process signs in from 127.0.0.1: they share the provider's per-address allowance.
         "--sign-ins-per-minute", str(max(1, SIGN_INS_PER_MINUTE // arguments.locust_processes)),
     ]  # fmt: skip
@@ -221,6 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "gateway_cores": list(layout.gateway), "locust_cores": list(layout.locust),
     }  # fmt: skip
     try:
+        simulators_port = free_port_block(SIMULATOR_PORTS)
         with ExitStack() as stack:
             # The service and everything it starts inherit this process's cores; Locust gets its own below.
             os.sched_setaffinity(0, layout.gateway)
@@ -233,7 +236,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                             "ISHENZHEN_LOG_LEVEL": "warning",
                             # The whole stack: department simulators and the data-sharing platform's.
                             "ISHENZHEN_DEPARTMENTS_SIMULATORS": "1",
-                            "ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT": str(free_port_block(SIMULATOR_PORTS)),
+                            "ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT": str(simulators_port),
                         },
                     )
                 )  # fmt: skip
@@ -244,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             gateway_before = _tree_cpu_seconds(service.pid)
             started = time.perf_counter()
             before = os.times()
-            command = locust_command(arguments, service.base_url, prefix, layout)
+            command = locust_command(arguments, service.base_url, prefix, layout, simulators_port)
             locust = subprocess.Popen(command, cwd=ROOT)
             try:
                 code = locust.wait()

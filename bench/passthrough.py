@@ -19,8 +19,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import aiohttp
 import httpx
@@ -30,6 +30,7 @@ from bench.server import free_port, running_service
 from bench.wrk import require_wrk, run_wrk
 from ishenzhen.departments.directory import DepartmentDirectory
 from ishenzhen.departments.signing import RequestSigner
+from ishenzhen.lib.local_process import ProcessNotReady, output_tail, wait_until_healthy
 
 DEPARTMENT = "traffic-police"
 QUERY = "vehicle-violations"
@@ -65,19 +66,13 @@ def _cpu_seconds(root: int, exclude: tuple[str, ...] = ("ishenzhen_simulators", 
     return total
 
 
-def _wait(url: str, process: subprocess.Popen[bytes], seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the forwarder exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - loopback
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} not ready")
+def _wait(url: str, process: subprocess.Popen[bytes], output: Path, seconds: float = 30.0) -> None:
+    try:
+        wait_until_healthy(
+            url, process, within=seconds, name="the forwarder", printed=lambda: output_tail(output)
+        )
+    except ProcessNotReady as exc:
+        raise SystemExit(f"bench.passthrough: {exc}") from None
 
 
 async def _open_loop(url: str, rate: float, seconds: float, headers: dict[str, str] | None,
@@ -151,21 +146,26 @@ def main(argv: list[str] | None = None) -> int:
     with running_service(
         folder / "data", folder / "service.log", ready_deadline_s=300, extra_env=extra
     ) as service:
-        directory_file = folder / "data" / "departments" / "departments.json"
+        # serve names the directory after its own port, so checkouts sharing a data folder keep their own.
+        gateway_port = urlsplit(service.base_url).port
+        directory_file = folder / "data" / "departments" / f"departments-{gateway_port}.json"
         port = free_port()
         env = {
             **os.environ,
             "BENCH_FORWARD_DIRECTORY": str(directory_file),
             "BENCH_FORWARD_DEPARTMENT": DEPARTMENT,
         }
+        # Its output in a file (a pipe nobody reads would block it), shown when it fails to start.
+        forwarder_output = folder / "forwarder.log"
+        forwarder_log = forwarder_output.open("wb")
         forwarder = subprocess.Popen(
             [str(Path(sys.executable).with_name("granian")), "--interface", "asgi", "--factory", "--host",
              "127.0.0.1", "--port", str(port), "--workers", "1", "--no-access-log", "bench.forwarder:create_forwarder"],
-            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env, stdin=subprocess.DEVNULL, stdout=forwarder_log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
             forward_url = f"http://127.0.0.1:{port}/forward/{QUERY}?plate={PLATE}"
-            _wait(forward_url, forwarder)
+            _wait(forward_url, forwarder, forwarder_output)
             gateway_url = f"{service.base_url}/v1/departments/{DEPARTMENT}/queries/{QUERY}?plate={PLATE}"
             auth = ("Authorization", f"Bearer {citizen_token(service.base_url)}")
             for url, headers in ((forward_url, ()), (gateway_url, (auth,))):
@@ -200,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             forwarder.terminate()
             forwarder.wait(timeout=10)
+            forwarder_log.close()
     ratio = gateway_rate / forward_rate
     cpu_ms = {
         "forwarder": cpu["forwarder"] * 1000 / sum(r.requests for r in forwarded),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from ishenzhen.lib.local_process import free_port
 
 __all__ = [
     "GRANIAN_LOOP",
@@ -72,13 +73,6 @@ class RunningService:
             )
             sizes.append(rss_kib / 1024)
         return max(sizes) if sizes else None
-
-
-def free_port() -> int:
-    # Racy in theory (another process may take it before the service binds); a clash shows in the log tail.
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def service_command(port: int, data_dir: Path) -> list[str]:

@@ -28,6 +28,8 @@ import asyncpg
 
 from bench.endpoints import citizen_token
 from bench.server import running_service
+from ishenzhen.embedded import EmbeddedPostgres
+from ishenzhen.lib.local_process import free_port
 
 ITEM = "200410001000440300"  # 档案查询 (archives): a citizen's item handled online, no upload required
 FORM = {"applicant_name": "张伟", "applicant_id_number": "440303198503120017", "contact_mobile": "13800000002",
@@ -60,11 +62,9 @@ def _free_block(size: int = 8) -> int:
     raise RuntimeError("no free block of loopback ports")
 
 
-def _database_url(data_dir: Path) -> str:
-    # The embedded server writes its port on line 4 of postmaster.pid.
-    pid_file = next(data_dir.rglob("postmaster.pid"))
-    port = pid_file.read_text().splitlines()[3].strip()
-    return f"postgresql://postgres@127.0.0.1:{port}/ishenzhen"
+def _database_url(data_dir: Path, port: int) -> str:
+    # The URL serve itself connects with: the embedded server's, with its superuser password.
+    return EmbeddedPostgres(data_dir, port=port).url
 
 
 async def _load(base_url: str, token: str, seconds: float, concurrency: int) -> tuple[int, int, list[float]]:
@@ -120,17 +120,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="ishenzhen-bench-submissions-"))
     folder.chmod(0o755)
+    pg_port = free_port()
     try:
         # The simulators on ports of their own (the default 8101.. may be another checkout's serve).
-        env = {"ISHENZHEN_HANDLING_DISPATCH_WORKERS": str(arguments.workers), "ISHENZHEN_ACCESS_LOG": "0",
+        # The department simulators are what the outbox delivers to: bench.server leaves them off by default.
+        env = {"ISHENZHEN_DEPARTMENTS_SIMULATORS": "1",
+               "ISHENZHEN_HANDLING_DISPATCH_WORKERS": str(arguments.workers), "ISHENZHEN_ACCESS_LOG": "0",
                "ISHENZHEN_IDENTITY_ACCESS_TOKEN_SECONDS": "3600",
-               "ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT": str(_free_block())}  # fmt: skip
-        with running_service(folder / "data", folder / "service.log", extra_env=env) as service:
+               "ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT": str(_free_block()),
+               # The database on a port we choose, so we can read the outbox afterwards.
+               "ISHENZHEN_PG_PORT": str(pg_port)}  # fmt: skip
+        with running_service(
+            folder / "data", folder / "service.log", ready_deadline_s=300, extra_env=env
+        ) as service:
             token = citizen_token(service.base_url, scope="openid profile applications:submit")
             accepted, failed, latencies = asyncio.run(
                 _load(service.base_url, token, arguments.seconds, arguments.concurrency)
             )
-            lags, pending = asyncio.run(_lags(_database_url(folder / "data"), settle_s=30))
+            lags, pending = asyncio.run(_lags(_database_url(folder / "data", pg_port), settle_s=30))
         rate = accepted / arguments.seconds
         p50, p99 = percentile(lags, 0.50), percentile(lags, 0.99)
         verdict = "ok" if p99 < TARGET_LAG_P99_S and not pending else "FAIL"

@@ -9,6 +9,8 @@ Users (one class each, weights as in a real day, browsing-heavy):
   for the enterprise.
 - ``DepartmentSystem`` and ``ReviewingSystem`` (journeys/department.py): registry reads and item changes
   with client-credentials tokens, and the review that publishes them.
+- ``CaseworkerSystem`` (journeys/casework.py): the market-regulation bureau's case system, posting its
+  applications' status callbacks with its own token (its simulator's own callbacks switched off).
 
 Journeys that need operations the server's OpenAPI document does not list are left out (the summary says
 which). The run fails (exit code 1) on any unexpected failure or a journey's p95 over its budget
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 import urllib.error
 import urllib.request
 from typing import Any
@@ -28,13 +31,21 @@ from urllib.parse import urlsplit
 from locust import between, events
 from locust.env import Environment
 
-from journeys import report, signin
+from journeys import casework, report, signin
 from journeys.browsing import AnonymousUser
+from journeys.casework import CaseworkerSystem
 from journeys.citizen import CitizenUser
 from journeys.department import DepartmentSystem, ReviewingSystem
 from journeys.enterprise import EnterpriseUser
 
-__all__ = ["AnonymousUser", "CitizenUser", "DepartmentSystem", "EnterpriseUser", "ReviewingSystem"]
+__all__ = [
+    "AnonymousUser",
+    "CaseworkerSystem",
+    "CitizenUser",
+    "DepartmentSystem",
+    "EnterpriseUser",
+    "ReviewingSystem",
+]
 
 log = logging.getLogger("ishenzhen.locust")
 report.install(events)
@@ -48,6 +59,11 @@ def _arguments(parser: Any) -> None:
     parser.add_argument(
         "--sign-ins-per-minute", type=int, default=24,
         help="sign-ins this process may make per minute (the provider allows 30 per address) [24]",
+    )  # fmt: skip
+    parser.add_argument(
+        "--simulators-port", type=int, default=int(os.environ.get("ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT", 8101)),
+        help="the first port of the department simulators `serve` started [$ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT"
+        " or 8101]; 0: no case system (CaseworkerSystem left out)",
     )  # fmt: skip
     parser.add_argument(
         "--every-journey", action="store_true",
@@ -83,6 +99,15 @@ def _preflight(environment: Environment, **_kwargs: Any) -> None:
         log.error("refusing to load %s: only loopback hosts (127.0.0.1, ::1, localhost)", host)
         raise SystemExit(2)
     options = environment.parsed_options
+    if options is not None:
+        # Every process that runs users needs the intake; switching the simulator's callbacks off is idempotent.
+        port = options.simulators_port
+        casework.intake.url = casework.take_over(port) if port else None
+        if casework.intake.url is None:
+            log.warning("no department simulator serving %s from port %s: CaseworkerSystem left out",
+                        casework.DEPARTMENT, port)  # fmt: skip
+            environment.user_classes[:] = [c for c in environment.user_classes if c is not CaseworkerSystem]
+            environment.user_classes_by_name.pop(CaseworkerSystem.__name__, None)
     if options is not None and options.every_journey:
         for user_class in environment.user_classes:
             user_class.fixed_count = 1

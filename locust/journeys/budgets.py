@@ -30,6 +30,7 @@ BUDGETS_MS: dict[str, int] = {
     "ReadMyDataAccessLog": 200,
     # applying and following (applying.py)
     "ApplyOnline": 1000,  # form, uploads, submission, following it by polling
+    "ApplyForInstantApproval": 1000,  # the same, the rules' decision (platform pulls), the result's verification
     "FollowMyApplications": 300,
     # an enterprise's people (enterprise.py)
     "ManageAgents": 200,
@@ -39,6 +40,7 @@ BUDGETS_MS: dict[str, int] = {
     "ReadTheRegistry": 300,
     "ChangeAnItem": 1000,
     "ReviewTheQueue": 1000,
+    "PostStatusUpdates": 300,  # the department's status callbacks: one transaction each, an inbox message
 }
 # A journey missing from the table (a new one, not yet budgeted) is held to this, so it cannot pass unseen.
 UNBUDGETED_MS = 100

@@ -9,7 +9,7 @@ from typing import Any
 
 from locust import between, task
 
-from journeys.applying import ApplyOnline, FollowMyApplications
+from journeys.applying import ApplyForInstantApproval, ApplyOnline, FollowMyApplications
 from journeys.browsing import CheckAForm, FindAService, OpenTheApp
 from journeys.common import json_body, json_field
 from journeys.signin import SignedInJourney, SignedInUser
@@ -141,5 +141,6 @@ class CitizenUser(SignedInUser):
         ReadMyLicences: 2,
         ReadMyDataAccessLog: 1,
         ApplyOnline: 2,
+        ApplyForInstantApproval: 1,
         FollowMyApplications: 2,
     }

@@ -4,7 +4,8 @@ government-services bureau's reviewing system works the review queue and approve
 to every gateway instance while citizens browse. The demo clients exist only in development.
 
 Status callbacks for applications come from the department simulators the stack starts (``ishenzhen serve``),
-each with its department's own token, not from here: they answer the gateway's deliveries as real systems do.
+each with its department's own token, except for this bureau's applications: its case system is a Locust user
+of its own (``casework.py``).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from locust import between, task
 
-from journeys.applying import ApplyOnline, FollowMyApplications
+from journeys.applying import ApplyForInstantApproval, ApplyOnline, FollowMyApplications
 from journeys.citizen import ReadMyProfile
 from journeys.common import json_body
 from journeys.signin import ENTERPRISE_CREDIT_CODE, SignedInJourney, SignedInUser
@@ -73,7 +73,8 @@ class EnterpriseUser(SignedInUser):
     tasks = {  # type: ignore[assignment]
         ActForTheEnterprise: 3,
         ManageAgents: 1,
-        ApplyOnline: 2,
+        ApplyOnline: 1,
+        ApplyForInstantApproval: 1,
         FollowMyApplications: 2,
     }
 

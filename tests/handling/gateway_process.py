@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
-
+from ishenzhen.lib.local_process import ProcessNotReady, free_port, output_tail, wait_until_healthy
 from tests.identity.conftest import ISSUER
 
 SERVE = [sys.executable, "-m", "ishenzhen", "serve"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class GatewayProcess:
@@ -45,17 +36,13 @@ class GatewayProcess:
                 [*SERVE, "--port", str(self.port)], env=self.env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )  # fmt: skip
-        deadline = time.monotonic() + within
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"the gateway exited: {self.log_file.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/health/live", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError("the gateway did not start in time")
+        try:
+            wait_until_healthy(
+                f"{self.url}/health/live", self.process, within=within, name="the gateway",
+                printed=lambda: output_tail(self.log_file),
+            )  # fmt: skip
+        except ProcessNotReady as exc:
+            raise AssertionError(str(exc)) from None
 
     def kill(self) -> None:
         """SIGKILL the whole process group (granian and its workers): no shutdown code runs."""

@@ -14,7 +14,9 @@ from ishenzhen.settings import load_settings
 from ishenzhen.sharing import AccessBasis, Pull, record_pulls, verify_log, write_checkpoint
 from ishenzhen.sharing.access_log import AuditKey
 from ishenzhen.sharing.cli import run_verify
+from ishenzhen.sharing.lifespan import periodic_checkpoints
 from ishenzhen.sharing.service import DEVELOPMENT_AUDIT_KEY, data_access
+from tests.handling.helpers import eventually
 
 KEY = AuditKey(DEVELOPMENT_AUDIT_KEY)
 ALICE, BOB = "440305199207060029", "440303198503120017"
@@ -160,3 +162,27 @@ async def test_audit_verify_command(
                       dt.datetime(2020, 1, 1, tzinfo=dt.UTC), target)  # fmt: skip
     assert await run_verify(database_url, settings) == 1
     assert f"BROKEN at entry {target}" in capsys.readouterr().out
+
+
+async def test_the_periodic_checkpoint_is_signed_and_releases_its_lock(db_pool: asyncpg.Pool) -> None:
+    async with db_pool.acquire() as connection:
+        await _fill(connection)
+    # Two instances' loops on one database: each round one of them signs, and neither keeps the lock.
+    loops = [asyncio.create_task(periodic_checkpoints(db_pool, KEY, 0.02)) for _ in range(2)]
+    try:
+
+        async def signed() -> bool:
+            return bool(await db_pool.fetchval("SELECT count(*) FROM sharing_checkpoints"))
+
+        await eventually(signed)
+    finally:
+        for loop in loops:
+            loop.cancel()
+        await asyncio.gather(*loops, return_exceptions=True)
+    async with db_pool.acquire() as connection:
+        result = await verify_log(connection, KEY)
+        assert (result.ok, result.checkpoints) == (True, 1)
+        held = await connection.fetchval(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4013"
+        )
+        assert held == 0

@@ -110,13 +110,9 @@ class InstantDecider:
                 await self._sweep
         # In-flight decisions are bounded by the platform deadline; one cut short is claimed again later.
         if self._tasks:
-            await asyncio.wait(self._tasks, timeout=self.platform_deadline + 1.0)
+            await asyncio.wait(self._tasks, timeout=self.platform.deadline + 1.0)
             for task in self._tasks:
                 task.cancel()
-
-    @property
-    def platform_deadline(self) -> float:
-        return float(getattr(self.platform, "_deadline", 1.0))
 
     def kick(self, application_id: uuid.UUID) -> None:
         """Decide this application now, off the request (its 202 has gone)."""

@@ -35,6 +35,7 @@ __all__ = [
     "Pull",
     "Verification",
     "entry_hash",
+    "queries",
     "record_pulls",
     "verify_log",
     "write_checkpoint",

@@ -112,6 +112,11 @@ class PlatformClient:
             trust_env=False,
         )
 
+    @property
+    def deadline(self) -> float:
+        """Seconds one pull may take in all (connect, send, wait, read); callers bound their own waits by it."""
+        return self._deadline
+
     async def aclose(self) -> None:
         await self._http.aclose()
 

@@ -15,25 +15,25 @@ from litestar import Litestar
 from ishenzhen.approvals.catalogue import RuleSetFolder
 from ishenzhen.registry.rule_sets import PublishedRuleSets
 from ishenzhen.settings import Settings
-from ishenzhen.sharing.access_log import AuditKey, write_checkpoint
+from ishenzhen.sharing.access_log import AuditKey, queries, write_checkpoint
 from ishenzhen.sharing.service import audit_key, platform_client
 
-__all__ = ["sharing_lifespan"]
+__all__ = ["periodic_checkpoints", "sharing_lifespan"]
 
 log = structlog.get_logger(__name__)
 _CHECKPOINT_LOCK = 4013  # one instance signs a given checkpoint; the others skip that round
 
 
-async def _checkpoints(pool: asyncpg.Pool, key: AuditKey, interval: float) -> None:
+async def periodic_checkpoints(pool: asyncpg.Pool, key: AuditKey, interval: float) -> None:
     while True:
         await asyncio.sleep(interval)
         try:
             async with pool.acquire() as connection:
-                if await connection.fetchval("SELECT pg_try_advisory_lock($1)", _CHECKPOINT_LOCK):
+                if await queries.try_checkpoint_lock(connection, key=_CHECKPOINT_LOCK):
                     try:
                         await write_checkpoint(connection, key)
                     finally:
-                        await connection.execute("SELECT pg_advisory_unlock($1)", _CHECKPOINT_LOCK)
+                        await queries.release_checkpoint_lock(connection, key=_CHECKPOINT_LOCK)
         except (asyncpg.PostgresError, OSError) as exc:
             log.warning("sharing.checkpoint_failed", error=type(exc).__name__)
 
@@ -51,7 +51,9 @@ def sharing_lifespan(
         )
         client = platform_client(settings)
         app.state.platform = client
-        task = asyncio.create_task(_checkpoints(app.state.db_pool, key, settings.sharing.checkpoint_seconds))
+        task = asyncio.create_task(
+            periodic_checkpoints(app.state.db_pool, key, settings.sharing.checkpoint_seconds)
+        )
         try:
             yield
         finally:

@@ -7,12 +7,10 @@ embedded defaults. The gateway never imports the simulator: it is another proces
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 
-import httpx
+from ishenzhen.lib.local_process import ProcessNotReady, free_port, wait_until_healthy
 
 __all__ = ["PlatformProcess", "PlatformProcessError"]
 
@@ -26,7 +24,7 @@ class PlatformProcessError(RuntimeError):
 class PlatformProcess:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.host = host
-        self.port = port or _free_port(host)
+        self.port = port or free_port(host)
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -42,25 +40,25 @@ class PlatformProcess:
 
     def wait_ready(self, within: float = _READY_SECONDS) -> None:
         assert self.process is not None, "spawn() first"
-        deadline = time.monotonic() + within
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                printed = (
-                    self.process.stderr.read().decode(errors="replace")[-1000:] if self.process.stderr else ""
-                )
-                raise PlatformProcessError(
-                    f"the data-platform simulator exited ({self.process.returncode}): {printed}"
-                )
-            try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)  # polling a process we started, with a deadline
-        self.stop()
-        raise PlatformProcessError(
-            f"the data-platform simulator did not answer on {self.url} within {within:.0f} s"
-        )
+        process = self.process
+
+        def printed() -> str:
+            # Read only once it has exited: reading a live child's pipe would block.
+            if process.poll() is None or process.stderr is None:
+                return ""
+            return process.stderr.read().decode(errors="replace")[-1000:]
+
+        try:
+            wait_until_healthy(
+                f"{self.url}/health",
+                process,
+                within=within,
+                name="the data-platform simulator",
+                printed=printed,
+            )
+        except ProcessNotReady as exc:
+            self.stop()
+            raise PlatformProcessError(str(exc)) from None
 
     def stop(self) -> None:
         if self.process is None:
@@ -75,9 +73,3 @@ class PlatformProcess:
         if self.process.stderr is not None:
             self.process.stderr.close()
         self.process = None
-
-
-def _free_port(host: str) -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return int(probe.getsockname()[1])

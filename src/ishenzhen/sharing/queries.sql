@@ -55,3 +55,10 @@ VALUES (:last_id, :subjects, :heads_digest, :prev_digest, :key_id, :jws) RETURNI
 -- name: resident_id_of_account(id)$
 -- Whose log a signed-in citizen may read: the resident ID their account was verified with (identity's table).
 SELECT resident_id FROM identity_accounts WHERE id = :id;
+
+-- name: try_checkpoint_lock(key)$
+-- Session-scoped: one instance signs a given round's checkpoint, the others skip that round.
+SELECT pg_try_advisory_lock(:key);
+
+-- name: release_checkpoint_lock(key)$
+SELECT pg_advisory_unlock(:key);
