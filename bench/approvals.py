@@ -35,8 +35,14 @@ RULES = Path(__file__).resolve().parents[1] / "services_catalog" / "rules"
 
 def sample_form(rule_set: RuleSet, today: dt.date) -> dict[str, Any]:
     """What an applicant would have typed into the form fields the rules read."""
-    values = {"tax_year": today.year - 1, "address_district": "440305", "registered_capital": 100,
-              "industry": "软件和信息技术服务业", "total_investment": 5000, "project_district": "440304"}  # fmt: skip
+    values = {
+        "tax_year": today.year - 1,
+        "address_district": "440305",
+        "registered_capital": 100,
+        "industry": "软件和信息技术服务业",
+        "total_investment": 5000,
+        "project_district": "440304",
+    }
     return {name: values[name] for name in rule_set.form if name in values}
 
 
@@ -76,9 +82,13 @@ async def run(applicants: int, seed: int) -> dict[str, Any]:
                     requester="bench", purpose="instant_approval", application_id=uuid.uuid4(), item_code=code
                 )
                 fetched = await client.fetch_facts(
-                    rule_set, basis=basis, on=city.today, person=person, enterprise=enterprise,
+                    rule_set,
+                    basis=basis,
+                    on=city.today,
+                    person=person,
+                    enterprise=enterprise,
                     proposed_name=f"深圳市{offset}{person[-4:]}科技有限公司",
-                )  # fmt: skip
+                )
                 started, started_cpu = time.perf_counter_ns(), time.thread_time_ns()
                 decision = decide(rule_set, form, fetched.facts)
                 cpu.append((time.thread_time_ns() - started_cpu) / 1000)
@@ -116,8 +126,11 @@ async def run(applicants: int, seed: int) -> dict[str, Any]:
 
 def _quantiles(values: list[float]) -> dict[str, float]:
     values = sorted(values)
-    return {"p50": round(statistics.median(values), 1), "p99": round(values[int(len(values) * 0.99)], 1),
-            "max": round(values[-1], 1)}  # fmt: skip
+    return {
+        "p50": round(statistics.median(values), 1),
+        "p99": round(values[int(len(values) * 0.99)], 1),
+        "max": round(values[-1], 1),
+    }
 
 
 def _baseline(target_us: float, rounds: int = 5000) -> list[float]:

@@ -92,21 +92,32 @@ def citizen_token(base_url: str, mobile: str = "13800000002", scope: str = "open
     signing in with the demo password (张伟, real-name verified), then the code exchange."""
     from ishenzhen.identity.seed import APP_CLIENT_ID, DEMO_PASSWORD
 
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-                                         _NoRedirect())  # fmt: skip
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+    )
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    query = urlencode({
-        "response_type": "code", "client_id": APP_CLIENT_ID, "redirect_uri": _LOOPBACK_REDIRECT,
-        "scope": scope, "state": secrets.token_urlsafe(8), "code_challenge": challenge,
-        "code_challenge_method": "S256",
-    })  # fmt: skip
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": APP_CLIENT_ID,
+            "redirect_uri": _LOOPBACK_REDIRECT,
+            "scope": scope,
+            "state": secrets.token_urlsafe(8),
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        }
+    )
     with opener.open(f"{base_url}/oauth/authorize?{query}", timeout=10) as page:
         hidden = dict(
             re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">', page.read().decode())
         )
-    form = {**{k: unescape(v) for k, v in hidden.items()}, "action": "password", "mobile": mobile,
-            "password": DEMO_PASSWORD}  # fmt: skip
+    form = {
+        **{k: unescape(v) for k, v in hidden.items()},
+        "action": "password",
+        "mobile": mobile,
+        "password": DEMO_PASSWORD,
+    }
     try:
         opener.open(f"{base_url}/oauth/authorize", data=urlencode(form).encode(), timeout=10)
         raise RuntimeError("sign-in did not redirect back to the app")
@@ -114,10 +125,15 @@ def citizen_token(base_url: str, mobile: str = "13800000002", scope: str = "open
         if redirect.code != 302:
             raise
         code = parse_qs(urlsplit(redirect.headers["Location"]).query)["code"][0]
-    exchange = urlencode({
-        "grant_type": "authorization_code", "code": code, "redirect_uri": _LOOPBACK_REDIRECT,
-        "client_id": APP_CLIENT_ID, "code_verifier": verifier,
-    }).encode()  # fmt: skip
+    exchange = urlencode(
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": _LOOPBACK_REDIRECT,
+            "client_id": APP_CLIENT_ID,
+            "code_verifier": verifier,
+        }
+    ).encode()
     with opener.open(f"{base_url}/oauth/token", data=exchange, timeout=10) as response:
         return str(json.loads(response.read())["access_token"])
 

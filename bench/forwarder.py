@@ -49,10 +49,17 @@ def create_forwarder() -> Litestar:
         url = f"{base_url}/queries/{name}"
         if request.url.query:
             url += f"?{request.url.query}"
-        outgoing = httpx.Request("GET", url, headers={
-            "date": email.utils.formatdate(usegmt=True), "ishenzhen-application-number": "-",
-            "ishenzhen-user": "bench", "ishenzhen-party": "self", "accept": "application/json",
-        })  # fmt: skip
+        outgoing = httpx.Request(
+            "GET",
+            url,
+            headers={
+                "date": email.utils.formatdate(usegmt=True),
+                "ishenzhen-application-number": "-",
+                "ishenzhen-user": "bench",
+                "ishenzhen-party": "self",
+                "accept": "application/json",
+            },
+        )
         signer.sign(outgoing, b"")
         async with state["session"].get(str(outgoing.url), headers=dict(outgoing.headers)) as answer:
             body = await answer.read()

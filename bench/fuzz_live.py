@@ -51,13 +51,31 @@ def fuzz(
     base_url: str, label: str, headers: list[str], max_examples: int, seed: int, reports: Path, phases: str
 ) -> int:
     command = [
-        str(Path(sys.executable).with_name("schemathesis")), "run", f"{base_url}/docs/openapi.json",
-        "--phases", phases,
-        "--checks", "all", "--exclude-checks", EXCLUDED_CHECKS, "--mode", "all",
-        "--max-examples", str(max_examples), "--seed", str(seed), "--workers", "1",
-        "--request-timeout", "15", "--report", "junit", "--report-junit-path", str(reports / f"{label}.xml"),
+        str(Path(sys.executable).with_name("schemathesis")),
+        "run",
+        f"{base_url}/docs/openapi.json",
+        "--phases",
+        phases,
+        "--checks",
+        "all",
+        "--exclude-checks",
+        EXCLUDED_CHECKS,
+        "--mode",
+        "all",
+        "--max-examples",
+        str(max_examples),
+        "--seed",
+        str(seed),
+        "--workers",
+        "1",
+        "--request-timeout",
+        "15",
+        "--report",
+        "junit",
+        "--report-junit-path",
+        str(reports / f"{label}.xml"),
         *[part for header in headers for part in ("-H", header)],
-    ]  # fmt: skip
+    ]
     started = time.perf_counter()
     result = subprocess.run(command, check=False)
     print(
@@ -92,9 +110,14 @@ def main() -> int:
                 arguments.phases,
             )
             department = fuzz(
-                service.base_url, "department", [f"Authorization: Bearer {token}"],
-                arguments.max_examples, arguments.seed, arguments.reports, arguments.phases,
-            )  # fmt: skip
+                service.base_url,
+                "department",
+                [f"Authorization: Bearer {token}"],
+                arguments.max_examples,
+                arguments.seed,
+                arguments.reports,
+                arguments.phases,
+            )
             errors = [line for line in service.log_path.read_text().splitlines() if '"level":"error"' in line]
             print(f"fuzz_live: {len(errors)} error-level log lines from the service", file=sys.stderr)
             for line in errors[:20]:

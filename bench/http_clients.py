@@ -54,15 +54,28 @@ async def _drive(call: Callable[[], Awaitable[None]], seconds: float) -> tuple[i
 
 def _submission() -> OutboundRequest:
     number = f"SZBENCH{os.getpid()}{next(_numbers):09d}"
-    body = msgspec.json.encode({
-        "number": number, "item_code": "000000000000440300", "department": DEPARTMENT[0], "spec_version": "1.0",
-        "submitted_at": "2026-12-03T10:00:00Z", "applicant": {"subject": "bench", "level": "L2"},
-        "acting_party": {"kind": "self", "credit_code": None}, "form": {}, "materials": [],
-    })  # fmt: skip
+    body = msgspec.json.encode(
+        {
+            "number": number,
+            "item_code": "000000000000440300",
+            "department": DEPARTMENT[0],
+            "spec_version": "1.0",
+            "submitted_at": "2026-12-03T10:00:00Z",
+            "applicant": {"subject": "bench", "level": "L2"},
+            "acting_party": {"kind": "self", "credit_code": None},
+            "form": {},
+            "materials": [],
+        }
+    )
     return OutboundRequest(
-        department=DEPARTMENT[0], method="POST", path="/applications", body=body, application_number=number,
-        acting_user="bench", acting_party="self",
-    )  # fmt: skip
+        department=DEPARTMENT[0],
+        method="POST",
+        path="/applications",
+        body=body,
+        application_number=number,
+        acting_user="bench",
+        acting_party="self",
+    )
 
 
 async def _candidates(
@@ -151,8 +164,10 @@ def main(argv: list[str] | None = None) -> int:
         rows = asyncio.run(_run(fleet, arguments.seconds, arguments.rounds))
     finally:
         fleet.stop()
-    print(f"| {CONCURRENCY} in flight, {arguments.rounds} × {arguments.seconds:g} s | requests/s (median) "
-          "| p50 ms | p99 ms |")  # fmt: skip
+    print(
+        f"| {CONCURRENCY} in flight, {arguments.rounds} × {arguments.seconds:g} s | requests/s (median) "
+        "| p50 ms | p99 ms |"
+    )
     print("| --- | ---: | ---: | ---: |")
     for name, rate, p50, p99 in rows:
         print(f"| {name} | {rate:,.0f} | {p50:.1f} | {p99:.1f} |")

@@ -100,9 +100,18 @@ def _components(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _answer(field: dict[str, Any]) -> Any:
-    known = {"applicant_name": NAME, "applicant_id_number": ID_NUMBER, "contact_name": NAME,
-             "contact_mobile": MOBILE, "enterprise_name": ENTERPRISE_NAME, "enterprise_credit_code": CREDIT_CODE,
-             "credit_code": CREDIT_CODE, "name": NAME, "id_number": ID_NUMBER, "mobile": MOBILE}  # fmt: skip
+    known = {
+        "applicant_name": NAME,
+        "applicant_id_number": ID_NUMBER,
+        "contact_name": NAME,
+        "contact_mobile": MOBILE,
+        "enterprise_name": ENTERPRISE_NAME,
+        "enterprise_credit_code": CREDIT_CODE,
+        "credit_code": CREDIT_CODE,
+        "name": NAME,
+        "id_number": ID_NUMBER,
+        "mobile": MOBILE,
+    }
     if field.get("value") not in (None, ""):
         return field["value"]  # prefilled (from the platform or the account): kept, as the app keeps it
     if field["id"] in known:
@@ -110,11 +119,16 @@ def _answer(field: dict[str, Any]) -> Any:
     kind = str(field.get("type"))
     options = [option["value"] for option in field.get("options", [])]
     return {
-        "resident_id": ID_NUMBER, "mobile": MOBILE, "agreement": True,
-        "select": options[0] if options else None, "radio": options[0] if options else None,
-        "checkbox": options[: max(1, field.get("min_selected") or 1)], "date_input": dt.date.today().isoformat(),
-        "number_input": field.get("minimum") or 1, "address": {"district": "440305", "detail": "深南大道 1 号"},
-    }.get(kind, NAME)  # fmt: skip
+        "resident_id": ID_NUMBER,
+        "mobile": MOBILE,
+        "agreement": True,
+        "select": options[0] if options else None,
+        "radio": options[0] if options else None,
+        "checkbox": options[: max(1, field.get("min_selected") or 1)],
+        "date_input": dt.date.today().isoformat(),
+        "number_input": field.get("minimum") or 1,
+        "address": {"district": "440305", "detail": "深南大道 1 号"},
+    }.get(kind, NAME)
 
 
 class Citizen:
@@ -157,8 +171,11 @@ class Citizen:
                 continue
             if field.get("type") == "upload":
                 uploads.append((field["id"], f"{str(field.get('material') or '材料')[:40]}.png"))
-            elif field.get("type") == "e_licence" or (field.get("type") == "text_input" and field.get("pattern")
-                                                       and field.get("value") in (None, "")):  # fmt: skip
+            elif field.get("type") == "e_licence" or (
+                field.get("type") == "text_input"
+                and field.get("pattern")
+                and field.get("value") in (None, "")
+            ):
                 return None  # a licence from the wallet, a pattern only the citizen knows: not guessed here
             else:
                 data[field["id"]] = _answer(field)
@@ -170,8 +187,12 @@ class Citizen:
         return body
 
     async def upload(self, name: str) -> str | None:
-        async with self.session.post("/v1/materials", params={"name": name}, data=_PNG,
-                                     headers={"Content-Type": "application/octet-stream"}) as upload:  # fmt: skip
+        async with self.session.post(
+            "/v1/materials",
+            params={"name": name},
+            data=_PNG,
+            headers={"Content-Type": "application/octet-stream"},
+        ) as upload:
             return str((await upload.json())["id"]) if upload.status == 201 else None
 
     async def submit(self, prepared: dict[str, Any]) -> tuple[str | None, float, int]:
@@ -189,8 +210,9 @@ class Citizen:
                 return None, time.perf_counter(), 0
             body["form"][field] = [material]
         sent = time.perf_counter()
-        async with self.session.post("/v1/applications", json=body,
-                                     headers={"Idempotency-Key": str(uuid.uuid4())}) as answer:  # fmt: skip
+        async with self.session.post(
+            "/v1/applications", json=body, headers={"Idempotency-Key": str(uuid.uuid4())}
+        ) as answer:
             payload = await answer.json(content_type=None)
             if answer.status != 202:
                 reason = payload.get("detail") or payload.get("title") if isinstance(payload, dict) else None
@@ -308,17 +330,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--settle", type=float, default=10.0, help="how long a decision may take to arrive [10]"
     )
-    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
-                        help="a service setting (environment variable without ISHENZHEN_); repeatable")  # fmt: skip
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a service setting (environment variable without ISHENZHEN_); repeatable",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the data folder and the service log")
     arguments = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="ishenzhen-bench-instant-"))
     folder.chmod(0o755)  # the embedded PostgreSQL runs as nobody when we are root
     try:
         with running_service(
-            folder / "data", folder / "service.log", ready_deadline_s=300,
+            folder / "data",
+            folder / "service.log",
+            ready_deadline_s=300,
             extra_env=service_settings(arguments.overrides),
-        ) as service:  # fmt: skip
+        ) as service:
             token = citizen_token(service.base_url, mobile=MOBILE, scope=SCOPE)
             result = asyncio.run(
                 _run(service.base_url, token, arguments.rate, arguments.seconds, arguments.settle)

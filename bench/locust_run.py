@@ -100,9 +100,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=int, default=1, help="granian workers of the gateway [1]")
     parser.add_argument("--locust-processes", type=int, default=1, help="Locust processes [1]")
     parser.add_argument(
-        "--smoke", action="store_true",
+        "--smoke",
+        action="store_true",
         help="one user of each kind, each walking every journey once first (what the test suite runs)",
-    )  # fmt: skip
+    )
     parser.add_argument("--web-port", type=int, default=8089, help="the web UI's port on 127.0.0.1 [8089]")
     parser.add_argument(
         "--ui", action="store_true", help="Locust's web UI on 127.0.0.1 (--web-port) instead, until Ctrl-C"
@@ -157,14 +158,30 @@ def locust_command(
         launcher = ["taskset", "-c", _cores(layout.locust), *launcher]
     spawn_rate = arguments.spawn_rate or max(1.0, arguments.users / 10)
     command = [
-        *launcher, "-f", str(LOCUSTFILE), "--host", base_url, "--users", str(arguments.users),
-        "--spawn-rate", str(spawn_rate), "--csv", str(prefix), "--html", f"{prefix}.html",
-        "--summary-file", f"{prefix}_journeys.json", "--stop-timeout", "15",
+        *launcher,
+        "-f",
+        str(LOCUSTFILE),
+        "--host",
+        base_url,
+        "--users",
+        str(arguments.users),
+        "--spawn-rate",
+        str(spawn_rate),
+        "--csv",
+        str(prefix),
+        "--html",
+        f"{prefix}.html",
+        "--summary-file",
+        f"{prefix}_journeys.json",
+        "--stop-timeout",
+        "15",
         # The market-regulation bureau's case system (journeys/casework.py) takes over from its simulator.
-        "--simulators-port", str(simulators_port),
+        "--simulators-port",
+        str(simulators_port),
         # Every process signs in from 127.0.0.1: they share the provider's per-address allowance.
-        "--sign-ins-per-minute", str(max(1, SIGN_INS_PER_MINUTE // arguments.locust_processes)),
-    ]  # fmt: skip
+        "--sign-ins-per-minute",
+        str(max(1, SIGN_INS_PER_MINUTE // arguments.locust_processes)),
+    ]
     if arguments.smoke:
         command.append("--every-journey")
     if arguments.locust_processes > 1:
@@ -175,10 +192,14 @@ def locust_command(
 
 
 def _print_summary(summary: dict[str, Any], facts: dict[str, Any]) -> None:
-    print(f"\nLocust, {facts['started']} UTC: {facts['users']} users for {facts['seconds']:g} s, "
-          f"{facts['locust_processes']} Locust process(es), {facts['workers']} granian worker(s)")  # fmt: skip
-    print(f"CPU: {facts['layout']}; used {facts['gateway_cpu_s']:.1f} s gateway + database, "
-          f"{facts['locust_cpu_s']:.1f} s Locust, in {facts['wall_s']:.1f} s")  # fmt: skip
+    print(
+        f"\nLocust, {facts['started']} UTC: {facts['users']} users for {facts['seconds']:g} s, "
+        f"{facts['locust_processes']} Locust process(es), {facts['workers']} granian worker(s)"
+    )
+    print(
+        f"CPU: {facts['layout']}; used {facts['gateway_cpu_s']:.1f} s gateway + database, "
+        f"{facts['locust_cpu_s']:.1f} s Locust, in {facts['wall_s']:.1f} s"
+    )
     print(f"{summary['requests']} requests ({summary['requests_per_s']}/s), {summary['failures']} failed\n")
     print("| journey | requests | failures | p50 ms | p95 ms | p99 ms | budget p95 ms | |")
     print("|---|---:|---:|---:|---:|---:|---:|---|")
@@ -186,8 +207,10 @@ def _print_summary(summary: dict[str, Any], facts: dict[str, Any]) -> None:
         verdict = "ok" if row["within_budget"] else "**over budget**"
         if not summary["budgets_judged"] and not row["within_budget"]:
             verdict = "over budget (smoke run: not judged)"
-        print(f"| {row['journey']} | {row['requests']} | {row['failures']} | {row['p50_ms']} | {row['p95_ms']} "
-              f"| {row['p99_ms']} | {row['budget_p95_ms']} | {verdict} |")  # fmt: skip
+        print(
+            f"| {row['journey']} | {row['requests']} | {row['failures']} | {row['p50_ms']} | {row['p95_ms']} "
+            f"| {row['p99_ms']} | {row['budget_p95_ms']} | {verdict} |"
+        )
     print()
     if summary.get("sign_ins_deferred"):
         print(
@@ -218,10 +241,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     workdir.chmod(0o755)
     everything = os.sched_getaffinity(0)
     facts: dict[str, Any] = {
-        "started": stamp, "users": arguments.users, "seconds": arguments.seconds, "workers": arguments.workers,
-        "locust_processes": arguments.locust_processes, "layout": layout.describe(),
-        "gateway_cores": list(layout.gateway), "locust_cores": list(layout.locust),
-    }  # fmt: skip
+        "started": stamp,
+        "users": arguments.users,
+        "seconds": arguments.seconds,
+        "workers": arguments.workers,
+        "locust_processes": arguments.locust_processes,
+        "layout": layout.describe(),
+        "gateway_cores": list(layout.gateway),
+        "locust_cores": list(layout.locust),
+    }
     try:
         simulators_port = free_port_block(SIMULATOR_PORTS)
         with ExitStack() as stack:
@@ -230,7 +258,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 service = stack.enter_context(
                     running_service(
-                        workdir / "data", workdir / "service.log", ready_deadline_s=180,
+                        workdir / "data",
+                        workdir / "service.log",
+                        ready_deadline_s=180,
                         extra_env={
                             "ISHENZHEN_WORKERS": str(arguments.workers),
                             "ISHENZHEN_LOG_LEVEL": "warning",
@@ -239,11 +269,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                             "ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT": str(simulators_port),
                         },
                     )
-                )  # fmt: skip
+                )
             finally:
                 os.sched_setaffinity(0, everything)
-            print(f"locust run: stack ready at {service.base_url} in {service.seconds_to_ready:.1f} s; "
-                  f"{layout.describe()}", file=sys.stderr, flush=True)  # fmt: skip
+            print(
+                f"locust run: stack ready at {service.base_url} in {service.seconds_to_ready:.1f} s; "
+                f"{layout.describe()}",
+                file=sys.stderr,
+                flush=True,
+            )
             gateway_before = _tree_cpu_seconds(service.pid)
             started = time.perf_counter()
             before = os.times()

@@ -29,8 +29,9 @@ async def _own(url: str, count: int, workers: int) -> float:
 
     class Instant:
         async def deliver(self, request: OutboundRequest) -> DeliveryResult:
-            return DeliveryResult(outcome="delivered", status=202, body=b"{}", retry_after=None, error_source=None,
-                                  detail="")  # fmt: skip
+            return DeliveryResult(
+                outcome="delivered", status=202, body=b"{}", retry_after=None, error_source=None, detail=""
+            )
 
     connection = await asyncpg.connect(url)
     try:
@@ -46,17 +47,19 @@ async def _own(url: str, count: int, workers: int) -> float:
             " client_id, party_kind, spec_version, capabilities, form, status) VALUES ($1, $2, 'x', 1, 'archives',"
             " $3, 'bench', 'self', '1.0', '', '{}', 'withdrawn')",
             [(i, f"SZ2026120399{n:06d}0", account) for n, i in enumerate(ids)],
-        )  # fmt: skip
+        )
         await connection.executemany(
             "INSERT INTO handling_outbox (application_id, kind, department, path, body) VALUES ($1, 'withdrawal',"
-            " 'archives', '/applications/x/withdrawal', '{}')", [(i,) for i in ids],
-        )  # fmt: skip
+            " 'archives', '/applications/x/withdrawal', '{}')",
+            [(i,) for i in ids],
+        )
     finally:
         await connection.close()
     pool = await asyncpg.create_pool(url, min_size=workers, max_size=workers + 2)
     assert pool is not None
-    dispatcher = Dispatcher(pool, Instant(), workers=workers, lease_seconds=30, poll_seconds=0.05,
-                            policy=RetryPolicy(3, 1, 10))  # fmt: skip
+    dispatcher = Dispatcher(
+        pool, Instant(), workers=workers, lease_seconds=30, poll_seconds=0.05, policy=RetryPolicy(3, 1, 10)
+    )
     started = time.perf_counter()
     await dispatcher.start()
     try:

@@ -75,8 +75,9 @@ def _wait(url: str, process: subprocess.Popen[bytes], output: Path, seconds: flo
         raise SystemExit(f"bench.passthrough: {exc}") from None
 
 
-async def _open_loop(url: str, rate: float, seconds: float, headers: dict[str, str] | None,
-                     signer: RequestSigner | None) -> tuple[list[float], int]:  # fmt: skip
+async def _open_loop(
+    url: str, rate: float, seconds: float, headers: dict[str, str] | None, signer: RequestSigner | None
+) -> tuple[list[float], int]:
     """Latencies (s) of requests sent at a fixed rate, whatever the answers' speed; and the failures."""
     latencies: list[float] = []
     failures = 0
@@ -86,10 +87,16 @@ async def _open_loop(url: str, rate: float, seconds: float, headers: dict[str, s
             nonlocal failures
             sent_headers = dict(headers or {})
             if signer is not None:  # signed before the clock starts: the department's own latency only
-                request = httpx.Request("GET", url, headers={
-                    "date": email.utils.formatdate(usegmt=True), "ishenzhen-application-number": "-",
-                    "ishenzhen-user": "bench", "ishenzhen-party": "self",
-                })  # fmt: skip
+                request = httpx.Request(
+                    "GET",
+                    url,
+                    headers={
+                        "date": email.utils.formatdate(usegmt=True),
+                        "ishenzhen-application-number": "-",
+                        "ishenzhen-user": "bench",
+                        "ishenzhen-party": "self",
+                    },
+                )
                 signer.sign(request, b"")
                 sent_headers = dict(request.headers)
             started = time.perf_counter()
@@ -116,8 +123,14 @@ def _percentiles(latencies: list[float]) -> tuple[float, float]:
     return ordered[len(ordered) // 2] * 1000, ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000
 
 
-def _half_load(direct_url: str, gateway_url: str, rate: float, seconds: float, auth: dict[str, str],
-               signer: RequestSigner) -> tuple[tuple[float, float, int], tuple[float, float, int]]:  # fmt: skip
+def _half_load(
+    direct_url: str,
+    gateway_url: str,
+    rate: float,
+    seconds: float,
+    auth: dict[str, str],
+    signer: RequestSigner,
+) -> tuple[tuple[float, float, int], tuple[float, float, int]]:
     """Alternating windows, so a change in the machine's load hits both sides alike."""
     direct: list[float] = []
     through: list[float] = []
@@ -141,8 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     wrk = require_wrk()
     folder = Path(tempfile.mkdtemp(prefix="ishenzhen-bench-passthrough-"))
     folder.chmod(0o755)  # the embedded PostgreSQL runs as nobody when we are root
-    extra = {"ISHENZHEN_DEPARTMENTS_SIMULATORS": "1", "ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT": "0",
-             "ISHENZHEN_ACCESS_LOG": "1"}  # fmt: skip
+    extra = {
+        "ISHENZHEN_DEPARTMENTS_SIMULATORS": "1",
+        "ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT": "0",
+        "ISHENZHEN_ACCESS_LOG": "1",
+    }
     with running_service(
         folder / "data", folder / "service.log", ready_deadline_s=300, extra_env=extra
     ) as service:
@@ -159,10 +175,25 @@ def main(argv: list[str] | None = None) -> int:
         forwarder_output = folder / "forwarder.log"
         forwarder_log = forwarder_output.open("wb")
         forwarder = subprocess.Popen(
-            [str(Path(sys.executable).with_name("granian")), "--interface", "asgi", "--factory", "--host",
-             "127.0.0.1", "--port", str(port), "--workers", "1", "--no-access-log", "bench.forwarder:create_forwarder"],
-            env=env, stdin=subprocess.DEVNULL, stdout=forwarder_log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                str(Path(sys.executable).with_name("granian")),
+                "--interface",
+                "asgi",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+                "--no-access-log",
+                "bench.forwarder:create_forwarder",
+            ],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=forwarder_log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             forward_url = f"http://127.0.0.1:{port}/forward/{QUERY}?plate={PLATE}"
             _wait(forward_url, forwarder, forwarder_output)
@@ -174,15 +205,28 @@ def main(argv: list[str] | None = None) -> int:
             cpu = {"forwarder": 0.0, "gateway": 0.0}
             for round_number in range(arguments.rounds):
                 before = _cpu_seconds(forwarder.pid)
-                forwarded.append(run_wrk(forward_url, seconds=arguments.seconds, connections=arguments.connections,
-                                         wrk=wrk))  # fmt: skip
+                forwarded.append(
+                    run_wrk(
+                        forward_url, seconds=arguments.seconds, connections=arguments.connections, wrk=wrk
+                    )
+                )
                 cpu["forwarder"] += _cpu_seconds(forwarder.pid) - before
                 before = _cpu_seconds(service.pid)
-                gated.append(run_wrk(gateway_url, seconds=arguments.seconds, connections=arguments.connections,
-                                     headers=(auth,), wrk=wrk))  # fmt: skip
+                gated.append(
+                    run_wrk(
+                        gateway_url,
+                        seconds=arguments.seconds,
+                        connections=arguments.connections,
+                        headers=(auth,),
+                        wrk=wrk,
+                    )
+                )
                 cpu["gateway"] += _cpu_seconds(service.pid) - before
-                print(f"round {round_number + 1}: forwarder {forwarded[-1].requests_per_second:,.0f}/s, "
-                      f"gateway {gated[-1].requests_per_second:,.0f}/s", file=sys.stderr)  # fmt: skip
+                print(
+                    f"round {round_number + 1}: forwarder {forwarded[-1].requests_per_second:,.0f}/s, "
+                    f"gateway {gated[-1].requests_per_second:,.0f}/s",
+                    file=sys.stderr,
+                )
             gateway_rate = statistics.median(r.requests_per_second for r in gated)
             forward_rate = statistics.median(r.requests_per_second for r in forwarded)
             directory = DepartmentDirectory.from_file(directory_file, allowed_origins=["http://127.0.0.1"])
@@ -206,8 +250,10 @@ def main(argv: list[str] | None = None) -> int:
         "forwarder": cpu["forwarder"] * 1000 / sum(r.requests for r in forwarded),
         "gateway": cpu["gateway"] * 1000 / sum(r.requests for r in gated),
     }
-    print(f"| pass-through query ({arguments.rounds} × {arguments.seconds:g} s, wrk -c{arguments.connections}) "
-          "| requests/s (median) | p50 ms | p99 ms |")  # fmt: skip
+    print(
+        f"| pass-through query ({arguments.rounds} × {arguments.seconds:g} s, wrk -c{arguments.connections}) "
+        "| requests/s (median) | p50 ms | p99 ms |"
+    )
     print("| --- | ---: | ---: | ---: |")
     print(
         f"| bare litestar + aiohttp forwarder | {forward_rate:,.0f} | {forwarded[-1].p50_ms:.2f} | {forwarded[-1].p99_ms:.2f} |"
@@ -223,10 +269,12 @@ def main(argv: list[str] | None = None) -> int:
         f"**{cpu_ms['forwarder'] / cpu_ms['gateway']:.2f}**"
     )
     added = through[1] - direct[1]
-    print(f"\nat half load ({half:,.0f}/s, open loop, {_WINDOWS} alternating windows each way, {2 * arguments.seconds:g} s in all): department direct p50 {direct[0]:.2f} ms "
-          f"p99 {direct[1]:.2f} ms; through the gateway p50 {through[0]:.2f} ms p99 {through[1]:.2f} ms; "
-          f"**p99 added {added:.2f} ms** (target < 5 ms: {'PASS' if added < 5 else 'FAIL'}); "
-          f"failures {direct[2]} / {through[2]}")  # fmt: skip
+    print(
+        f"\nat half load ({half:,.0f}/s, open loop, {_WINDOWS} alternating windows each way, {2 * arguments.seconds:g} s in all): department direct p50 {direct[0]:.2f} ms "
+        f"p99 {direct[1]:.2f} ms; through the gateway p50 {through[0]:.2f} ms p99 {through[1]:.2f} ms; "
+        f"**p99 added {added:.2f} ms** (target < 5 ms: {'PASS' if added < 5 else 'FAIL'}); "
+        f"failures {direct[2]} / {through[2]}"
+    )
     load = os.getloadavg()
     print(f"\n{os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     return 0

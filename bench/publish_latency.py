@@ -94,10 +94,17 @@ def _one_round(
     headers, _ = a.expect(
         201, "POST", f"{item_path}/drafts", token=dept, body=document, **{"If-Match": headers["etag"]}
     )
-    headers, _ = a.expect(200, "PUT", f"{item_path}/draft", token=dept, body={**document, "name": name},
-                          **{"If-Match": headers["etag"]})  # fmt: skip
-    headers, submitted = a.expect(200, "POST", f"{item_path}/draft/submit", token=dept, body={},
-                                  **{"If-Match": headers["etag"]})  # fmt: skip
+    headers, _ = a.expect(
+        200,
+        "PUT",
+        f"{item_path}/draft",
+        token=dept,
+        body={**document, "name": name},
+        **{"If-Match": headers["etag"]},
+    )
+    headers, submitted = a.expect(
+        200, "POST", f"{item_path}/draft/submit", token=dept, body={}, **{"If-Match": headers["etag"]}
+    )
     a.expect(200, "POST", f"{item_path}/versions/{submitted['version']}/approve", token=reviewer, body={})
     approved = time.perf_counter()  # the reviewer has the answer: published, as far as A's database knows
     seen: dict[str, float] = {}
@@ -125,8 +132,10 @@ def _row(label: str, values: list[float], rounds: int) -> str:
     if not values:
         return f"| {label} | 0 of {rounds} | – | – | – | – |"
     ms = [v * 1000 for v in values]
-    return (f"| {label} | {len(values)} of {rounds} | {percentile(ms, 0.5):.1f} | {percentile(ms, 0.95):.1f} "
-            f"| {percentile(ms, 0.99):.1f} | {max(ms):.1f} |")  # fmt: skip
+    return (
+        f"| {label} | {len(values)} of {rounds} | {percentile(ms, 0.5):.1f} | {percentile(ms, 0.95):.1f} "
+        f"| {percentile(ms, 0.99):.1f} | {max(ms):.1f} |"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -158,8 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             with running_service(
                 workdir / "b-unused", workdir / "b.log", extra_env={"DATABASE_URL": database}
             ) as sb:
-                print(f"bench: A at {sa.base_url} (embedded PostgreSQL :{pg_port}), B at {sb.base_url}",
-                      file=sys.stderr)  # fmt: skip
+                print(
+                    f"bench: A at {sa.base_url} (embedded PostgreSQL :{pg_port}), B at {sb.base_url}",
+                    file=sys.stderr,
+                )
                 a, b = Instance(sa.base_url), Instance(sb.base_url)
                 dept = client_token(
                     sa.base_url, DEPARTMENT_CLIENT_ID, DEMO_DEPARTMENT_SECRET, "registry:write"
@@ -171,8 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     # Tokens live 300 s by default: renew every 4 minutes of a long run.
                     if time.monotonic() - started > 240:
                         started = time.monotonic()
-                        dept = client_token(sa.base_url, DEPARTMENT_CLIENT_ID, DEMO_DEPARTMENT_SECRET,
-                                            "registry:write")  # fmt: skip
+                        dept = client_token(
+                            sa.base_url, DEPARTMENT_CLIENT_ID, DEMO_DEPARTMENT_SECRET, "registry:write"
+                        )
                         reviewer = client_token(
                             sa.base_url, REVIEWER_CLIENT_ID, REVIEWER_SECRET, "registry:review"
                         )

@@ -33,37 +33,69 @@ ON = dt.date(2026, 12, 3)
 
 # The same conditions in each language (CEL is the catalogue's; zen's expression language differs a little).
 CEL_RULES = {
-    ELDERLY: ['applicant.status == "alive"', "applicant.household_district == params.district",
-              "applicant.age >= params.min_age", '!("elderly_allowance" in applicant.benefits)'],
-    GRADUATE: ['applicant.status == "alive"', 'licences.diploma.status == "valid"',
-               "licences.diploma.holder_name == applicant.name",
-               'licences.degree_certificate.status == "valid" && licences.degree_certificate.level in params.levels',
-               "licences.diploma.years_held <= params.max_years", "applicant.age <= params.max_age",
-               "!applicant.shenzhen_household", "!credit.dishonest"],
-}  # fmt: skip
+    ELDERLY: [
+        'applicant.status == "alive"',
+        "applicant.household_district == params.district",
+        "applicant.age >= params.min_age",
+        '!("elderly_allowance" in applicant.benefits)',
+    ],
+    GRADUATE: [
+        'applicant.status == "alive"',
+        'licences.diploma.status == "valid"',
+        "licences.diploma.holder_name == applicant.name",
+        'licences.degree_certificate.status == "valid" && licences.degree_certificate.level in params.levels',
+        "licences.diploma.years_held <= params.max_years",
+        "applicant.age <= params.max_age",
+        "!applicant.shenzhen_household",
+        "!credit.dishonest",
+    ],
+}
 ZEN_RULES = {
-    ELDERLY: ['applicant.status == "alive"', "applicant.household_district == params.district",
-              "applicant.age >= params.min_age", 'not ("elderly_allowance" in applicant.benefits)'],
-    GRADUATE: ['applicant.status == "alive"', 'licences.diploma.status == "valid"',
-               "licences.diploma.holder_name == applicant.name",
-               'licences.degree_certificate.status == "valid" and licences.degree_certificate.level in params.levels',
-               "licences.diploma.years_held <= params.max_years", "applicant.age <= params.max_age",
-               "not applicant.shenzhen_household", "not credit.dishonest"],
-}  # fmt: skip
+    ELDERLY: [
+        'applicant.status == "alive"',
+        "applicant.household_district == params.district",
+        "applicant.age >= params.min_age",
+        'not ("elderly_allowance" in applicant.benefits)',
+    ],
+    GRADUATE: [
+        'applicant.status == "alive"',
+        'licences.diploma.status == "valid"',
+        "licences.diploma.holder_name == applicant.name",
+        'licences.degree_certificate.status == "valid" and licences.degree_certificate.level in params.levels',
+        "licences.diploma.years_held <= params.max_years",
+        "applicant.age <= params.max_age",
+        "not applicant.shenzhen_household",
+        "not credit.dishonest",
+    ],
+}
 TIERS = [(100, 1000), (90, 500), (80, 300), (70, 200), (60, 100)]
 
 
 def _facts(item: str) -> Facts:
     if item == ELDERLY:
-        return Facts(on=ON, applicant={"status": "alive", "household_district": "440304", "birth_date": "1944-03-01",
-                                       "benefits": []})  # fmt: skip
+        return Facts(
+            on=ON,
+            applicant={
+                "status": "alive",
+                "household_district": "440304",
+                "birth_date": "1944-03-01",
+                "benefits": [],
+            },
+        )
     return Facts(
         on=ON,
-        applicant={"status": "alive", "birth_date": "2002-05-20", "name": "王小明", "shenzhen_household": False},
-        licences={"diploma": {"status": "valid", "issued_on": "2025-07-01", "holder_name": "王小明"},
-                  "degree_certificate": {"status": "valid", "issued_on": "2025-07-01", "level": "bachelor"}},
+        applicant={
+            "status": "alive",
+            "birth_date": "2002-05-20",
+            "name": "王小明",
+            "shenzhen_household": False,
+        },
+        licences={
+            "diploma": {"status": "valid", "issued_on": "2025-07-01", "holder_name": "王小明"},
+            "degree_certificate": {"status": "valid", "issued_on": "2025-07-01", "level": "bachelor"},
+        },
         credit={"dishonest": False},
-    )  # fmt: skip
+    )
 
 
 def _context(item: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -80,16 +112,36 @@ def _zen_table() -> str:
     ]
     nodes = [
         {"id": "in", "type": "inputNode", "name": "in", "position": {"x": 0, "y": 0}},
-        {"id": "checks", "type": "expressionNode", "name": "checks", "position": {"x": 1, "y": 0},
-         "content": {"expressions": [{"id": f"e{i}", "key": f"c{i}", "value": e} for i, e in enumerate(ZEN_RULES[ELDERLY])]
-                     + [{"id": "age", "key": "age", "value": "applicant.age"}]}},
-        {"id": "tiers", "type": "decisionTableNode", "name": "tiers", "position": {"x": 2, "y": 0},
-         "content": {"hitPolicy": "first", "inputs": [{"id": "age", "name": "age", "field": "age"}],
-                     "outputs": [{"id": "outcome", "name": "monthly", "field": "monthly"}], "rules": rules}},
+        {
+            "id": "checks",
+            "type": "expressionNode",
+            "name": "checks",
+            "position": {"x": 1, "y": 0},
+            "content": {
+                "expressions": [
+                    {"id": f"e{i}", "key": f"c{i}", "value": e} for i, e in enumerate(ZEN_RULES[ELDERLY])
+                ]
+                + [{"id": "age", "key": "age", "value": "applicant.age"}]
+            },
+        },
+        {
+            "id": "tiers",
+            "type": "decisionTableNode",
+            "name": "tiers",
+            "position": {"x": 2, "y": 0},
+            "content": {
+                "hitPolicy": "first",
+                "inputs": [{"id": "age", "name": "age", "field": "age"}],
+                "outputs": [{"id": "outcome", "name": "monthly", "field": "monthly"}],
+                "rules": rules,
+            },
+        },
         {"id": "out", "type": "outputNode", "name": "out", "position": {"x": 3, "y": 0}},
-    ]  # fmt: skip
-    edges = [{"id": f"x{i}", "sourceId": a, "targetId": b, "type": "edge"}
-             for i, (a, b) in enumerate([("in", "checks"), ("checks", "tiers"), ("tiers", "out")])]  # fmt: skip
+    ]
+    edges = [
+        {"id": f"x{i}", "sourceId": a, "targetId": b, "type": "edge"}
+        for i, (a, b) in enumerate([("in", "checks"), ("checks", "tiers"), ("tiers", "out")])
+    ]
     return json.dumps({"nodes": nodes, "edges": edges})
 
 
@@ -121,8 +173,11 @@ def _measure(run: Callable[[], object], rounds: int) -> dict[str, float]:
         cpu.append((time.thread_time_ns() - started_cpu) / 1000)
         wall.append((time.perf_counter_ns() - started) / 1000)
     cpu.sort()
-    return {"cpu_p50_us": round(statistics.median(cpu), 1), "cpu_p99_us": round(cpu[int(rounds * 0.99)], 1),
-            "wall_p50_us": round(statistics.median(wall), 1)}  # fmt: skip
+    return {
+        "cpu_p50_us": round(statistics.median(cpu), 1),
+        "cpu_p99_us": round(cpu[int(rounds * 0.99)], 1),
+        "wall_p50_us": round(statistics.median(wall), 1),
+    }
 
 
 def main(rounds: int = 3000) -> None:
@@ -163,11 +218,16 @@ def main(rounds: int = 3000) -> None:
         [zen.compile_expression(e) for e in [e for rules in ZEN_RULES.values() for e in rules]]
     zen_compile = (time.perf_counter() - started) / (20 * len(sources)) * 1e6
     print(f"\ncompile per expression: CEL {cel_compile:.1f} µs, zen {zen_compile:.1f} µs")
-    for label, expression in (("missing field", "applicant.nope >= 1"), ("missing field", "applicant.nope != 'x'"),
-                              ("type error", "applicant.age >= 'x'")):  # fmt: skip
+    for label, expression in (
+        ("missing field", "applicant.nope >= 1"),
+        ("missing field", "applicant.nope != 'x'"),
+        ("type error", "applicant.age >= 'x'"),
+    ):
         outcomes = []
-        for engine, call in (("CEL", lambda e=expression: cel.evaluate(e, variables)),
-                             ("zen", lambda e=expression: zen.evaluate_expression(e, variables))):  # fmt: skip
+        for engine, call in (
+            ("CEL", lambda e=expression: cel.evaluate(e, variables)),
+            ("zen", lambda e=expression: zen.evaluate_expression(e, variables)),
+        ):
             try:
                 outcomes.append(f"{engine}: value {call()!r}")
             except Exception as exc:

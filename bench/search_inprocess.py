@@ -120,10 +120,21 @@ def synthetic_items(scale: int) -> list[Any]:
     from types import SimpleNamespace
 
     kinds = (
-        "居民身份证换领", "居民身份证补领", "住房公积金提取（租房）", "住房公积金提取（购房）", "老龄津贴发放",
-        "企业设立登记", "个体工商户设立登记", "网络预约出租汽车驾驶员证核发", "灵活就业人员参加基本养老保险登记",
-        "社会保险关系转移", "生育登记", "机动车驾驶证换证", "不动产登记资料查询", "出生医学证明补发",
-    )  # fmt: skip
+        "居民身份证换领",
+        "居民身份证补领",
+        "住房公积金提取（租房）",
+        "住房公积金提取（购房）",
+        "老龄津贴发放",
+        "企业设立登记",
+        "个体工商户设立登记",
+        "网络预约出租汽车驾驶员证核发",
+        "灵活就业人员参加基本养老保险登记",
+        "社会保险关系转移",
+        "生育登记",
+        "机动车驾驶证换证",
+        "不动产登记资料查询",
+        "出生医学证明补发",
+    )
     districts = (
         "福田区",
         "罗湖区",
@@ -248,19 +259,28 @@ def run(scale: int, repeat: int, clock_name: str) -> dict[str, list[float]]:
     print(f"{clock_name} time per search:")
     print(f"{'kind':10} {'calls':>6} {'p50 µs':>8} {'p99 µs':>8} {'max µs':>8}")
     for kind, values in timings.items():
-        print(f"{kind:10} {len(values):6} {statistics.median(values):8.1f} {percentile(values, 0.99):8.1f} "
-              f"{max(values):8.1f}")  # fmt: skip
+        print(
+            f"{kind:10} {len(values):6} {statistics.median(values):8.1f} {percentile(values, 0.99):8.1f} "
+            f"{max(values):8.1f}"
+        )
     return timings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.search_inprocess", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.search_inprocess",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--scale", type=int, default=1, help="also measure a catalogue N times larger")
     parser.add_argument("--repeat", type=int, default=200, help="runs of the whole query mix [200]")
-    parser.add_argument("--clock", choices=sorted(CLOCKS), default="cpu",
-                        help="cpu: this thread's CPU time, blind to other processes on a shared machine "
-                             "(default); wall: elapsed time, as a client sees it")  # fmt: skip
+    parser.add_argument(
+        "--clock",
+        choices=sorted(CLOCKS),
+        default="cpu",
+        help="cpu: this thread's CPU time, blind to other processes on a shared machine "
+        "(default); wall: elapsed time, as a client sees it",
+    )
     args = parser.parse_args(argv)
     base = run(1, args.repeat, args.clock)
     p99 = percentile(base["overall"], 0.99)

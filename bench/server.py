@@ -89,10 +89,25 @@ def pinned(command: list[str], cpus: str | None) -> list[str]:
 
 def bare_reference_command(port: int) -> list[str]:
     return [
-        sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "--host", "127.0.0.1",
-        "--port", str(port), "--workers", "1", "--loop", GRANIAN_LOOP, "--backlog", str(GRANIAN_BACKLOG),
-        "--no-log", "bench.bare_app:create_bare_app",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "asgi",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--loop",
+        GRANIAN_LOOP,
+        "--backlog",
+        str(GRANIAN_BACKLOG),
+        "--no-log",
+        "bench.bare_app:create_bare_app",
+    ]
 
 
 def service_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -170,9 +185,13 @@ def running_service(
     """The service on a free loopback port, ready; stopped (SIGINT, then SIGKILL) when the block ends."""
     port = free_port()
     with _running(
-        pinned(service_command(port, data_dir), cpus), service_env(extra_env), port, READY_PATH,
-        log_path, ready_deadline_s,
-    ) as service:  # fmt: skip
+        pinned(service_command(port, data_dir), cpus),
+        service_env(extra_env),
+        port,
+        READY_PATH,
+        log_path,
+        ready_deadline_s,
+    ) as service:
         yield service
 
 

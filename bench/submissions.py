@@ -32,8 +32,12 @@ from ishenzhen.embedded import EmbeddedPostgres
 from ishenzhen.lib.local_process import free_port
 
 ITEM = "200410001000440300"  # 档案查询 (archives): a citizen's item handled online, no upload required
-FORM = {"applicant_name": "张伟", "applicant_id_number": "440303198503120017", "contact_mobile": "13800000002",
-        "promise": True}  # fmt: skip
+FORM = {
+    "applicant_name": "张伟",
+    "applicant_id_number": "440303198503120017",
+    "contact_mobile": "13800000002",
+    "promise": True,
+}
 TARGET_LAG_P99_S = 1.0
 
 
@@ -79,9 +83,10 @@ async def _load(base_url: str, token: str, seconds: float, concurrency: int) -> 
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
                 async with session.post(
-                    "/v1/applications", json={"item_code": ITEM, "form": FORM},
+                    "/v1/applications",
+                    json={"item_code": ITEM, "form": FORM},
                     headers={"Idempotency-Key": str(uuid.uuid4())},
-                ) as answer:  # fmt: skip
+                ) as answer:
                     await answer.read()
                     if answer.status == 202:
                         accepted += 1
@@ -124,12 +129,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # The simulators on ports of their own (the default 8101.. may be another checkout's serve).
         # The department simulators are what the outbox delivers to: bench.server leaves them off by default.
-        env = {"ISHENZHEN_DEPARTMENTS_SIMULATORS": "1",
-               "ISHENZHEN_HANDLING_DISPATCH_WORKERS": str(arguments.workers), "ISHENZHEN_ACCESS_LOG": "0",
-               "ISHENZHEN_IDENTITY_ACCESS_TOKEN_SECONDS": "3600",
-               "ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT": str(_free_block()),
-               # The database on a port we choose, so we can read the outbox afterwards.
-               "ISHENZHEN_PG_PORT": str(pg_port)}  # fmt: skip
+        env = {
+            "ISHENZHEN_DEPARTMENTS_SIMULATORS": "1",
+            "ISHENZHEN_HANDLING_DISPATCH_WORKERS": str(arguments.workers),
+            "ISHENZHEN_ACCESS_LOG": "0",
+            "ISHENZHEN_IDENTITY_ACCESS_TOKEN_SECONDS": "3600",
+            "ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT": str(_free_block()),
+            # The database on a port we choose, so we can read the outbox afterwards.
+            "ISHENZHEN_PG_PORT": str(pg_port),
+        }
         with running_service(
             folder / "data", folder / "service.log", ready_deadline_s=300, extra_env=env
         ) as service:

@@ -101,8 +101,12 @@ async def _issue_codes(pool: asyncpg.Pool, count: int) -> list[tuple[str, str]]:
         codes = []
         for _ in range(count):
             code, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(48)
-            data = {"redirect_uri": REDIRECT, "code_challenge": _challenge(verifier), "code_challenge_method": "S256",
-                    "nonce": "n"}  # fmt: skip
+            data = {
+                "redirect_uri": REDIRECT,
+                "code_challenge": _challenge(verifier),
+                "code_challenge_method": "S256",
+                "nonce": "n",
+            }
             await oauth.store_code(connection, code, clients[APP_CLIENT_ID], subject, data, SCOPE)
             codes.append((code, verifier))
     return codes
@@ -155,8 +159,16 @@ async def measure(url: str, requests: int, concurrency: int) -> dict[str, dict[s
         refresh_tokens: list[str] = []
 
         def exchange_forms(codes: list[tuple[str, str]]) -> list[dict[str, str]]:
-            return [{"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
-                     "client_id": APP_CLIENT_ID, "code_verifier": verifier} for code, verifier in codes]  # fmt: skip
+            return [
+                {
+                    "grant_type": "authorization_code",
+                    "code": code,
+                    "redirect_uri": REDIRECT,
+                    "client_id": APP_CLIENT_ID,
+                    "code_verifier": verifier,
+                }
+                for code, verifier in codes
+            ]
 
         def refresh_forms(tokens: list[str]) -> list[dict[str, str]]:
             return [

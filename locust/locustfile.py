@@ -57,18 +57,23 @@ def _arguments(parser: Any) -> None:
         "--summary-file", default="", help="write the journeys' verdict and figures as JSON here"
     )
     parser.add_argument(
-        "--sign-ins-per-minute", type=int, default=24,
+        "--sign-ins-per-minute",
+        type=int,
+        default=24,
         help="sign-ins this process may make per minute (the provider allows 30 per address) [24]",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--simulators-port", type=int, default=int(os.environ.get("ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT", 8101)),
+        "--simulators-port",
+        type=int,
+        default=int(os.environ.get("ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT", 8101)),
         help="the first port of the department simulators `serve` started [$ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT"
         " or 8101]; 0: no case system (CaseworkerSystem left out)",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--every-journey", action="store_true",
+        "--every-journey",
+        action="store_true",
         help="a smoke run: one user of each class, each walking every journey once before picking by weight",
-    )  # fmt: skip
+    )
 
 
 def _is_loopback(url: str) -> bool:
@@ -104,8 +109,11 @@ def _preflight(environment: Environment, **_kwargs: Any) -> None:
         port = options.simulators_port
         casework.intake.url = casework.take_over(port) if port else None
         if casework.intake.url is None:
-            log.warning("no department simulator serving %s from port %s: CaseworkerSystem left out",
-                        casework.DEPARTMENT, port)  # fmt: skip
+            log.warning(
+                "no department simulator serving %s from port %s: CaseworkerSystem left out",
+                casework.DEPARTMENT,
+                port,
+            )
             environment.user_classes[:] = [c for c in environment.user_classes if c is not CaseworkerSystem]
             environment.user_classes_by_name.pop(CaseworkerSystem.__name__, None)
     if options is not None and options.every_journey:

@@ -24,8 +24,39 @@ def resident_id(body: str) -> str:
     return body + "10X98765432"[remainder]
 
 
-PROVINCES = [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54,
-             61, 62, 63, 64, 65]  # fmt: skip
+PROVINCES = [
+    11,
+    12,
+    13,
+    14,
+    15,
+    21,
+    22,
+    23,
+    31,
+    32,
+    33,
+    34,
+    35,
+    36,
+    37,
+    41,
+    42,
+    43,
+    44,
+    45,
+    46,
+    50,
+    51,
+    52,
+    53,
+    54,
+    61,
+    62,
+    63,
+    64,
+    65,
+]
 id_bodies = st.builds(
     lambda province, rest, year, month, day, seq: (
         f"{province}{rest:04d}{year:04d}{month:02d}{day:02d}{seq:03d}"
@@ -105,8 +136,15 @@ def test_an_access_line_has_the_structlog_keys_and_masks_the_path() -> None:
     access_log().record("r1", "GET", "/v1/people/11010519491231002X", 404, 0.25)
     line = json.loads(stream.getvalue())
     assert list(line) == [
-        "request_id", "method", "route", "status", "duration_ms", "event", "level", "timestamp",
-    ]  # fmt: skip
+        "request_id",
+        "method",
+        "route",
+        "status",
+        "duration_ms",
+        "event",
+        "level",
+        "timestamp",
+    ]
     assert line["route"] == "/v1/people/110105********002X" and line["event"] == "http.request"
     assert line["level"] == "info" and line["timestamp"].endswith("Z")
     access_log().record("r2", "GET", "/boom", 500, 1.0)

@@ -156,9 +156,11 @@ class ApplyOnline(SignedInJourney):
     @task
     def form(self) -> None:
         with self.client.get(
-            f"/v1/app/items/{self.code}/form", headers=self.headers(), name="/v1/app/items/{code}/form (signed in)",
+            f"/v1/app/items/{self.code}/form",
+            headers=self.headers(),
+            name="/v1/app/items/{code}/form (signed in)",
             catch_response=True,
-        ) as r:  # fmt: skip
+        ) as r:
             # Leaving the journey inside the block would lose the unmarked response: decide after it.
             steps = json_field(r, "steps")
             if r.status_code == 200 and not isinstance(steps, list):
@@ -175,10 +177,14 @@ class ApplyOnline(SignedInJourney):
             return  # not verified: the submission below must be refused for its level, whatever it holds
         name, id_number = PEOPLE[self.user.mobile]
         known: dict[str, Any] = {
-            "applicant_name": name, "applicant_id_number": id_number, "contact_name": name,
-            "contact_mobile": self.user.mobile, "enterprise_name": ENTERPRISE_NAME,
-            "enterprise_credit_code": ENTERPRISE_CREDIT_CODE, "credit_code": ENTERPRISE_CREDIT_CODE,
-        }  # fmt: skip
+            "applicant_name": name,
+            "applicant_id_number": id_number,
+            "contact_name": name,
+            "contact_mobile": self.user.mobile,
+            "enterprise_name": ENTERPRISE_NAME,
+            "enterprise_credit_code": ENTERPRISE_CREDIT_CODE,
+            "credit_code": ENTERPRISE_CREDIT_CODE,
+        }
         # Fields are answered before any upload, so a form this journey cannot fill costs no uploads.
         for field in self.fields:
             if field.get("required") and field.get("type") != "upload":
@@ -205,19 +211,26 @@ class ApplyOnline(SignedInJourney):
             return None
         options = [o["value"] for o in field.get("options", [])]
         return {
-            "resident_id": id_number, "mobile": self.user.mobile, "agreement": True,
-            "select": options[0] if options else None, "radio": options[0] if options else None,
-            "checkbox": options[: max(1, field.get("min_selected") or 1)], "date_input": dt.date.today().isoformat(),
+            "resident_id": id_number,
+            "mobile": self.user.mobile,
+            "agreement": True,
+            "select": options[0] if options else None,
+            "radio": options[0] if options else None,
+            "checkbox": options[: max(1, field.get("min_selected") or 1)],
+            "date_input": dt.date.today().isoformat(),
             "number_input": field.get("minimum") or 1,
             "address": {"district": "440303", "detail": "深南东路 1 号"},
-        }.get(kind, name)  # fmt: skip
+        }.get(kind, name)
 
     def _upload(self, material: str) -> str | None:
         with self.client.post(
-            "/v1/materials", params={"name": f"{material[:40]}.png"}, data=_PHOTO,
-            headers={**self.headers(), "Content-Type": "application/octet-stream"}, name="/v1/materials",
+            "/v1/materials",
+            params={"name": f"{material[:40]}.png"},
+            data=_PHOTO,
+            headers={**self.headers(), "Content-Type": "application/octet-stream"},
+            name="/v1/materials",
             catch_response=True,
-        ) as r:  # fmt: skip
+        ) as r:
             upload = json_field(r, "id")
             if r.status_code == 201 and not upload:
                 r.failure("an upload answer without an id")
@@ -262,18 +275,24 @@ class ApplyOnline(SignedInJourney):
         self.application = str(answer["id"])
         if random.random() < 0.2:  # noqa: S311 - the app retries after a lost answer, with the same key
             with self.client.post(
-                "/v1/applications", json=body, headers=headers, name="/v1/applications (same key again)",
+                "/v1/applications",
+                json=body,
+                headers=headers,
+                name="/v1/applications (same key again)",
                 catch_response=True,
-            ) as r:  # fmt: skip
+            ) as r:
                 if r.status_code == 202 and json_field(r, "id") != self.application:
                     r.failure("the same Idempotency-Key and body gave another application")
 
     def _open_stream(self) -> Any:
         """The live stream of my messages (SSE), or None when the account's allowance of streams is taken."""
         with self.client.get(
-            "/v1/me/events", headers={**self.headers(), "Accept": "text/event-stream"}, name="/v1/me/events",
-            stream=True, catch_response=True,
-        ) as r:  # fmt: skip
+            "/v1/me/events",
+            headers={**self.headers(), "Accept": "text/event-stream"},
+            name="/v1/me/events",
+            stream=True,
+            catch_response=True,
+        ) as r:
             if r.status_code == 429:
                 # Simulated users share three demo accounts, each allowed a few live streams per gateway
                 # process: a phone that is refused one polls instead, as the app does.
@@ -323,9 +342,11 @@ class ApplyOnline(SignedInJourney):
             if poll:
                 time.sleep(POLL_SECONDS)  # gevent-patched; not counted in any response time
             with self.client.get(
-                f"/v1/applications/{self.application}", headers=self.headers(),
-                name="/v1/applications/{id}", catch_response=True,
-            ) as r:  # fmt: skip
+                f"/v1/applications/{self.application}",
+                headers=self.headers(),
+                name="/v1/applications/{id}",
+                catch_response=True,
+            ) as r:
                 status, timeline = json_field(r, "status"), json_field(r, "timeline")
                 if r.status_code != 200:
                     break
@@ -371,10 +392,13 @@ class ApplyForInstantApproval(ApplyOnline):
         if not links:
             # No request to mark: the missing link is reported as a failed check of its own.
             self.user.environment.events.request.fire(
-                request_type="CHECK", name="an instant approval names its verification link", response_time=0,
-                response_length=0, exception=AssertionError("the approval's timeline has no verification link"),
+                request_type="CHECK",
+                name="an instant approval names its verification link",
+                response_time=0,
+                response_length=0,
+                exception=AssertionError("the approval's timeline has no verification link"),
                 context=self.user.context(),
-            )  # fmt: skip
+            )
             return
         with self.client.get(
             f"/v1/results/{links[-1]}/verification", name="/v1/results/{id}/verification", catch_response=True
@@ -404,9 +428,11 @@ class FollowMyApplications(SignedInJourney):
                 return
         if items:
             with self.client.get(
-                f"/v1/applications/{items[0]['id']}", headers=self.headers(), name="/v1/applications/{id}",
+                f"/v1/applications/{items[0]['id']}",
+                headers=self.headers(),
+                name="/v1/applications/{id}",
                 catch_response=True,
-            ) as r:  # fmt: skip
+            ) as r:
                 if r.status_code == 200 and not json_field(r, "timeline"):
                     r.failure("an application without a status timeline")
 

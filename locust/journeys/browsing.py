@@ -26,12 +26,27 @@ LANGUAGES = ("zh-CN,zh;q=0.9", "zh-CN,zh;q=0.9", "zh-CN,zh;q=0.9", "en-US,en;q=0
 RELEVANCE_SET = Path(__file__).resolve().parents[2] / "tests" / "catalog" / "relevance" / "queries.yaml"
 # Used while that set is not in the repository: the same kinds, fewer of each.
 FALLBACK_SEARCHES: tuple[tuple[str, str], ...] = (
-    ("公积金提取", "official"), ("居民身份证换领", "exact"), ("结婚登记", "exact"), ("营业执照", "colloquial"),
-    ("开饭店", "colloquial"), ("生孩子", "colloquial"), ("退休", "colloquial"), ("社保", "abbreviation"),
-    ("医保", "abbreviation"), ("laolingjintie", "pinyin"), ("juzhuzheng", "pinyin"), ("shebao", "pinyin"),
-    ("lljt", "initials"), ("gjj", "initials"), ("sfz", "initials"), ("公基金", "typo"), ("身分证", "typo"),
-    ("网约车 驾驶员", "mixed"), ("怎么办居住证", "question"), ("孩子上学要什么材料", "question"),
-)  # fmt: skip
+    ("公积金提取", "official"),
+    ("居民身份证换领", "exact"),
+    ("结婚登记", "exact"),
+    ("营业执照", "colloquial"),
+    ("开饭店", "colloquial"),
+    ("生孩子", "colloquial"),
+    ("退休", "colloquial"),
+    ("社保", "abbreviation"),
+    ("医保", "abbreviation"),
+    ("laolingjintie", "pinyin"),
+    ("juzhuzheng", "pinyin"),
+    ("shebao", "pinyin"),
+    ("lljt", "initials"),
+    ("gjj", "initials"),
+    ("sfz", "initials"),
+    ("公基金", "typo"),
+    ("身分证", "typo"),
+    ("网约车 驾驶员", "mixed"),
+    ("怎么办居住证", "question"),
+    ("孩子上学要什么材料", "question"),
+)
 
 
 def _load_searches(path: Path) -> tuple[tuple[str, str], ...]:
@@ -205,9 +220,12 @@ class OpenTheApp(Journey):
     @task
     def district_home(self) -> None:
         with self.client.get(
-            "/v1/app/home", params={"district": self.district}, headers={"Accept-Language": self.language},
-            name="/v1/app/home?district", catch_response=True,
-        ) as r:  # fmt: skip
+            "/v1/app/home",
+            params={"district": self.district},
+            headers={"Accept-Language": self.language},
+            name="/v1/app/home?district",
+            catch_response=True,
+        ) as r:
             sections = json_field(r, "sections") or []
             hot = next((s for s in sections if s.get("type") == "hot_services"), None)
             if r.status_code == 200 and (hot is None or not hot["items"]):
@@ -221,9 +239,11 @@ class OpenTheApp(Journey):
         if self.code is None:
             return
         with self.client.get(
-            f"/v1/app/items/{self.code}/guide", headers={"Accept-Language": self.language},
-            name="/v1/app/items/{code}/guide", catch_response=True,
-        ) as r:  # fmt: skip
+            f"/v1/app/items/{self.code}/guide",
+            headers={"Accept-Language": self.language},
+            name="/v1/app/items/{code}/guide",
+            catch_response=True,
+        ) as r:
             if r.status_code == 200 and not json_field(r, "sections"):
                 r.failure("a guide without sections")
 
@@ -257,9 +277,11 @@ class CheckAForm(Journey):
     @task
     def guide(self) -> None:
         with self.client.get(
-            f"/v1/app/items/{self.code}/guide", headers={"Accept-Language": self.language},
-            name="/v1/app/items/{code}/guide", catch_response=True,
-        ) as r:  # fmt: skip
+            f"/v1/app/items/{self.code}/guide",
+            headers={"Accept-Language": self.language},
+            name="/v1/app/items/{code}/guide",
+            catch_response=True,
+        ) as r:
             if r.status_code == 200 and not json_field(r, "sections"):
                 r.failure("a guide without sections")
 
@@ -267,9 +289,11 @@ class CheckAForm(Journey):
     def form(self) -> None:
         headers = {"Accept-Language": self.language}
         with self.client.get(
-            f"/v1/app/items/{self.code}/form", headers=headers, name="/v1/app/items/{code}/form",
+            f"/v1/app/items/{self.code}/form",
+            headers=headers,
+            name="/v1/app/items/{code}/form",
             catch_response=True,
-        ) as r:  # fmt: skip
+        ) as r:
             if r.status_code != 200:
                 return
             steps = json_field(r, "steps") or []
@@ -283,9 +307,11 @@ class CheckAForm(Journey):
             etag = r.headers.get("etag")
         if etag:
             with self.client.get(
-                f"/v1/app/items/{self.code}/form", headers={**headers, "If-None-Match": etag},
-                name="/v1/app/items/{code}/form (If-None-Match)", catch_response=True,
-            ) as r:  # fmt: skip
+                f"/v1/app/items/{self.code}/form",
+                headers={**headers, "If-None-Match": etag},
+                name="/v1/app/items/{code}/form (If-None-Match)",
+                catch_response=True,
+            ) as r:
                 if r.status_code == 304:
                     r.success()
                 elif r.status_code == 200 and r.headers.get("etag") not in (None, etag):
@@ -297,9 +323,11 @@ class CheckAForm(Journey):
     def validate(self) -> None:
         data = {self.first_field: "张伟"} if self.first_field else {}
         with self.client.post(
-            f"/v1/app/items/{self.code}/form/validate", json=data, name="/v1/app/items/{code}/form/validate",
+            f"/v1/app/items/{self.code}/form/validate",
+            json=data,
+            name="/v1/app/items/{code}/form/validate",
             catch_response=True,
-        ) as r:  # fmt: skip
+        ) as r:
             errors = json_field(r, "errors") or []
             pointers = {e.get("name") for e in errors}
             if r.status_code != 422 or not errors:

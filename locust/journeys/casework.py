@@ -94,9 +94,11 @@ def take_over(first_port: int) -> str | None:
         if DEPARTMENT not in health.get("departments", []):
             continue
         request = urllib.request.Request(  # noqa: S310 - loopback simulator
-            f"{base}/_control/{DEPARTMENT}", data=json.dumps({"callbacks": False}).encode(), method="PUT",
+            f"{base}/_control/{DEPARTMENT}",
+            data=json.dumps({"callbacks": False}).encode(),
+            method="PUT",
             headers={"Content-Type": "application/json"},
-        )  # fmt: skip
+        )
         try:
             with urllib.request.urlopen(request, timeout=3):  # noqa: S310
                 return f"{base}/_control/{DEPARTMENT}"
@@ -119,15 +121,21 @@ class PostStatusUpdates(SystemJourney):
     def _next_step(self, number: str, case: _Case) -> None:
         status, message = PLAN[case.sequence]
         event: dict[str, Any] = {
-            "event_id": str(uuid.uuid4()), "sequence": case.sequence + 1, "status": status,
-            "occurred_at": dt.datetime.now(CHINA).isoformat(), "message": message,
-        }  # fmt: skip
+            "event_id": str(uuid.uuid4()),
+            "sequence": case.sequence + 1,
+            "status": status,
+            "occurred_at": dt.datetime.now(CHINA).isoformat(),
+            "message": message,
+        }
         if case.sequence == 0 and case.receipt_number:
             event["receipt_number"] = case.receipt_number
         with self.client.post(
-            f"/v1/department/applications/{number}/events", json=event, headers=self.user.bearer(),
-            name="/v1/department/applications/{number}/events", catch_response=True,
-        ) as r:  # fmt: skip
+            f"/v1/department/applications/{number}/events",
+            json=event,
+            headers=self.user.bearer(),
+            name="/v1/department/applications/{number}/events",
+            catch_response=True,
+        ) as r:
             if r.status_code == 202 and json_field(r, "status") != status:
                 r.failure(f"the gateway took the event but says {json_field(r, 'status')}, not {status}")
             elif r.status_code == 409:
@@ -144,9 +152,12 @@ class PostStatusUpdates(SystemJourney):
 
     def _again(self, number: str, event: dict[str, Any]) -> None:
         with self.client.post(
-            f"/v1/department/applications/{number}/events", json=event, headers=self.user.bearer(),
-            name="/v1/department/applications/{number}/events (same event again)", catch_response=True,
-        ) as r:  # fmt: skip
+            f"/v1/department/applications/{number}/events",
+            json=event,
+            headers=self.user.bearer(),
+            name="/v1/department/applications/{number}/events (same event again)",
+            catch_response=True,
+        ) as r:
             if r.status_code == 200 and json_field(r, "event_id") != event["event_id"]:
                 r.failure("a replayed event answered with another event's receipt")
             elif r.status_code == 202:

@@ -82,9 +82,12 @@ class ReadMyInbox(SignedInJourney):
             cursor = json_field(r, "next_cursor") if more else None
         if cursor:
             with self.client.get(
-                "/v1/me/messages", params={"cursor": cursor}, headers=self.headers(),
-                name="/v1/me/messages?cursor", catch_response=True,
-            ) as r:  # fmt: skip
+                "/v1/me/messages",
+                params={"cursor": cursor},
+                headers=self.headers(),
+                name="/v1/me/messages?cursor",
+                catch_response=True,
+            ) as r:
                 _check_page(self, r, "the inbox's next page")
 
     @task

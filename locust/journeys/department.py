@@ -41,9 +41,12 @@ class ClientCredentialsUser(AppUser):
         if self._token is None or self._token[0] < time.monotonic():
             walking, self.journey = self.journey, "DepartmentToken"
             with self.client.post(
-                "/oauth/token", data={"grant_type": "client_credentials", "scope": self.scope},
-                auth=self.credentials, name="/oauth/token (client_credentials)", catch_response=True,
-            ) as r:  # fmt: skip
+                "/oauth/token",
+                data={"grant_type": "client_credentials", "scope": self.scope},
+                auth=self.credentials,
+                name="/oauth/token (client_credentials)",
+                catch_response=True,
+            ) as r:
                 token = json_field(r, "access_token")
                 if r.status_code == 200 and not token:
                     r.failure("a token response without an access token")
@@ -63,9 +66,12 @@ class SystemJourney(Journey):
 
 def _items(client: Any, headers: dict[str, str]) -> list[dict[str, Any]] | None:
     with client.get(
-        "/v1/registry/items", params={"department": DEPARTMENT, "limit": 20}, headers=headers,
-        name="/v1/registry/items?department", catch_response=True,
-    ) as r:  # fmt: skip
+        "/v1/registry/items",
+        params={"department": DEPARTMENT, "limit": 20},
+        headers=headers,
+        name="/v1/registry/items?department",
+        catch_response=True,
+    ) as r:
         items = json_field(r, "items")
         if r.status_code != 200:
             return None
@@ -92,9 +98,11 @@ class ReadTheRegistry(SystemJourney):
         if self.code is None:
             return
         with self.client.get(
-            f"/v1/registry/items/{self.code}/versions", headers=self.user.bearer(),
-            name="/v1/registry/items/{code}/versions", catch_response=True,
-        ) as r:  # fmt: skip
+            f"/v1/registry/items/{self.code}/versions",
+            headers=self.user.bearer(),
+            name="/v1/registry/items/{code}/versions",
+            catch_response=True,
+        ) as r:
             versions = json_body(r)
             numbers = [v["version"] for v in versions] if isinstance(versions, list) else []
             # At least the latest the list showed: another system may have started a draft since.
@@ -106,9 +114,12 @@ class ReadTheRegistry(SystemJourney):
         if self.code is None:
             return
         with self.client.get(
-            f"/v1/registry/items/{self.code}/diff", params={"from": 1, "to": self.latest},
-            headers=self.user.bearer(), name="/v1/registry/items/{code}/diff", catch_response=True,
-        ) as r:  # fmt: skip
+            f"/v1/registry/items/{self.code}/diff",
+            params={"from": 1, "to": self.latest},
+            headers=self.user.bearer(),
+            name="/v1/registry/items/{code}/diff",
+            catch_response=True,
+        ) as r:
             if r.status_code == 200 and not isinstance(json_field(r, "changes"), list):
                 r.failure("a diff without a list of changes")
 
@@ -150,9 +161,11 @@ class ChangeAnItem(SystemJourney):
         if r.status_code != 200 or not isinstance(item, dict) or not etag:
             self.finish()
         with self.client.get(
-            f"{path}/versions/{item['published_version']}", headers=headers,
-            name="/v1/registry/items/{code}/versions/{version}", catch_response=True,
-        ) as r:  # fmt: skip
+            f"{path}/versions/{item['published_version']}",
+            headers=headers,
+            name="/v1/registry/items/{code}/versions/{version}",
+            catch_response=True,
+        ) as r:
             document = json_field(r, "document")
         if not isinstance(document, dict):
             self.finish()
@@ -199,9 +212,12 @@ class ReviewTheQueue(SystemJourney):
         oldest = entries[0]
         version = oldest["version"]["version"]  # the entry carries the submitted version's summary
         with self.client.post(
-            f"/v1/registry/items/{oldest['code']}/versions/{version}/approve", json={}, headers=headers,
-            name="/v1/registry/items/{code}/versions/{version}/approve", catch_response=True,
-        ) as r:  # fmt: skip
+            f"/v1/registry/items/{oldest['code']}/versions/{version}/approve",
+            json={},
+            headers=headers,
+            name="/v1/registry/items/{code}/versions/{version}/approve",
+            catch_response=True,
+        ) as r:
             if r.status_code in CONFLICTS:
                 r.success()  # decided meanwhile: expected
 

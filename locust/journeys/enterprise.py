@@ -33,9 +33,11 @@ class ManageAgents(SignedInJourney):
     def agents(self) -> None:
         representative = self.user.mobile == LEGAL_REPRESENTATIVE[0]
         with self.client.get(
-            f"/v1/enterprises/{ENTERPRISE_CREDIT_CODE}/agents", headers=self.headers(),
-            name="/v1/enterprises/{credit_code}/agents", catch_response=True,
-        ) as r:  # fmt: skip
+            f"/v1/enterprises/{ENTERPRISE_CREDIT_CODE}/agents",
+            headers=self.headers(),
+            name="/v1/enterprises/{credit_code}/agents",
+            catch_response=True,
+        ) as r:
             agents = json_body(r)
             if representative and r.status_code == 200 and not (isinstance(agents, list) and agents):
                 r.failure("the demo enterprise's agent list is empty")
@@ -48,9 +50,11 @@ class ManageAgents(SignedInJourney):
     def invitations(self) -> None:
         """Pending invitations to act for an enterprise: what a citizen answers before any grant exists."""
         with self.client.get(
-            "/v1/me/agent-invitations", headers=self.headers(), name="/v1/me/agent-invitations",
+            "/v1/me/agent-invitations",
+            headers=self.headers(),
+            name="/v1/me/agent-invitations",
             catch_response=True,
-        ) as r:  # fmt: skip
+        ) as r:
             if r.status_code == 200 and not isinstance(json_body(r), list):
                 r.failure("the pending invitations are not a list")
 

@@ -75,10 +75,12 @@ def _skipped(environment: Environment, base_url: str) -> list[dict[str, Any]]:
     for journey in _journey_classes(environment):
         missing = offered.missing(base_url, journey.requires)
         if missing:
-            out.append({
-                "journey": journey.label(),
-                "missing": [f"{method} {path}" for method, path in missing],
-            })  # fmt: skip
+            out.append(
+                {
+                    "journey": journey.label(),
+                    "missing": [f"{method} {path}" for method, path in missing],
+                }
+            )
     return out
 
 

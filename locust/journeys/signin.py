@@ -154,10 +154,16 @@ def sign_in(client: Any, mobile: str, scope: str, party: str | None = None) -> T
     verifier = secrets.token_urlsafe(48)
     state = secrets.token_urlsafe(12)
     params = {
-        "response_type": "code", "client_id": APP_CLIENT_ID, "redirect_uri": REDIRECT_URI, "scope": scope,
-        "state": state, "nonce": secrets.token_urlsafe(12), "code_challenge": _challenge(verifier),
-        "code_challenge_method": "S256", "prompt": "login",
-    }  # fmt: skip
+        "response_type": "code",
+        "client_id": APP_CLIENT_ID,
+        "redirect_uri": REDIRECT_URI,
+        "scope": scope,
+        "state": state,
+        "nonce": secrets.token_urlsafe(12),
+        "code_challenge": _challenge(verifier),
+        "code_challenge_method": "S256",
+        "prompt": "login",
+    }
     with client.get(
         "/oauth/authorize", params=params, name="/oauth/authorize (page)", catch_response=True
     ) as r:
@@ -169,9 +175,12 @@ def sign_in(client: Any, mobile: str, scope: str, party: str | None = None) -> T
         raise SignInFailed
     form = {**fields, "action": "password", "mobile": mobile, "password": DEMO_PASSWORD}
     with client.post(
-        "/oauth/authorize", data=form, allow_redirects=False, name="/oauth/authorize (password)",
+        "/oauth/authorize",
+        data=form,
+        allow_redirects=False,
+        name="/oauth/authorize (password)",
         catch_response=True,
-    ) as r:  # fmt: skip
+    ) as r:
         location = r.headers.get("location", "")
         page = r.text or ""
         if r.status_code == 302:
@@ -185,9 +194,12 @@ def sign_in(client: Any, mobile: str, scope: str, party: str | None = None) -> T
     if not location:
         choice = {**_hidden_fields(page), "action": "party", "party": party or "self"}
         with client.post(
-            "/oauth/authorize", data=choice, allow_redirects=False, name="/oauth/authorize (party)",
+            "/oauth/authorize",
+            data=choice,
+            allow_redirects=False,
+            name="/oauth/authorize (party)",
             catch_response=True,
-        ) as r:  # fmt: skip
+        ) as r:
             location = r.headers.get("location", "")
             if r.status_code != 302:
                 r.failure(f"choosing the party answered {r.status_code}, not a redirect with a code")
@@ -197,9 +209,12 @@ def sign_in(client: Any, mobile: str, scope: str, party: str | None = None) -> T
     if code is None:
         raise SignInFailed(f"the redirect {location[:120]!r} carries no code for this state")
     exchange = {
-        "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI,
-        "client_id": APP_CLIENT_ID, "code_verifier": verifier,
-    }  # fmt: skip
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": REDIRECT_URI,
+        "client_id": APP_CLIENT_ID,
+        "code_verifier": verifier,
+    }
     return _token_request(client, exchange, "/oauth/token (authorization_code)")
 
 

@@ -109,8 +109,11 @@ def _openapi_config() -> OpenAPIConfig:
 
 def _route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     handlers: list[ControllerRouterHandler] = [
-        ServiceIndexController, HealthController, CatalogController, assets_router(),
-    ]  # fmt: skip
+        ServiceIndexController,
+        HealthController,
+        CatalogController,
+        assets_router(),
+    ]
     # The identity provider: OAuth/OIDC, sign-in pages, the caller's own account, verification, agents
     handlers += [
         OAuthController,
@@ -174,8 +177,10 @@ def _edge_answer(scope: Scope, refusal: Refusal) -> tuple[int, list[tuple[bytes,
 def _document_edge_refusals(app: Litestar) -> None:
     """Every documented operation may get the edge's 400 (a parameter, header or body that is not clean
     text): say so in the document, so a client and the fuzzer expect it."""
-    problem = problem_spec("A parameter, header or body the edge refuses (not UTF-8, control characters, "
-                           "JSON nested too deep); `errors` names it")  # fmt: skip
+    problem = problem_spec(
+        "A parameter, header or body the edge refuses (not UTF-8, control characters, "
+        "JSON nested too deep); `errors` names it"
+    )
     oauth = response_spec(OAuthRefusal, "RFC 6749 invalid_request: a parameter that is not clean text")
     # The HTTP server's own refusals, before the app sees the request (README, "Errors"): no body to describe.
     too_long = response_spec(None, "Request line beyond the HTTP server's buffer (granian; empty body)")
@@ -306,14 +311,19 @@ def create_app(
         # The anonymous home screen, localised, so Accept-Language is part of the key. A few dozen
         # entries of ~12 KB at most: its own small budget, so catalogue searches never evict it.
         inner = SharedResponseCache(
-            inner, prefixes=(HOME_PATH,), version=catalog_revision, max_bytes=2 * 1024 * 1024,
+            inner,
+            prefixes=(HOME_PATH,),
+            version=catalog_revision,
+            max_bytes=2 * 1024 * 1024,
             vary=(b"accept-language",),
-        )  # fmt: skip
+        )
     # Outside the caches: refused input is never looked up, stored or answered from them.
     inner = EdgeChecks(
-        inner, answer=_edge_answer, max_body_bytes=settings.http.max_body_bytes,
+        inner,
+        answer=_edge_answer,
+        max_body_bytes=settings.http.max_body_bytes,
         body_read_seconds=settings.http.body_read_seconds,
-    )  # fmt: skip
+    )
     inner = MethodSemantics(inner, allow_for=_allow_table(app))
     inner = SecurityHeaders(inner, docs_prefix=OPENAPI_PATH, docs_csp=DOCS_CSP)
     # Wrap the whole app, not each route: 404s and 405s also get a request id and an access event.

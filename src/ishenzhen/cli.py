@@ -42,9 +42,19 @@ class PortInUse(Exception):
 
 
 _OPERATOR_ERRORS = (
-    SettingsError, DatabaseUnavailable, EmbeddedPostgresError, MigrationError, CatalogInvalid, ProductionRefused,
-    ClientRefused, ExportFailed, DirectoryError, FleetError, PortInUse, KeyEncryptionKeyMissing,
-)  # fmt: skip
+    SettingsError,
+    DatabaseUnavailable,
+    EmbeddedPostgresError,
+    MigrationError,
+    CatalogInvalid,
+    ProductionRefused,
+    ClientRefused,
+    ExportFailed,
+    DirectoryError,
+    FleetError,
+    PortInUse,
+    KeyEncryptionKeyMissing,
+)
 DEFAULT_OPENAPI_FILE = Path("openapi") / "openapi.json"
 
 
@@ -110,8 +120,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     create.add_argument("--name", required=True, help="display name, e.g. 市场监督管理局 Market regulation")
     create.add_argument("--department", required=True, help="department code (slug), e.g. market-regulation")
-    create.add_argument("--scope", action="append", required=True, dest="scopes",
-                        help="registry:write, registry:review or applications:update (repeat for several)")  # fmt: skip
+    create.add_argument(
+        "--scope",
+        action="append",
+        required=True,
+        dest="scopes",
+        help="registry:write, registry:review or applications:update (repeat for several)",
+    )
     create.add_argument("--client-id", help="client id [dept-<department>]")
     create.add_argument("--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]")
     # The service-item registry's operator commands
@@ -130,8 +145,10 @@ def _parser() -> argparse.ArgumentParser:
     # The tamper-evident data-access log
     audit = commands.add_parser("audit", help="the data-access log")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
-    for name, text in (("verify", "check every hash chain and signed checkpoint; name the first broken entry"),
-                       ("checkpoint", "sign a checkpoint of every chain's head now")):  # fmt: skip
+    for name, text in (
+        ("verify", "check every hash chain and signed checkpoint; name the first broken entry"),
+        ("checkpoint", "sign a checkpoint of every chain's head now"),
+    ):
         action = audit_commands.add_parser(name, help=text)
         action.add_argument(
             "--data-dir", type=Path, help=f"embedded database folder [{ENV_NAMES['data_dir']}]"
@@ -241,9 +258,13 @@ def _identity(settings: Settings, arguments: argparse.Namespace) -> int:
             from ishenzhen.identity.cli import create_department_client
 
             create_department_client(
-                url, settings, name=arguments.name, department=arguments.department, scopes=arguments.scopes,
+                url,
+                settings,
+                name=arguments.name,
+                department=arguments.department,
+                scopes=arguments.scopes,
                 client_id=arguments.client_id,
-            )  # fmt: skip
+            )
             return 0
         rotate_keys(url, settings, arguments.publish_seconds)
     return 0

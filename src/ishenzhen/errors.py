@@ -361,9 +361,14 @@ def _body_timeout_handler(request: Request[Any, Any, Any], exc: Exception) -> Re
     slug, title = _HTTP_PROBLEMS[HTTP_408_REQUEST_TIMEOUT]
     detail = "no part of the request body arrived in time"
     return _respond(
-        request, HTTP_408_REQUEST_TIMEOUT, slug, title, detail, [FieldError("body", "", detail)],
+        request,
+        HTTP_408_REQUEST_TIMEOUT,
+        slug,
+        title,
+        detail,
+        [FieldError("body", "", detail)],
         headers={"Connection": "close"},
-    )  # fmt: skip
+    )
 
 
 _problem_encoder = msgspec.json.Encoder()

@@ -57,9 +57,23 @@ _LONG_DIGIT_RUN = re.compile(r"\d{11}")
 # Fields the system fills with ids it generated or chose (and a client may pick its own X-Request-ID): they
 # are never scanned, so they are never damaged. Fields that hold personal data are masked whatever their shape.
 _SYSTEM_ID_FIELDS = frozenset(
-    {"request_id", "code", "item_code", "implementation_code", "basic_code", "kid", "jti", "client_id",
-     "account_id", "route", "timestamp", "etag", "revision", "version"}
-)  # fmt: skip
+    {
+        "request_id",
+        "code",
+        "item_code",
+        "implementation_code",
+        "basic_code",
+        "kid",
+        "jti",
+        "client_id",
+        "account_id",
+        "route",
+        "timestamp",
+        "etag",
+        "revision",
+        "version",
+    }
+)
 _PERSONAL_FIELDS = frozenset({"mobile", "phone", "id_number", "resident_id"})
 
 

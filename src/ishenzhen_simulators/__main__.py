@@ -83,11 +83,14 @@ async def _serve(arguments: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     arguments = _arguments(argv)
     structlog.configure(
-        processors=[structlog.processors.add_log_level, structlog.processors.TimeStamper(fmt="iso"),
-                    structlog.processors.JSONRenderer()],
+        processors=[
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso"),
+            structlog.processors.JSONRenderer(),
+        ],
         wrapper_class=structlog.make_filtering_bound_logger(getattr(logging, arguments.log_level.upper())),
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-    )  # fmt: skip
+    )
     try:
         asyncio.run(_serve(arguments))
     except KeyboardInterrupt:

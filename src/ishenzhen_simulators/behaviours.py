@@ -174,11 +174,14 @@ class MarketRegulation(Behaviour):
         state = ["存续", "存续", "存续", "吊销", "注销"][int(_digits(credit_code, 2)) % 5]
         return QueryAnswer(
             200,
-            {"credit_code": credit_code.upper(), "registration_status": state,
-             "registered_on": f"20{10 + int(_digits(credit_code, 1))}-0{1 + int(_digits(credit_code, 1)) % 9}-15",
-             "registration_authority": "深圳市市场监督管理局"},
+            {
+                "credit_code": credit_code.upper(),
+                "registration_status": state,
+                "registered_on": f"20{10 + int(_digits(credit_code, 1))}-0{1 + int(_digits(credit_code, 1)) % 9}-15",
+                "registration_authority": "深圳市市场监督管理局",
+            },
             "private, max-age=60",
-        )  # fmt: skip
+        )
 
 
 class HumanResources(Behaviour):
@@ -206,10 +209,16 @@ class HumanResources(Behaviour):
             ]
         return [
             Step("accepted", "已受理人才引进申请", pause=0),
-            Step("approved", "符合条件，系统自动审批通过（秒批）",
-                 {"intake_letter": f"深人社接字〔{dt.date.today().year}〕{_digits(application['number'], 6)}号"}, pause=0),
+            Step(
+                "approved",
+                "符合条件，系统自动审批通过（秒批）",
+                {
+                    "intake_letter": f"深人社接字〔{dt.date.today().year}〕{_digits(application['number'], 6)}号"
+                },
+                pause=0,
+            ),
             Step("completed", "接收函已发放，可办理户口迁入"),
-        ]  # fmt: skip
+        ]
 
     def query(self, name: str, user: str, params: dict[str, str]) -> QueryAnswer | None:
         if name != "social-insurance-contributions":
@@ -220,9 +229,16 @@ class HumanResources(Behaviour):
         records = []
         for back in range(months):
             year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
-            records.append({"month": f"{year}-{month + 1:02d}", "base": base,
-                            "pension": round(base * 0.08, 2), "medical": round(base * 0.02, 2),
-                            "unemployment": round(base * 0.003, 2), "paid": True})  # fmt: skip
+            records.append(
+                {
+                    "month": f"{year}-{month + 1:02d}",
+                    "base": base,
+                    "pension": round(base * 0.08, 2),
+                    "medical": round(base * 0.02, 2),
+                    "unemployment": round(base * 0.003, 2),
+                    "paid": True,
+                }
+            )
         return QueryAnswer(200, {"insured_city": "深圳", "records": records}, "private, max-age=300")
 
 
@@ -264,8 +280,12 @@ class CivilAffairs(Behaviour):
         if code.startswith("050080007"):
             age = _age(application["applicant"].get("id_number", ""))
             if age is None or age < 70:
-                return [Step("accepted", "已受理老龄津贴申请", pause=0),
-                        Step("rejected", "申请人未满70周岁，暂不符合老龄津贴发放条件", {"rule": "age>=70"}, pause=0)]  # fmt: skip
+                return [
+                    Step("accepted", "已受理老龄津贴申请", pause=0),
+                    Step(
+                        "rejected", "申请人未满70周岁，暂不符合老龄津贴发放条件", {"rule": "age>=70"}, pause=0
+                    ),
+                ]
             monthly = 200 if age < 80 else 300 if age < 90 else 500 if age < 100 else 1000
             return [
                 Step("accepted", "已受理老龄津贴申请", pause=0),
@@ -309,17 +329,38 @@ class GenericQueries(Behaviour):
     def query(self, name: str, user: str, params: dict[str, str]) -> QueryAnswer | None:
         if name == "housing-fund-balance":
             balance = int(_digits(user, 6)) / 10
-            return QueryAnswer(200, {"account_masked": f"****{_digits(user, 4)}", "balance": balance,
-                                     "monthly_deposit": round(500 + balance % 3000, 2), "status": "正常缴存"},
-                               "private, max-age=120")  # fmt: skip
+            return QueryAnswer(
+                200,
+                {
+                    "account_masked": f"****{_digits(user, 4)}",
+                    "balance": balance,
+                    "monthly_deposit": round(500 + balance % 3000, 2),
+                    "status": "正常缴存",
+                },
+                "private, max-age=120",
+            )
         if name == "vehicle-violations":
             plate = params.get("plate", "")
             if not plate:
                 return QueryAnswer(400, {"error": "plate_required", "message": "请提供车牌号"})
             count = int(_digits(user + plate, 1)) % 4
-            return QueryAnswer(200, {"plate": plate, "violations": [
-                {"occurred_at": f"2026-0{i + 1}-1{i} 08:3{i}", "place": "深南大道", "points": 3, "fine": 200,
-                 "handled": i % 2 == 0} for i in range(count)]}, "no-store")  # fmt: skip
+            return QueryAnswer(
+                200,
+                {
+                    "plate": plate,
+                    "violations": [
+                        {
+                            "occurred_at": f"2026-0{i + 1}-1{i} 08:3{i}",
+                            "place": "深南大道",
+                            "points": 3,
+                            "fine": 200,
+                            "handled": i % 2 == 0,
+                        }
+                        for i in range(count)
+                    ],
+                },
+                "no-store",
+            )
         return None
 
 

@@ -87,8 +87,12 @@ class GatewayCaller:
                         return True
                     if response.status in (400, 403, 404, 409, 422):
                         # The gateway refuses this event for good; sending it again would not change that.
-                        log.warning("callback.refused", number=number, status=response.status,
-                                    sequence=event.get("sequence"))  # fmt: skip
+                        log.warning(
+                            "callback.refused",
+                            number=number,
+                            status=response.status,
+                            sequence=event.get("sequence"),
+                        )
                         self.failed += 1
                         return False
             except (aiohttp.ClientError, TimeoutError, _CallFailed, KeyError, msgspec.DecodeError) as exc:

@@ -95,9 +95,16 @@ class Department:
     signer: ResponseSigner
     knobs: Knobs = field(default_factory=Knobs)
     cases: dict[str, Case] = field(default_factory=dict)
-    counters: dict[str, int] = field(default_factory=lambda: {
-        "requests": 0, "received": 0, "duplicates": 0, "refused": 0, "replays": 0, "queries": 0,
-    })  # fmt: skip
+    counters: dict[str, int] = field(
+        default_factory=lambda: {
+            "requests": 0,
+            "received": 0,
+            "duplicates": 0,
+            "refused": 0,
+            "replays": 0,
+            "queries": 0,
+        }
+    )
 
 
 def _problem(status: int, error: str, detail: str) -> tuple[int, bytes]:
@@ -305,11 +312,16 @@ class Simulator:
             case.sequence += 1
             case.status = step.status
             event = {
-                "event_id": str(uuid.uuid4()), "sequence": case.sequence, "status": step.status,
-                "occurred_at": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                "message": step.message, "receipt_number": case.receipt_number,
+                "event_id": str(uuid.uuid4()),
+                "sequence": case.sequence,
+                "status": step.status,
+                "occurred_at": dt.datetime.now(dt.UTC)
+                .isoformat(timespec="milliseconds")
+                .replace("+00:00", "Z"),
+                "message": step.message,
+                "receipt_number": case.receipt_number,
                 "data": {k: v for k, v in step.data.items() if v is not None},
-            }  # fmt: skip
+            }
             case.events.append(event)
             if knobs.out_of_order_callbacks and held is None and step is not steps[-1]:
                 held = event  # sent after the next one
@@ -370,12 +382,16 @@ class Simulator:
         return {
             "counters": dict(department.counters),
             "cases": {
-                number: {"receipt_number": case.receipt_number, "status": case.status, "item_code":
-                         case.application["item_code"], "events": case.events}
+                number: {
+                    "receipt_number": case.receipt_number,
+                    "status": case.status,
+                    "item_code": case.application["item_code"],
+                    "events": case.events,
+                }
                 for number, case in department.cases.items()
             },
             "callbacks": {"sent": self.caller.sent, "failed": self.caller.failed},
-        }  # fmt: skip
+        }
 
     async def health(self, request: web.Request) -> web.Response:
         return web.json_response({"status": "ok", "departments": sorted(self.departments)})

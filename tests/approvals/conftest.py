@@ -27,17 +27,31 @@ def licence(
 
 def person(**changes: Any) -> dict[str, Any]:
     base = {
-        "id_number": "440305200001011234", "name": "王小明", "sex": "male", "birth_date": "2000-01-01",
-        "status": "alive", "shenzhen_household": False, "household_district": "", "household_years": 0,
-        "social_insurance_months": 24, "benefits": [], "spouse_id": "",
-    }  # fmt: skip
+        "id_number": "440305200001011234",
+        "name": "王小明",
+        "sex": "male",
+        "birth_date": "2000-01-01",
+        "status": "alive",
+        "shenzhen_household": False,
+        "household_district": "",
+        "household_years": 0,
+        "social_insurance_months": 24,
+        "benefits": [],
+        "spouse_id": "",
+    }
     base.update(changes)
     return base
 
 
 def clean_credit(**changes: Any) -> dict[str, Any]:
-    base = {"dishonest": False, "criminal_record": False, "barred_from_management": False,
-            "serious_traffic_violations": 0, "abnormal_operation": False, "rating": "A"}  # fmt: skip
+    base = {
+        "dishonest": False,
+        "criminal_record": False,
+        "barred_from_management": False,
+        "serious_traffic_violations": 0,
+        "abnormal_operation": False,
+        "rating": "A",
+    }
     base.update(changes)
     return base
 

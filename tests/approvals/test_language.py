@@ -74,8 +74,10 @@ def test_registration_checks_structure_and_texts() -> None:
 
 
 def test_unreachable_tiers_and_guards() -> None:
-    tiers = [{"id": "sixty", "when": "applicant.age >= 60", "text": TEXT},
-             {"id": "eighty", "when": "applicant.age >= 80", "text": TEXT}]  # fmt: skip
+    tiers = [
+        {"id": "sixty", "when": "applicant.age >= 60", "text": TEXT},
+        {"id": "eighty", "when": "applicant.age >= 80", "text": TEXT},
+    ]
     assert "unreachable" in _reasons(_document("applicant.age >= 60", tiers=tiers))["/tiers/1/when"]
     guarded = _document("applicant.age >= 60")
     guarded["conditions"][0]["applies_if"] = "applicant.age > 200 && applicant.age < 100"
@@ -87,19 +89,49 @@ def test_unreachable_tiers_and_guards() -> None:
 # ---- hypothesis over the language: generated expressions over the schema
 _INT_FIELDS = [f"applicant.{n}" for n, s in FACT_SCHEMA["applicant"].fields.items() if s.type == "int"]
 _BOOL_FIELDS = [f"credit.{n}" for n, s in FACT_SCHEMA["credit"].fields.items() if s.type == "bool"]
-_STRING_FIELDS = ["applicant.status", "applicant.household_district", "enterprise.status",
-                  *[f"licences.{k}.status" for k in list(LICENCE_TYPES)[:5]]]  # fmt: skip
+_STRING_FIELDS = [
+    "applicant.status",
+    "applicant.household_district",
+    "enterprise.status",
+    *[f"licences.{k}.status" for k in list(LICENCE_TYPES)[:5]],
+]
 _ANY_FIELDS = _INT_FIELDS + _BOOL_FIELDS + _STRING_FIELDS + ["applicant.nope", "form.x", "params.y"]
 
 atoms = st.one_of(
-    st.builds(lambda f, op, n: f"{f} {op} {n}", st.sampled_from(_INT_FIELDS), st.sampled_from(["<", "<=", ">", ">=", "==", "!="]),
-              st.integers(-5, 130)),
+    st.builds(
+        lambda f, op, n: f"{f} {op} {n}",
+        st.sampled_from(_INT_FIELDS),
+        st.sampled_from(["<", "<=", ">", ">=", "==", "!="]),
+        st.integers(-5, 130),
+    ),
     st.sampled_from(_BOOL_FIELDS).map(lambda f: f),
-    st.builds(lambda f, v: f"{f} == '{v}'", st.sampled_from(_STRING_FIELDS), st.sampled_from(["alive", "valid", "440304", "x"])),
-    st.builds(lambda f, v: f"{f} > {v}", st.sampled_from(_ANY_FIELDS), st.sampled_from(["1", "'a'", "true", "1.5", "[1]"])),
-    st.sampled_from(["true", "false", "1", "'s'", "applicant", "size(applicant.name) > 0", "has(licences.diploma)",
-                     "applicant.benefits.exists(b, b == 'x')", "1 / 0 == 1", "(", "applicant.age +", "a.b.c.d"]),
-)  # fmt: skip
+    st.builds(
+        lambda f, v: f"{f} == '{v}'",
+        st.sampled_from(_STRING_FIELDS),
+        st.sampled_from(["alive", "valid", "440304", "x"]),
+    ),
+    st.builds(
+        lambda f, v: f"{f} > {v}",
+        st.sampled_from(_ANY_FIELDS),
+        st.sampled_from(["1", "'a'", "true", "1.5", "[1]"]),
+    ),
+    st.sampled_from(
+        [
+            "true",
+            "false",
+            "1",
+            "'s'",
+            "applicant",
+            "size(applicant.name) > 0",
+            "has(licences.diploma)",
+            "applicant.benefits.exists(b, b == 'x')",
+            "1 / 0 == 1",
+            "(",
+            "applicant.age +",
+            "a.b.c.d",
+        ]
+    ),
+)
 expressions = st.recursive(
     atoms,
     lambda inner: st.one_of(
@@ -109,16 +141,41 @@ expressions = st.recursive(
     ),
     max_leaves=12,
 )
-values = st.one_of(st.none(), st.integers(-10, 200), st.booleans(), st.text(max_size=5), st.sampled_from(["alive", "valid"]),
-                   st.lists(st.text(max_size=3), max_size=40))  # fmt: skip
-records = st.dictionaries(st.sampled_from(["age", "birth_date", "status", "name", "household_district", "benefits",
-                                           "dishonest", "criminal_record", "serious_traffic_violations", "social_insurance_months"]),
-                          values, max_size=8)  # fmt: skip
+values = st.one_of(
+    st.none(),
+    st.integers(-10, 200),
+    st.booleans(),
+    st.text(max_size=5),
+    st.sampled_from(["alive", "valid"]),
+    st.lists(st.text(max_size=3), max_size=40),
+)
+records = st.dictionaries(
+    st.sampled_from(
+        [
+            "age",
+            "birth_date",
+            "status",
+            "name",
+            "household_district",
+            "benefits",
+            "dishonest",
+            "criminal_record",
+            "serious_traffic_violations",
+            "social_insurance_months",
+        ]
+    ),
+    values,
+    max_size=8,
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(when=expressions, applicant=st.one_of(st.none(), records), credit=st.one_of(st.none(), records),
-       birth=st.dates(dt.date(1900, 1, 1), dt.date(2026, 12, 3)))  # fmt: skip
+@given(
+    when=expressions,
+    applicant=st.one_of(st.none(), records),
+    credit=st.one_of(st.none(), records),
+    birth=st.dates(dt.date(1900, 1, 1), dt.date(2026, 12, 3)),
+)
 def test_any_expression_registers_or_is_refused_and_evaluation_is_bounded(
     when: str, applicant: dict[str, Any] | None, credit: dict[str, Any] | None, birth: dt.date
 ) -> None:
@@ -176,8 +233,12 @@ def test_missing_or_malformed_data_never_approves_the_elderly_allowance(data: di
     rule_set = _ELDERLY or load_rule_sets(RULES)["050080007000440304"]
     globals()["_ELDERLY"] = rule_set
     decision = decide(rule_set, {}, Facts(on=dt.date(2026, 12, 3), applicant=data))
-    complete = (data.get("status") == "alive" and data.get("household_district") == "440304"
-                and isinstance(data.get("benefits"), list) and isinstance(data.get("birth_date"), str))  # fmt: skip
+    complete = (
+        data.get("status") == "alive"
+        and data.get("household_district") == "440304"
+        and isinstance(data.get("benefits"), list)
+        and isinstance(data.get("birth_date"), str)
+    )
     if decision.outcome == "approved":
         assert complete
 

@@ -104,9 +104,16 @@ def test_elderly_allowance_missing_or_unavailable_never_approves(rule_sets: dict
     assert decide(rule_set, {}, facts()).outcome == "manual_review"  # no record at all
     down = decide(rule_set, {}, facts(states={"population": "unavailable"}))
     assert down.outcome == "manual_review" and down.reasons_zh == ["人口库暂时无法访问，转人工审核"]
-    odd = decide(rule_set, {}, _elder("1950-05-05").__class__(
-        on=TODAY, applicant=_elder("1950-05-05").applicant, states={"population": "inconsistent"},
-        problems={"population": "name"}))  # fmt: skip
+    odd = decide(
+        rule_set,
+        {},
+        _elder("1950-05-05").__class__(
+            on=TODAY,
+            applicant=_elder("1950-05-05").applicant,
+            states={"population": "inconsistent"},
+            problems={"population": "name"},
+        ),
+    )
     assert odd.outcome == "manual_review" and "数据不一致" in odd.reasons_zh[0]
 
 
@@ -114,10 +121,12 @@ def test_elderly_allowance_missing_or_unavailable_never_approves(rule_sets: dict
 def _graduate(**overrides: Any) -> dict[str, Any]:
     namespaces: dict[str, Any] = {
         "applicant": person(birth_date="2002-05-20"),
-        "licences": {"diploma": licence(issued="2025-07-01"),
-                     "degree_certificate": licence(issued="2025-07-01", level="bachelor")},
+        "licences": {
+            "diploma": licence(issued="2025-07-01"),
+            "degree_certificate": licence(issued="2025-07-01", level="bachelor"),
+        },
         "credit": clean_credit(),
-    }  # fmt: skip
+    }
     namespaces.update(overrides)
     return namespaces
 
@@ -219,18 +228,26 @@ def test_fresh_graduate_intake(
 
 
 def test_incumbent_postdoc_and_returnee(rule_sets: dict[str, RuleSet]) -> None:
-    base = _graduate(licences={"diploma": licence(issued="2015-07-01"),
-                               "degree_certificate": licence(issued="2015-07-01", level="bachelor")},
-                     applicant=person(birth_date="1992-05-20", social_insurance_months=36))  # fmt: skip
+    base = _graduate(
+        licences={
+            "diploma": licence(issued="2015-07-01"),
+            "degree_certificate": licence(issued="2015-07-01", level="bachelor"),
+        },
+        applicant=person(birth_date="1992-05-20", social_insurance_months=36),
+    )
     assert decide(rule_sets[INCUMBENT], {}, facts(**base)).outcome == "approved"
     no_insurance = {**base, "applicant": person(birth_date="1992-05-20", social_insurance_months=0)}
     assert _failed(decide(rule_sets[INCUMBENT], {}, facts(**no_insurance))) == {"social_insurance"}
     criminal = {**base, "credit": clean_credit(criminal_record=True)}
     assert decide(rule_sets[INCUMBENT], {}, facts(**criminal)).outcome == "rejected"
 
-    postdoc = _graduate(applicant=person(birth_date="1994-01-01"), licences={
-        "degree_certificate": licence(issued="2024-06-30", level="doctor"),
-        "postdoctoral_certificate": licence(issued="2024-09-01")})  # fmt: skip
+    postdoc = _graduate(
+        applicant=person(birth_date="1994-01-01"),
+        licences={
+            "degree_certificate": licence(issued="2024-06-30", level="doctor"),
+            "postdoctoral_certificate": licence(issued="2024-09-01"),
+        },
+    )
     assert decide(rule_sets[POSTDOC], {}, facts(**postdoc)).outcome == "approved"
     master = {
         **postdoc,
@@ -240,8 +257,13 @@ def test_incumbent_postdoc_and_returnee(rule_sets: dict[str, RuleSet]) -> None:
         },
     }
     assert _failed(decide(rule_sets[POSTDOC], {}, facts(**master))) == {"doctorate"}
-    expired = {**postdoc, "licences": {**postdoc["licences"],
-                                       "postdoctoral_certificate": licence(issued="2020-09-01", expires_on="2026-12-02")}}  # fmt: skip
+    expired = {
+        **postdoc,
+        "licences": {
+            **postdoc["licences"],
+            "postdoctoral_certificate": licence(issued="2020-09-01", expires_on="2026-12-02"),
+        },
+    }
     assert _failed(decide(rule_sets[POSTDOC], {}, facts(**expired))) == {"postdoctoral_certificate"}
 
     returnee = _graduate(
@@ -302,9 +324,17 @@ def test_company_needs_capital_above_zero(rule_sets: dict[str, RuleSet]) -> None
 
 # ---- 企业注销登记 and 社会投资项目备案: an enterprise deregistered between submission and decision
 def _enterprise(**changes: Any) -> dict[str, Any]:
-    base = {"name": "深圳市示例科技有限公司", "type": "limited_company", "status": "operating",
-            "legal_representative_id": "440305200001011234", "district": "440305", "established_on": "2019-06-18",
-            "tax_cleared": True, "pending_cases": 0, "registered_capital": 500}  # fmt: skip
+    base = {
+        "name": "深圳市示例科技有限公司",
+        "type": "limited_company",
+        "status": "operating",
+        "legal_representative_id": "440305200001011234",
+        "district": "440305",
+        "established_on": "2019-06-18",
+        "tax_cleared": True,
+        "pending_cases": 0,
+        "registered_capital": 500,
+    }
     base.update(changes)
     return base
 
@@ -418,8 +448,11 @@ def test_investment_filing_enterprise_deregistered_after_submission(rule_sets: d
 def test_ride_hailing_driver(
     rule_sets: dict[str, RuleSet], changes: dict[str, Any], outcome: str, failed: set[str]
 ) -> None:
-    namespaces = {"applicant": person(birth_date="1985-01-01", shenzhen_household=True),
-                  "licences": {"driving_licence": licence(issued="2010-01-01")}, "credit": clean_credit()}  # fmt: skip
+    namespaces = {
+        "applicant": person(birth_date="1985-01-01", shenzhen_household=True),
+        "licences": {"driving_licence": licence(issued="2010-01-01")},
+        "credit": clean_credit(),
+    }
     namespaces.update(changes)
     decision = decide(rule_sets[RIDE_HAILING], {}, facts(**namespaces))
     assert (decision.outcome, _failed(decision)) == (outcome, failed)

@@ -17,14 +17,22 @@ from ishenzhen.catalog.model import (
 
 DEPARTMENTS = [
     Department(
-        slug="shi-gongan-ju", name="深圳市公安局", short_name="市公安局", nature="government_body",
-        credit_code="11440300MB2C92840G", enquiry_phone="0755-110",
+        slug="shi-gongan-ju",
+        name="深圳市公安局",
+        short_name="市公安局",
+        nature="government_body",
+        credit_code="11440300MB2C92840G",
+        enquiry_phone="0755-110",
     ),
     Department(
-        slug="shi-minzheng-ju", name="深圳市民政局", short_name="市民政局", nature="government_body",
-        credit_code="11440300MB2C92841E", enquiry_phone="0755-12345",
+        slug="shi-minzheng-ju",
+        name="深圳市民政局",
+        short_name="市民政局",
+        nature="government_body",
+        credit_code="11440300MB2C92841E",
+        enquiry_phone="0755-12345",
     ),
-]  # fmt: skip
+]
 DISTRICTS = [
     District(code="440304", name="福田区", slug="futian", kind="district"),
     District(code="440305", name="南山区", slug="nanshan", kind="district"),
@@ -54,8 +62,13 @@ def item(code: str, name: str, **overrides: Any) -> ServiceItem:
         "channels": ["phone", "online", "window"],
         "materials": [
             Material(
-                name="居民身份证", kind="original", form="electronic", required=True, source="shared_data",
-                copies=1, e_licence_type=None,
+                name="居民身份证",
+                kind="original",
+                form="electronic",
+                required=True,
+                source="shared_data",
+                copies=1,
+                e_licence_type=None,
             )
         ],
         "fees": [Fee(charged=False, item="不收费", standard=None, basis=None)],
@@ -75,6 +88,6 @@ def item(code: str, name: str, **overrides: Any) -> ServiceItem:
         "popularity": 100,
         "version": 1,
         "status": "in_force",
-    }  # fmt: skip
+    }
     fields.update(overrides)
     return ServiceItem(**fields)

@@ -142,8 +142,17 @@ async def test_reference_lists_carry_counts(catalog_client: Client, real_catalog
     assert sum(d["item_count"] for d in departments) == 7484
     districts = (await catalog_client.get("/v1/catalog/districts")).json()
     assert {d["name"] for d in districts} == {
-        "福田区", "罗湖区", "南山区", "盐田区", "宝安区", "龙岗区", "龙华区", "坪山区", "光明区", "大鹏新区",
-    }  # fmt: skip
+        "福田区",
+        "罗湖区",
+        "南山区",
+        "盐田区",
+        "宝安区",
+        "龙岗区",
+        "龙华区",
+        "坪山区",
+        "光明区",
+        "大鹏新区",
+    }
     themes = (await catalog_client.get("/v1/catalog/themes")).json()
     assert themes and all(t["item_count"] >= 0 for t in themes)
     assert sum(1 for t in themes if t["item_count"] > 0) >= len(themes) // 2

@@ -15,9 +15,12 @@ from tests.catalog.factories import DEPARTMENTS, DISTRICTS, THEMES, item
 
 def small_catalog(*items) -> Catalog:
     return Catalog(
-        departments=DEPARTMENTS, districts=DISTRICTS, themes=THEMES, e_licence_types=[],
+        departments=DEPARTMENTS,
+        districts=DISTRICTS,
+        themes=THEMES,
+        e_licence_types=[],
         items=list(items) or [item("A01", "居民身份证换领"), item("A02", "居民身份证补领")],
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture

@@ -24,9 +24,13 @@ Client = AsyncTestClient[Litestar]
 async def _client(database_url: str, *, raw_search: bool) -> AsyncIterator[Client]:
     # No shared cache: every request reaches the search path under test.
     app_settings = load_settings(
-        {}, database_url=database_url, log_format="json", access_log=False, shared_cache_mb=0,
+        {},
+        database_url=database_url,
+        log_format="json",
+        access_log=False,
+        shared_cache_mb=0,
         raw_search=raw_search,
-    )  # fmt: skip
+    )
     async with AsyncTestClient(app=create_app(app_settings)) as client:
         yield client
 
@@ -117,16 +121,48 @@ async def test_pages_follow_the_same_cursors(raw_client: Client, controller_clie
 
 
 _NAMES = st.sampled_from(
-    ["q", "limit", "cursor", "department", "district", "audience", "theme", "item_type", "channel",
-     "instant_approval", "visits", "other"]
-)  # fmt: skip
+    [
+        "q",
+        "limit",
+        "cursor",
+        "department",
+        "district",
+        "audience",
+        "theme",
+        "item_type",
+        "channel",
+        "instant_approval",
+        "visits",
+        "other",
+    ]
+)
 _VALUES = st.one_of(
     st.sampled_from(
-        ["护照", "laoling", "gjj", "20", "1", "0", "2", "50", "true", "false", "440305", "legal_person",
-         "natural_person", "both", "online", "window", "public-security", "Ag", "AAAAAAAA", ""]
+        [
+            "护照",
+            "laoling",
+            "gjj",
+            "20",
+            "1",
+            "0",
+            "2",
+            "50",
+            "true",
+            "false",
+            "440305",
+            "legal_person",
+            "natural_person",
+            "both",
+            "online",
+            "window",
+            "public-security",
+            "Ag",
+            "AAAAAAAA",
+            "",
+        ]
     ),
     st.text(max_size=12),
-)  # fmt: skip
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -140,9 +176,13 @@ async def test_any_query_string_gets_the_controllers_answer(
 
 def _scope(query_string: str) -> Scope:
     return {  # type: ignore[return-value]  # the fields the search path reads
-        "type": "http", "method": "GET", "path": "/v1/catalog/search",
-        "query_string": quote(query_string, safe="=&+%_").encode(), "headers": [], "state": {},
-    }  # fmt: skip
+        "type": "http",
+        "method": "GET",
+        "path": "/v1/catalog/search",
+        "query_string": quote(query_string, safe="=&+%_").encode(),
+        "headers": [],
+        "state": {},
+    }
 
 
 async def _drive(endpoint: SearchEndpoint, scope: Scope) -> list[Message]:

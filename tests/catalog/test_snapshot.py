@@ -11,14 +11,37 @@ from tests.catalog.factories import DEPARTMENTS, DISTRICTS, THEMES, item
 ITEMS = [
     item("A01", "居民身份证换领", popularity=900),
     item("A02", "居民身份证补领", popularity=800, channels=["window"], visits=1, visit_reason="现场采集指纹"),
-    item("B01", "老龄津贴发放", department="shi-minzheng-ju", level="district", district="440304",
-         themes=["yanglao"], instant_approval=True, popularity=700),
-    item("B02", "老龄津贴发放", department="shi-minzheng-ju", level="district", district="440305",
-         themes=["yanglao"], instant_approval=True, popularity=700),
-    item("B03", "社会组织成立登记", department="shi-minzheng-ju", audience="legal_person", themes=[],
-         item_type="licence", popularity=50),
+    item(
+        "B01",
+        "老龄津贴发放",
+        department="shi-minzheng-ju",
+        level="district",
+        district="440304",
+        themes=["yanglao"],
+        instant_approval=True,
+        popularity=700,
+    ),
+    item(
+        "B02",
+        "老龄津贴发放",
+        department="shi-minzheng-ju",
+        level="district",
+        district="440305",
+        themes=["yanglao"],
+        instant_approval=True,
+        popularity=700,
+    ),
+    item(
+        "B03",
+        "社会组织成立登记",
+        department="shi-minzheng-ju",
+        audience="legal_person",
+        themes=[],
+        item_type="licence",
+        popularity=50,
+    ),
     item("B04", "慈善组织认定", department="shi-minzheng-ju", audience="both", themes=[], popularity=50),
-]  # fmt: skip
+]
 
 
 def snapshot() -> CatalogSnapshot:

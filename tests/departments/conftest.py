@@ -12,6 +12,11 @@ from tests.simulators_fixture import Simulators
 @pytest.fixture
 def settings(database_url: str, simulators: Simulators) -> Settings:
     return load_settings(
-        {}, database_url=database_url, log_format="json", log_level="warning", identity_issuer=ISSUER,
-        identity_key_refresh_seconds=0, departments_directory_file=str(simulators.directory_file),
-    )  # fmt: skip
+        {},
+        database_url=database_url,
+        log_format="json",
+        log_level="warning",
+        identity_issuer=ISSUER,
+        identity_key_refresh_seconds=0,
+        departments_directory_file=str(simulators.directory_file),
+    )

@@ -77,11 +77,19 @@ async def test_a_replayed_signed_request_is_refused(simulators: Simulators) -> N
     assert key is not None
     number = new_number()
     body = submission_body(number, "education")
-    request = httpx.Request("POST", f"{entry.base_url}/applications", content=body, headers={
-        "content-type": "application/json", "date": "Thu, 03 Dec 2026 10:00:00 GMT",
-        "ishenzhen-application-number": number, "ishenzhen-user": "u", "ishenzhen-party": "self",
-        "idempotency-key": number,
-    })  # fmt: skip
+    request = httpx.Request(
+        "POST",
+        f"{entry.base_url}/applications",
+        content=body,
+        headers={
+            "content-type": "application/json",
+            "date": "Thu, 03 Dec 2026 10:00:00 GMT",
+            "ishenzhen-application-number": number,
+            "ishenzhen-user": "u",
+            "ishenzhen-party": "self",
+            "idempotency-key": number,
+        },
+    )
     RequestSigner(entry.signing_key_id, key).sign(request, body)
     async with httpx.AsyncClient(trust_env=False) as http:
         first = await http.send(request)
@@ -99,10 +107,18 @@ async def test_a_body_changed_after_signing_is_refused(simulators: Simulators) -
     assert entry is not None and entry.base_url and entry.signing_key_id and key
     number = new_number()
     body = submission_body(number, "education")
-    request = httpx.Request("POST", f"{entry.base_url}/applications", content=body, headers={
-        "content-type": "application/json", "date": "Thu, 03 Dec 2026 10:00:00 GMT",
-        "ishenzhen-application-number": number, "ishenzhen-user": "u", "ishenzhen-party": "self",
-    })  # fmt: skip
+    request = httpx.Request(
+        "POST",
+        f"{entry.base_url}/applications",
+        content=body,
+        headers={
+            "content-type": "application/json",
+            "date": "Thu, 03 Dec 2026 10:00:00 GMT",
+            "ishenzhen-application-number": number,
+            "ishenzhen-user": "u",
+            "ishenzhen-party": "self",
+        },
+    )
     RequestSigner(entry.signing_key_id, key).sign(request, body)
     tampered = httpx.Request("POST", request.url, content=body.replace(b"L2", b"L3"), headers=request.headers)
     async with httpx.AsyncClient(trust_env=False) as http:

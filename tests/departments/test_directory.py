@@ -24,8 +24,12 @@ KEY = pem(ed25519.Ed25519PrivateKey.generate())
 
 
 def entry(**fields: object) -> DepartmentEntry:
-    values: dict[str, object] = {"slug": "education", "base_url": "http://127.0.0.1:8101/education",
-                                 "signing_key_id": "gw-education", "signing_key_pem": KEY}  # fmt: skip
+    values: dict[str, object] = {
+        "slug": "education",
+        "base_url": "http://127.0.0.1:8101/education",
+        "signing_key_id": "gw-education",
+        "signing_key_pem": KEY,
+    }
     values.update(fields)
     return DepartmentEntry(**values)  # type: ignore[arg-type]
 
@@ -90,9 +94,17 @@ def test_a_department_listed_twice_is_refused() -> None:
 
 def test_the_file_is_read_with_key_files_next_to_it(tmp_path: Path) -> None:
     (tmp_path / "education.pem").write_text(KEY)
-    document = {"departments": [{"slug": "education", "base_url": "http://127.0.0.1:9/education",
-                                 "signing_key_id": "gw", "signing_key_file": "education.pem",
-                                 "queries": {"grades": {"path": "/queries/grades", "params": ["term"]}}}]}  # fmt: skip
+    document = {
+        "departments": [
+            {
+                "slug": "education",
+                "base_url": "http://127.0.0.1:9/education",
+                "signing_key_id": "gw",
+                "signing_key_file": "education.pem",
+                "queries": {"grades": {"path": "/queries/grades", "params": ["term"]}},
+            }
+        ]
+    }
     path = tmp_path / "departments.json"
     path.write_text(json.dumps(document))
     directory = DepartmentDirectory.from_file(path, allowed_origins=ALLOWED)

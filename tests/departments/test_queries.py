@@ -178,9 +178,14 @@ _segment = st.text(min_size=1, max_size=80).filter(lambda s: "/" not in s and s 
     value=st.text(max_size=100),
 )
 async def test_hostile_paths_and_parameters_never_reach_a_500(
-    client: Client, oauth_client: Callable, simulators: Simulators,  # type: ignore[type-arg]
-    department: str, name: str, key: str, value: str,
-) -> None:  # fmt: skip
+    client: Client,
+    oauth_client: Callable,
+    simulators: Simulators,  # type: ignore[type-arg]
+    department: str,
+    name: str,
+    key: str,
+    value: str,
+) -> None:
     from urllib.parse import quote
 
     # One sign-in for all examples: the client (and its app) lives for the whole test.
@@ -200,8 +205,11 @@ def test_the_query_cache_keeps_to_its_byte_budget() -> None:
     cache = QueryCache(max_entries=100, max_bytes=16_000)
     for index in range(20):
         body = b"x" * 900
-        cache.put(("user", str(index)), QueryResult(status=200, body=body, cache_control=None, error_source=None,
-                                                    detail=""), 60)  # fmt: skip
+        cache.put(
+            ("user", str(index)),
+            QueryResult(status=200, body=body, cache_control=None, error_source=None, detail=""),
+            60,
+        )
         assert cache.size_bytes <= 16_000
     assert cache.get(("user", "0")) is None and cache.get(("user", "19")) is not None
     huge = QueryResult(status=200, body=b"x" * 2000, cache_control=None, error_source=None, detail="")

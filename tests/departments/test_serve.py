@@ -52,14 +52,22 @@ def test_serve_runs_the_simulators_with_working_clients_and_stops_them(serve_dat
     root = world_traversable_tmpdir("ishenzhen-serve-departments-")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ISHENZHEN_", "DATABASE_URL"))}
-    env |= {"DATABASE_URL": serve_database_url, "ISHENZHEN_DATA_DIR": str(root), "ISHENZHEN_LOG_LEVEL": "warning",
-            "ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT": "0", "ISHENZHEN_WORKERS": "1"}  # fmt: skip
+    env |= {
+        "DATABASE_URL": serve_database_url,
+        "ISHENZHEN_DATA_DIR": str(root),
+        "ISHENZHEN_LOG_LEVEL": "warning",
+        "ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT": "0",
+        "ISHENZHEN_WORKERS": "1",
+    }
     log = root / "serve.log"
     with log.open("w") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "ishenzhen", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=output, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     try:
         _ready(f"http://127.0.0.1:{port}/health/ready", process, log)
         printed = log.read_text()
@@ -82,9 +90,11 @@ def test_serve_runs_the_simulators_with_working_clients_and_stops_them(serve_dat
         # The simulated department's own client gets a token from the real token endpoint.
         secret = json.loads((folder / "department-keys.json").read_text())["civil-affairs"]["client_secret"]
         token = httpx.post(
-            f"http://127.0.0.1:{port}/oauth/token", auth=("dept-civil-affairs-system", secret),
-            data={"grant_type": "client_credentials", "scope": "applications:update registry:write"}, timeout=10,
-        )  # fmt: skip
+            f"http://127.0.0.1:{port}/oauth/token",
+            auth=("dept-civil-affairs-system", secret),
+            data={"grant_type": "client_credentials", "scope": "applications:update registry:write"},
+            timeout=10,
+        )
         assert token.status_code == 200, token.text
         simulator_urls = {urlish.rsplit("/", 1)[0] for urlish in (e.base_url or "" for e in directory)}
         process.send_signal(signal.SIGINT)

@@ -29,10 +29,18 @@ printable = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_s
 
 
 def request(body: bytes, user: str = "sub-1", party: str = "self") -> httpx.Request:
-    return httpx.Request("POST", "http://127.0.0.1:8101/education/applications?x=1", content=body, headers={
-        "date": email.utils.formatdate(usegmt=True), "ishenzhen-application-number": "SZ1",
-        "ishenzhen-user": user, "ishenzhen-party": party, "content-type": "application/json",
-    })  # fmt: skip
+    return httpx.Request(
+        "POST",
+        "http://127.0.0.1:8101/education/applications?x=1",
+        content=body,
+        headers={
+            "date": email.utils.formatdate(usegmt=True),
+            "ishenzhen-application-number": "SZ1",
+            "ishenzhen-user": user,
+            "ishenzhen-party": party,
+            "content-type": "application/json",
+        },
+    )
 
 
 @pytest.mark.parametrize("kind", KEYS)
@@ -56,8 +64,9 @@ def signed_answer(
     kind: str, status: int = 202, body: bytes = b'{"receipt_number":"R1"}', key_id: str = "dept-key"
 ) -> httpx.Response:
     key, algorithm = KEYS[kind]
-    response = httpx.Response(status, content=body, headers={"content-type": "application/json"},
-                              request=request(b"{}"))  # fmt: skip
+    response = httpx.Response(
+        status, content=body, headers={"content-type": "application/json"}, request=request(b"{}")
+    )
     HTTPMessageSigner(
         signature_algorithm=algorithm,
         key_resolver=MappingKeyResolver(public_keys={}, private_keys={key_id: key}),
@@ -80,8 +89,12 @@ def test_a_changed_status_body_or_request_is_rejected(kind: str) -> None:
     changed = httpx.Response(200, content=answer.content, headers=answer.headers, request=answer.request)
     with pytest.raises(SignatureRejected):
         verifier.verify(changed, changed.content)
-    other = httpx.Response(202, content=answer.content, headers=answer.headers,
-                           request=httpx.Request("POST", "http://127.0.0.1:8101/education/elsewhere"))  # fmt: skip
+    other = httpx.Response(
+        202,
+        content=answer.content,
+        headers=answer.headers,
+        request=httpx.Request("POST", "http://127.0.0.1:8101/education/elsewhere"),
+    )
     with pytest.raises(SignatureRejected):
         verifier.verify(other, other.content)
 
@@ -114,9 +127,15 @@ def test_an_old_signature_is_rejected() -> None:
     body = b"{}"
     response = httpx.Response(202, content=body, request=request(b"{}"))
     HTTPMessageSigner(
-        signature_algorithm=algorithm, key_resolver=MappingKeyResolver(public_keys={}, private_keys={"k": key})
-    ).sign(response, key_id="k", covered_component_ids=ANSWER_COMPONENTS, body=body,
-           created=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))  # fmt: skip
+        signature_algorithm=algorithm,
+        key_resolver=MappingKeyResolver(public_keys={}, private_keys={"k": key}),
+    ).sign(
+        response,
+        key_id="k",
+        covered_component_ids=ANSWER_COMPONENTS,
+        body=body,
+        created=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
+    )
     with pytest.raises(SignatureRejected, match="creation time"):
         AnswerVerifier("k", key.public_key()).verify(response, body)
 

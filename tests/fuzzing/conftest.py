@@ -34,9 +34,12 @@ async def registry_headers(client: Client, database_url: str, department: str) -
     connection = await asyncpg.connect(database_url)
     try:
         credentials = await register_department_client(
-            connection, name=f"{department} registry", department=department,
-            scopes=["registry:write", "registry:review"], client_id="fuzz-registry",
-        )  # fmt: skip
+            connection,
+            name=f"{department} registry",
+            department=department,
+            scopes=["registry:write", "registry:review"],
+            client_id="fuzz-registry",
+        )
     finally:
         await connection.close()
     answer = await client.post(

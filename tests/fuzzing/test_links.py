@@ -51,7 +51,10 @@ def test_the_named_workflows_are_linked_end_to_end() -> None:
         "V1RegistryItemsCodeDraftSubmitSubmit", "200"
     )
     assert "V1CatalogItemsCodeItemDetail" in targets("V1RegistryItemsCodeVersionsApproveApprove", "200")
-    assert {"V1ApplicationsApplicationIdDetail", "V1ApplicationsApplicationIdWithdrawWithdraw",
-            "V1ApplicationsApplicationIdSupplementsSupplements"} <= targets("V1ApplicationsApply", "202")  # fmt: skip
+    assert {
+        "V1ApplicationsApplicationIdDetail",
+        "V1ApplicationsApplicationIdWithdrawWithdraw",
+        "V1ApplicationsApplicationIdSupplementsSupplements",
+    } <= targets("V1ApplicationsApply", "202")
     assert "V1CatalogItemsCodeItemDetail" in targets("V1CatalogItemsListItems", "200")
     assert "V1AppItemsCodeFormValidateValidate" in targets("V1AppItemsCodeFormForm", "200")

@@ -82,9 +82,15 @@ async def published(
 def settings(database_url: str, published: None) -> Settings:
     # No delivery workers here: these tests look at what is stored; the dispatcher has tests of its own.
     return load_settings(
-        {}, database_url=database_url, log_format="json", log_level="warning", identity_issuer=ISSUER,
-        identity_key_refresh_seconds=0, handling_dispatch_workers=0, change_poll_seconds=0.2,
-    )  # fmt: skip
+        {},
+        database_url=database_url,
+        log_format="json",
+        log_level="warning",
+        identity_issuer=ISSUER,
+        identity_key_refresh_seconds=0,
+        handling_dispatch_workers=0,
+        change_poll_seconds=0.2,
+    )
 
 
 @pytest.fixture
@@ -110,15 +116,19 @@ def department(client: Client, database_url: str) -> Callable[..., Awaitable[Hea
             connection = await asyncpg.connect(database_url)
             try:
                 made[slug] = await register_department_client(
-                    connection, name=f"{slug} system", department=slug, scopes=["applications:update", *(["ops:dead-letters"] if "ops" in scope else [])],
+                    connection,
+                    name=f"{slug} system",
+                    department=slug,
+                    scopes=["applications:update", *(["ops:dead-letters"] if "ops" in scope else [])],
                     client_id=f"test-{slug}",
-                )  # fmt: skip
+                )
             finally:
                 await connection.close()
         answer = await client.post(
-            "/oauth/token", data={"grant_type": "client_credentials", "scope": scope},
+            "/oauth/token",
+            data={"grant_type": "client_credentials", "scope": scope},
             auth=made[slug],
-        )  # fmt: skip
+        )
         assert answer.status_code == 200, answer.text
         return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 

@@ -22,25 +22,35 @@ class GatewayProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_file = log_file
         self.env = {
-            **os.environ, "DATABASE_URL": database_url, "ISHENZHEN_IDENTITY_ISSUER": ISSUER,
-            "ISHENZHEN_DEPARTMENTS_SIMULATORS": "false", "ISHENZHEN_LOG_FORMAT": "json",
-            "ISHENZHEN_LOG_LEVEL": "warning", "ISHENZHEN_ACCESS_LOG": "false",
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "ISHENZHEN_IDENTITY_ISSUER": ISSUER,
+            "ISHENZHEN_DEPARTMENTS_SIMULATORS": "false",
+            "ISHENZHEN_LOG_FORMAT": "json",
+            "ISHENZHEN_LOG_LEVEL": "warning",
+            "ISHENZHEN_ACCESS_LOG": "false",
             **({"ISHENZHEN_DEPARTMENTS_DIRECTORY_FILE": str(directory_file)} if directory_file else {}),
             **{f"ISHENZHEN_{name.upper()}": value for name, value in settings.items()},
-        }  # fmt: skip
+        }
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, within: float = 60.0) -> None:
         with self.log_file.open("ab") as log:
             self.process = subprocess.Popen(
-                [*SERVE, "--port", str(self.port)], env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                [*SERVE, "--port", str(self.port)],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
-            )  # fmt: skip
+            )
         try:
             wait_until_healthy(
-                f"{self.url}/health/live", self.process, within=within, name="the gateway",
+                f"{self.url}/health/live",
+                self.process,
+                within=within,
+                name="the gateway",
                 printed=lambda: output_tail(self.log_file),
-            )  # fmt: skip
+            )
         except ProcessNotReady as exc:
             raise AssertionError(str(exc)) from None
 

@@ -28,9 +28,11 @@ async def upload(
     client: Client, auth: Headers, content: bytes | None = None, name: str = "身份证.png"
 ) -> str:
     answer = await client.post(
-        "/v1/materials", params={"name": name}, content=content or png(),
+        "/v1/materials",
+        params={"name": name},
+        content=content or png(),
         headers={**auth, "Content-Type": "application/octet-stream"},
-    )  # fmt: skip
+    )
     assert answer.status_code == 201, answer.text
     return str(answer.json()["id"])
 
@@ -57,16 +59,22 @@ async def person_form(client: Client, auth: Headers, code: str, mobile: str = L2
     """A complete, valid form for a verified demo citizen with a fresh upload in every required upload field."""
     name, id_number = PEOPLE[mobile]
     data: dict[str, Any] = {
-        "applicant_name": name, "applicant_id_number": id_number, "contact_mobile": mobile, "promise": True,
-    }  # fmt: skip
+        "applicant_name": name,
+        "applicant_id_number": id_number,
+        "contact_mobile": mobile,
+        "promise": True,
+    }
     return await with_uploads(client, auth, code, data)
 
 
 async def enterprise_form(client: Client, auth: Headers, code: str, mobile: str = L3) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "enterprise_name": DEMO_ENTERPRISE[1], "enterprise_credit_code": CREDIT_CODE,
-        "contact_name": PEOPLE[mobile][0], "contact_mobile": mobile, "promise": True,
-    }  # fmt: skip
+        "enterprise_name": DEMO_ENTERPRISE[1],
+        "enterprise_credit_code": CREDIT_CODE,
+        "contact_name": PEOPLE[mobile][0],
+        "contact_mobile": mobile,
+        "promise": True,
+    }
     return await with_uploads(client, auth, code, data)
 
 

@@ -67,13 +67,19 @@ async def test_an_application_is_stored_with_its_number_timeline_outbox_and_mess
     async with db_pool.acquire() as connection:
         outbox = await connection.fetchrow("SELECT kind, department, path, body, state FROM handling_outbox")
     assert (outbox["kind"], outbox["department"], outbox["path"], outbox["state"]) == (
-        "submission", item.department, "/applications", "pending",
-    )  # fmt: skip
+        "submission",
+        item.department,
+        "/applications",
+        "pending",
+    )
     sent = json.loads(outbox["body"])
     assert sent["number"] == accepted["number"] and sent["form"] == form
     assert sent["applicant"] == {
-        "subject": subject_of(auth), "level": "L2", "name": "张伟", "id_number": "440303198503120017",
-    }  # fmt: skip
+        "subject": subject_of(auth),
+        "level": "L2",
+        "name": "张伟",
+        "id_number": "440303198503120017",
+    }
     assert sent["acting_party"] == {"kind": "self", "credit_code": None}
     assert len(sent["materials"]) == sum(1 for v in form.values() if isinstance(v, list))
 
@@ -124,8 +130,10 @@ async def test_a_request_while_the_first_with_its_key_runs_is_409(
         # Stand in for the first request: it holds the key's lock until it commits.
         await connection.execute(
             "SELECT pg_advisory_xact_lock(7010, hashtext($1 || ' ' || $2 || ' ' || $3))",
-            "ishenzhen-app", subject_of(auth), "busy-key",
-        )  # fmt: skip
+            "ishenzhen-app",
+            subject_of(auth),
+            "busy-key",
+        )
         answer = await apply(client, auth, body, key="busy-key")
     assert answer.status_code == 409, answer.text
     assert answer.json()["type"] == "urn:ishenzhen:problem:idempotency-key-in-flight"
@@ -219,8 +227,13 @@ async def test_another_users_upload_reads_as_missing(client: Client, citizen: Ci
 async def test_server_owned_fields_cannot_be_set(client: Client, citizen: Citizen, items: Items) -> None:
     auth = await citizen(L2)
     item = items["person"]
-    body = {"item_code": item.code, "form": await person_form(client, auth, item.code), "status": "approved",
-            "number": "SZ00000000000000000", "applicant": "someone"}  # fmt: skip
+    body = {
+        "item_code": item.code,
+        "form": await person_form(client, auth, item.code),
+        "status": "approved",
+        "number": "SZ00000000000000000",
+        "applicant": "someone",
+    }
     answer = await apply(client, auth, body)
     assert answer.status_code == 202 and answer.json()["status"] == "submitted"
 
@@ -230,8 +243,11 @@ async def test_an_agent_applies_for_the_enterprise_and_its_people_follow_it(
 ) -> None:
     item = items["enterprise"]
     agent = await citizen(L2, party=CREDIT_CODE)
-    body = {"item_code": item.code, "acting_party": {"kind": "enterprise", "credit_code": CREDIT_CODE},
-            "form": await enterprise_form(client, agent, item.code, L2)}  # fmt: skip
+    body = {
+        "item_code": item.code,
+        "acting_party": {"kind": "enterprise", "credit_code": CREDIT_CODE},
+        "form": await enterprise_form(client, agent, item.code, L2),
+    }
     answer = await apply(client, agent, body)
     assert answer.status_code == 202, answer.text
     application = answer.json()["id"]
@@ -254,8 +270,11 @@ async def test_acting_for_an_enterprise_the_token_does_not_act_for_is_403(
 ) -> None:
     item = items["enterprise"]
     auth = await citizen(L3)  # signed in for themself
-    body = {"item_code": item.code, "acting_party": {"kind": "enterprise", "credit_code": CREDIT_CODE},
-            "form": await enterprise_form(client, auth, item.code)}  # fmt: skip
+    body = {
+        "item_code": item.code,
+        "acting_party": {"kind": "enterprise", "credit_code": CREDIT_CODE},
+        "form": await enterprise_form(client, auth, item.code),
+    }
     assert (await apply(client, auth, body)).status_code == 403
 
 

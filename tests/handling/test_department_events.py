@@ -29,9 +29,13 @@ async def submitted(client: Client, citizen: Citizen, item: ServiceItem) -> tupl
 
 def event(sequence: int, status: str, message: str = "已受理", **extra: Any) -> dict[str, Any]:
     return {
-        "event_id": str(uuid.uuid4()), "sequence": sequence, "status": status, "message": message,
-        "occurred_at": dt.datetime.now(dt.UTC).isoformat(), **extra,
-    }  # fmt: skip
+        "event_id": str(uuid.uuid4()),
+        "sequence": sequence,
+        "status": status,
+        "message": message,
+        "occurred_at": dt.datetime.now(dt.UTC).isoformat(),
+        **extra,
+    }
 
 
 async def send(client: Client, dept: Headers, number: str, body: dict[str, Any]) -> Any:
@@ -53,9 +57,11 @@ async def test_events_move_the_application_and_reach_the_citizen(
     detail = (await client.get(f"/v1/applications/{made['id']}", headers=auth)).json()
     assert detail["receipt_number"] == "DA-2026-0001"
     assert [(t["status"], t["actor"]) for t in detail["timeline"]] == [
-        ("submitted", "applicant"), ("accepted", "department"), ("in_review", "department"),
+        ("submitted", "applicant"),
+        ("accepted", "department"),
+        ("in_review", "department"),
         ("approved", "department"),
-    ]  # fmt: skip
+    ]
     assert detail["timeline"][-1]["actor_id"] == item.department
     inbox = (await client.get("/v1/me/messages", headers=auth)).json()
     assert [m["status"] for m in inbox["items"]] == ["approved", "in_review", "accepted", "submitted"]
@@ -94,8 +100,11 @@ async def test_events_arriving_out_of_order_are_applied_by_sequence(
     assert second.json()["outcome"] == "waiting"
     first = await send(client, dept, made["number"], event(1, "accepted"))
     assert first.json() | {"event_id": None} == {
-        "event_id": None, "outcome": "applied", "status": "approved", "applied_sequence": 3,
-    }  # fmt: skip
+        "event_id": None,
+        "outcome": "applied",
+        "status": "approved",
+        "applied_sequence": 3,
+    }
     detail = (await client.get(f"/v1/applications/{made['id']}", headers=auth)).json()
     assert [t["status"] for t in detail["timeline"]] == ["submitted", "accepted", "in_review", "approved"]
 

@@ -28,12 +28,21 @@ Citizen = Callable[..., Awaitable[Headers]]
 @pytest.fixture
 def settings(database_url: str, published: None, simulators: Simulators) -> Settings:
     return load_settings(
-        {}, database_url=database_url, log_format="json", log_level="warning", identity_issuer=ISSUER,
-        identity_key_refresh_seconds=0, handling_dispatch_workers=2, handling_dispatch_poll_seconds=0.2,
-        handling_max_attempts=3, handling_backoff_base_seconds=0.05, handling_backoff_cap_seconds=0.2,
-        handling_lease_seconds=1, departments_directory_file=str(simulators.directory_file),
+        {},
+        database_url=database_url,
+        log_format="json",
+        log_level="warning",
+        identity_issuer=ISSUER,
+        identity_key_refresh_seconds=0,
+        handling_dispatch_workers=2,
+        handling_dispatch_poll_seconds=0.2,
+        handling_max_attempts=3,
+        handling_backoff_base_seconds=0.05,
+        handling_backoff_cap_seconds=0.2,
+        handling_lease_seconds=1,
+        departments_directory_file=str(simulators.directory_file),
         departments_simulators=False,
-    )  # fmt: skip
+    )
 
 
 async def status_of(pool: asyncpg.Pool, application_id: str) -> str:
@@ -130,9 +139,13 @@ async def second_instance(settings: Settings) -> AsyncIterator[Client]:
 
 
 async def test_two_instances_on_one_database_deliver_each_application_once(
-    client: Client, second_instance: Client, citizen: Citizen, items: Items, db_pool: asyncpg.Pool,
+    client: Client,
+    second_instance: Client,
+    citizen: Citizen,
+    items: Items,
+    db_pool: asyncpg.Pool,
     simulators: Simulators,
-) -> None:  # fmt: skip
+) -> None:
     item = items["person"]
     auth = await citizen(L2)
     form = await person_form(client, auth, item.code)

@@ -26,18 +26,27 @@ FINAL = {"approved", "rejected", "completed"}
 @pytest.fixture
 def settings(database_url: str, published: None) -> Settings:
     return load_settings(
-        {}, database_url=database_url, log_format="json", log_level="warning", identity_issuer=ISSUER,
-        identity_key_refresh_seconds=0, handling_dispatch_workers=0, departments_simulators=False,
-    )  # fmt: skip
+        {},
+        database_url=database_url,
+        log_format="json",
+        log_level="warning",
+        identity_issuer=ISSUER,
+        identity_key_refresh_seconds=0,
+        handling_dispatch_workers=0,
+        departments_simulators=False,
+    )
 
 
 @pytest.fixture
 def gateway(database_url: str, simulators: Simulators) -> Iterator[GatewayProcess]:
     folder = world_traversable_tmpdir("ishenzhen-test-e2e-")
     process = GatewayProcess(
-        database_url, simulators.directory_file, folder / "gateway.log", handling_dispatch_workers="4",
+        database_url,
+        simulators.directory_file,
+        folder / "gateway.log",
+        handling_dispatch_workers="4",
         handling_dispatch_poll_seconds="0.2",
-    )  # fmt: skip
+    )
     try:
         process.start()
         yield process
@@ -48,9 +57,14 @@ def gateway(database_url: str, simulators: Simulators) -> Iterator[GatewayProces
 
 @pytest.mark.parametrize("knobs", [{}, {"duplicate_callbacks": True, "out_of_order_callbacks": True}])
 async def test_an_application_goes_round_the_loop_to_a_decision(
-    client: Client, citizen: Callable[..., Awaitable[Headers]], items: dict[str, ServiceItem], db_pool: asyncpg.Pool,
-    simulators: Simulators, gateway: GatewayProcess, knobs: dict[str, bool],
-) -> None:  # fmt: skip
+    client: Client,
+    citizen: Callable[..., Awaitable[Headers]],
+    items: dict[str, ServiceItem],
+    db_pool: asyncpg.Pool,
+    simulators: Simulators,
+    gateway: GatewayProcess,
+    knobs: dict[str, bool],
+) -> None:
     item = items["person"]
     async with db_pool.acquire() as connection:
         await seed_department_clients(

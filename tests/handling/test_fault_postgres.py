@@ -32,9 +32,15 @@ Citizen = Callable[..., Awaitable[Headers]]
 @pytest.fixture
 def settings(database_url: str, published: None) -> Settings:
     return load_settings(
-        {}, database_url=database_url, log_format="json", log_level="warning", identity_issuer=ISSUER,
-        identity_key_refresh_seconds=0, handling_dispatch_workers=0, departments_simulators=False,
-    )  # fmt: skip
+        {},
+        database_url=database_url,
+        log_format="json",
+        log_level="warning",
+        identity_issuer=ISSUER,
+        identity_key_refresh_seconds=0,
+        handling_dispatch_workers=0,
+        departments_simulators=False,
+    )
 
 
 @pytest.fixture
@@ -75,14 +81,19 @@ async def database_url(own_server: EmbeddedPostgres) -> str:
 
 
 async def test_postgres_stopped_mid_burst_keeps_every_202_and_nothing_that_failed(
-    own_server: EmbeddedPostgres, client: Client, citizen: Citizen, items: dict[str, ServiceItem], database_url: str,
+    own_server: EmbeddedPostgres,
+    client: Client,
+    citizen: Citizen,
+    items: dict[str, ServiceItem],
+    database_url: str,
     logs: Path,
-) -> None:  # fmt: skip
+) -> None:
     item = items["person"]
     auth = await citizen(L2)
     form = {k: v for k, v in (await person_form(client, auth, item.code)).items() if not isinstance(v, list)}
-    gateway = GatewayProcess(database_url, None, logs / "gateway.log", handling_dispatch_workers="0",
-                             db_connect_timeout="2")  # fmt: skip
+    gateway = GatewayProcess(
+        database_url, None, logs / "gateway.log", handling_dispatch_workers="0", db_connect_timeout="2"
+    )
     accepted: dict[str, str] = {}
     failed: list[str] = []
     try:
@@ -92,9 +103,10 @@ async def test_postgres_stopped_mid_burst_keeps_every_202_and_nothing_that_faile
             async def submit(key: str) -> None:
                 try:
                     answer = await http.post(
-                        "/v1/applications", json={"item_code": item.code, "form": form},
+                        "/v1/applications",
+                        json={"item_code": item.code, "form": form},
                         headers={**auth, "Idempotency-Key": key},
-                    )  # fmt: skip
+                    )
                 except httpx.HTTPError:
                     failed.append(key)
                     return
@@ -132,9 +144,10 @@ async def test_postgres_stopped_mid_burst_keeps_every_202_and_nothing_that_faile
             async def resend(key: str) -> bool:
                 try:
                     answer = await http.post(
-                        "/v1/applications", json={"item_code": item.code, "form": form},
+                        "/v1/applications",
+                        json={"item_code": item.code, "form": form},
                         headers={**auth, "Idempotency-Key": key},
-                    )  # fmt: skip
+                    )
                 except httpx.HTTPError:
                     return False
                 if answer.status_code != 202:
@@ -161,9 +174,11 @@ async def test_postgres_stopped_mid_burst_keeps_every_202_and_nothing_that_faile
     finally:
         await connection.close()
     acknowledged = len(accepted) - len(failed)
-    print(f"\npg_ctl stop -m immediate: 202s {acknowledged}, errors {len(failed)}, of which committed but "
-          f"unacknowledged {len(committed_unacknowledged)}; after restart and retries with the same keys: "
-          f"applications {len(stored)}, outbox records {outbox}, replayed answers {len(replayed)}")  # fmt: skip
+    print(
+        f"\npg_ctl stop -m immediate: 202s {acknowledged}, errors {len(failed)}, of which committed but "
+        f"unacknowledged {len(committed_unacknowledged)}; after restart and retries with the same keys: "
+        f"applications {len(stored)}, outbox records {outbox}, replayed answers {len(replayed)}"
+    )
     assert failed, "PostgreSQL stopped after the burst: nothing tested"
     assert set(accepted.values()) == stored  # every 202 survived, and every key is exactly one application
     assert len(stored) == len(accepted) == outbox

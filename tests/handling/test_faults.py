@@ -26,9 +26,15 @@ Citizen = Callable[..., Awaitable[Headers]]
 def settings(database_url: str, published: None) -> Settings:
     # The in-process app only takes submissions and issues tokens; the gateway processes deliver.
     return load_settings(
-        {}, database_url=database_url, log_format="json", log_level="warning", identity_issuer=ISSUER,
-        identity_key_refresh_seconds=0, handling_dispatch_workers=0, departments_simulators=False,
-    )  # fmt: skip
+        {},
+        database_url=database_url,
+        log_format="json",
+        log_level="warning",
+        identity_issuer=ISSUER,
+        identity_key_refresh_seconds=0,
+        handling_dispatch_workers=0,
+        departments_simulators=False,
+    )
 
 
 @pytest.fixture
@@ -45,9 +51,14 @@ async def outbox_states(pool: asyncpg.Pool) -> dict[str, int]:
 
 
 async def test_a_gateway_killed_mid_delivery_delivers_everything_after_restart(
-    client: Client, citizen: Citizen, items: dict[str, ServiceItem], db_pool: asyncpg.Pool, database_url: str,
-    simulators: Simulators, logs: Path,
-) -> None:  # fmt: skip
+    client: Client,
+    citizen: Citizen,
+    items: dict[str, ServiceItem],
+    db_pool: asyncpg.Pool,
+    database_url: str,
+    simulators: Simulators,
+    logs: Path,
+) -> None:
     item = items["person"]
     count = 40
     # Each delivery takes 200 ms at the department, so many are in flight when the gateway dies.
@@ -57,12 +68,17 @@ async def test_a_gateway_killed_mid_delivery_delivers_everything_after_restart(
     for _ in range(count):
         assert (await apply(client, auth, {"item_code": item.code, "form": form})).status_code == 202
     gateway = GatewayProcess(
-        database_url, simulators.directory_file, logs / "gateway.log",
-        handling_dispatch_workers="8", handling_lease_seconds="2", handling_dispatch_poll_seconds="0.2",
+        database_url,
+        simulators.directory_file,
+        logs / "gateway.log",
+        handling_dispatch_workers="8",
+        handling_lease_seconds="2",
+        handling_dispatch_poll_seconds="0.2",
         # Crash safety is under test, not the retry policy: on a loaded machine a delivery that times out would
         # otherwise wait up to the production cap (minutes) before its next attempt.
-        handling_backoff_base_seconds="0.2", handling_backoff_cap_seconds="2",
-    )  # fmt: skip
+        handling_backoff_base_seconds="0.2",
+        handling_backoff_cap_seconds="2",
+    )
     try:
         gateway.start()
 
@@ -88,8 +104,10 @@ async def test_a_gateway_killed_mid_delivery_delivers_everything_after_restart(
     finally:
         gateway.stop()
     report = await simulators.report(item.department)
-    print(f"\nSIGKILL: 202s {count}, delivered before kill {at_kill.get('delivered', 0)}, delivered after restart "
-          f"{count}, department received {report['counters']['received']}, duplicates {report['counters']['duplicates']}")  # fmt: skip
+    print(
+        f"\nSIGKILL: 202s {count}, delivered before kill {at_kill.get('delivered', 0)}, delivered after restart "
+        f"{count}, department received {report['counters']['received']}, duplicates {report['counters']['duplicates']}"
+    )
     assert report["counters"]["received"] == count  # every application, each one case
     # At most the records claimed when it died: 8 workers, each delivering a claimed batch of up to 8 at once.
     assert report["counters"]["duplicates"] <= 8 * 8

@@ -67,10 +67,17 @@ async def _as(db_pool: asyncpg.Pool, mobile: str, id_number: str) -> None:
 def _elderly_form(id_number: str) -> dict[str, Any]:
     """The 老龄津贴发放 form as an elder applying for themself fills it in (bank proof is optional)."""
     return {
-        "applying_for": "self", "name": "测试老人", "id_number": id_number, "mobile": L2, "age_band": "70_79",
-        "home_address": {"district": "440304", "detail": "福华路1号"}, "bank": "icbc", "account_holder": "测试老人",
-        "account_number": "6222020200001234567", "commitment": True,
-    }  # fmt: skip
+        "applying_for": "self",
+        "name": "测试老人",
+        "id_number": id_number,
+        "mobile": L2,
+        "age_band": "70_79",
+        "home_address": {"district": "440304", "detail": "福华路1号"},
+        "bank": "icbc",
+        "account_holder": "测试老人",
+        "account_number": "6222020200001234567",
+        "commitment": True,
+    }
 
 
 async def _submit(client: Client, auth: Headers, item: ServiceItem, id_number: str) -> str:
@@ -129,8 +136,15 @@ async def test_an_elder_in_futian_is_approved_and_sees_it_in_the_inbox(
     decider: InstantDecider,
     city: City,
 ) -> None:
-    elder = find_person(city, lambda p, _: p["status"] == "alive" and p["household_district"] == "440304"
-                        and p["birth_date"] < "1950-01-01" and not p["benefits"])  # fmt: skip
+    elder = find_person(
+        city,
+        lambda p, _: (
+            p["status"] == "alive"
+            and p["household_district"] == "440304"
+            and p["birth_date"] < "1950-01-01"
+            and not p["benefits"]
+        ),
+    )
     await _as(db_pool, L2, elder)
     auth = await citizen(L2)
     application_id = await _submit(client, auth, items["elderly"], elder)
@@ -164,8 +178,12 @@ async def test_a_person_outside_the_district_is_rejected_with_reasons_and_the_wa
     decider: InstantDecider,
     city: City,
 ) -> None:
-    elsewhere = find_person(city, lambda p, _: p["status"] == "alive" and p["household_district"] != "440304"
-                            and p["birth_date"] < "1950-01-01")  # fmt: skip
+    elsewhere = find_person(
+        city,
+        lambda p, _: (
+            p["status"] == "alive" and p["household_district"] != "440304" and p["birth_date"] < "1950-01-01"
+        ),
+    )
     await _as(db_pool, L2, elsewhere)
     auth = await citizen(L2)
     application_id = await _submit(client, auth, items["elderly"], elsewhere)
@@ -188,8 +206,15 @@ async def test_a_source_down_sends_the_elder_to_a_clerk_not_an_approval(
     city: City,
     knobs: Knobs,
 ) -> None:
-    elder = find_person(city, lambda p, _: p["status"] == "alive" and p["household_district"] == "440304"
-                        and p["birth_date"] < "1950-01-01" and not p["benefits"])  # fmt: skip
+    elder = find_person(
+        city,
+        lambda p, _: (
+            p["status"] == "alive"
+            and p["household_district"] == "440304"
+            and p["birth_date"] < "1950-01-01"
+            and not p["benefits"]
+        ),
+    )
     await _as(db_pool, L2, elder)
     knobs.modes.update(population="down")
     auth = await citizen(L2)
@@ -216,8 +241,15 @@ async def test_a_decision_owed_by_a_process_that_died_is_made_by_the_sweep(
     city: City,
     platform: PlatformClient,
 ) -> None:
-    elder = find_person(city, lambda p, _: p["status"] == "alive" and p["household_district"] == "440304"
-                        and p["birth_date"] < "1950-01-01" and not p["benefits"])  # fmt: skip
+    elder = find_person(
+        city,
+        lambda p, _: (
+            p["status"] == "alive"
+            and p["household_district"] == "440304"
+            and p["birth_date"] < "1950-01-01"
+            and not p["benefits"]
+        ),
+    )
     await _as(db_pool, L2, elder)
     auth = await citizen(L2)
     application_id = await _submit(client, auth, items["elderly"], elder)
@@ -247,8 +279,15 @@ async def test_an_approval_issues_a_signed_result_verifiable_offline_and_online_
     decider: InstantDecider,
     city: City,
 ) -> None:
-    elder = find_person(city, lambda p, _: p["status"] == "alive" and p["household_district"] == "440304"
-                        and p["birth_date"] < "1950-01-01" and not p["benefits"])  # fmt: skip
+    elder = find_person(
+        city,
+        lambda p, _: (
+            p["status"] == "alive"
+            and p["household_district"] == "440304"
+            and p["birth_date"] < "1950-01-01"
+            and not p["benefits"]
+        ),
+    )
     await _as(db_pool, L2, elder)
     auth = await citizen(L2)
     application_id = await _submit(client, auth, items["elderly"], elder)

@@ -24,9 +24,15 @@ POLICY = RetryPolicy(max_attempts=3, base_seconds=0.05, cap_seconds=0.2)
 @pytest.fixture
 def settings(database_url: str, published: None) -> Settings:
     return load_settings(
-        {}, database_url=database_url, log_format="json", log_level="warning", identity_issuer=ISSUER,
-        identity_key_refresh_seconds=0, handling_dispatch_workers=0, departments_simulators=False,
-    )  # fmt: skip
+        {},
+        database_url=database_url,
+        log_format="json",
+        log_level="warning",
+        identity_issuer=ISSUER,
+        identity_key_refresh_seconds=0,
+        handling_dispatch_workers=0,
+        departments_simulators=False,
+    )
 
 
 async def submitted(client: Client, citizen: Citizen, item: ServiceItem) -> dict[str, str]:
@@ -60,9 +66,12 @@ async def test_a_dead_workers_record_is_delivered_after_its_lease(
 
         async def delivered() -> bool:
             async with db_pool.acquire() as connection:
-                return bool(await connection.fetchval(
-                    "SELECT status = 'delivered' FROM handling_applications WHERE id = $1::uuid", made["id"]
-                ))  # fmt: skip
+                return bool(
+                    await connection.fetchval(
+                        "SELECT status = 'delivered' FROM handling_applications WHERE id = $1::uuid",
+                        made["id"],
+                    )
+                )
 
         await eventually(delivered, within=5)
     finally:
@@ -86,9 +95,13 @@ class _Stalling:
         if self.calls == 1:
             await asyncio.sleep(self.seconds)  # longer than the lease: the record is taken over meanwhile
         return DeliveryResult(
-            outcome="delivered", status=202, body=b'{"receipt_number": "R-%d", "status": "delivered"}' % self.calls,
-            retry_after=None, error_source=None, detail="",
-        )  # fmt: skip
+            outcome="delivered",
+            status=202,
+            body=b'{"receipt_number": "R-%d", "status": "delivered"}' % self.calls,
+            retry_after=None,
+            error_source=None,
+            detail="",
+        )
 
 
 async def test_a_worker_that_outlived_its_lease_records_nothing(
@@ -147,13 +160,22 @@ class _HeldBack:
         self.calls += 1
         if self.calls <= self.held:
             return DeliveryResult(
-                outcome="retry", status=None, body=None, retry_after=0.01, error_source="gateway",
-                detail="retry budget spent: not sent", sent=False,
-            )  # fmt: skip
+                outcome="retry",
+                status=None,
+                body=None,
+                retry_after=0.01,
+                error_source="gateway",
+                detail="retry budget spent: not sent",
+                sent=False,
+            )
         return DeliveryResult(
-            outcome="delivered", status=202, body=b'{"receipt_number": "R-1", "status": "delivered"}',
-            retry_after=None, error_source=None, detail="",
-        )  # fmt: skip
+            outcome="delivered",
+            status=202,
+            body=b'{"receipt_number": "R-1", "status": "delivered"}',
+            retry_after=None,
+            error_source=None,
+            detail="",
+        )
 
 
 async def test_a_record_held_back_by_the_gateway_keeps_its_attempts_and_is_delivered(

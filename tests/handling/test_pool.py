@@ -36,16 +36,22 @@ async def test_more_submissions_in_flight_than_connections_all_complete(
     async with small_pool.acquire() as connection:
         await connection.execute(
             "INSERT INTO identity_accounts (id, mobile, assurance_level, name, resident_id, verified_at) "
-            "VALUES ($1, $2, 2, '张伟', '440303198503120017', now())", uuid.uuid4(), L2,
-        )  # fmt: skip
+            "VALUES ($1, $2, 2, '张伟', '440303198503120017', now())",
+            uuid.uuid4(),
+            L2,
+        )
         subject = str(await connection.fetchval("SELECT id FROM identity_accounts WHERE mobile = $1", L2))
     store = CatalogStore(small_pool)
     await store.refresh()
     screens = ItemScreens(store, "https://www.gdzwfw.gov.cn/portal/guide/{implementation_code}")
     principal = Principal(
-        sub=subject, client_id="ishenzhen-app", scopes=frozenset({"applications:submit"}), acr="L2", party=None,
+        sub=subject,
+        client_id="ishenzhen-app",
+        scopes=frozenset({"applications:submit"}),
+        acr="L2",
+        party=None,
         claims={},
-    )  # fmt: skip
+    )
     item = items["person"]
     form = {
         "applicant_name": "张伟",

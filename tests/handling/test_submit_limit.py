@@ -83,9 +83,13 @@ async def test_bad_input_is_not_counted(client: Client, citizen: Citizen, items:
 
 
 async def test_two_instances_with_one_valkey_share_one_budget(
-    settings: Settings, client: Client, citizen: Citizen, items: Items,
-    valkey_server: ValkeyServer, valkey_client: valkey.Valkey,
-) -> None:  # fmt: skip
+    settings: Settings,
+    client: Client,
+    citizen: Citizen,
+    items: Items,
+    valkey_server: ValkeyServer,
+    valkey_client: valkey.Valkey,
+) -> None:
     from ishenzhen.app import create_app
 
     # Sign in on the test's own app; both instances below accept its tokens (one database, one key set).
@@ -94,8 +98,10 @@ async def test_two_instances_with_one_valkey_share_one_budget(
     shared = replace_settings(settings, valkey_url=f"redis://{valkey_server.host}:{valkey_server.port}/0")
     first: Litestar = create_app(shared, extra_route_handlers=PROBE_ROUTES)
     second: Litestar = create_app(shared, extra_route_handlers=PROBE_ROUTES)
-    async with (AsyncTestClient(app=first, base_url=ISSUER) as on_first,
-                AsyncTestClient(app=second, base_url=ISSUER) as on_second):  # fmt: skip
+    async with (
+        AsyncTestClient(app=first, base_url=ISSUER) as on_first,
+        AsyncTestClient(app=second, base_url=ISSUER) as on_second,
+    ):
         instances = (on_first, on_second)
         statuses = [(await apply(instances[n % 2], auth, body)).status_code for n in range(BURST)]
         assert statuses == [202] * BURST

@@ -31,9 +31,13 @@ L1, L2, L3 = "13800000001", "13800000002", "13800000003"
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return load_settings(
-        {}, database_url=database_url, log_format="json", log_level="warning", identity_issuer=ISSUER,
+        {},
+        database_url=database_url,
+        log_format="json",
+        log_level="warning",
+        identity_issuer=ISSUER,
         identity_key_refresh_seconds=0,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -72,9 +76,13 @@ def hidden_fields(page: str) -> dict[str, str]:
 
 
 async def sign_in(
-    client: AsyncTestClient[Litestar], authorize_url: str, mobile: str = L1, password: str = DEMO_PASSWORD,
-    party: str | None = None, consent: str = "allow",
-) -> str:  # fmt: skip
+    client: AsyncTestClient[Litestar],
+    authorize_url: str,
+    mobile: str = L1,
+    password: str = DEMO_PASSWORD,
+    party: str | None = None,
+    consent: str = "allow",
+) -> str:
     """Play the browser: open the sign-in page, post the password, pick a party, answer the consent page
     (third-party clients); return the redirect."""
     page = await client.get(authorize_url)
@@ -98,9 +106,13 @@ def query_of(location: str) -> dict[str, str]:
 
 
 async def app_tokens(
-    client: AsyncTestClient[Litestar], oauth_client: Callable[..., AsyncOAuth2Client], mobile: str = L1,
-    scope: str = "openid profile phone offline_access", party: str | None = None, **authorize: str,
-) -> dict[str, object]:  # fmt: skip
+    client: AsyncTestClient[Litestar],
+    oauth_client: Callable[..., AsyncOAuth2Client],
+    mobile: str = L1,
+    scope: str = "openid profile phone offline_access",
+    party: str | None = None,
+    **authorize: str,
+) -> dict[str, object]:
     """The whole code + PKCE flow of the mobile app; returns authlib's token dict."""
     oc = oauth_client(scope=scope)
     verifier = generate_token(48)

@@ -43,9 +43,12 @@ async def peer_client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]
 
 
 async def password_attempt(
-    client: AsyncTestClient[Litestar], address: str, mobile: str, password: str,
+    client: AsyncTestClient[Litestar],
+    address: str,
+    mobile: str,
+    password: str,
     forwarded_for: str | None = None,
-) -> httpx.Response:  # fmt: skip
+) -> httpx.Response:
     client.cookies.clear()  # a browser of its own at each address
     headers = {PEER_HEADER.decode(): address}
     if forwarded_for is not None:
@@ -61,12 +64,18 @@ async def sms_sign_in(
     client.cookies.clear()
     headers = {PEER_HEADER.decode(): address}
     page = await client.get(authorize_url(prompt="login"), headers=headers)
-    sent = await client.post("/oauth/authorize", data={**hidden_fields(page.text), "action": "send_sms",
-                                                       "mobile": mobile}, headers=headers)  # fmt: skip
+    sent = await client.post(
+        "/oauth/authorize",
+        data={**hidden_fields(page.text), "action": "send_sms", "mobile": mobile},
+        headers=headers,
+    )
     assert sent.status_code == 200, sent.text
     message = await db_pool.fetchval(
         "SELECT message FROM identity_sms_outbox WHERE mobile = $1 ORDER BY id DESC LIMIT 1", mobile
     )
     code = re.search(r"\d{6}", message)[0]  # type: ignore[index]
-    return await client.post("/oauth/authorize", data={**hidden_fields(sent.text), "action": "sms",
-                                                       "mobile": mobile, "sms_code": code}, headers=headers)  # fmt: skip
+    return await client.post(
+        "/oauth/authorize",
+        data={**hidden_fields(sent.text), "action": "sms", "mobile": mobile, "sms_code": code},
+        headers=headers,
+    )

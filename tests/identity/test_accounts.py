@@ -115,8 +115,11 @@ def test_resident_id_check_character_catches_every_single_digit_change(
         assert resident_id_check_char(changed[:17]) != changed[17]
 
 
-@given(st.text(alphabet=CREDIT_CODE_ALPHABET, min_size=17, max_size=17), st.integers(0, 16),
-       st.sampled_from(CREDIT_CODE_ALPHABET))  # fmt: skip
+@given(
+    st.text(alphabet=CREDIT_CODE_ALPHABET, min_size=17, max_size=17),
+    st.integers(0, 16),
+    st.sampled_from(CREDIT_CODE_ALPHABET),
+)
 def test_credit_code_check_character_catches_every_single_character_change(
     body: str, position: int, char: str
 ) -> None:

@@ -87,8 +87,9 @@ async def test_declining_makes_no_grant_and_ends_the_invitation(
     scopes = await db_pool.fetchval(
         "SELECT r.scopes FROM identity_enterprise_roles r JOIN identity_accounts a ON a.id = r.account_id "
         "WHERE a.mobile = $1 AND r.credit_code = $2",
-        L2, ENTERPRISE,
-    )  # fmt: skip
+        L2,
+        ENTERPRISE,
+    )
     assert scopes == ["applications:submit"]  # the seeded grant, unchanged
 
 

@@ -19,19 +19,30 @@ VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
 
 def authorize_url(**overrides: str | None) -> str:
     params: dict[str, str | None] = {
-        "response_type": "code", "client_id": APP_CLIENT_ID, "redirect_uri": LOOPBACK, "scope": "openid profile",
-        "state": "st-1", "code_challenge": CHALLENGE, "code_challenge_method": "S256",
-    }  # fmt: skip
+        "response_type": "code",
+        "client_id": APP_CLIENT_ID,
+        "redirect_uri": LOOPBACK,
+        "scope": "openid profile",
+        "state": "st-1",
+        "code_challenge": CHALLENGE,
+        "code_challenge_method": "S256",
+    }
     params.update(overrides)
     return "/oauth/authorize?" + urlencode({k: v for k, v in params.items() if v is not None})
 
 
 @pytest.mark.parametrize(
     "overrides",
-    [{"client_id": "no-such-client"}, {"client_id": None}, {"redirect_uri": "https://evil.example/cb"},
-     {"redirect_uri": LOOPBACK + "/"}, {"redirect_uri": LOOPBACK + "#x"}, {"redirect_uri": None},
-     {"redirect_uri": "http://localhost:53117/callback"}],
-)  # fmt: skip
+    [
+        {"client_id": "no-such-client"},
+        {"client_id": None},
+        {"redirect_uri": "https://evil.example/cb"},
+        {"redirect_uri": LOOPBACK + "/"},
+        {"redirect_uri": LOOPBACK + "#x"},
+        {"redirect_uri": None},
+        {"redirect_uri": "http://localhost:53117/callback"},
+    ],
+)
 async def test_unknown_client_or_unregistered_redirect_gets_an_error_page_never_a_redirect(
     client: AsyncTestClient[Litestar], overrides: dict[str, str | None]
 ) -> None:
@@ -141,17 +152,27 @@ async def test_sms_code_login_through_the_development_outbox(
         "/oauth/authorize", data={**hidden_fields(sent.text), "action": "send_sms", "mobile": L1}
     )
     assert again.status_code == 429 and int(again.headers["retry-after"]) > 0
-    unknown = await client.post("/oauth/authorize", data={**hidden_fields(again.text), "action": "send_sms",
-                                                          "mobile": "13912340000"})  # fmt: skip
+    unknown = await client.post(
+        "/oauth/authorize", data={**hidden_fields(again.text), "action": "send_sms", "mobile": "13912340000"}
+    )
     assert unknown.status_code == 200  # same answer as for a registered number
     message = await db_pool.fetchval("SELECT message FROM identity_sms_outbox WHERE mobile = $1", L1)
     code = re.search(r"\d{6}", message)[0]  # type: ignore[index]
     assert await db_pool.fetchval("SELECT count(*) FROM identity_sms_outbox") == 1
-    wrong = await client.post("/oauth/authorize", data={**hidden_fields(unknown.text), "action": "sms", "mobile": L1,
-                                                        "sms_code": "000000" if code != "000000" else "111111"})  # fmt: skip
+    wrong = await client.post(
+        "/oauth/authorize",
+        data={
+            **hidden_fields(unknown.text),
+            "action": "sms",
+            "mobile": L1,
+            "sms_code": "000000" if code != "000000" else "111111",
+        },
+    )
     assert wrong.status_code == 401
-    ok = await client.post("/oauth/authorize", data={**hidden_fields(wrong.text), "action": "sms", "mobile": L1,
-                                                     "sms_code": code})  # fmt: skip
+    ok = await client.post(
+        "/oauth/authorize",
+        data={**hidden_fields(wrong.text), "action": "sms", "mobile": L1, "sms_code": code},
+    )
     assert ok.status_code == 302 and "code" in query_of(ok.headers["location"])
     reused = await login_attempt(client, L1, "x")
     assert reused.status_code == 401  # type: ignore[attr-defined]
@@ -166,8 +187,10 @@ async def test_the_form_needs_its_csrf_cookie(client: AsyncTestClient[Litestar])
 
 async def test_bad_mobile_numbers_are_a_clear_error(client: AsyncTestClient[Litestar]) -> None:
     page = await client.get(authorize_url())
-    answer = await client.post("/oauth/authorize", data={**hidden_fields(page.text), "action": "password",
-                                                         "mobile": "12345", "password": "x"})  # fmt: skip
+    answer = await client.post(
+        "/oauth/authorize",
+        data={**hidden_fields(page.text), "action": "password", "mobile": "12345", "password": "x"},
+    )
     assert answer.status_code == 400 and "mobile" in answer.text.lower()
 
 

@@ -50,9 +50,15 @@ pytestmark = pytest.mark.slow
 
 L1, L2, L3 = "13800000001", "13800000002", "13800000003"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TIMEOUT_MS = 15_000
 
 
@@ -103,10 +109,23 @@ def live_server(browser_database_url: str, tmp_path_factory: pytest.TempPathFact
     log_path = tmp_path_factory.mktemp("serve") / "serve.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "ishenzhen", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--workers", "1"],
-            env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "ishenzhen",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -217,10 +236,14 @@ def loopback() -> Iterator[ThreadingHTTPServer]:
 
 def app_client(issuer: str, redirect_uri: str, scope: str) -> AsyncOAuth2Client:
     return AsyncOAuth2Client(
-        client_id=APP_CLIENT_ID, token_endpoint_auth_method="none",
-        redirect_uri=redirect_uri, scope=scope,
-        code_challenge_method="S256", base_url=issuer, timeout=10,
-    )  # fmt: skip
+        client_id=APP_CLIENT_ID,
+        token_endpoint_auth_method="none",
+        redirect_uri=redirect_uri,
+        scope=scope,
+        code_challenge_method="S256",
+        base_url=issuer,
+        timeout=10,
+    )
 
 
 async def sign_in(page: Page, mobile: str, password: str = DEMO_PASSWORD) -> None:
@@ -334,9 +357,11 @@ async def test_third_party_consent_page_lists_the_scopes_and_deny_returns_access
     issuer = live_server.issuer
     redirect_uri = "http://127.0.0.1/metro/callback"  # registered without a port: captured, not served
     async with AsyncOAuth2Client(
-        client_id=THIRD_PARTY_CLIENT_ID, client_secret=THIRD_PARTY_SECRET, redirect_uri=redirect_uri,
+        client_id=THIRD_PARTY_CLIENT_ID,
+        client_secret=THIRD_PARTY_SECRET,
+        redirect_uri=redirect_uri,
         scope="openid profile phone",
-    ) as oauth:  # fmt: skip
+    ) as oauth:
         url, state = oauth.create_authorization_url(f"{issuer}/oauth/authorize", nonce=generate_token(24))
     await page.goto(url)
     await sign_in(page, L2)

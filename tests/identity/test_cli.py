@@ -44,8 +44,11 @@ async def test_production_refuses_demo_accounts_and_development_keys(
     development = create_app(load_settings({}, database_url=database_url, log_format="json"))
     async with AsyncTestClient(app=development):
         pass  # seeds demo accounts and a development key
-    production = create_app(load_settings({}, database_url=database_url, environment="production",
-                                          identity_issuer="https://id.example.cn"))  # fmt: skip
+    production = create_app(
+        load_settings(
+            {}, database_url=database_url, environment="production", identity_issuer="https://id.example.cn"
+        )
+    )
     with pytest.raises(BaseExceptionGroup) as caught:
         async with AsyncTestClient(app=production):
             pass

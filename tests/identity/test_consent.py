@@ -28,7 +28,7 @@ from tests.identity.conftest import (
     hidden_fields,
     query_of,
     sign_in,
-)  # fmt: skip
+)
 from tests.probe_routes import PROBE_ROUTES
 
 OAuthFactory = Callable[..., AsyncOAuth2Client]
@@ -51,9 +51,12 @@ def app(settings: Settings) -> Litestar:
 def metro(oauth_client: OAuthFactory) -> AsyncOAuth2Client:
     """The third-party demo web service, a confidential client, as authlib's client."""
     return oauth_client(
-        THIRD_PARTY_CLIENT_ID, client_secret=THIRD_PARTY_SECRET, token_endpoint_auth_method="client_secret_basic",
-        redirect_uri=METRO_CALLBACK, scope="openid profile",
-    )  # fmt: skip
+        THIRD_PARTY_CLIENT_ID,
+        client_secret=THIRD_PARTY_SECRET,
+        token_endpoint_auth_method="client_secret_basic",
+        redirect_uri=METRO_CALLBACK,
+        scope="openid profile",
+    )
 
 
 def metro_url(metro: AsyncOAuth2Client, **params: str) -> tuple[str, str]:
@@ -92,11 +95,13 @@ async def test_a_third_party_client_asks_once_then_the_consent_is_reused(
     ):
         assert words in page
     assert "深圳通乘车码" in page
-    answer = await client.post("/oauth/authorize", data={**hidden_fields(page), "action": "consent",
-                                                          "decision": "allow"})  # fmt: skip
+    answer = await client.post(
+        "/oauth/authorize", data={**hidden_fields(page), "action": "consent", "decision": "allow"}
+    )
     assert answer.status_code == 302 and "code" in query_of(answer.headers["location"])
-    token = await metro.fetch_token(f"{ISSUER}/oauth/token", authorization_response=answer.headers["location"],
-                                    code_verifier=verifier)  # fmt: skip
+    token = await metro.fetch_token(
+        f"{ISSUER}/oauth/token", authorization_response=answer.headers["location"], code_verifier=verifier
+    )
     assert token["token_type"].lower() == "bearer" and token["scope"] == "openid profile"
     rows = await db_pool.fetch(
         "SELECT scopes FROM identity_consents WHERE client_id = $1", THIRD_PARTY_CLIENT_ID
@@ -120,8 +125,9 @@ async def test_refusing_consent_redirects_with_access_denied_and_the_state(
 ) -> None:
     url, _ = metro_url(metro, state="metro-state")
     page = await consent_page(client, url)
-    answer = await client.post("/oauth/authorize", data={**hidden_fields(page), "action": "consent",
-                                                          "decision": "deny"})  # fmt: skip
+    answer = await client.post(
+        "/oauth/authorize", data={**hidden_fields(page), "action": "consent", "decision": "deny"}
+    )
     assert answer.status_code == 302
     location = answer.headers["location"]
     assert location.startswith(METRO_CALLBACK + "?")
@@ -148,8 +154,9 @@ async def test_consent_cannot_be_posted_without_a_session_or_for_a_foreign_party
     forged = {**hidden_fields(page), "action": "consent", "decision": "allow", "party": "91440300MA5FDEMQ01"}
     assert (await client.post("/oauth/authorize", data=forged)).status_code == 403  # L1 represents nobody
     client.cookies.delete("isz_session", path="/oauth")
-    answer = await client.post("/oauth/authorize", data={**hidden_fields(page), "action": "consent",
-                                                          "decision": "allow"})  # fmt: skip
+    answer = await client.post(
+        "/oauth/authorize", data={**hidden_fields(page), "action": "consent", "decision": "allow"}
+    )
     assert answer.status_code == 401
 
 
@@ -169,8 +176,9 @@ async def test_an_account_below_acr_values_is_told_how_to_raise_it(
     client: AsyncTestClient[Litestar], oauth_client: OAuthFactory
 ) -> None:
     oc = oauth_client()
-    url, _ = oc.create_authorization_url(f"{ISSUER}/oauth/authorize", code_verifier=generate_token(48),
-                                         acr_values="L2", state="acr-state")  # fmt: skip
+    url, _ = oc.create_authorization_url(
+        f"{ISSUER}/oauth/authorize", code_verifier=generate_token(48), acr_values="L2", state="acr-state"
+    )
     page = await client.get(url)
     form = {**hidden_fields(page.text), "action": "password", "mobile": L1, "password": "ishenzhen-demo"}
     unmet = await client.post("/oauth/authorize", data=form)
@@ -183,19 +191,22 @@ async def test_an_account_below_acr_values_is_told_how_to_raise_it(
     back = await client.post("/oauth/authorize", data={**hidden_fields(unmet.text), "action": "unmet"})
     assert back.status_code == 302
     assert query_of(back.headers["location"]) == {
-        "error": "unmet_authentication_requirements", "error_description": "the account's assurance level is too low",
+        "error": "unmet_authentication_requirements",
+        "error_description": "the account's assurance level is too low",
         "state": "acr-state",
-    }  # fmt: skip
+    }
     # Signed in at L1 now: prompt=none cannot be met interactively; without it, the sign-in page explains.
-    url_none, _ = oc.create_authorization_url(f"{ISSUER}/oauth/authorize", code_verifier=generate_token(48),
-                                              acr_values="L2 L3", prompt="none")  # fmt: skip
+    url_none, _ = oc.create_authorization_url(
+        f"{ISSUER}/oauth/authorize", code_verifier=generate_token(48), acr_values="L2 L3", prompt="none"
+    )
     answer = await client.get(url_none)
     assert query_of(answer.headers["location"])["error"] == "unmet_authentication_requirements"
     again = await client.get(url)
     assert again.status_code == 200 and "value=password" in again.text and "L2" in again.text
     # Unknown acr values are ignored (OIDC: acr_values is a request, not a filter on our vocabulary).
-    url_unknown, _ = oc.create_authorization_url(f"{ISSUER}/oauth/authorize", code_verifier=generate_token(48),
-                                                 acr_values="urn:unknown")  # fmt: skip
+    url_unknown, _ = oc.create_authorization_url(
+        f"{ISSUER}/oauth/authorize", code_verifier=generate_token(48), acr_values="urn:unknown"
+    )
     assert "code" in query_of((await client.get(url_unknown)).headers["location"])
 
 
@@ -231,7 +242,8 @@ async def test_the_first_party_app_never_sees_a_consent_page(
 ) -> None:
     token = await app_tokens(client, oauth_client, mobile=L2, scope="openid profile phone")
     assert token["access_token"]
-    url, _ = oauth_client().create_authorization_url(f"{ISSUER}/oauth/authorize", code_verifier=generate_token(48),
-                                                     prompt="consent")  # fmt: skip
+    url, _ = oauth_client().create_authorization_url(
+        f"{ISSUER}/oauth/authorize", code_verifier=generate_token(48), prompt="consent"
+    )
     location = await sign_in(client, url, L2)
     assert "code" in query_of(location)

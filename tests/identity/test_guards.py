@@ -88,9 +88,12 @@ async def test_a_missing_scope_is_403_naming_it(
     ],
 )
 async def test_forged_foreign_or_expired_tokens_are_401(
-    client: AsyncTestClient[Litestar], oauth_client: Callable[..., AsyncOAuth2Client], db_pool: asyncpg.Pool,
-    header_change: dict[str, Any], claim_change: dict[str, Any],
-) -> None:  # fmt: skip
+    client: AsyncTestClient[Litestar],
+    oauth_client: Callable[..., AsyncOAuth2Client],
+    db_pool: asyncpg.Pool,
+    header_change: dict[str, Any],
+    claim_change: dict[str, Any],
+) -> None:
     token = await app_tokens(client, oauth_client)
     key = await signing_key(db_pool)
     claims = {**claims_of(token["access_token"]), **claim_change}

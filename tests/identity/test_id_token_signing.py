@@ -28,12 +28,21 @@ SIGNED_OUT = "http://127.0.0.1:53117/signed-out"
 async def register_relying_party(db_pool: asyncpg.Pool, client_id: str, **alg: str) -> None:
     async with db_pool.acquire() as connection:
         await oauth.register_client(
-            connection, client_id=client_id, name="A relying party", kind="public", department=None,
-            secret_hash=None, auth_method="none", redirect_uris=[LOOPBACK],
-            grant_types=["authorization_code"], scopes=["openid", "profile"], first_party=True, demo=False,
+            connection,
+            client_id=client_id,
+            name="A relying party",
+            kind="public",
+            department=None,
+            secret_hash=None,
+            auth_method="none",
+            redirect_uris=[LOOPBACK],
+            grant_types=["authorization_code"],
+            scopes=["openid", "profile"],
+            first_party=True,
+            demo=False,
             post_logout_redirect_uris=[SIGNED_OUT],
             **alg,
-        )  # fmt: skip
+        )
 
 
 async def code_flow(
@@ -69,9 +78,12 @@ async def test_a_client_registered_for_rs256_gets_an_rs256_id_token_verifiable_f
     decoded = jwt.decode(token["id_token"], keys, algorithms=["RS256"])
     assert decoded.header["alg"] == "RS256" and keys.get_by_kid(decoded.header["kid"]).key_type == "RSA"
     jwt.JWTClaimsRegistry(
-        iss={"essential": True, "value": ISSUER}, aud={"essential": True, "value": RS256_CLIENT},
-        nonce={"essential": True, "value": "n-0S6_WzA2Mj"}, exp={"essential": True}, sub={"essential": True},
-    ).validate(decoded.claims)  # fmt: skip
+        iss={"essential": True, "value": ISSUER},
+        aud={"essential": True, "value": RS256_CLIENT},
+        nonce={"essential": True, "value": "n-0S6_WzA2Mj"},
+        exp={"essential": True},
+        sub={"essential": True},
+    ).validate(decoded.claims)
     assert decoded.claims["at_hash"] == half_hash(token["access_token"])  # SHA-256 for RS256 too
     # Access tokens are the API's, not the client's: still ES256, whatever the client verifies.
     assert jwt.decode(token["access_token"], keys, algorithms=["ES256"]).header["alg"] == "ES256"

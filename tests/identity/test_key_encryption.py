@@ -43,9 +43,12 @@ async def test_a_key_encrypted_under_one_kek_is_unreadable_under_another(db_pool
     async with db_pool.acquire() as connection:
         await db_pool.execute("DELETE FROM identity_signing_keys")
         await create_signing_keys(
-            connection, development=False, publish_for=dt.timedelta(0), old_keys_for=dt.timedelta(0),
+            connection,
+            development=False,
+            publish_for=dt.timedelta(0),
+            old_keys_for=dt.timedelta(0),
             kek=key_encryption_key(load_settings({}, identity_key_encryption_key=KEK)),
-        )  # fmt: skip
+        )
     right = KeyRing(db_pool, 60, kek=key_encryption_key(load_settings({}, identity_key_encryption_key=KEK)))
     await right.load()
     for alg in ("ES256", "RS256"):

@@ -43,8 +43,9 @@ async def test_rotation_publishes_first_then_signs_and_keeps_the_old_key(
     assert len(old_kids) == 2
     during = await app_tokens(client, oauth_client)
     assert jwt.decode(during["access_token"], keys).header["kid"] == old_kid  # but not signing yet
-    await db_pool.execute("UPDATE identity_signing_keys SET signs_from = now() WHERE kid = ANY($1)",
-                          list(new_kids.values()))  # fmt: skip
+    await db_pool.execute(
+        "UPDATE identity_signing_keys SET signs_from = now() WHERE kid = ANY($1)", list(new_kids.values())
+    )
     retiring = await db_pool.fetch(
         "SELECT alg FROM identity_signing_keys WHERE kid = ANY($1) AND published_until IS NOT NULL",
         list(old_kids),

@@ -8,15 +8,25 @@ from hypothesis import strategies as st
 
 from ishenzhen.identity.oauth.models import redirect_uri_matches
 
-REGISTERED = ["cn.gov.shenzhen.app:/oauth/callback", "http://127.0.0.1/callback", "http://[::1]/callback",
-              "https://dept.example.cn/cb"]  # fmt: skip
+REGISTERED = [
+    "cn.gov.shenzhen.app:/oauth/callback",
+    "http://127.0.0.1/callback",
+    "http://[::1]/callback",
+    "https://dept.example.cn/cb",
+]
 
 
 @pytest.mark.parametrize(
     "uri",
-    ["cn.gov.shenzhen.app:/oauth/callback", "https://dept.example.cn/cb", "http://127.0.0.1:1/callback",
-     "http://127.0.0.1:65535/callback", "http://[::1]:8080/callback", "http://127.0.0.1/callback"],
-)  # fmt: skip
+    [
+        "cn.gov.shenzhen.app:/oauth/callback",
+        "https://dept.example.cn/cb",
+        "http://127.0.0.1:1/callback",
+        "http://127.0.0.1:65535/callback",
+        "http://[::1]:8080/callback",
+        "http://127.0.0.1/callback",
+    ],
+)
 def test_registered_and_loopback_port_variants_match(uri: str) -> None:
     assert redirect_uri_matches(REGISTERED, uri)
 

@@ -73,8 +73,15 @@ async def test_a_public_client_must_send_the_verifier(
     oc = oauth_client()
     url, _ = oc.create_authorization_url(f"{ISSUER}/oauth/authorize", code_verifier=generate_token(48))
     code = query_of(await sign_in(client, url))["code"]
-    answer = await client.post("/oauth/token", data={"grant_type": "authorization_code", "code": code,
-                                                     "redirect_uri": LOOPBACK, "client_id": "ishenzhen-app"})  # fmt: skip
+    answer = await client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": LOOPBACK,
+            "client_id": "ishenzhen-app",
+        },
+    )
     assert answer.status_code == 400 and answer.json()["error"] == "invalid_request"
 
 
@@ -84,14 +91,25 @@ async def test_a_verifier_where_no_challenge_was_made_is_refused(
     await db_pool.execute(
         "INSERT INTO identity_clients (client_id, name, kind, secret_hash, auth_method, redirect_uris, grant_types,"
         " scopes) VALUES ('web-portal', 'Portal', 'confidential', $1, 'client_secret_basic', $2,"
-        " '{authorization_code}', '{openid,profile}')", hash_token("portal-secret"), ["https://portal.example/cb"],
-    )  # fmt: skip
-    url = ("/oauth/authorize?response_type=code&client_id=web-portal&redirect_uri=https%3A%2F%2Fportal.example%2Fcb"
-           "&scope=openid")  # fmt: skip
+        " '{authorization_code}', '{openid,profile}')",
+        hash_token("portal-secret"),
+        ["https://portal.example/cb"],
+    )
+    url = (
+        "/oauth/authorize?response_type=code&client_id=web-portal&redirect_uri=https%3A%2F%2Fportal.example%2Fcb"
+        "&scope=openid"
+    )
     code = query_of(await sign_in(client, url))["code"]
-    answer = await client.post("/oauth/token", auth=("web-portal", "portal-secret"), data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": "https://portal.example/cb",
-        "code_verifier": generate_token(48)})  # fmt: skip
+    answer = await client.post(
+        "/oauth/token",
+        auth=("web-portal", "portal-secret"),
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": "https://portal.example/cb",
+            "code_verifier": generate_token(48),
+        },
+    )
     assert answer.status_code == 400 and answer.json()["error"] == "invalid_request"
 
 
@@ -189,16 +207,22 @@ async def test_refresh_is_bound_to_the_consented_scope_and_expires_when_idle(
 async def test_password_and_implicit_grants_are_refused(
     client: AsyncTestClient[Litestar], grant_type: str
 ) -> None:
-    answer = await client.post("/oauth/token", data={"grant_type": grant_type, "username": L2, "password": "x",
-                                                     "client_id": "ishenzhen-app"})  # fmt: skip
+    answer = await client.post(
+        "/oauth/token",
+        data={"grant_type": grant_type, "username": L2, "password": "x", "client_id": "ishenzhen-app"},
+    )
     assert answer.status_code == 400 and answer.json()["error"] == "unsupported_grant_type"
 
 
 async def test_client_credentials_for_a_department_system(
     client: AsyncTestClient[Litestar], oauth_client: OAuthFactory
 ) -> None:
-    dept = oauth_client(DEPARTMENT_CLIENT_ID, client_secret=DEMO_DEPARTMENT_SECRET,
-                        token_endpoint_auth_method="client_secret_basic", scope="registry:write")  # fmt: skip
+    dept = oauth_client(
+        DEPARTMENT_CLIENT_ID,
+        client_secret=DEMO_DEPARTMENT_SECRET,
+        token_endpoint_auth_method="client_secret_basic",
+        scope="registry:write",
+    )
     token = await dept.fetch_token(TOKEN_URL, grant_type="client_credentials")
     claims = jwt.decode(token["access_token"], await jwks(client), algorithms=["ES256"]).claims
     assert claims["sub"] == DEPARTMENT_CLIENT_ID and claims["department"] == "market-regulation"
@@ -225,14 +249,27 @@ async def test_private_key_jwt_authenticates_once_per_assertion(
     await db_pool.execute(
         "INSERT INTO identity_clients (client_id, name, kind, department, jwks, auth_method, grant_types, scopes)"
         " VALUES ('dept-housing', 'Housing', 'confidential', 'housing', $1, 'private_key_jwt',"
-        " '{client_credentials}', '{applications:update}')", msgspec.json.encode(public).decode(),
-    )  # fmt: skip
+        " '{client_credentials}', '{applications:update}')",
+        msgspec.json.encode(public).decode(),
+    )
     now = int(time.time())
-    assertion = jwt.encode({"alg": "ES256", "kid": "dept-key-1"}, {
-        "iss": "dept-housing", "sub": "dept-housing", "aud": TOKEN_URL, "iat": now, "exp": now + 60,
-        "jti": generate_token(16)}, key)  # fmt: skip
-    form = {"grant_type": "client_credentials", "client_assertion": assertion,
-            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}  # fmt: skip
+    assertion = jwt.encode(
+        {"alg": "ES256", "kid": "dept-key-1"},
+        {
+            "iss": "dept-housing",
+            "sub": "dept-housing",
+            "aud": TOKEN_URL,
+            "iat": now,
+            "exp": now + 60,
+            "jti": generate_token(16),
+        },
+        key,
+    )
+    form = {
+        "grant_type": "client_credentials",
+        "client_assertion": assertion,
+        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    }
     first = await client.post("/oauth/token", data=form)
     assert first.status_code == 200, first.text
     replay = await client.post("/oauth/token", data=form)
@@ -261,8 +298,14 @@ async def test_revocation_and_introspection(
     assert (
         await client.post("/oauth/revoke", data={"token": "nothing", "client_id": "ishenzhen-app"})
     ).status_code == 200
-    revoked = await client.post("/oauth/revoke", data={"token": token["refresh_token"], "client_id": "ishenzhen-app",
-                                                       "token_type_hint": "refresh_token"})  # fmt: skip
+    revoked = await client.post(
+        "/oauth/revoke",
+        data={
+            "token": token["refresh_token"],
+            "client_id": "ishenzhen-app",
+            "token_type_hint": "refresh_token",
+        },
+    )
     assert revoked.status_code == 200
     assert (
         await client.post("/oauth/introspect", auth=dept, data={"token": token["refresh_token"]})
@@ -292,8 +335,9 @@ async def test_userinfo_by_get_and_post(
 async def test_acting_for_an_enterprise(
     client: AsyncTestClient[Litestar], oauth_client: OAuthFactory
 ) -> None:
-    token = await app_tokens(client, oauth_client, mobile=L2, scope="openid profile enterprise",
-                             party="91440300MA5FDEMQ01")  # fmt: skip
+    token = await app_tokens(
+        client, oauth_client, mobile=L2, scope="openid profile enterprise", party="91440300MA5FDEMQ01"
+    )
     claims = jwt.decode(token["access_token"], await jwks(client), algorithms=["ES256"]).claims
     assert claims["party"] == {"type": "enterprise", "id": "91440300MA5FDEMQ01"} and claims["acr"] == "L2"
     me = (await client.get("/v1/me", headers={"Authorization": f"Bearer {token['access_token']}"})).json()

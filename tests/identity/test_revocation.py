@@ -154,8 +154,9 @@ async def test_a_lost_notification_is_made_up_by_the_poll_within_a_second(
     # A revocation written without NOTIFY, as when the listening connection was down.
     await db_pool.execute(
         "INSERT INTO identity_revoked_access_tokens (jti, expires_at) VALUES ($1, $2)",
-        claims["jti"], dt.datetime.fromtimestamp(claims["exp"], dt.UTC),
-    )  # fmt: skip
+        claims["jti"],
+        dt.datetime.fromtimestamp(claims["exp"], dt.UTC),
+    )
     # The poll runs every second; allow one period plus the request loop's own time.
     assert await seconds_until_refused(second_instance, bearer(token)) < 1.5
 

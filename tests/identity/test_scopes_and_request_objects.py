@@ -23,25 +23,29 @@ async def test_a_department_asking_for_a_scope_it_is_not_registered_for_gets_inv
     client: AsyncTestClient[Litestar], oauth_client: OAuthFactory
 ) -> None:
     market_regulation = oauth_client(
-        DEPARTMENT_CLIENT_ID, client_secret=DEMO_DEPARTMENT_SECRET, token_endpoint_auth_method="client_secret_basic",
+        DEPARTMENT_CLIENT_ID,
+        client_secret=DEMO_DEPARTMENT_SECRET,
+        token_endpoint_auth_method="client_secret_basic",
         scope="registry:write registry:review",
-    )  # fmt: skip
+    )
     with pytest.raises(OAuth2Error) as caught:
         await market_regulation.fetch_token(TOKEN_URL, grant_type="client_credentials")
     assert caught.value.error == "invalid_scope"
     answer = await client.post(
-        "/oauth/token", auth=(DEPARTMENT_CLIENT_ID, DEMO_DEPARTMENT_SECRET),
+        "/oauth/token",
+        auth=(DEPARTMENT_CLIENT_ID, DEMO_DEPARTMENT_SECRET),
         data={"grant_type": "client_credentials", "scope": "registry:review"},
-    )  # fmt: skip
+    )
     assert answer.status_code == 400 and answer.headers["cache-control"] == "no-store"
     assert (
         answer.json()["error"] == "invalid_scope" and "registry:review" in answer.json()["error_description"]
     )
     # What it is registered for still works, with the scope said.
     granted = await client.post(
-        "/oauth/token", auth=(DEPARTMENT_CLIENT_ID, DEMO_DEPARTMENT_SECRET),
+        "/oauth/token",
+        auth=(DEPARTMENT_CLIENT_ID, DEMO_DEPARTMENT_SECRET),
         data={"grant_type": "client_credentials", "scope": "registry:write"},
-    )  # fmt: skip
+    )
     assert granted.status_code == 200 and granted.json()["scope"] == "registry:write"
 
 
@@ -107,13 +111,17 @@ async def test_userinfo_takes_the_token_from_a_form_body_but_not_from_the_query(
         assert refused.status_code == 401, refused.text
         assert 'error="invalid_request"' in refused.headers["www-authenticate"]
     # Two methods at once (RFC 6750 §2), several tokens in the body, or a body token on GET: refused.
-    both = await client.post("/oauth/userinfo", headers={"Authorization": f"Bearer {token['access_token']}"},
-                             data={"access_token": token["access_token"]})  # fmt: skip
+    both = await client.post(
+        "/oauth/userinfo",
+        headers={"Authorization": f"Bearer {token['access_token']}"},
+        data={"access_token": token["access_token"]},
+    )
     assert both.status_code == 401 and 'error="invalid_request"' in both.headers["www-authenticate"]
     twice = await client.post(
-        "/oauth/userinfo", content=f"access_token={token['access_token']}&access_token={token['access_token']}",
+        "/oauth/userinfo",
+        content=f"access_token={token['access_token']}&access_token={token['access_token']}",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
-    )  # fmt: skip
+    )
     assert twice.status_code == 401 and 'error="invalid_request"' in twice.headers["www-authenticate"]
     as_json = await client.post("/oauth/userinfo", json={"access_token": token["access_token"]})
     assert as_json.status_code == 401

@@ -30,8 +30,10 @@ def shared_url(valkey_server: ValkeyServer, valkey_client: valkey.Valkey) -> str
 def two_apps(settings: Settings) -> tuple[Litestar, Litestar]:
     from ishenzhen.app import create_app
 
-    return (create_app(settings, extra_route_handlers=PROBE_ROUTES),
-            create_app(settings, extra_route_handlers=PROBE_ROUTES))  # fmt: skip
+    return (
+        create_app(settings, extra_route_handlers=PROBE_ROUTES),
+        create_app(settings, extra_route_handlers=PROBE_ROUTES),
+    )
 
 
 async def test_two_instances_with_one_valkey_share_one_lockout_budget(
@@ -69,6 +71,8 @@ async def test_a_valkey_that_is_down_refuses_sign_in_but_not_the_token_endpoint(
     async with peer_client(app) as client:
         refused = await password_attempt(client, ATTACKER, L1, DEMO_PASSWORD)
         assert refused.status_code == 429 and refused.headers["retry-after"] == "5"
-        token = await client.post("/oauth/token", data={"grant_type": "authorization_code", "code": "nope",
-                                                         "client_id": APP_CLIENT_ID})  # fmt: skip
+        token = await client.post(
+            "/oauth/token",
+            data={"grant_type": "authorization_code", "code": "nope", "client_id": APP_CLIENT_ID},
+        )
         assert token.status_code == 400 and token.json()["error"] == "invalid_grant"

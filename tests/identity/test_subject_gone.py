@@ -24,9 +24,13 @@ GONE = "the token's subject no longer exists"
     ],
 )
 async def test_the_api_answers_401_problem_with_a_bearer_challenge(
-    client: AsyncTestClient[Litestar], oauth_client: OAuthFactory, db_pool: asyncpg.Pool,
-    method: str, path: str, body: dict[str, str] | None,
-) -> None:  # fmt: skip
+    client: AsyncTestClient[Litestar],
+    oauth_client: OAuthFactory,
+    db_pool: asyncpg.Pool,
+    method: str,
+    path: str,
+    body: dict[str, str] | None,
+) -> None:
     token = await app_tokens(client, oauth_client, mobile=L1, scope="openid profile")
     auth = {"Authorization": f"Bearer {token['access_token']}"}
     assert (await client.get("/v1/me", headers=auth)).status_code == 200

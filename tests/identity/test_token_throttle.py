@@ -16,15 +16,21 @@ def limited_app(database_url: str, per_client: int, per_address: int) -> object:
     from ishenzhen.app import create_app
 
     settings: Settings = load_settings(
-        {}, database_url=database_url, log_format="json", log_level="warning", identity_issuer=ISSUER,
-        identity_token_rate_per_client=per_client, identity_token_rate_per_address=per_address,
-    )  # fmt: skip
+        {},
+        database_url=database_url,
+        log_format="json",
+        log_level="warning",
+        identity_issuer=ISSUER,
+        identity_token_rate_per_client=per_client,
+        identity_token_rate_per_address=per_address,
+    )
     return create_app(settings, extra_route_handlers=PROBE_ROUTES)
 
 
 async def credentials(client: AsyncTestClient, secret: str = DEMO_DEPARTMENT_SECRET) -> object:
-    return await client.post("/oauth/token", data={"grant_type": "client_credentials"},
-                             auth=(DEPARTMENT_CLIENT_ID, secret))  # fmt: skip
+    return await client.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(DEPARTMENT_CLIENT_ID, secret)
+    )
 
 
 @pytest.mark.parametrize(("per_client", "per_address", "who"), [(2, 100, "client"), (100, 2, "address")])

@@ -27,12 +27,15 @@ async def bearer(
 
 
 async def test_real_name_raises_an_l1_account_to_l2_and_never_logs_the_id_number(
-    client: AsyncTestClient[Litestar], oauth_client: OAuthFactory, db_pool: asyncpg.Pool,
+    client: AsyncTestClient[Litestar],
+    oauth_client: OAuthFactory,
+    db_pool: asyncpg.Pool,
     capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+) -> None:
     auth = await bearer(client, oauth_client, L1)
-    answer = await client.post("/v1/me/real-name", json={"name": WANG_QIANG[0], "resident_id": WANG_QIANG[1]},
-                               headers=auth)  # fmt: skip
+    answer = await client.post(
+        "/v1/me/real-name", json={"name": WANG_QIANG[0], "resident_id": WANG_QIANG[1]}, headers=auth
+    )
     assert answer.status_code == 200, answer.text
     assert answer.json()["assurance_level"] == "L2" and answer.json()["token_acr"] == "L1"
     me = (await client.get("/v1/me", headers=auth)).json()
@@ -98,8 +101,11 @@ async def test_real_name_attempts_are_rate_limited_per_account(
 async def test_face_check_needs_l2_and_raises_to_l3(
     client: AsyncTestClient[Litestar], oauth_client: OAuthFactory
 ) -> None:
-    low = await client.post("/v1/me/face-check", json={"liveness_token": "live:0032"},
-                            headers=await bearer(client, oauth_client, L1))  # fmt: skip
+    low = await client.post(
+        "/v1/me/face-check",
+        json={"liveness_token": "live:0032"},
+        headers=await bearer(client, oauth_client, L1),
+    )
     assert low.status_code == 403
     auth = await bearer(client, oauth_client, L2)  # 张伟, 440303198503120017
     wrong = await client.post("/v1/me/face-check", json={"liveness_token": "live:9999"}, headers=auth)

@@ -34,11 +34,20 @@ async def app(settings: Settings) -> AsyncIterator[Litestar]:
 
 def scope(path: str, content_type: str, length: int) -> dict:
     return {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
         "headers": [(b"content-type", content_type.encode()), (b"content-length", str(length).encode())],
-        "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000), "state": {},
-    }  # fmt: skip
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        "state": {},
+    }
 
 
 async def run(app: Litestar, request_scope: dict, *, then: str) -> list[dict]:

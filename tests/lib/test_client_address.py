@@ -45,8 +45,11 @@ def test_forwarded_names_the_hop_left_of_our_proxies(
     client: Address, chain: list[Address], port: int | None, split: bool
 ) -> None:
     *inner, peer = chain
-    elements = ['for="_hidden";proto=https', forwarded_element(client, port) + ";proto=https",
-                *(forwarded_element(p, None) for p in inner)]  # fmt: skip
+    elements = [
+        'for="_hidden";proto=https',
+        forwarded_element(client, port) + ";proto=https",
+        *(forwarded_element(p, None) for p in inner),
+    ]
     values = elements if split else [", ".join(elements)]  # one header or several
     assert forwarded_client(str(peer), "forwarded", values, TRUSTED) == str(client)
 

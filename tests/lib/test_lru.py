@@ -41,8 +41,10 @@ def _reference(capacity: int, weigh, operations):  # type: ignore[no-untyped-def
 @given(capacity=st.integers(1, 6), operations=OPERATIONS)
 def test_counted_lru_agrees_with_the_reference(capacity: int, operations: list[tuple[str, int, str]]) -> None:
     cache: LRU[int, str] = LRU(capacity)
-    answers = [cache.put(key, value) if operation == "put" else getattr(cache, operation)(key)
-               for operation, key, value in operations]  # fmt: skip
+    answers = [
+        cache.put(key, value) if operation == "put" else getattr(cache, operation)(key)
+        for operation, key, value in operations
+    ]
     expected, kept = _reference(capacity, lambda _value: 1, operations)
     assert answers == expected
     assert len(cache) == cache.weight == len(kept)
@@ -54,8 +56,10 @@ def test_weighted_lru_agrees_with_the_reference(
     capacity: int, operations: list[tuple[str, int, str]]
 ) -> None:
     cache: LRU[int, str] = LRU(capacity, weigh=len)
-    answers = [cache.put(key, value) if operation == "put" else getattr(cache, operation)(key)
-               for operation, key, value in operations]  # fmt: skip
+    answers = [
+        cache.put(key, value) if operation == "put" else getattr(cache, operation)(key)
+        for operation, key, value in operations
+    ]
     expected, kept = _reference(capacity, len, operations)
     assert answers == expected
     assert cache.weight == sum(len(value) for _, value in kept) <= capacity

@@ -44,9 +44,13 @@ async def test_two_stores_on_one_valkey_see_each_others_marks(
 
 @pytest.mark.parametrize(
     ("url", "uri"),
-    [("redis://h:1/0", "async+valkey://h:1/0"), ("rediss://h:1", "async+valkeys://h:1"),
-     ("valkey://h:1", "async+valkey://h:1"), ("valkeys://u:p@h:1/2", "async+valkeys://u:p@h:1/2")],
-)  # fmt: skip
+    [
+        ("redis://h:1/0", "async+valkey://h:1/0"),
+        ("rediss://h:1", "async+valkeys://h:1"),
+        ("valkey://h:1", "async+valkey://h:1"),
+        ("valkeys://u:p@h:1/2", "async+valkeys://u:p@h:1/2"),
+    ],
+)
 def test_valkey_urls_map_to_storage_uris(url: str, uri: str) -> None:
     assert valkey_storage_uri(url) == uri
 

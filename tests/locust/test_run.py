@@ -24,10 +24,24 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_a_smoke_run_passes_writes_its_reports_and_walks_every_journey(tmp_path: Path) -> None:
     started = time.monotonic()
     run = subprocess.run(
-        [sys.executable, "-m", "bench.locust_run", "--smoke", "--users", "6", "--seconds", "25",
-         "--results", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "bench.locust_run",
+            "--smoke",
+            "--users",
+            "6",
+            "--seconds",
+            "25",
+            "--results",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
     assert time.monotonic() - started < 90
 
@@ -42,14 +56,32 @@ def test_a_smoke_run_passes_writes_its_reports_and_walks_every_journey(tmp_path:
     skipped = {entry["journey"] for entry in summary["skipped"]}
     # What every server of this project offers, whatever else has landed.
     always = {
-        "Launch", "OpenTheApp", "FindAService", "BrowseByTheme", "CheckAForm", "CheckHealth", "BrowseApiDocs",
-        "SignIn", "ReadMyProfile", "ResumeTheApp", "ActForTheEnterprise", "ManageAgents", "DepartmentToken",
-        "ReadTheRegistry", "ChangeAnItem", "ReviewTheQueue",
+        "Launch",
+        "OpenTheApp",
+        "FindAService",
+        "BrowseByTheme",
+        "CheckAForm",
+        "CheckHealth",
+        "BrowseApiDocs",
+        "SignIn",
+        "ReadMyProfile",
+        "ResumeTheApp",
+        "ActForTheEnterprise",
+        "ManageAgents",
+        "DepartmentToken",
+        "ReadTheRegistry",
+        "ChangeAnItem",
+        "ReviewTheQueue",
         # every real journey: applying (ordinary, with an upload; instant approval), following, the wallet,
         # the data-access log, the inbox, and a department system's status callbacks with its own token
-        "ApplyOnline", "ApplyForInstantApproval", "FollowMyApplications", "ReadMyLicences", "ReadMyDataAccessLog",
-        "ReadMyInbox", "PostStatusUpdates",
-    }  # fmt: skip
+        "ApplyOnline",
+        "ApplyForInstantApproval",
+        "FollowMyApplications",
+        "ReadMyLicences",
+        "ReadMyDataAccessLog",
+        "ReadMyInbox",
+        "PostStatusUpdates",
+    }
     assert always <= ran, always - ran
     assert not ran & skipped
     assert all(row["requests"] > 0 for row in summary["journeys"])
@@ -58,8 +90,15 @@ def test_a_smoke_run_passes_writes_its_reports_and_walks_every_journey(tmp_path:
 
     with Path(prefix + "_stats.csv").open(encoding="utf-8") as stats:
         names = {row["Name"] for row in csv.DictReader(stats)}
-    assert {"/v1/app/home", "/v1/catalog/search", "/oauth/authorize (password)", "/v1/me", "/v1/materials",
-            "/v1/applications", "/v1/department/applications/{number}/events"} <= names  # fmt: skip
+    assert {
+        "/v1/app/home",
+        "/v1/catalog/search",
+        "/oauth/authorize (password)",
+        "/v1/me",
+        "/v1/materials",
+        "/v1/applications",
+        "/v1/department/applications/{number}/events",
+    } <= names
     assert "PASSED" in run.stdout
 
 

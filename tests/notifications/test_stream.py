@@ -32,11 +32,20 @@ class Stream:
         if last_event_id is not None:
             headers.append((b"last-event-id", last_event_id.encode()))
         self.scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-            "scheme": "https", "path": "/v1/me/events", "raw_path": b"/v1/me/events", "query_string": b"",
-            "root_path": "", "headers": headers, "client": ("127.0.0.1", 50000), "server": ("testserver.local", 443),
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "https",
+            "path": "/v1/me/events",
+            "raw_path": b"/v1/me/events",
+            "query_string": b"",
+            "root_path": "",
+            "headers": headers,
+            "client": ("127.0.0.1", 50000),
+            "server": ("testserver.local", 443),
             "state": {},
-        }  # fmt: skip
+        }
         self.app = app
         self.status: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self.chunks: asyncio.Queue[bytes] = asyncio.Queue()
@@ -107,8 +116,13 @@ async def second_instance(settings: Settings) -> AsyncIterator[Litestar]:
 
 
 def event(sequence: int, status: str) -> dict[str, Any]:
-    return {"event_id": str(uuid.uuid4()), "sequence": sequence, "status": status, "message": "已受理",
-            "occurred_at": dt.datetime.now(dt.UTC).isoformat()}  # fmt: skip
+    return {
+        "event_id": str(uuid.uuid4()),
+        "sequence": sequence,
+        "status": status,
+        "message": "已受理",
+        "occurred_at": dt.datetime.now(dt.UTC).isoformat(),
+    }
 
 
 async def test_a_change_on_one_instance_reaches_a_stream_on_another_within_a_second(

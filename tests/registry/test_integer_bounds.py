@@ -34,9 +34,10 @@ async def test_rollback_to_a_version_beyond_the_column_is_422_naming_the_field(
 ) -> None:
     archives = await token("archives")
     response = await client.post(
-        f"{ITEMS}/{ARCHIVES_ITEM}/rollback", json={"to_version": to_version, "reason": "恢复"},
+        f"{ITEMS}/{ARCHIVES_ITEM}/rollback",
+        json={"to_version": to_version, "reason": "恢复"},
         headers=bearer(archives),
-    )  # fmt: skip
+    )
     body = assert_problem(response, 422, "invalid-input")
     assert "to_version" in body["detail"]
 

@@ -69,9 +69,10 @@ async def test_publication_withdrawal_and_rollback_reach_another_instance_within
     assert (await second_instance.get(f"/v1/app/items/{ARCHIVES_ITEM}/guide")).status_code == 404
 
     rolled = await client.post(
-        f"{ITEMS}/{ARCHIVES_ITEM}/rollback", json={"to_version": 1, "reason": "误下线，恢复原版"},
+        f"{ITEMS}/{ARCHIVES_ITEM}/rollback",
+        json={"to_version": 1, "reason": "误下线，恢复原版"},
         headers=bearer(archives),
-    )  # fmt: skip
+    )
     assert rolled.status_code == 200, rolled.text
 
     async def restored() -> bool:

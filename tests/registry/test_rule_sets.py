@@ -93,11 +93,32 @@ def test_a_rule_set_belongs_to_its_item_to_an_instant_approval_item_and_is_bound
 expression_text = st.one_of(
     st.text(max_size=120),
     st.lists(
-        st.sampled_from(["applicant.age", "params.max_age", ">=", "&&", "||", "!", "(", ")", "1", '"x"', "size(",
-                         "licences.diploma.status", "==", "in", "params.levels", ".", "[", "]", "2147483648"]),
+        st.sampled_from(
+            [
+                "applicant.age",
+                "params.max_age",
+                ">=",
+                "&&",
+                "||",
+                "!",
+                "(",
+                ")",
+                "1",
+                '"x"',
+                "size(",
+                "licences.diploma.status",
+                "==",
+                "in",
+                "params.levels",
+                ".",
+                "[",
+                "]",
+                "2147483648",
+            ]
+        ),
         max_size=20,
     ).map(" ".join),
-)  # fmt: skip
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -132,9 +153,10 @@ async def test_a_published_rule_set_is_what_approvals_evaluate(
     assert created.json()["document"]["rule_set"] == rule_document
     assert current_rule_set(client.app.state.rule_sets, NEW_ITEM_CODE) is None  # a draft is not in force
     submitted = await client.post(
-        f"{ITEMS}/{NEW_ITEM_CODE}/draft/submit", json={},
+        f"{ITEMS}/{NEW_ITEM_CODE}/draft/submit",
+        json={},
         headers=bearer(archives, **{"If-Match": created.headers["etag"]}),
-    )  # fmt: skip
+    )
     assert submitted.status_code == 200, submitted.text
     reviewer = await token("reviewer", "registry:review")
     approved = await client.post(

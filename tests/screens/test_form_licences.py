@@ -36,9 +36,13 @@ async def settings(database_url: str, full_catalogue: Catalog) -> Settings:
     finally:
         await connection.close()
     return load_settings(
-        {}, database_url=database_url, log_format="json", log_level="warning", identity_issuer=ISSUER,
+        {},
+        database_url=database_url,
+        log_format="json",
+        log_level="warning",
+        identity_issuer=ISSUER,
         identity_key_refresh_seconds=0,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -71,11 +75,19 @@ async def test_valid_licences_stand_in_for_the_materials_and_the_form_validates(
     degree = licence_reference(ZHANG_WEI, "degree_certificate", "DC0747347620")
     assert form["values"]["diploma"] == diploma and form["values"]["degree_certificate"] == degree
     assert form["stood_in"] == {
-        "diploma": {"licence_type": "diploma", "licence_name": "学历证书", "number": "DI3859488700",
-                    "reference": diploma},
-        "degree_certificate": {"licence_type": "degree_certificate", "licence_name": "学位证书",
-                               "number": "DC0747347620", "reference": degree},
-    }  # fmt: skip
+        "diploma": {
+            "licence_type": "diploma",
+            "licence_name": "学历证书",
+            "number": "DI3859488700",
+            "reference": diploma,
+        },
+        "degree_certificate": {
+            "licence_type": "degree_certificate",
+            "licence_name": "学位证书",
+            "number": "DC0747347620",
+            "reference": degree,
+        },
+    }
     pickers = {c["id"]: c for c in components(form) if c["type"] == "e_licence"}
     assert pickers["diploma"]["prefill"] == {
         "source": "e_licence",
@@ -91,8 +103,11 @@ async def test_valid_licences_stand_in_for_the_materials_and_the_form_validates(
     # Opening the form read the register: the citizen sees that pull, for this item, as prefill.
     log = (await client.get("/v1/me/data-access", headers=auth)).json()["entries"][0]
     assert (log["source"], log["purpose"], log["citizen_action"], log["item_code"]) == (
-        "e_licence", "prefill", "open_form", GRADUATE_INTAKE,
-    )  # fmt: skip
+        "e_licence",
+        "prefill",
+        "open_form",
+        GRADUATE_INTAKE,
+    )
     english = (await client.get(url, headers={**auth, "Accept-Language": "en"})).json()
     assert "nothing to submit" in {c.get("id"): c for c in components(english)}["diploma"]["help"]
 

@@ -51,15 +51,23 @@ async def test_the_layout_comes_in_render_order_and_decodes_as_the_published_mod
     assert response.status_code == 200
     screen = msgspec.json.decode(response.content, type=HomeScreen)
     assert [type(s).__struct_config__.tag for s in screen.sections] == [
-        "search_bar", "banners", "hot_services", "audience_tabs", "life_events", "district_switcher",
-    ]  # fmt: skip
+        "search_bar",
+        "banners",
+        "hot_services",
+        "audience_tabs",
+        "life_events",
+        "district_switcher",
+    ]
     assert screen.locale == "zh-CN" and screen.district is None and screen.catalog_revision >= 1
     body = sections(response.json())
     assert "my_applications" not in body
     assert len(body["search_bar"]["suggestions"]) == 5
     assert {b["id"] for b in body["banners"]["banners"]} == {
-        "instant-approval", "life-event-birth", "enterprise-start-up", "featured-instant-item",
-    }  # fmt: skip
+        "instant-approval",
+        "life-event-birth",
+        "enterprise-start-up",
+        "featured-instant-item",
+    }
     assert {b["action"]["type"] for b in body["banners"]["banners"]} == {"item_list", "theme", "item"}
     options = body["district_switcher"]["options"]
     assert len(options) == 11 and options[0]["code"] is None and options[0]["selected"]

@@ -39,8 +39,12 @@ async def platform(city: City, knobs: Knobs) -> AsyncIterator[PlatformClient]:
 
 
 def basis(item: str = "070120001000440300") -> AccessBasis:
-    return AccessBasis(requester="gateway:instant_approval", purpose="instant_approval",
-                       application_id=uuid.uuid4(), item_code=item)  # fmt: skip
+    return AccessBasis(
+        requester="gateway:instant_approval",
+        purpose="instant_approval",
+        application_id=uuid.uuid4(),
+        item_code=item,
+    )
 
 
 def find_person(

@@ -25,14 +25,20 @@ ALICE, BOB = "440305199207060029", "440303198503120017"
 def _basis(action: str | None = None) -> AccessBasis:
     if action:
         return AccessBasis(requester="gateway:wallet", purpose="citizen_view", citizen_action=action)
-    return AccessBasis(requester="gateway:instant_approval", purpose="instant_approval",
-                       application_id=uuid.uuid4(), item_code="070120001000440300")  # fmt: skip
+    return AccessBasis(
+        requester="gateway:instant_approval",
+        purpose="instant_approval",
+        application_id=uuid.uuid4(),
+        item_code="070120001000440300",
+    )
 
 
 def _pulls(subject: str) -> list[Pull]:
-    return [Pull(subject, "person", "population", ("birth_date", "status"), "ok"),
-            Pull(subject, "person", "e_licence", ("diploma.status",), "not_found"),
-            Pull(subject, "person", "credit", ("dishonest",), "unavailable")]  # fmt: skip
+    return [
+        Pull(subject, "person", "population", ("birth_date", "status"), "ok"),
+        Pull(subject, "person", "e_licence", ("diploma.status",), "not_found"),
+        Pull(subject, "person", "credit", ("dishonest",), "unavailable"),
+    ]
 
 
 async def _fill(connection: asyncpg.Connection) -> None:
@@ -158,8 +164,12 @@ async def test_audit_verify_command(
     assert "7 entries, 2 subjects" in capsys.readouterr().out
     async with db_pool.acquire() as connection:
         target = await connection.fetchval("SELECT max(id) FROM sharing_access_log")
-        await _tamper(connection, "UPDATE sharing_access_log SET at = $1 WHERE id = $2",
-                      dt.datetime(2020, 1, 1, tzinfo=dt.UTC), target)  # fmt: skip
+        await _tamper(
+            connection,
+            "UPDATE sharing_access_log SET at = $1 WHERE id = $2",
+            dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+            target,
+        )
     assert await run_verify(database_url, settings) == 1
     assert f"BROKEN at entry {target}" in capsys.readouterr().out
 

@@ -29,16 +29,24 @@ def rule_sets() -> dict[str, RuleSet]:
 
 
 def _elder_in_futian(city: City) -> str:
-    return find_person(city, lambda p, _: p["status"] == "alive" and p["household_district"] == "440304"
-                       and p["birth_date"] < "1950-01-01" and not p["benefits"])  # fmt: skip
+    return find_person(
+        city,
+        lambda p, _: (
+            p["status"] == "alive"
+            and p["household_district"] == "440304"
+            and p["birth_date"] < "1950-01-01"
+            and not p["benefits"]
+        ),
+    )
 
 
 async def test_facts_for_an_elder_and_an_approval(
     platform: PlatformClient, city: City, rule_sets: dict[str, RuleSet]
 ) -> None:
     number = _elder_in_futian(city)
-    fetched = await platform.fetch_facts(rule_sets[ELDERLY_FUTIAN], basis=basis(ELDERLY_FUTIAN),
-                                         on=city.today, person=number)  # fmt: skip
+    fetched = await platform.fetch_facts(
+        rule_sets[ELDERLY_FUTIAN], basis=basis(ELDERLY_FUTIAN), on=city.today, person=number
+    )
     assert [(p.source, p.outcome) for p in fetched.pulls] == [("population", "ok")]
     # Only the fields the rules read were asked for, and the log names them, not their values.
     assert fetched.pulls[0].fields == ("benefits", "birth_date", "household_district", "status")
@@ -53,8 +61,9 @@ async def test_facts_for_an_elder_and_an_approval(
     assert decision.outcome == "approved" and decision.result["monthly_yuan"] >= 200
 
 
-async def test_graduate_pulls_three_sources_in_parallel(platform: PlatformClient, city: City, knobs: Knobs,
-                                                       rule_sets: dict[str, RuleSet]) -> None:  # fmt: skip
+async def test_graduate_pulls_three_sources_in_parallel(
+    platform: PlatformClient, city: City, knobs: Knobs, rule_sets: dict[str, RuleSet]
+) -> None:
     number = find_person(city, lambda p, lic: any(x["type"] == "diploma" for x in lic))
     knobs.delays.update(population=100, e_licence=100, credit=100)
     for source in ("population", "e_licence", "credit"):
@@ -71,8 +80,9 @@ async def test_graduate_pulls_three_sources_in_parallel(platform: PlatformClient
 
 
 @pytest.mark.parametrize("mode", ["down", "slow", "inconsistent"])
-async def test_a_bad_source_means_manual_review(platform: PlatformClient, city: City, knobs: Knobs,
-                                               rule_sets: dict[str, RuleSet], mode: str) -> None:  # fmt: skip
+async def test_a_bad_source_means_manual_review(
+    platform: PlatformClient, city: City, knobs: Knobs, rule_sets: dict[str, RuleSet], mode: str
+) -> None:
     number = _elder_in_futian(city)
     knobs.modes["population"] = mode
     knobs.delays["population"] = 2000 if mode == "slow" else 0
@@ -92,13 +102,21 @@ async def test_enterprise_deregistered_before_decision(
     platform: PlatformClient, city: City, rule_sets: dict[str, RuleSet]
 ) -> None:
     code = next(
-        city.credit_code(i) for i in range(5000)
-        if (e := city.enterprise(city.credit_code(i))) and e["status"] == "deregistered" and e["type"] == "limited_company"
-    )  # fmt: skip
+        city.credit_code(i)
+        for i in range(5000)
+        if (e := city.enterprise(city.credit_code(i)))
+        and e["status"] == "deregistered"
+        and e["type"] == "limited_company"
+    )
     enterprise = city.enterprise(code)
     assert enterprise is not None
-    fetched = await platform.fetch_facts(rule_sets[DEREGISTRATION], basis=basis(DEREGISTRATION), on=city.today,
-                                         person=enterprise["legal_representative_id"], enterprise=code)  # fmt: skip
+    fetched = await platform.fetch_facts(
+        rule_sets[DEREGISTRATION],
+        basis=basis(DEREGISTRATION),
+        on=city.today,
+        person=enterprise["legal_representative_id"],
+        enterprise=code,
+    )
     assert {p.source for p in fetched.pulls} == {"population", "legal_person", "credit"}
     decision = decide(rule_sets[DEREGISTRATION], {}, fetched.facts)
     assert decision.outcome == "rejected" and "not_deregistered" in {

@@ -105,14 +105,26 @@ def test_population_mix_is_plausible() -> None:
     assert _CITY.person(spouse["spouse_id"])["spouse_id"] == spouse["id_number"]  # type: ignore[index]
 
 
-def _signed(path: str, query: str = "", *, purpose: str = "instant_approval",
-            basis: str = "citizen_action:view_licences", secret: str = DEV_CLIENT_SECRET,
-            timestamp: int | None = None) -> dict[str, str]:  # fmt: skip
+def _signed(
+    path: str,
+    query: str = "",
+    *,
+    purpose: str = "instant_approval",
+    basis: str = "citizen_action:view_licences",
+    secret: str = DEV_CLIENT_SECRET,
+    timestamp: int | None = None,
+) -> dict[str, str]:
     stamp = str(timestamp if timestamp is not None else int(time.time()))
-    signature = hmac.new(secret.encode(), canonical("GET", path, query, stamp, DEV_CLIENT_ID, purpose, basis),
-                         hashlib.sha256).hexdigest()  # fmt: skip
-    return {"x-client-id": DEV_CLIENT_ID, "x-timestamp": stamp, "x-purpose": purpose, "x-basis": basis,
-            "x-signature": signature}  # fmt: skip
+    signature = hmac.new(
+        secret.encode(), canonical("GET", path, query, stamp, DEV_CLIENT_ID, purpose, basis), hashlib.sha256
+    ).hexdigest()
+    return {
+        "x-client-id": DEV_CLIENT_ID,
+        "x-timestamp": stamp,
+        "x-purpose": purpose,
+        "x-basis": basis,
+        "x-signature": signature,
+    }
 
 
 async def test_only_signed_purpose_bound_requests_are_answered() -> None:
@@ -152,10 +164,20 @@ def test_runs_as_its_own_process_and_starts_fast() -> None:
     port = _free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "ishenzhen_simulators.data_platform", "--port", str(port), "--seed", "5",
-         "--knob", "population=down"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "ishenzhen_simulators.data_platform",
+            "--port",
+            str(port),
+            "--seed",
+            "5",
+            "--knob",
+            "population=down",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = started + 30
         while True:

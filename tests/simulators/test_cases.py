@@ -83,9 +83,14 @@ async def test_a_generic_case_moves_through_its_states_with_the_departments_own_
     ],
 )
 async def test_in_depth_departments_apply_their_own_rules(
-    gateway: GatewayDouble, client: DepartmentClient, department: str, item_code: str, age: int,
-    statuses: list[str], data_key: str,
-) -> None:  # fmt: skip
+    gateway: GatewayDouble,
+    client: DepartmentClient,
+    department: str,
+    item_code: str,
+    age: int,
+    statuses: list[str],
+    data_key: str,
+) -> None:
     request = submission(department, item_code, id_number=born(age))
     await deliver(client, request)
     events = await gateway.wait_for(request.application_number, statuses[-1])
@@ -125,10 +130,22 @@ async def test_missing_material_is_asked_for_and_a_supplement_moves_the_case_on(
     await gateway.wait_for(request.application_number, "more_material_needed")
     number = request.application_number
     supplement = msgspec.structs.replace(
-        request, path=f"/applications/{number}/supplements",
-        body=msgspec.json.encode({"materials": [{"id": "m-2", "name": "户口簿", "media_type": "application/pdf",
-                                                  "sha256": "1" * 64, "size": 10}]}),
-    )  # fmt: skip
+        request,
+        path=f"/applications/{number}/supplements",
+        body=msgspec.json.encode(
+            {
+                "materials": [
+                    {
+                        "id": "m-2",
+                        "name": "户口簿",
+                        "media_type": "application/pdf",
+                        "sha256": "1" * 64,
+                        "size": 10,
+                    }
+                ]
+            }
+        ),
+    )
     assert (await client.deliver(supplement)).outcome == "delivered"
     events = await gateway.wait_for(number, "completed")
     assert [e["status"] for e in events] == [

@@ -78,20 +78,24 @@ def test_fields_inside_a_repeat_are_never_prefilled() -> None:
 
 
 DEGREE = HeldLicence(
-    type="degree_certificate", type_name="学位证书", reference="elc_0123456789abcdef",
+    type="degree_certificate",
+    type_name="学位证书",
+    reference="elc_0123456789abcdef",
     values={"number": "DC0747347620", "level": "bachelor", "issued_on": "2007-03-12", "expires_on": ""},
-)  # fmt: skip
+)
 
 
 def _licence_form() -> Form:
     level = TextInput(
-        id="degree_level", label="学位",
+        id="degree_level",
+        label="学位",
         prefill=Prefill(source="e_licence", path="level", licence_type="degree_certificate"),
-    )  # fmt: skip
+    )
     expiry = TextInput(
-        id="degree_expiry", label="有效期",
+        id="degree_expiry",
+        label="有效期",
         prefill=Prefill(source="e_licence", path="expires_on", licence_type="degree_certificate"),
-    )  # fmt: skip
+    )
     picker = ELicencePicker(id="degree", label="学位证书", required=True, licence_type="degree_certificate")
     other = ELicencePicker(id="permit", label="居住证", licence_type="residence_permit")
     section = Section(title="材料", components=[picker, other])

@@ -30,8 +30,9 @@ INST: Nature = "public_institution"
 MASS: Nature = "mass_organisation"
 
 
-def _spec(slug: str, name: str, short: str, nature: Nature, hotline: str | None, district: str | None,
-          laws: str) -> DepartmentSpec:  # fmt: skip
+def _spec(
+    slug: str, name: str, short: str, nature: Nature, hotline: str | None, district: str | None, laws: str
+) -> DepartmentSpec:
     return DepartmentSpec(slug, name, short, nature, hotline, district, tuple(laws.split()))
 
 

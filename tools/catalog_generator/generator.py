@@ -42,12 +42,24 @@ _MEAN_DISTRICT_WEIGHT = sum(row[4] for row in DISTRICT_ROWS) / len(DISTRICT_ROWS
 def _implementations(kind: PlannedKind, department: Department, scale: int) -> Iterable[Implementation]:
     for sub_item in range(scale):
         if kind.group.level == "city":
-            yield Implementation(SHENZHEN_DIVISION, department.name, department.credit_code,
-                                 department.enquiry_phone, 1.0, sub_item)  # fmt: skip
+            yield Implementation(
+                SHENZHEN_DIVISION,
+                department.name,
+                department.credit_code,
+                department.enquiry_phone,
+                1.0,
+                sub_item,
+            )
             continue
         for body, (_, _, _, _, weight) in zip(department.district_bodies, DISTRICT_ROWS, strict=True):
-            yield Implementation(body.district, body.name, body.credit_code, office_phone(body.name),
-                                 weight / _MEAN_DISTRICT_WEIGHT, sub_item)  # fmt: skip
+            yield Implementation(
+                body.district,
+                body.name,
+                body.credit_code,
+                office_phone(body.name),
+                weight / _MEAN_DISTRICT_WEIGHT,
+                sub_item,
+            )
 
 
 def build_catalog(scale: int = 1, *, render_specs: Path | None = None) -> Catalog:
@@ -79,8 +91,11 @@ def build_catalog(scale: int = 1, *, render_specs: Path | None = None) -> Catalo
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.catalog_generator", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.catalog_generator",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--out", type=Path, default=Path("services_catalog"), help="folder to write into")
     parser.add_argument("--scale", type=int, default=1, help="multiply the number of items (default 1)")
     args = parser.parse_args(argv)

@@ -36,9 +36,15 @@ from tools.catalog_generator.vocabulary import DEREGISTRATION, FEES, MATERIALS, 
 __all__ = ["Implementation", "build_item"]
 
 _STATUTORY_DAYS = {
-    "licence": 20, "benefit": 20, "confirmation": 20, "reward": 30,
-    "ruling": 45, "levy": 15, "public_service": 10, "other": 20,
-}  # fmt: skip
+    "licence": 20,
+    "benefit": 20,
+    "confirmation": 20,
+    "reward": 30,
+    "ruling": 45,
+    "levy": 15,
+    "public_service": 10,
+    "other": 20,
+}
 _HEAT_POPULARITY = (0, 150, 900, 4_000, 16_000, 60_000)
 _IDENTITY = {
     "natural_person": ("居民身份证",),
@@ -66,13 +72,22 @@ def _materials(kind: PlannedKind, phone: bool, visits: int, rng: random.Random) 
     names = list(dict.fromkeys((form_name, *_IDENTITY[kind.group.audience], *kind.group.materials)))
     materials = [_material(name, MATERIALS[name], phone, visits, required=True) for name in names]
     if rng.random() < 0.3:
-        materials.append(_material("授权委托书", MATERIALS["授权委托书"], phone, visits, required=False,
-                                   notes="委托他人代办时提交"))  # fmt: skip
+        materials.append(
+            _material(
+                "授权委托书",
+                MATERIALS["授权委托书"],
+                phone,
+                visits,
+                required=False,
+                notes="委托他人代办时提交",
+            )
+        )
     return materials
 
 
-def _material(name: str, spec: MaterialSpec, phone: bool, visits: int, *, required: bool,
-              notes: str | None = None) -> Material:  # fmt: skip
+def _material(
+    name: str, spec: MaterialSpec, phone: bool, visits: int, *, required: bool, notes: str | None = None
+) -> Material:
     form = spec.form
     if not phone and visits > 0 and spec.source != "shared_data" and form == "paper_or_electronic":
         # Items that need a visit still take paper originals at the window.

@@ -12,9 +12,22 @@ from dataclasses import dataclass
 from ishenzhen.catalog.model import Audience, ItemType, Level, ResultType, ServiceScope
 
 __all__ = [
-    "BENEFIT", "BOTH", "CONFIRM", "LEGAL", "LEVY", "LICENCE", "OTHER", "PERSON", "REWARD", "RULING", "SERVICE",
-    "KindGroup", "cross", "d", "g",
-]  # fmt: skip
+    "BENEFIT",
+    "BOTH",
+    "CONFIRM",
+    "LEGAL",
+    "LEVY",
+    "LICENCE",
+    "OTHER",
+    "PERSON",
+    "REWARD",
+    "RULING",
+    "SERVICE",
+    "KindGroup",
+    "cross",
+    "d",
+    "g",
+]
 
 PERSON: Audience = "natural_person"
 LEGAL: Audience = "legal_person"
@@ -101,8 +114,9 @@ def d(
     return g(template, fills, audience, item_type, themes, level="district", **options)  # type: ignore[arg-type]
 
 
-def cross(objects: str, actions: str, audience: Audience, item_type: ItemType, themes: str, **options: object
-          ) -> tuple[KindGroup, ...]:  # fmt: skip
+def cross(
+    objects: str, actions: str, audience: Audience, item_type: ItemType, themes: str, **options: object
+) -> tuple[KindGroup, ...]:
     """One group per object, each with every action: 食品经营许可证核发, 食品经营许可证变更, …
 
     ``result="{}"`` names each group's result after its object (the licence itself).

@@ -18,7 +18,7 @@ from tools.catalog_generator.kind_group import (
     cross,
     d,
     g,
-)  # fmt: skip
+)
 
 __all__ = ["BUSINESS_KINDS"]
 

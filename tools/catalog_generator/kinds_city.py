@@ -16,7 +16,7 @@ from tools.catalog_generator.kind_group import (
     cross,
     d,
     g,
-)  # fmt: skip
+)
 
 __all__ = ["CITY_KINDS"]
 

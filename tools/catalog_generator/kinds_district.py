@@ -18,7 +18,7 @@ from tools.catalog_generator.kind_group import (
     SERVICE,
     KindGroup,
     d,
-)  # fmt: skip
+)
 
 __all__ = ["DISTRICT_KINDS"]
 

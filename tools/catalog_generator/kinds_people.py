@@ -15,7 +15,7 @@ from tools.catalog_generator.kind_group import (
     KindGroup,
     d,
     g,
-)  # fmt: skip
+)
 
 __all__ = ["PEOPLE_KINDS"]
 

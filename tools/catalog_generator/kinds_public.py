@@ -14,7 +14,7 @@ from tools.catalog_generator.kind_group import (
     cross,
     d,
     g,
-)  # fmt: skip
+)
 
 __all__ = ["PUBLIC_KINDS"]
 

@@ -24,9 +24,15 @@ __all__ = ["PlannedKind", "plan_catalogue"]
 
 # Kinds the API's search is tested against: never trimmed away.
 _PROTECTED_NAMES = frozenset(
-    {*NAMED_INSTANT_APPROVALS, "住房公积金提取（租房）", "居民身份证换领", "灵活就业人员参加基本养老保险登记",
-     "社会保险关系转移", "网络预约出租汽车经营许可"}
-)  # fmt: skip
+    {
+        *NAMED_INSTANT_APPROVALS,
+        "住房公积金提取（租房）",
+        "居民身份证换领",
+        "灵活就业人员参加基本养老保险登记",
+        "社会保险关系转移",
+        "网络预约出租汽车经营许可",
+    }
+)
 # Chance that a kind can be handled entirely on the phone, unless it needs a visit by nature.
 _PHONE_CHANCE = {"natural_person": 0.99, "both": 0.985, "legal_person": 0.72}
 

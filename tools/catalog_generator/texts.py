@@ -87,8 +87,9 @@ def visit_reason(specific: str | None, rng: random.Random) -> str:
     return specific or rng.choice(_VISIT_REASONS)
 
 
-def faq(name: str, promised: int, statutory: int, instant: bool, phone: bool, charged: bool,
-        rng: random.Random) -> list[Faq]:  # fmt: skip
+def faq(
+    name: str, promised: int, statutory: int, instant: bool, phone: bool, charged: bool, rng: random.Random
+) -> list[Faq]:
     if instant:
         timing = "本事项已实现“秒批”：系统按规则自动审批，提交后即时出结果，无需等待人工审核。"
     elif promised == 0:

@@ -174,8 +174,10 @@ def _source_checks(rule_set: RuleSet, facts: Facts) -> list[Check]:
             )
         else:
             why = facts.problems.get(source, "")
-            text = Text(f"{zh}数据不一致，转人工审核{('：' + why) if why else ''}",
-                        f"The {en} returned contradictory data; a clerk will review")  # fmt: skip
+            text = Text(
+                f"{zh}数据不一致，转人工审核{('：' + why) if why else ''}",
+                f"The {en} returned contradictory data; a clerk will review",
+            )
         checks.append(
             Check(
                 id=f"source.{source}",
@@ -220,15 +222,23 @@ def decide(rule_set: RuleSet, form: Mapping[str, Any], facts: Facts) -> Decision
                 if _evaluate(tier.when, context) is True:
                     tier_id, tier_result = tier.id, dict(tier.result)
                     checks.append(
-                        Check(id=f"tier.{tier.id}", result="met", data=_data([tier.when], variables),
-                              text_zh=render(tier.text.zh, variables, 0), text_en=render(tier.text.en, variables, 1))
-                    )  # fmt: skip
+                        Check(
+                            id=f"tier.{tier.id}",
+                            result="met",
+                            data=_data([tier.when], variables),
+                            text_zh=render(tier.text.zh, variables, 0),
+                            text_en=render(tier.text.en, variables, 1),
+                        )
+                    )
                     break
             else:
                 undecided = Check(
-                    id="tier", result="undecided", data=_data([t.when for t in rule_set.tiers], variables),
-                    text_zh="规则无法确定适用档次，转人工审核", text_en="No tier applies; a clerk will review",
-                )  # fmt: skip
+                    id="tier",
+                    result="undecided",
+                    data=_data([t.when for t in rule_set.tiers], variables),
+                    text_zh="规则无法确定适用档次，转人工审核",
+                    text_en="No tier applies; a clerk will review",
+                )
                 checks.append(undecided)
                 outcome, failed = "manual_review", [undecided]
     clerk = (

@@ -101,9 +101,15 @@ def _filter(
     visits: int | None,
 ) -> ItemFilter:
     return ItemFilter(
-        department=department, district=district, audience=audience, theme=theme, item_type=item_type,
-        channel=channel, instant_approval=instant_approval, visits=visits,
-    )  # fmt: skip
+        department=department,
+        district=district,
+        audience=audience,
+        theme=theme,
+        item_type=item_type,
+        channel=channel,
+        instant_approval=instant_approval,
+        visits=visits,
+    )
 
 
 def _clean_query(q: str) -> str:

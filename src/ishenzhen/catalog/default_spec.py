@@ -255,14 +255,27 @@ def _material_field(index: int, material: Material) -> Component:
         help_text = f"{material.notes + '；' if material.notes else ''}请上传扫描件或照片，纸质原件按要求提交"
     field_id, label, required = f"material_{index}", material.name, material.required
     if material.e_licence_type is not None:
-        return ELicencePicker(id=field_id, label=label, required=required, help=help_text,
-                              licence_type=material.e_licence_type, material=material.name)  # fmt: skip
+        return ELicencePicker(
+            id=field_id,
+            label=label,
+            required=required,
+            help=help_text,
+            licence_type=material.e_licence_type,
+            material=material.name,
+        )
     photo = "照片" in material.name
     accept: list[Literal["image/jpeg", "image/png", "application/pdf"]] = (
         ["image/jpeg", "image/png"] if photo else []
     )
-    return UploadSlot(id=field_id, label=label, required=required, help=help_text, material=material.name,
-                      accept=accept, max_files=1 if photo else 10)  # fmt: skip
+    return UploadSlot(
+        id=field_id,
+        label=label,
+        required=required,
+        help=help_text,
+        material=material.name,
+        accept=accept,
+        max_files=1 if photo else 10,
+    )
 
 
 def _is_the_online_form(material: Material) -> bool:

@@ -41,8 +41,15 @@ ItemType = Literal[
     "licence", "benefit", "confirmation", "reward", "ruling", "levy", "public_service", "other"
 ]
 ITEM_TYPES: tuple[ItemType, ...] = (
-    "licence", "benefit", "confirmation", "reward", "ruling", "levy", "public_service", "other",
-)  # fmt: skip
+    "licence",
+    "benefit",
+    "confirmation",
+    "reward",
+    "ruling",
+    "levy",
+    "public_service",
+    "other",
+)
 # 行使层级.
 Level = Literal["city", "district"]
 # 办件类型: 即办件 settled on the spot, 承诺件 settled within the promised days.

@@ -256,11 +256,14 @@ class CatalogStore:
         counts = self.snapshot.count_by("department")
         return [
             DepartmentCount(
-                code=d.slug, name=d.name, short_name=d.short_name, credit_code=d.credit_code,
+                code=d.slug,
+                name=d.name,
+                short_name=d.short_name,
+                credit_code=d.credit_code,
                 item_count=counts.get(d.slug, 0),
             )
             for d in self.snapshot.departments.values()
-        ]  # fmt: skip
+        ]
 
     def districts(self) -> list[DistrictCount]:
         counts = self.snapshot.count_by("district")

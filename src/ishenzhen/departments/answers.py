@@ -90,11 +90,15 @@ def judge(
         retry_after = retry_after_seconds(response.headers.get("retry-after")) if outcome == "retry" else None
         return Attempt(
             result=DeliveryResult(
-                outcome=outcome, status=status, body=content, retry_after=retry_after, error_source=source,
+                outcome=outcome,
+                status=status,
+                body=content,
+                retry_after=retry_after,
+                error_source=source,
                 detail=detail,
             ),
             healthy=healthy,
-        )  # fmt: skip
+        )
 
     if 300 <= status < 400:
         # Never followed: a department system that moved is a configuration change, not a hop to take.

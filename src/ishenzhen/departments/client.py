@@ -118,9 +118,13 @@ class DepartmentClient:
         entry = self.directory.get(request.department)
         if entry is None or entry.base_url is None:
             return DeliveryResult(
-                outcome="no_system", status=None, body=None, retry_after=None, error_source=None,
+                outcome="no_system",
+                status=None,
+                body=None,
+                retry_after=None,
+                error_source=None,
                 detail=f"department {request.department} has no system connected to the gateway",
-            )  # fmt: skip
+            )
         key = (request.department, request.method.upper(), request.path, request.application_number)
         is_retry = request.attempt > 1 or (request.attempt == 0 and key in self._awaiting_retry)
         budget = self._budget(entry)
@@ -130,18 +134,34 @@ class DepartmentClient:
         if not breaker.acquire():
             wait = breaker.retry_in() or entry.breaker_cool_down
             self._remember(key, "retry")
-            return self._log(request, DeliveryResult(
-                outcome="retry", status=None, body=None, retry_after=wait, error_source="gateway",
-                detail=f"circuit open for {entry.slug}: not sent, next trial in {wait:.1f}s",
-                sent=False,
-            ), 0.0)  # fmt: skip
+            return self._log(
+                request,
+                DeliveryResult(
+                    outcome="retry",
+                    status=None,
+                    body=None,
+                    retry_after=wait,
+                    error_source="gateway",
+                    detail=f"circuit open for {entry.slug}: not sent, next trial in {wait:.1f}s",
+                    sent=False,
+                ),
+                0.0,
+            )
         if is_retry and not budget.try_retry():
             breaker.release()
-            return self._log(request, DeliveryResult(
-                outcome="retry", status=None, body=None, retry_after=1.0, error_source="gateway",
-                detail=f"retry budget for {entry.slug} spent: not sent",
-                sent=False,
-            ), 0.0)  # fmt: skip
+            return self._log(
+                request,
+                DeliveryResult(
+                    outcome="retry",
+                    status=None,
+                    body=None,
+                    retry_after=1.0,
+                    error_source="gateway",
+                    detail=f"retry budget for {entry.slug} spent: not sent",
+                    sent=False,
+                ),
+                0.0,
+            )
         started = time.perf_counter()
         try:
             attempt = await self._attempt(entry, request)
@@ -163,11 +183,16 @@ class DepartmentClient:
 
     def _log(self, request: OutboundRequest, result: DeliveryResult, seconds: float) -> DeliveryResult:
         log.info(
-            "department.delivery", department=request.department, path=request.path,
-            application_number=request.application_number, outcome=result.outcome, status=result.status,
-            error_source=result.error_source, ms=round(seconds * 1000, 1),
+            "department.delivery",
+            department=request.department,
+            path=request.path,
+            application_number=request.application_number,
+            outcome=result.outcome,
+            status=result.status,
+            error_source=result.error_source,
+            ms=round(seconds * 1000, 1),
             detail=result.detail if result.outcome != "delivered" else None,
-        )  # fmt: skip
+        )
         return result
 
     async def _exchange(
@@ -224,11 +249,18 @@ class DepartmentClient:
                     async for chunk in response.aiter_raw():
                         content += chunk
                         if len(content) > entry.max_response_bytes:
-                            return response, None, DeliveryResult(
-                                outcome="retry", status=response.status_code, body=None, retry_after=None,
-                                error_source="department",
-                                detail=f"answer larger than {entry.max_response_bytes} bytes: dropped",
-                            )  # fmt: skip
+                            return (
+                                response,
+                                None,
+                                DeliveryResult(
+                                    outcome="retry",
+                                    status=response.status_code,
+                                    body=None,
+                                    retry_after=None,
+                                    error_source="department",
+                                    detail=f"answer larger than {entry.max_response_bytes} bytes: dropped",
+                                ),
+                            )
                 finally:
                     await response.aclose()
         except (TimeoutError, httpx.TransportError) as exc:
@@ -237,10 +269,15 @@ class DepartmentClient:
 
     async def _attempt(self, entry: DepartmentEntry, request: OutboundRequest) -> Attempt:
         response, content, failure = await self._exchange(
-            entry, method=request.method.upper(), path=request.path, body=request.body,
-            number=request.application_number, user=request.acting_user, party=request.acting_party,
+            entry,
+            method=request.method.upper(),
+            path=request.path,
+            body=request.body,
+            number=request.application_number,
+            user=request.acting_user,
+            party=request.acting_party,
             traceparent=request.traceparent,
-        )  # fmt: skip
+        )
         if failure is not None:
             # Our own refusals (gateway) say nothing about the department's health.
             return Attempt(result=failure, healthy=failure.error_source == "gateway")
@@ -263,17 +300,34 @@ class DepartmentClient:
         endpoint = self.directory.query(department, name)
         entry = self.directory.get(department)
         if endpoint is None or entry is None:
-            return QueryResult(status=404, body=b"", cache_control=None, error_source="gateway",
-                               detail=f"no query {name!r} at {department}")  # fmt: skip
+            return QueryResult(
+                status=404,
+                body=b"",
+                cache_control=None,
+                error_source="gateway",
+                detail=f"no query {name!r} at {department}",
+            )
         breaker = self.breaker(department)
         if not breaker.acquire():
-            return QueryResult(status=503, body=b"", cache_control=None, error_source="gateway",
-                               detail=f"circuit open for {department}: not asked")  # fmt: skip
+            return QueryResult(
+                status=503,
+                body=b"",
+                cache_control=None,
+                error_source="gateway",
+                detail=f"circuit open for {department}: not asked",
+            )
         try:
             response, content, failure = await self._exchange(
-                entry, method="GET", path=endpoint.path, body=b"", number=_QUERY_NUMBER, user=user, party=party,
-                traceparent=traceparent, params={k: v for k, v in params.items() if k in endpoint.params},
-            )  # fmt: skip
+                entry,
+                method="GET",
+                path=endpoint.path,
+                body=b"",
+                number=_QUERY_NUMBER,
+                user=user,
+                party=party,
+                traceparent=traceparent,
+                params={k: v for k, v in params.items() if k in endpoint.params},
+            )
         except BaseException:
             breaker.release()
             raise
@@ -285,27 +339,50 @@ class DepartmentClient:
                 status = 504
             else:
                 status = 502
-            return QueryResult(status=status, body=b"", cache_control=None, error_source=failure.error_source,
-                               detail=failure.detail)  # fmt: skip
+            return QueryResult(
+                status=status,
+                body=b"",
+                cache_control=None,
+                error_source=failure.error_source,
+                detail=failure.detail,
+            )
         assert response is not None and content is not None
         status = response.status_code
         breaker.record(status < 500 or status == 501)
         if 300 <= status < 400:
-            return QueryResult(status=502, body=b"", cache_control=None, error_source="department",
-                               detail=f"department redirected ({status}); not followed")  # fmt: skip
+            return QueryResult(
+                status=502,
+                body=b"",
+                cache_control=None,
+                error_source="department",
+                detail=f"department redirected ({status}); not followed",
+            )
         verifier = self._verifier(entry)
         if verifier is not None:
             try:
                 verifier.verify(response, content)
             except SignatureRejected as exc:
-                return QueryResult(status=502, body=b"", cache_control=None, error_source="department",
-                                   detail=f"answer signature rejected: {exc}")  # fmt: skip
+                return QueryResult(
+                    status=502,
+                    body=b"",
+                    cache_control=None,
+                    error_source="department",
+                    detail=f"answer signature rejected: {exc}",
+                )
         try:
             msgspec.json.decode(content)
         except msgspec.DecodeError:
-            return QueryResult(status=502, body=b"", cache_control=None, error_source="department",
-                               detail="department answered something that is not JSON")  # fmt: skip
+            return QueryResult(
+                status=502,
+                body=b"",
+                cache_control=None,
+                error_source="department",
+                detail="department answered something that is not JSON",
+            )
         return QueryResult(
-            status=status, body=content, cache_control=response.headers.get("cache-control"),
-            error_source=None if status < 400 else "department", detail=f"department answered {status}",
-        )  # fmt: skip
+            status=status,
+            body=content,
+            cache_control=response.headers.get("cache-control"),
+            error_source=None if status < 400 else "department",
+            detail=f"department answered {status}",
+        )

@@ -126,9 +126,15 @@ class DepartmentQueriesController(Controller):
     ) -> Response[Any]:
         params = {key: value for key, value in request.query_params.items()}
         result, seconds = await run_query(
-            departments.client, departments.query_cache, department=department, name=name, params=params,
-            user=principal.sub, party=principal.party or "self", traceparent=request.headers.get("traceparent"),
-        )  # fmt: skip
+            departments.client,
+            departments.query_cache,
+            department=department,
+            name=name,
+            params=params,
+            user=principal.sub,
+            party=principal.party or "self",
+            traceparent=request.headers.get("traceparent"),
+        )
         if result.error_source is not None or result.status >= 400:
             return _problem(request, department, result)
         cache_control = f"private, max-age={seconds}" if seconds else "no-store"

@@ -150,11 +150,13 @@ class SimulatorFleet:
                 stamp = time.strftime("%Y%m%d")
                 known[slug] = {
                     "gateway_key_id": f"ishenzhen-gateway-{slug}-{stamp}",
-                    "gateway_private": _pem_private(gateway), "gateway_public": _pem_public(gateway),
+                    "gateway_private": _pem_private(gateway),
+                    "gateway_public": _pem_public(gateway),
                     "department_key_id": f"{slug}-{stamp}",
-                    "department_private": _pem_private(department), "department_public": _pem_public(department),
+                    "department_private": _pem_private(department),
+                    "department_public": _pem_public(department),
                     "client_secret": secrets.token_urlsafe(24),
-                }  # fmt: skip
+                }
                 changed = True
         if changed:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -184,26 +186,43 @@ class SimulatorFleet:
             "gateway_url": self.gateway_url,
             "pace_seconds": self.pace_seconds,
             "departments": [
-                {"slug": slug, "name": names[slug], "client_id": department_client_id(slug),
-                 "client_secret": keys[slug]["client_secret"], "gateway_key_id": keys[slug]["gateway_key_id"],
-                 "gateway_public_key_pem": keys[slug]["gateway_public"], "key_id": keys[slug]["department_key_id"],
-                 "private_key_pem": keys[slug]["department_private"]}
+                {
+                    "slug": slug,
+                    "name": names[slug],
+                    "client_id": department_client_id(slug),
+                    "client_secret": keys[slug]["client_secret"],
+                    "gateway_key_id": keys[slug]["gateway_key_id"],
+                    "gateway_public_key_pem": keys[slug]["gateway_public"],
+                    "key_id": keys[slug]["department_key_id"],
+                    "private_key_pem": keys[slug]["department_private"],
+                }
                 for slug, _ in self.departments
             ],
             "processes": [
-                {"name": name, "departments": slugs,
-                 "port": self.base_port + index if self.base_port else 0}
+                {"name": name, "departments": slugs, "port": self.base_port + index if self.base_port else 0}
                 for index, (name, slugs) in enumerate(layout.items())
             ],
-        }  # fmt: skip
+        }
         _write_private(self.simulator_file, json.dumps(config, ensure_ascii=False, indent=1))
         try:
             for name in layout:
                 self.processes[name] = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-                    [sys.executable, "-m", "ishenzhen_simulators", "--config", str(self.simulator_file),
-                     "--process", name, "--host", self.host, "--log-level", self.log_level],
-                    stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                )  # fmt: skip
+                    [
+                        sys.executable,
+                        "-m",
+                        "ishenzhen_simulators",
+                        "--config",
+                        str(self.simulator_file),
+                        "--process",
+                        name,
+                        "--host",
+                        self.host,
+                        "--log-level",
+                        self.log_level,
+                    ],
+                    stdout=subprocess.PIPE,
+                    stdin=subprocess.DEVNULL,
+                )
         except BaseException:
             self.stop()
             raise
@@ -221,15 +240,20 @@ class SimulatorFleet:
             raise
         directory = {
             "departments": [
-                {"slug": slug, "name": names[slug],
-                 "base_url": f"http://{self.host}:{self.ports[process]}/{slug}",
-                 "signing_key_id": keys[slug]["gateway_key_id"], "signing_key_pem": keys[slug]["gateway_private"],
-                 "answer_key_id": keys[slug]["department_key_id"],
-                 "answer_public_key_pem": keys[slug]["department_public"],
-                 "queries": QUERIES.get(slug, {})}
-                for process, slugs in layout.items() for slug in slugs
+                {
+                    "slug": slug,
+                    "name": names[slug],
+                    "base_url": f"http://{self.host}:{self.ports[process]}/{slug}",
+                    "signing_key_id": keys[slug]["gateway_key_id"],
+                    "signing_key_pem": keys[slug]["gateway_private"],
+                    "answer_key_id": keys[slug]["department_key_id"],
+                    "answer_public_key_pem": keys[slug]["department_public"],
+                    "queries": QUERIES.get(slug, {}),
+                }
+                for process, slugs in layout.items()
+                for slug in slugs
             ]
-        }  # fmt: skip
+        }
         _write_private(self.directory_file, json.dumps(directory, ensure_ascii=False, indent=1))
 
     def base_url(self, slug: str) -> str:

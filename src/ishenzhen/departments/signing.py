@@ -179,8 +179,10 @@ class AnswerVerifier:
         components = signature_input["components"].split(" ") if signature_input["components"] else []
         if not _REQUIRED_ANSWER <= set(components):
             raise SignatureRejected("the answer's signature does not cover its status, body and our request")
-        parameters = {name: int(number) if number else text for name, number, text in
-                      _PARAMETER.findall(signature_input["parameters"])}  # fmt: skip
+        parameters = {
+            name: int(number) if number else text
+            for name, number, text in _PARAMETER.findall(signature_input["parameters"])
+        }
         self._check_parameters(parameters)
         request = response.request
         lines = []
@@ -228,9 +230,11 @@ class AnswerVerifier:
     def _verify_with_reference(self, response: httpx.Response, body: bytes) -> None:
         try:
             results = self._reference.verify(
-                response, max_age=dt.timedelta(seconds=_ANSWER_MAX_AGE), require_components=ANSWER_COMPONENTS,
+                response,
+                max_age=dt.timedelta(seconds=_ANSWER_MAX_AGE),
+                require_components=ANSWER_COMPONENTS,
                 body=body,
-            )  # fmt: skip
+            )
         except InvalidSignature as exc:
             raise SignatureRejected(str(exc) or "invalid signature") from None
         except Exception as exc:  # the package raises its base exception for malformed fields

@@ -32,11 +32,13 @@ def open_http_client(entry: DepartmentEntry, transport_name: Transport, user_age
     client = httpx.AsyncClient(
         transport=transport,
         timeout=httpx.Timeout(
-            connect=entry.connect_timeout, read=entry.read_timeout, write=entry.read_timeout,
+            connect=entry.connect_timeout,
+            read=entry.read_timeout,
+            write=entry.read_timeout,
             pool=entry.pool_timeout,
         ),
         follow_redirects=False,
         trust_env=False,
         headers={"user-agent": user_agent},
-    )  # fmt: skip
+    )
     return client

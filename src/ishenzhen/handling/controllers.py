@@ -50,15 +50,23 @@ _KEY_CHARS = frozenset(chr(c) for c in range(0x21, 0x7F))
 
 IdempotencyKey = Annotated[
     str,
-    HeaderParameter(name="Idempotency-Key", min_length=1, max_length=255,
-              description="a fresh unique value (a UUID) per application; the same key with the same body "
-                          "returns the first answer for 24 hours"),
-]  # fmt: skip
+    HeaderParameter(
+        name="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="a fresh unique value (a UUID) per application; the same key with the same body "
+        "returns the first answer for 24 hours",
+    ),
+]
 RenderHeader = Annotated[
     str | None,
-    HeaderParameter(name=HEADER, required=False, max_length=1024,
-              description="the capabilities the form was rendered with (as sent to the form endpoint)"),
-]  # fmt: skip
+    HeaderParameter(
+        name=HEADER,
+        required=False,
+        max_length=1024,
+        description="the capabilities the form was rendered with (as sent to the form endpoint)",
+    ),
+]
 _COMMON = {
     401: problem_spec("The Authorization header holds no valid access token"),
     403: problem_spec("The token lacks the scope, or its assurance level is too low for the item"),
@@ -104,28 +112,46 @@ class ApplicationsController(Controller):
     tags = ("handling",)
     dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
 
-    @post("", summary="Apply for an item (办件): 202 with the application number", status_code=202, opt=APPLY,
-          security=BEARER, request_max_body_size=MAX_APPLICATION_BYTES,
-          responses={
-              202: response_spec(ApplicationAccepted, "Stored and queued for the department; Location names it"),
-              400: problem_spec("A header is missing or malformed (Idempotency-Key is required)"), **_COMMON,
-              409: problem_spec("A request with this Idempotency-Key is in flight, or the item changed"),
-              413: problem_spec("The body is too large"),
-              422: problem_spec("Every field at fault (JSON pointers), or the key was used for another body"),
-              429: problem_spec("Too many new applications from this account or enterprise: see Retry-After"),
-          })  # fmt: skip
+    @post(
+        "",
+        summary="Apply for an item (办件): 202 with the application number",
+        status_code=202,
+        opt=APPLY,
+        security=BEARER,
+        request_max_body_size=MAX_APPLICATION_BYTES,
+        responses={
+            202: response_spec(
+                ApplicationAccepted, "Stored and queued for the department; Location names it"
+            ),
+            400: problem_spec("A header is missing or malformed (Idempotency-Key is required)"),
+            **_COMMON,
+            409: problem_spec("A request with this Idempotency-Key is in flight, or the item changed"),
+            413: problem_spec("The body is too large"),
+            422: problem_spec("Every field at fault (JSON pointers), or the key was used for another body"),
+            429: problem_spec("Too many new applications from this account or enterprise: see Retry-After"),
+        },
+    )
     async def apply(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], idempotency_key: IdempotencyKey,
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        idempotency_key: IdempotencyKey,
         data: Annotated[ApplicationRequest, Body(description="item, acting party, form data, material ids")],
         render: RenderHeader = None,
-    ) -> Response[ApplicationAccepted]:  # fmt: skip
+    ) -> Response[ApplicationAccepted]:
         settings = request.app.state.settings
         try:
             submission = await service.submit(
-                request.app.state.db_pool, _screens(request), principal, data, key=_check_key(idempotency_key),
-                render=render, key_hours=settings.handling.idempotency_hours,
-                rule_sets=getattr(request.app.state, "rule_sets", None), admit=_submit_limit(request).admit,
-            )  # fmt: skip
+                request.app.state.db_pool,
+                _screens(request),
+                principal,
+                data,
+                key=_check_key(idempotency_key),
+                render=render,
+                key_hours=settings.handling.idempotency_hours,
+                rule_sets=getattr(request.app.state, "rule_sets", None),
+                admit=_submit_limit(request).admit,
+            )
         except SubmitLimited as exc:
             raise HTTPException(
                 status_code=429, detail=str(exc), headers={"Retry-After": str(exc.retry_after)}
@@ -137,27 +163,59 @@ class ApplicationsController(Controller):
             headers["Idempotent-Replayed"] = "true"
         return Response(submission.accepted, status_code=202, headers=headers)
 
-    @get("", summary="My applications and my enterprises', newest first", opt=APPLY, security=BEARER,
-         responses={200: response_spec(ApplicationPage, "A page of applications"),
-                    400: problem_spec("A parameter is malformed"), **_COMMON})  # fmt: skip
+    @get(
+        "",
+        summary="My applications and my enterprises', newest first",
+        opt=APPLY,
+        security=BEARER,
+        responses={
+            200: response_spec(ApplicationPage, "A page of applications"),
+            400: problem_spec("A parameter is malformed"),
+            **_COMMON,
+        },
+    )
     async def list_applications(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-        status: Annotated[Status | None, QueryParameter(description="only applications in this status")] = None,
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        status: Annotated[
+            Status | None, QueryParameter(description="only applications in this status")
+        ] = None,
         item_code: Annotated[str | None, QueryParameter(max_length=64)] = None,
-        submitted_from: Annotated[dt.date | None, QueryParameter(description="submitted on or after (UTC date)")] = None,
-        submitted_before: Annotated[dt.date | None, QueryParameter(description="submitted before (UTC date)")] = None,
-        cursor: Annotated[str | None, QueryParameter(max_length=200, description="next_cursor of the last page")] = None,
+        submitted_from: Annotated[
+            dt.date | None, QueryParameter(description="submitted on or after (UTC date)")
+        ] = None,
+        submitted_before: Annotated[
+            dt.date | None, QueryParameter(description="submitted before (UTC date)")
+        ] = None,
+        cursor: Annotated[
+            str | None, QueryParameter(max_length=200, description="next_cursor of the last page")
+        ] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-    ) -> ApplicationPage:  # fmt: skip
+    ) -> ApplicationPage:
         return await service.applications_page(
-            request.app.state.db_pool, _screens(request), principal, status=status, item_code=item_code,
-            submitted_from=submitted_from, submitted_before=submitted_before, cursor=cursor, limit=limit,
-        )  # fmt: skip
+            request.app.state.db_pool,
+            _screens(request),
+            principal,
+            status=status,
+            item_code=item_code,
+            submitted_from=submitted_from,
+            submitted_before=submitted_before,
+            cursor=cursor,
+            limit=limit,
+        )
 
-    @get("/{application_id:uuid}", summary="One application with its status timeline", opt=APPLY,
-         security=BEARER,
-         responses={200: response_spec(ApplicationDetail, "The application"), **_COMMON,
-                    404: problem_spec("No application of yours has this id")})  # fmt: skip
+    @get(
+        "/{application_id:uuid}",
+        summary="One application with its status timeline",
+        opt=APPLY,
+        security=BEARER,
+        responses={
+            200: response_spec(ApplicationDetail, "The application"),
+            **_COMMON,
+            404: problem_spec("No application of yours has this id"),
+        },
+    )
     async def detail(
         self,
         request: Request[Any, Any, Any],
@@ -168,29 +226,51 @@ class ApplicationsController(Controller):
             request.app.state.db_pool, _screens(request), principal, application_id
         )
 
-    @post("/{application_id:uuid}/withdraw", summary="Withdraw an application before the decision",
-          status_code=200, opt=APPLY, security=BEARER,
-          responses={200: response_spec(ApplicationDetail, "Withdrawn; the department is told"), **_COMMON,
-                     404: problem_spec("No application of yours has this id"),
-                     409: problem_spec("The application can no longer be withdrawn")})  # fmt: skip
+    @post(
+        "/{application_id:uuid}/withdraw",
+        summary="Withdraw an application before the decision",
+        status_code=200,
+        opt=APPLY,
+        security=BEARER,
+        responses={
+            200: response_spec(ApplicationDetail, "Withdrawn; the department is told"),
+            **_COMMON,
+            404: problem_spec("No application of yours has this id"),
+            409: problem_spec("The application can no longer be withdrawn"),
+        },
+    )
     async def withdraw(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], application_id: Annotated[uuid.UUID, PathParameter()],
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        application_id: Annotated[uuid.UUID, PathParameter()],
         data: Annotated[WithdrawRequest | None, Body(description="an optional reason")] = None,
-    ) -> ApplicationDetail:  # fmt: skip
+    ) -> ApplicationDetail:
         return await service.withdraw(
             request.app.state.db_pool, _screens(request), principal, application_id, data or WithdrawRequest()
         )
 
-    @post("/{application_id:uuid}/supplements", summary="Supply the material the department asked for",
-          status_code=200, opt=APPLY, security=BEARER,
-          responses={200: response_spec(ApplicationDetail, "Back in review; the department is sent the material"),
-                     **_COMMON, 404: problem_spec("No application of yours has this id"),
-                     409: problem_spec("The department has not asked for material"),
-                     422: problem_spec("A material id is not one of your uploads")})  # fmt: skip
+    @post(
+        "/{application_id:uuid}/supplements",
+        summary="Supply the material the department asked for",
+        status_code=200,
+        opt=APPLY,
+        security=BEARER,
+        responses={
+            200: response_spec(ApplicationDetail, "Back in review; the department is sent the material"),
+            **_COMMON,
+            404: problem_spec("No application of yours has this id"),
+            409: problem_spec("The department has not asked for material"),
+            422: problem_spec("A material id is not one of your uploads"),
+        },
+    )
     async def supplements(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], application_id: Annotated[uuid.UUID, PathParameter()],
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        application_id: Annotated[uuid.UUID, PathParameter()],
         data: Annotated[SupplementRequest, Body(description="the uploads (POST /v1/materials) and a note")],
-    ) -> ApplicationDetail:  # fmt: skip
+    ) -> ApplicationDetail:
         return await service.supplement(
             request.app.state.db_pool, _screens(request), principal, application_id, data
         )
@@ -201,19 +281,29 @@ class DepartmentEventsController(Controller):
     tags = ("handling",)
     dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
 
-    @post("/{number:str}/events", summary="A department's news about one of its applications",
-          status_code=202, opt=UPDATE, security=BEARER,
-          responses={202: response_spec(EventReceipt, "Recorded (applied, or waiting for earlier events)"),
-                     200: response_spec(EventReceipt, "This event id was recorded before: the same answer"),
-                     400: problem_spec("The number is not a valid application number"), **_COMMON,
-                     404: problem_spec("No application of this department has this number"),
-                     409: problem_spec("The state machine refuses the move, or the sequence is taken"),
-                     422: problem_spec("The event is malformed")})  # fmt: skip
+    @post(
+        "/{number:str}/events",
+        summary="A department's news about one of its applications",
+        status_code=202,
+        opt=UPDATE,
+        security=BEARER,
+        responses={
+            202: response_spec(EventReceipt, "Recorded (applied, or waiting for earlier events)"),
+            200: response_spec(EventReceipt, "This event id was recorded before: the same answer"),
+            400: problem_spec("The number is not a valid application number"),
+            **_COMMON,
+            404: problem_spec("No application of this department has this number"),
+            409: problem_spec("The state machine refuses the move, or the sequence is taken"),
+            422: problem_spec("The event is malformed"),
+        },
+    )
     async def event(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
         number: Annotated[str, PathParameter(max_length=19, description="the application number (办件编号)")],
         data: Annotated[DepartmentEvent, Body(description="event id, sequence, status, time, message")],
-    ) -> Response[EventReceipt]:  # fmt: skip
+    ) -> Response[EventReceipt]:
         if not is_valid_number(number):
             raise InvalidInput(
                 "not an application number (SZ, 16 digits and a check character)",
@@ -249,10 +339,15 @@ def _storage(request: Request[Any, Any, Any]) -> MaterialStorage:
 
 def _file(reference: MaterialRef, content: bytes) -> Response[bytes]:
     return Response(
-        content, media_type=reference.media_type,
-        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
-                 "Content-Disposition": "attachment", "Digest": f"sha-256={reference.sha256}"},
-    )  # fmt: skip
+        content,
+        media_type=reference.media_type,
+        headers={
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Disposition": "attachment",
+            "Digest": f"sha-256={reference.sha256}",
+        },
+    )
 
 
 class MaterialsController(Controller):
@@ -262,12 +357,21 @@ class MaterialsController(Controller):
     tags = ("handling",)
     dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
 
-    @post("", summary="Upload a photo or PDF of a document (the body is the file)", status_code=201,
-          opt=APPLY, security=BEARER, request_max_body_size=_UPLOAD_CEILING,
-          responses={201: response_spec(MaterialRef, "Stored; reference it by id from an application"),
-                     **_COMMON, 413: problem_spec("Too large, too many pixels or too many pages"),
-                     415: problem_spec("Not a JPEG, PNG or PDF, or labelled as something it is not"),
-                     422: problem_spec("Empty, damaged or encrypted")})  # fmt: skip
+    @post(
+        "",
+        summary="Upload a photo or PDF of a document (the body is the file)",
+        status_code=201,
+        opt=APPLY,
+        security=BEARER,
+        request_max_body_size=_UPLOAD_CEILING,
+        responses={
+            201: response_spec(MaterialRef, "Stored; reference it by id from an application"),
+            **_COMMON,
+            413: problem_spec("Too large, too many pixels or too many pages"),
+            415: problem_spec("Not a JPEG, PNG or PDF, or labelled as something it is not"),
+            422: problem_spec("Empty, damaged or encrypted"),
+        },
+    )
     async def upload(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], name: UploadName
     ) -> Response[MaterialRef]:
@@ -280,14 +384,27 @@ class MaterialsController(Controller):
             prepare, content, media_type_of(request), max_pages=settings.handling.material_max_pages
         )
         reference = await service.store_material(
-            request.app.state.db_pool, _storage(request), principal, name.strip(), prepared,
+            request.app.state.db_pool,
+            _storage(request),
+            principal,
+            name.strip(),
+            prepared,
             hours=settings.handling.material_hours,
-        )  # fmt: skip
+        )
         return Response(reference, status_code=201, headers={"Location": f"/v1/materials/{reference.id}"})
 
-    @get("/{upload:str}", summary="One of my uploads", opt=APPLY, security=BEARER, media_type="application/octet-stream",
-         responses={200: response_spec(None, "The file", media_type="application/octet-stream"), **_COMMON,
-                    404: problem_spec("No upload of yours has this id")})  # fmt: skip
+    @get(
+        "/{upload:str}",
+        summary="One of my uploads",
+        opt=APPLY,
+        security=BEARER,
+        media_type="application/octet-stream",
+        responses={
+            200: response_spec(None, "The file", media_type="application/octet-stream"),
+            **_COMMON,
+            404: problem_spec("No upload of yours has this id"),
+        },
+    )
     async def download(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], upload: UploadIdParam
     ) -> Response[bytes]:
@@ -302,21 +419,34 @@ class DepartmentMaterialsController(Controller):
     tags = ("handling",)
     dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
 
-    @get("/{upload:str}", summary="A material of an application the calling department handles", opt=UPDATE,
-         security=BEARER, media_type="application/octet-stream",
-         responses={200: response_spec(None, "The file", media_type="application/octet-stream"), **_COMMON,
-                    404: problem_spec("No application of this department has this upload")})  # fmt: skip
+    @get(
+        "/{upload:str}",
+        summary="A material of an application the calling department handles",
+        opt=UPDATE,
+        security=BEARER,
+        media_type="application/octet-stream",
+        responses={
+            200: response_spec(None, "The file", media_type="application/octet-stream"),
+            **_COMMON,
+            404: problem_spec("No application of this department has this upload"),
+        },
+    )
     async def download(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], upload: UploadIdParam
     ) -> Response[bytes]:
         department = principal.claims.get("department")
         reference, content = await service.read_material(
-            request.app.state.db_pool, _storage(request), upload,
+            request.app.state.db_pool,
+            _storage(request),
+            upload,
             department=department if isinstance(department, str) else "",
-        )  # fmt: skip
+        )
         return _file(reference, content)
 
 
 HANDLING_CONTROLLERS = (
-    ApplicationsController, DepartmentEventsController, MaterialsController, DepartmentMaterialsController,
-)  # fmt: skip
+    ApplicationsController,
+    DepartmentEventsController,
+    MaterialsController,
+    DepartmentMaterialsController,
+)

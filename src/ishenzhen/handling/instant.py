@@ -137,16 +137,23 @@ class InstantDecider:
             claims = [
                 row
                 async for row in queries.claim_instant_decisions(
-                    connection, owner=self.instance, lease_seconds=self.lease_seconds,
-                    application_id=application_id, limit=limit,
+                    connection,
+                    owner=self.instance,
+                    lease_seconds=self.lease_seconds,
+                    application_id=application_id,
+                    limit=limit,
                 )
-            ]  # fmt: skip
+            ]
         done = await asyncio.gather(*(self._decide(claim) for claim in claims), return_exceptions=True)
         for claim, outcome in zip(claims, done, strict=True):
             if isinstance(outcome, BaseException):
                 # The lease brings it back; the log says why this attempt failed.
-                log.error("instant.failed", application_id=str(claim["application_id"]),
-                          attempt=claim["attempts"], error=type(outcome).__name__)  # fmt: skip
+                log.error(
+                    "instant.failed",
+                    application_id=str(claim["application_id"]),
+                    attempt=claim["attempts"],
+                    error=type(outcome).__name__,
+                )
         return sum(1 for outcome in done if outcome is True)
 
     async def _decide(self, claim: asyncpg.Record) -> bool:
@@ -157,10 +164,17 @@ class InstantDecider:
         rule_set = self.rule_sets.get(code)
         if rule_set is None:
             # The item's rules were withdrawn after the submission: nobody can decide it automatically.
-            decision = Decision(outcome="manual_review", item=code, rule_set_version=0,
-                                decided_on=self.today().isoformat(), checks=[],
-                                reasons_zh=["该事项的审批规则已停用"], reasons_en=["The item's rules were withdrawn"],
-                                clerk_zh="工作人员将人工审核您的申请。", clerk_en="A clerk will review your application.")  # fmt: skip
+            decision = Decision(
+                outcome="manual_review",
+                item=code,
+                rule_set_version=0,
+                decided_on=self.today().isoformat(),
+                checks=[],
+                reasons_zh=["该事项的审批规则已停用"],
+                reasons_en=["The item's rules were withdrawn"],
+                clerk_zh="工作人员将人工审核您的申请。",
+                clerk_en="A clerk will review your application.",
+            )
         else:
             async with self.pool.acquire() as connection:
                 person = await resident_id_of(connection, claim["applicant_id"])
@@ -169,9 +183,15 @@ class InstantDecider:
                 requester=REQUESTER, purpose="instant_approval", application_id=application_id, item_code=code
             )
             fetched = await fetch_facts(
-                self.pool, self.platform, rule_set, basis=basis, on=self.today(), person=person,
-                enterprise=credit_code, proposed_name=_proposed_name(form),
-            )  # fmt: skip
+                self.pool,
+                self.platform,
+                rule_set,
+                basis=basis,
+                on=self.today(),
+                person=person,
+                enterprise=credit_code,
+                proposed_name=_proposed_name(form),
+            )
             started = time.thread_time()
             decision = decide(rule_set, form, fetched.facts)
             metrics.INSTANT_RULES_SECONDS.observe(time.thread_time() - started)
@@ -180,8 +200,12 @@ class InstantDecider:
     async def _record(self, claim: asyncpg.Record, decision: Decision) -> bool:
         application_id: uuid.UUID = claim["application_id"]
         async with self.pool.acquire() as connection, connection.transaction():
-            if await queries.instant_decision_for_update(connection, application_id=application_id,
-                                                         owner=self.instance) is None:  # fmt: skip
+            if (
+                await queries.instant_decision_for_update(
+                    connection, application_id=application_id, owner=self.instance
+                )
+                is None
+            ):
                 log.warning("instant.lease_lost", application_id=str(application_id))
                 return False
             application = await queries.lock_application(connection, id=application_id)
@@ -192,33 +216,56 @@ class InstantDecider:
                 result_id = None
                 if decision.outcome == "approved" and self.sign is not None:
                     result_id = await issue(
-                        connection, self.sign, base_url=self.base_url, application_id=application_id,
-                        number=number, item_code=decision.item, item_name=self.item_name(decision.item),
-                        holder=str(application["applicant_id"]), decision=msgspec.to_builtins(decision),
-                    )  # fmt: skip
+                        connection,
+                        self.sign,
+                        base_url=self.base_url,
+                        application_id=application_id,
+                        number=number,
+                        item_code=decision.item,
+                        item_name=self.item_name(decision.item),
+                        holder=str(application["applicant_id"]),
+                        decision=msgspec.to_builtins(decision),
+                    )
                     link = f"{self.base_url}{verification_path(result_id)}"
                     message = f"{message[: _MAX_MESSAGE - len(link) - 8]}电子结果核验：{link}"
                 with contextlib.suppress(ApplicationConflict):
                     await move(
-                        connection, application, TARGETS[decision.outcome], actor_kind="gateway",
+                        connection,
+                        application,
+                        TARGETS[decision.outcome],
+                        actor_kind="gateway",
                         actor=f"rules:{decision.item}@v{decision.rule_set_version}",
-                        message=message, item_name=self.item_name(decision.item),
-                    )  # fmt: skip
-                body = {"number": number, "outcome": decision.outcome, "decision": msgspec.to_builtins(decision),
-                        "result_id": str(result_id) if result_id else None}  # fmt: skip
+                        message=message,
+                        item_name=self.item_name(decision.item),
+                    )
+                body = {
+                    "number": number,
+                    "outcome": decision.outcome,
+                    "decision": msgspec.to_builtins(decision),
+                    "result_id": str(result_id) if result_id else None,
+                }
                 await queries.insert_outbox(
-                    connection, application_id=application_id, kind="decision",
-                    department=application["department"], path=f"/applications/{number}/decision",
+                    connection,
+                    application_id=application_id,
+                    kind="decision",
+                    department=application["department"],
+                    path=f"/applications/{number}/decision",
                     body=_encoder.encode(body),
-                )  # fmt: skip
+                )
                 await queries.notify_outbox(connection)
             await queries.record_instant_decision(
-                connection, application_id=application_id, outcome=decision.outcome,
+                connection,
+                application_id=application_id,
+                outcome=decision.outcome,
                 decision=_encoder.encode(decision).decode(),
-            )  # fmt: skip
+            )
         metrics.INSTANT_DECISIONS.labels(decision.outcome).inc()
         log.info(
-            "instant.decided", application_id=str(application_id), item_code=decision.item,
-            outcome=decision.outcome, moved=moved, attempt=claim["attempts"],
-        )  # fmt: skip
+            "instant.decided",
+            application_id=str(application_id),
+            item_code=decision.item,
+            outcome=decision.outcome,
+            moved=moved,
+            attempt=claim["attempts"],
+        )
         return True

@@ -26,13 +26,17 @@ DELIVERY_ATTEMPTS = Counter(
     ["department", "outcome"],
 )
 DELIVERY_SECONDS = Histogram(
-    "ishenzhen_delivery_seconds", "Time of one delivery attempt", ["department"],
+    "ishenzhen_delivery_seconds",
+    "Time of one delivery attempt",
+    ["department"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
-)  # fmt: skip
+)
 DELIVERY_LAG_SECONDS = Histogram(
-    "ishenzhen_delivery_lag_seconds", "From the outbox record's commit to the department's acknowledgement",
-    ["kind"], buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600),
-)  # fmt: skip
+    "ishenzhen_delivery_lag_seconds",
+    "From the outbox record's commit to the department's acknowledgement",
+    ["kind"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600),
+)
 CALLBACKS = Counter(
     "ishenzhen_department_callbacks",
     "Department events received, by department and result",
@@ -42,6 +46,7 @@ INSTANT_DECISIONS = Counter(
     "ishenzhen_instant_decisions", "Instant-approval decisions recorded, by outcome", ["outcome"]
 )
 INSTANT_RULES_SECONDS = Histogram(
-    "ishenzhen_instant_rules_seconds", "CPU time of one rule evaluation (decide), data pulls excluded",
+    "ishenzhen_instant_rules_seconds",
+    "CPU time of one rule evaluation (decide), data pulls excluded",
     buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01),
-)  # fmt: skip
+)

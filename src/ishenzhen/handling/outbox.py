@@ -117,12 +117,19 @@ class Dispatcher:
         cls, pool: asyncpg.Pool, deliverer: Deliverer, settings: Settings, **kwargs: Any
     ) -> Dispatcher:
         return cls(
-            pool, deliverer, workers=settings.handling.dispatch_workers, lease_seconds=settings.handling.lease_seconds,
-            poll_seconds=settings.handling.dispatch_poll_seconds, database_url=settings.database.url,
-            policy=RetryPolicy(settings.handling.max_attempts, settings.handling.backoff_base_seconds,
-                               settings.handling.backoff_cap_seconds),
+            pool,
+            deliverer,
+            workers=settings.handling.dispatch_workers,
+            lease_seconds=settings.handling.lease_seconds,
+            poll_seconds=settings.handling.dispatch_poll_seconds,
+            database_url=settings.database.url,
+            policy=RetryPolicy(
+                settings.handling.max_attempts,
+                settings.handling.backoff_base_seconds,
+                settings.handling.backoff_cap_seconds,
+            ),
             **kwargs,
-        )  # fmt: skip
+        )
 
     async def start(self) -> None:
         if self.workers == 0:
@@ -173,9 +180,12 @@ class Dispatcher:
     async def run_once(self, owner: str) -> bool:
         """Claim up to a batch of due records and deliver them concurrently; False when nothing was due."""
         async with self.pool.acquire() as connection:
-            rows = [row async for row in queries.claim_due(
-                connection, owner=owner, lease_seconds=self.lease_seconds, limit=self.batch_size
-            )]  # fmt: skip
+            rows = [
+                row
+                async for row in queries.claim_due(
+                    connection, owner=owner, lease_seconds=self.lease_seconds, limit=self.batch_size
+                )
+            ]
         if not rows:
             return False
         await asyncio.gather(*(self._deliver(row, owner) for row in rows))
@@ -184,11 +194,16 @@ class Dispatcher:
     async def _deliver(self, record: asyncpg.Record, owner: str) -> None:
         credit_code = record["credit_code"].strip() if record["credit_code"] else None
         request = OutboundRequest(
-            department=record["department"], method="POST", path=record["path"], body=record["body"],
-            application_number=record["number"].strip(), acting_user=str(record["applicant_id"]),
-            acting_party=credit_code or "self", traceparent=traceparent_for(record["application_id"]),
+            department=record["department"],
+            method="POST",
+            path=record["path"],
+            body=record["body"],
+            application_number=record["number"].strip(),
+            acting_user=str(record["applicant_id"]),
+            acting_party=credit_code or "self",
+            traceparent=traceparent_for(record["application_id"]),
             attempt=record["attempts"],
-        )  # fmt: skip
+        )
         started = time.perf_counter()
         try:
             result = await self.deliverer.deliver(request)
@@ -196,9 +211,13 @@ class Dispatcher:
             # A bug or an unforeseen failure in the client must not lose the record: retry it like a link error.
             log.exception("outbox.deliver_raised", department=record["department"])
             result = DeliveryResult(
-                outcome="retry", status=None, body=None, retry_after=None, error_source="gateway",
+                outcome="retry",
+                status=None,
+                body=None,
+                retry_after=None,
+                error_source="gateway",
                 detail=f"the gateway failed to send: {type(exc).__name__}",
-            )  # fmt: skip
+            )
         metrics.DELIVERY_SECONDS.labels(record["department"]).observe(time.perf_counter() - started)
         await self._record(record, owner, result)
 
@@ -220,20 +239,30 @@ class Dispatcher:
                 # Never sent, so never a reason to give up: wait as the breaker or budget asks, spread out so
                 # that a crowd of held-back records does not come back in one burst.
                 delay = (result.retry_after or self.policy.base_seconds) * (1 + self._rng.random())
-                await queries.outbox_deferred(connection, id=record["id"], delay_seconds=delay,
-                                              error=result.detail[:500])  # fmt: skip
+                await queries.outbox_deferred(
+                    connection, id=record["id"], delay_seconds=delay, error=result.detail[:500]
+                )
                 outcome = "deferred"
             elif outcome == "retry" and attempts < self.policy.max_attempts:
                 delay = self.policy.delay(attempts, result.retry_after, self._rng)
                 await queries.outbox_retry(
-                    connection, id=record["id"], delay_seconds=delay, outcome=outcome, status=result.status,
-                    error=result.detail[:500], error_source=result.error_source,
-                )  # fmt: skip
+                    connection,
+                    id=record["id"],
+                    delay_seconds=delay,
+                    outcome=outcome,
+                    status=result.status,
+                    error=result.detail[:500],
+                    error_source=result.error_source,
+                )
             else:
                 await queries.outbox_dead(
-                    connection, id=record["id"], outcome=outcome, status=result.status,
-                    error=result.detail[:500], error_source=result.error_source or "gateway",
-                )  # fmt: skip
+                    connection,
+                    id=record["id"],
+                    outcome=outcome,
+                    status=result.status,
+                    error=result.detail[:500],
+                    error_source=result.error_source or "gateway",
+                )
                 await self._parked(connection, record, result)
                 outcome = "dead"
         metrics.DELIVERY_ATTEMPTS.labels(department, outcome).inc()
@@ -241,10 +270,15 @@ class Dispatcher:
             lag = time.time() - record["created_at"].timestamp()
             metrics.DELIVERY_LAG_SECONDS.labels(record["kind"]).observe(lag)
         log.info(
-            "application.dispatched", application_id=str(record["application_id"]), department=department,
-            kind=record["kind"], attempt=attempts, outcome=outcome, status=result.status,
+            "application.dispatched",
+            application_id=str(record["application_id"]),
+            department=department,
+            kind=record["kind"],
+            attempt=attempts,
+            outcome=outcome,
+            status=result.status,
             error_source=result.error_source,
-        )  # fmt: skip
+        )
 
     async def _delivered(self, connection: Any, record: asyncpg.Record, result: DeliveryResult) -> None:
         if record["kind"] != "submission":
@@ -259,30 +293,47 @@ class Dispatcher:
             # The department's first event overtook this record, or the applicant withdrew meanwhile.
             if receipt:
                 await queries.set_status(
-                    connection, id=application["id"], status=application["status"], receipt_number=receipt[:64],
+                    connection,
+                    id=application["id"],
+                    status=application["status"],
+                    receipt_number=receipt[:64],
                     event_sequence=None,
-                )  # fmt: skip
+                )
             return
         await move(
-            connection, application, "delivered", actor_kind="gateway", actor="gateway",
+            connection,
+            application,
+            "delivered",
+            actor_kind="gateway",
+            actor="gateway",
             message="申请已送达办理部门" + (f"，部门受理编号 {receipt[:64]}" if receipt else ""),
-            item_name=self.item_name(application["item_code"]), receipt_number=receipt[:64] if receipt else None,
-        )  # fmt: skip
+            item_name=self.item_name(application["item_code"]),
+            receipt_number=receipt[:64] if receipt else None,
+        )
 
     async def _parked(self, connection: Any, record: asyncpg.Record, result: DeliveryResult) -> None:
         log.warning(
-            "outbox.parked", outbox_id=record["id"], department=record["department"], kind=record["kind"],
-            attempts=record["attempts"], error_source=result.error_source, detail=result.detail[:200],
-        )  # fmt: skip
+            "outbox.parked",
+            outbox_id=record["id"],
+            department=record["department"],
+            kind=record["kind"],
+            attempts=record["attempts"],
+            error_source=result.error_source,
+            detail=result.detail[:200],
+        )
         if record["kind"] != "submission":
             return
         application = await queries.lock_application(connection, id=record["application_id"])
         with contextlib.suppress(ApplicationConflict):  # withdrawn meanwhile: nothing to tell
             await move(
-                connection, application, "delivery_failed", actor_kind="gateway", actor="gateway",
+                connection,
+                application,
+                "delivery_failed",
+                actor_kind="gateway",
+                actor="gateway",
                 message="暂时无法送达办理部门，工作人员将尽快处理",
                 item_name=self.item_name(application["item_code"]),
-            )  # fmt: skip
+            )
 
 
 async def housekeeping_once(pool: asyncpg.Pool) -> tuple[int, int]:

@@ -217,25 +217,44 @@ async def _attach_materials(
     unique = list(dict.fromkeys(m for m in ids.values() if m is not None))
     await queries.attach_materials(connection, ids=unique, application_id=application_id)
     return [
-        {"id": str(m), "name": rows[m]["name"], "media_type": rows[m]["media_type"],
-         "sha256": rows[m]["sha256"].hex(), "size": rows[m]["size"]}
+        {
+            "id": str(m),
+            "name": rows[m]["name"],
+            "media_type": rows[m]["media_type"],
+            "sha256": rows[m]["sha256"].hex(),
+            "size": rows[m]["size"],
+        }
         for m in unique
-    ]  # fmt: skip
+    ]
 
 
 async def store_material(
-    pool: asyncpg.Pool, storage: MaterialStorage, principal: Principal, name: str, prepared: PreparedMaterial,
-    *, hours: int,
-) -> MaterialRef:  # fmt: skip
+    pool: asyncpg.Pool,
+    storage: MaterialStorage,
+    principal: Principal,
+    name: str,
+    prepared: PreparedMaterial,
+    *,
+    hours: int,
+) -> MaterialRef:
     """Keep a checked upload for its owner; it expires after ``hours`` unless an application references it."""
     material_id = uuid.uuid4()
     stored = await storage.save(material_id, prepared.content)
     async with pool.acquire() as connection:
         await queries.insert_material(
-            connection, id=material_id, owner_id=principal.sub, name=name, media_type=prepared.media_type,
-            size=len(prepared.content), sha256=prepared.sha256, pages=prepared.pages, storage=stored.storage,
-            storage_key=stored.key, content=stored.inline, hours=hours,
-        )  # fmt: skip
+            connection,
+            id=material_id,
+            owner_id=principal.sub,
+            name=name,
+            media_type=prepared.media_type,
+            size=len(prepared.content),
+            sha256=prepared.sha256,
+            pages=prepared.pages,
+            storage=stored.storage,
+            storage_key=stored.key,
+            content=stored.inline,
+            hours=hours,
+        )
     log.info(
         "material.stored",
         material_id=str(material_id),
@@ -243,15 +262,22 @@ async def store_material(
         size=len(prepared.content),
     )
     return MaterialRef(
-        id=public_id(material_id), name=name, media_type=prepared.media_type, size=len(prepared.content),
+        id=public_id(material_id),
+        name=name,
+        media_type=prepared.media_type,
+        size=len(prepared.content),
         sha256=prepared.sha256.hex(),
-    )  # fmt: skip
+    )
 
 
 async def read_material(
-    pool: asyncpg.Pool, storage: MaterialStorage, upload: str, *, owner: str | None = None,
+    pool: asyncpg.Pool,
+    storage: MaterialStorage,
+    upload: str,
+    *,
+    owner: str | None = None,
     department: str | None = None,
-) -> tuple[MaterialRef, bytes]:  # fmt: skip
+) -> tuple[MaterialRef, bytes]:
     """The upload's bytes for its owner, or for the department handling the application it belongs to."""
     material_id = parse_public_id(upload)
     row = None
@@ -342,45 +368,81 @@ async def submit(
         now = dt.datetime.now(dt.UTC)
         number = format_number(now, await queries.next_serial(connection))
         await queries.insert_application(
-            connection, id=application_id, number=number, item_code=item.code, item_version=item.version,
-            department=item.department, applicant_id=principal.sub, client_id=principal.client_id,
-            party_kind=request.acting_party.kind, credit_code=credit_code, spec_version=entry.header.spec_version,
-            capabilities=canonical_render, form=_encoder.encode(request.form).decode(), submitted_at=now,
-        )  # fmt: skip
+            connection,
+            id=application_id,
+            number=number,
+            item_code=item.code,
+            item_version=item.version,
+            department=item.department,
+            applicant_id=principal.sub,
+            client_id=principal.client_id,
+            party_kind=request.acting_party.kind,
+            credit_code=credit_code,
+            spec_version=entry.header.spec_version,
+            capabilities=canonical_render,
+            form=_encoder.encode(request.form).decode(),
+            submitted_at=now,
+        )
         materials = await _attach_materials(
             connection, _referenced_uploads(request), applicant, application_id
         )
         await queries.append_timeline(
-            connection, application_id=application_id, status="submitted", previous_status=None,
-            actor_kind="applicant", actor=principal.sub, message=status_message("submitted"), occurred_at=now,
-        )  # fmt: skip
+            connection,
+            application_id=application_id,
+            status="submitted",
+            previous_status=None,
+            actor_kind="applicant",
+            actor=principal.sub,
+            message=status_message("submitted"),
+            occurred_at=now,
+        )
         body = {
-            "number": number, "item_code": item.code, "department": item.department,
-            "spec_version": entry.header.spec_version, "submitted_at": now.isoformat().replace("+00:00", "Z"),
-            "applicant": {"subject": principal.sub, "level": principal.acr, "name": profile.name,
-                          "id_number": profile.id_number},
+            "number": number,
+            "item_code": item.code,
+            "department": item.department,
+            "spec_version": entry.header.spec_version,
+            "submitted_at": now.isoformat().replace("+00:00", "Z"),
+            "applicant": {
+                "subject": principal.sub,
+                "level": principal.acr,
+                "name": profile.name,
+                "id_number": profile.id_number,
+            },
             "acting_party": {"kind": request.acting_party.kind, "credit_code": credit_code},
-            "form": request.form, "materials": materials,
-        }  # fmt: skip
+            "form": request.form,
+            "materials": materials,
+        }
         await queries.insert_outbox(
-            connection, application_id=application_id, kind="submission", department=item.department,
-            path="/applications", body=_encoder.encode(body),
-        )  # fmt: skip
+            connection,
+            application_id=application_id,
+            kind="submission",
+            department=item.department,
+            path="/applications",
+            body=_encoder.encode(body),
+        )
         await queries.notify_outbox(connection)
         accepted = ApplicationAccepted(id=application_id, number=number, status="submitted", submitted_at=now)
         await queries.insert_idempotency_key(
-            connection, **scope, fingerprint=digest, application_id=application_id,
-            response=_encoder.encode(accepted).decode(), hours=key_hours,
-        )  # fmt: skip
+            connection,
+            **scope,
+            fingerprint=digest,
+            application_id=application_id,
+            response=_encoder.encode(accepted).decode(),
+            hours=key_hours,
+        )
         await _tell(
             connection, application_id, item.name, number, principal.sub, credit_code, "submitted", None
         )
         instant = await _owe_instant_decision(connection, item, application_id, rule_sets)
     metrics.SUBMISSIONS.labels(item.department).inc()
     log.info(
-        "application.submitted", application_id=str(application_id), number=number, item_code=item.code,
-        department=item.department, party=request.acting_party.kind,
-    )  # fmt: skip
+        "application.submitted",
+        application_id=str(application_id),
+        number=number,
+        item_code=item.code,
+        department=item.department,
+        party=request.acting_party.kind,
+    )
     return Submission(accepted, replayed=False, instant=instant)
 
 
@@ -414,15 +476,26 @@ async def _recipients(connection: Connection, applicant: Any, credit_code: str |
 
 
 async def _tell(
-    connection: Connection, application_id: uuid.UUID, item_name: str | None, number: str,
-    applicant: Any, credit_code: str | None, status: str, message: str | None,
-) -> None:  # fmt: skip
+    connection: Connection,
+    application_id: uuid.UUID,
+    item_name: str | None,
+    number: str,
+    applicant: Any,
+    credit_code: str | None,
+    status: str,
+    message: str | None,
+) -> None:
     title = f"{item_name or '办件'}：{status_message(status)}"
     body = f"办件编号 {number}。{message}" if message else f"办件编号 {number}。"
     await record_messages(
-        connection, await _recipients(connection, applicant, credit_code), kind="application.status",
-        title=title, body=body, application_id=application_id, status=status,
-    )  # fmt: skip
+        connection,
+        await _recipients(connection, applicant, credit_code),
+        kind="application.status",
+        title=title,
+        body=body,
+        application_id=application_id,
+        status=status,
+    )
 
 
 def _item_name(screens: ItemScreens | None, code: str) -> str | None:
@@ -452,26 +525,47 @@ async def move(
         check_transition(current, target, actor_kind)
     except IllegalTransition as exc:
         log.warning(
-            "application.transition_refused", application_id=str(application["id"]), current=current,
-            target=target, actor=actor_kind,
-        )  # fmt: skip
+            "application.transition_refused",
+            application_id=str(application["id"]),
+            current=current,
+            target=target,
+            actor=actor_kind,
+        )
         raise ApplicationConflict(str(exc)) from None
     await queries.set_status(
-        connection, id=application["id"], status=target, receipt_number=receipt_number,
+        connection,
+        id=application["id"],
+        status=target,
+        receipt_number=receipt_number,
         event_sequence=event_sequence,
-    )  # fmt: skip
+    )
     await queries.append_timeline(
-        connection, application_id=application["id"], status=target, previous_status=current,
-        actor_kind=actor_kind, actor=actor, message=message, occurred_at=occurred_at or dt.datetime.now(dt.UTC),
-    )  # fmt: skip
+        connection,
+        application_id=application["id"],
+        status=target,
+        previous_status=current,
+        actor_kind=actor_kind,
+        actor=actor,
+        message=message,
+        occurred_at=occurred_at or dt.datetime.now(dt.UTC),
+    )
     await _tell(
-        connection, application["id"], item_name, application["number"], application["applicant_id"],
-        application["credit_code"].strip() if application["credit_code"] else None, target, message,
-    )  # fmt: skip
+        connection,
+        application["id"],
+        item_name,
+        application["number"],
+        application["applicant_id"],
+        application["credit_code"].strip() if application["credit_code"] else None,
+        target,
+        message,
+    )
     log.info(
-        "application.transition", application_id=str(application["id"]), previous=current, status=target,
+        "application.transition",
+        application_id=str(application["id"]),
+        previous=current,
+        status=target,
         actor=actor_kind,
-    )  # fmt: skip
+    )
 
 
 # Reading ----------------------------------------------------------------------------------------------------
@@ -503,18 +597,35 @@ def _decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
 
 
 async def applications_page(
-    pool: asyncpg.Pool, screens: ItemScreens | None, principal: Principal, *, status: str | None,
-    item_code: str | None, submitted_from: dt.date | None, submitted_before: dt.date | None,
-    cursor: str | None, limit: int,
-) -> ApplicationPage:  # fmt: skip
+    pool: asyncpg.Pool,
+    screens: ItemScreens | None,
+    principal: Principal,
+    *,
+    status: str | None,
+    item_code: str | None,
+    submitted_from: dt.date | None,
+    submitted_before: dt.date | None,
+    cursor: str | None,
+    limit: int,
+) -> ApplicationPage:
     after_time, after_id = _decode_cursor(cursor) if cursor else (None, None)
     start = dt.datetime.combine(submitted_from, dt.time(), tzinfo=dt.UTC) if submitted_from else None
     end = dt.datetime.combine(submitted_before, dt.time(), tzinfo=dt.UTC) if submitted_before else None
     async with pool.acquire() as connection:
-        rows = [row async for row in queries.visible_applications(
-            connection, account_id=principal.sub, status=status, item_code=item_code, submitted_from=start,
-            submitted_before=end, after_time=after_time, after_id=after_id, limit=limit + 1,
-        )]  # fmt: skip
+        rows = [
+            row
+            async for row in queries.visible_applications(
+                connection,
+                account_id=principal.sub,
+                status=status,
+                item_code=item_code,
+                submitted_from=start,
+                submitted_before=end,
+                after_time=after_time,
+                after_id=after_id,
+                limit=limit + 1,
+            )
+        ]
     more = len(rows) > limit
     rows = rows[:limit]
     items = [
@@ -549,25 +660,43 @@ async def application_detail(
             m async for m in queries.application_materials(connection, application_id=application_id)
         ]
     return ApplicationDetail(
-        id=row["id"], number=row["number"], item_code=row["item_code"],
-        item_name=_item_name(screens, row["item_code"]), item_version=row["item_version"],
-        department=row["department"], acting_party=_party(row), status=row["status"],
-        receipt_number=row["receipt_number"], spec_version=row["spec_version"], capabilities=row["capabilities"],
+        id=row["id"],
+        number=row["number"],
+        item_code=row["item_code"],
+        item_name=_item_name(screens, row["item_code"]),
+        item_version=row["item_version"],
+        department=row["department"],
+        acting_party=_party(row),
+        status=row["status"],
+        receipt_number=row["receipt_number"],
+        spec_version=row["spec_version"],
+        capabilities=row["capabilities"],
         form=msgspec.json.decode(row["form"]),
         materials=[
-            MaterialRef(id=public_id(m["id"]), name=m["name"], media_type=m["media_type"], size=m["size"],
-                        sha256=m["sha256"].hex())
+            MaterialRef(
+                id=public_id(m["id"]),
+                name=m["name"],
+                media_type=m["media_type"],
+                size=m["size"],
+                sha256=m["sha256"].hex(),
+            )
             for m in materials
         ],
         timeline=[
             TimelineEntry(
-                position=t["position"], status=t["status"], previous_status=t["previous_status"],
-                actor=t["actor_kind"], actor_id=t["actor"], message=t["message"], occurred_at=t["occurred_at"],
+                position=t["position"],
+                status=t["status"],
+                previous_status=t["previous_status"],
+                actor=t["actor_kind"],
+                actor_id=t["actor"],
+                message=t["message"],
+                occurred_at=t["occurred_at"],
             )
             for t in timeline
         ],
-        submitted_at=row["submitted_at"], updated_at=row["updated_at"],
-    )  # fmt: skip
+        submitted_at=row["submitted_at"],
+        updated_at=row["updated_at"],
+    )
 
 
 # The applicant's actions ------------------------------------------------------------------------------------
@@ -584,32 +713,50 @@ async def _locked_visible(
 
 
 async def withdraw(
-    pool: asyncpg.Pool, screens: ItemScreens | None, principal: Principal, application_id: uuid.UUID,
+    pool: asyncpg.Pool,
+    screens: ItemScreens | None,
+    principal: Principal,
+    application_id: uuid.UUID,
     request: WithdrawRequest,
-) -> ApplicationDetail:  # fmt: skip
+) -> ApplicationDetail:
     async with pool.acquire() as connection, connection.transaction():
         row = await _locked_visible(connection, principal, application_id)
         previous = row["status"]
         await move(
-            connection, row, "withdrawn", actor_kind="applicant", actor=principal.sub, message=request.reason,
+            connection,
+            row,
+            "withdrawn",
+            actor_kind="applicant",
+            actor=principal.sub,
+            message=request.reason,
             item_name=_item_name(screens, row["item_code"]),
-        )  # fmt: skip
+        )
         # The department hears of it unless it never got the application.
         if previous != "delivery_failed":
-            body = {"number": row["number"], "reason": request.reason,
-                    "withdrawn_at": dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")}  # fmt: skip
+            body = {
+                "number": row["number"],
+                "reason": request.reason,
+                "withdrawn_at": dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z"),
+            }
             await queries.insert_outbox(
-                connection, application_id=application_id, kind="withdrawal", department=row["department"],
-                path=f"/applications/{row['number'].strip()}/withdrawal", body=_encoder.encode(body),
-            )  # fmt: skip
+                connection,
+                application_id=application_id,
+                kind="withdrawal",
+                department=row["department"],
+                path=f"/applications/{row['number'].strip()}/withdrawal",
+                body=_encoder.encode(body),
+            )
             await queries.notify_outbox(connection)
     return await application_detail(pool, screens, principal, application_id)
 
 
 async def supplement(
-    pool: asyncpg.Pool, screens: ItemScreens | None, principal: Principal, application_id: uuid.UUID,
+    pool: asyncpg.Pool,
+    screens: ItemScreens | None,
+    principal: Principal,
+    application_id: uuid.UUID,
     request: SupplementRequest,
-) -> ApplicationDetail:  # fmt: skip
+) -> ApplicationDetail:
     async with pool.acquire() as connection, connection.transaction():
         row = await _locked_visible(connection, principal, application_id)
         if row["status"] != "more_material_needed":
@@ -619,14 +766,23 @@ async def supplement(
         references = [(f"/materials/{index}", upload) for index, upload in enumerate(request.materials)]
         materials = await _attach_materials(connection, references, uuid.UUID(principal.sub), application_id)
         await move(
-            connection, row, "in_review", actor_kind="applicant", actor=principal.sub,
-            message=request.note or "申请人已补正材料", item_name=_item_name(screens, row["item_code"]),
-        )  # fmt: skip
+            connection,
+            row,
+            "in_review",
+            actor_kind="applicant",
+            actor=principal.sub,
+            message=request.note or "申请人已补正材料",
+            item_name=_item_name(screens, row["item_code"]),
+        )
         body = {"number": row["number"], "note": request.note, "materials": materials}
         await queries.insert_outbox(
-            connection, application_id=application_id, kind="supplements", department=row["department"],
-            path=f"/applications/{row['number'].strip()}/supplements", body=_encoder.encode(body),
-        )  # fmt: skip
+            connection,
+            application_id=application_id,
+            kind="supplements",
+            department=row["department"],
+            path=f"/applications/{row['number'].strip()}/supplements",
+            body=_encoder.encode(body),
+        )
         await queries.notify_outbox(connection)
     return await application_detail(pool, screens, principal, application_id)
 
@@ -678,20 +834,36 @@ async def apply_department_event(
                 check_transition(check, event.status, "department")
             except IllegalTransition as exc:
                 log.warning(
-                    "application.transition_refused", application_id=str(row["id"]), current=check,
-                    target=event.status, actor="department", sequence=event.sequence,
-                )  # fmt: skip
+                    "application.transition_refused",
+                    application_id=str(row["id"]),
+                    current=check,
+                    target=event.status,
+                    actor="department",
+                    sequence=event.sequence,
+                )
                 raise ApplicationConflict(str(exc)) from None
         await queries.insert_department_event(
-            connection, event_id=event.event_id, application_id=row["id"], department=department,
-            sequence=event.sequence, status=event.status, occurred_at=event.occurred_at, message=event.message,
-            receipt_number=event.receipt_number, data=_encoder.encode(event.data).decode(), fingerprint=digest,
-        )  # fmt: skip
+            connection,
+            event_id=event.event_id,
+            application_id=row["id"],
+            department=department,
+            sequence=event.sequence,
+            status=event.status,
+            occurred_at=event.occurred_at,
+            message=event.message,
+            receipt_number=event.receipt_number,
+            data=_encoder.encode(event.data).decode(),
+            fingerprint=digest,
+        )
         status, applied = await _apply_in_sequence(connection, screens, row)
     log.info(
-        "department.event", application_id=str(row["id"]), department=department, sequence=event.sequence,
-        status=event.status, applied_to=applied,
-    )  # fmt: skip
+        "department.event",
+        application_id=str(row["id"]),
+        department=department,
+        sequence=event.sequence,
+        status=event.status,
+        applied_to=applied,
+    )
     result: Literal["applied", "waiting"] = "applied" if applied >= event.sequence else "waiting"
     return EventReceipt(
         event_id=event.event_id, outcome=result, status=status, applied_sequence=applied
@@ -712,10 +884,17 @@ async def _apply_in_sequence(
         try:
             async with connection.transaction():
                 await move(
-                    connection, row, waiting["status"], actor_kind="department", actor=row["department"],
-                    message=waiting["message"], occurred_at=waiting["occurred_at"], item_name=item_name,
-                    receipt_number=waiting["receipt_number"], event_sequence=waiting["sequence"],
-                )  # fmt: skip
+                    connection,
+                    row,
+                    waiting["status"],
+                    actor_kind="department",
+                    actor=row["department"],
+                    message=waiting["message"],
+                    occurred_at=waiting["occurred_at"],
+                    item_name=item_name,
+                    receipt_number=waiting["receipt_number"],
+                    event_sequence=waiting["sequence"],
+                )
                 await queries.mark_event_applied(connection, event_id=waiting["event_id"])
         except ApplicationConflict:
             # An event that waited and no longer fits (the application moved on meanwhile): its sequence is
@@ -772,9 +951,13 @@ async def requeue(pool: asyncpg.Pool, outbox_id: int, operator: str) -> None:
             application = await queries.lock_application(connection, id=record["application_id"])
             if application["status"] == "delivery_failed":
                 await move(
-                    connection, application, "submitted", actor_kind="operator", actor=operator,
+                    connection,
+                    application,
+                    "submitted",
+                    actor_kind="operator",
+                    actor=operator,
                     message="已重新提交办理部门",
-                )  # fmt: skip
+                )
         await queries.notify_outbox(connection)
     log.info("outbox.requeued", outbox_id=outbox_id, operator=operator)
 

@@ -35,9 +35,17 @@ __all__ = [
 ]
 
 Status = Literal[
-    "submitted", "delivered", "accepted", "in_review", "more_material_needed", "approved", "rejected",
-    "completed", "withdrawn", "delivery_failed",
-]  # fmt: skip
+    "submitted",
+    "delivered",
+    "accepted",
+    "in_review",
+    "more_material_needed",
+    "approved",
+    "rejected",
+    "completed",
+    "withdrawn",
+    "delivery_failed",
+]
 Actor = Literal["applicant", "gateway", "department", "operator"]
 STATUSES: Final[tuple[Status, ...]] = get_args(Status)
 ACTORS: Final[tuple[Actor, ...]] = get_args(Actor)

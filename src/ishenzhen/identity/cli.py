@@ -74,9 +74,12 @@ def rotate_keys(url: str, settings: Settings, publish_seconds: float | None) -> 
         connection = await connect(url, settings.database.connect_timeout)
         try:
             return await create_signing_keys(
-                connection, development=not settings.is_production, publish_for=publish, old_keys_for=keep_old,
+                connection,
+                development=not settings.is_production,
+                publish_for=publish,
+                old_keys_for=keep_old,
                 kek=key_encryption_key(settings),
-            )  # fmt: skip
+            )
         finally:
             await connection.close()
 

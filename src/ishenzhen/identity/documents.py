@@ -28,6 +28,7 @@ def sign_document(identity: IdentityState, claims: dict[str, Any], *, typ: str =
         "iat": int(dt.datetime.now(dt.UTC).timestamp()),
         **claims,
     }
-    token: str = jws.serialize_compact({"alg": key.alg, "kid": key.kid, "typ": typ}, _encoder.encode(payload),
-                                       key.private)  # fmt: skip
+    token: str = jws.serialize_compact(
+        {"alg": key.alg, "kid": key.kid, "typ": typ}, _encoder.encode(payload), key.private
+    )
     return token

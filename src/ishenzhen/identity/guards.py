@@ -117,9 +117,13 @@ async def authenticate(
         raise _unauthorized("the access token has been revoked")
     party = claims.get("party")
     return Principal(
-        sub=claims["sub"], client_id=claims["client_id"], scopes=frozenset(claims.get("scope", "").split()),
-        acr=claims.get("acr"), party=party.get("id") if isinstance(party, dict) else None, claims=claims,
-    )  # fmt: skip
+        sub=claims["sub"],
+        client_id=claims["client_id"],
+        scopes=frozenset(claims.get("scope", "").split()),
+        acr=claims.get("acr"),
+        party=party.get("id") if isinstance(party, dict) else None,
+        claims=claims,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,9 +151,11 @@ class BearerRequirement:
             )
             raise PermissionDeniedException(
                 detail=detail,
-                headers={"WWW-Authenticate": f'{_REALM}, error="insufficient_user_authentication", '
-                                             f'error_description="needs L{needed}", acr_values="L{needed}"'},
-            )  # fmt: skip
+                headers={
+                    "WWW-Authenticate": f'{_REALM}, error="insufficient_user_authentication", '
+                    f'error_description="needs L{needed}", acr_values="L{needed}"'
+                },
+            )
         connection.scope.setdefault("state", {})["principal"] = principal
         return principal
 

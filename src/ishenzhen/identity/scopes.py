@@ -20,9 +20,18 @@ __all__ = [
 ]
 
 SCOPES = [
-    "openid", "profile", "phone", "offline_access", "enterprise", "applications:submit", "registry:write",
-    "applications:update", "registry:review", "ops:dead-letters", "licences",
-]  # fmt: skip
+    "openid",
+    "profile",
+    "phone",
+    "offline_access",
+    "enterprise",
+    "applications:submit",
+    "registry:write",
+    "applications:update",
+    "registry:review",
+    "ops:dead-letters",
+    "licences",
+]
 ACR_VALUES = ("L1", "L2", "L3")
 
 # (中文, English): shown on the consent page.

@@ -74,10 +74,13 @@ async def prepare_identity(connection: Connection, settings: Settings) -> None:
         missing = await missing_signing_algorithms(connection)
         if missing:
             await create_signing_keys(
-                connection, development=True, publish_for=dt.timedelta(0),
+                connection,
+                development=True,
+                publish_for=dt.timedelta(0),
                 old_keys_for=dt.timedelta(seconds=settings.identity.access_token_seconds),
-                kek=key_encryption_key(settings), algorithms=missing,
-            )  # fmt: skip
+                kek=key_encryption_key(settings),
+                algorithms=missing,
+            )
         if await accounts.account_by_mobile(connection, "13800000001") is None:
             await _seed_demo(connection)
         await _seed_clients(connection)  # each insert is skipped when the client exists
@@ -120,43 +123,85 @@ async def _seed_demo(connection: Connection) -> None:
         connection, credit_code, people["13800000003"], "legal_representative"
     )
     await accounts.grant_enterprise_role(
-        connection, credit_code, people["13800000002"], "agent", scopes=["applications:submit"],
+        connection,
+        credit_code,
+        people["13800000002"],
+        "agent",
+        scopes=["applications:submit"],
         expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=365),
-    )  # fmt: skip
+    )
     log.info("identity.demo_seeded", citizens=len(people))
 
 
 async def _seed_clients(connection: Connection) -> None:
     await oauth.register_client(
-        connection, client_id=APP_CLIENT_ID, name="i深圳 App", kind="public", department=None, secret_hash=None,
-        auth_method="none", redirect_uris=APP_REDIRECT_URIS,
+        connection,
+        client_id=APP_CLIENT_ID,
+        name="i深圳 App",
+        kind="public",
+        department=None,
+        secret_hash=None,
+        auth_method="none",
+        redirect_uris=APP_REDIRECT_URIS,
         post_logout_redirect_uris=["cn.gov.shenzhen.app:/oauth/signed-out"],
         grant_types=["authorization_code", "refresh_token"],
-        scopes=["openid", "profile", "phone", "offline_access", "enterprise", "applications:submit", "licences"],
+        scopes=[
+            "openid",
+            "profile",
+            "phone",
+            "offline_access",
+            "enterprise",
+            "applications:submit",
+            "licences",
+        ],
         first_party=True,
         demo=True,
-    )  # fmt: skip
+    )
     await oauth.register_client(
-        connection, client_id=DEPARTMENT_CLIENT_ID, name="市场监督管理局 Market regulation", kind="confidential",
-        department="market-regulation", secret_hash=hash_token(DEMO_DEPARTMENT_SECRET),
-        auth_method="client_secret_basic", redirect_uris=[], post_logout_redirect_uris=[],
-        grant_types=["client_credentials"], scopes=["registry:write", "applications:update"], first_party=True,
+        connection,
+        client_id=DEPARTMENT_CLIENT_ID,
+        name="市场监督管理局 Market regulation",
+        kind="confidential",
+        department="market-regulation",
+        secret_hash=hash_token(DEMO_DEPARTMENT_SECRET),
+        auth_method="client_secret_basic",
+        redirect_uris=[],
+        post_logout_redirect_uris=[],
+        grant_types=["client_credentials"],
+        scopes=["registry:write", "applications:update"],
+        first_party=True,
         demo=True,
-    )  # fmt: skip
+    )
     await oauth.register_client(
-        connection, client_id=REVIEWER_CLIENT_ID, name="市政务服务数据管理局 Government services and data",
-        kind="confidential", department="government-services-data", secret_hash=hash_token(REVIEWER_SECRET),
-        auth_method="client_secret_basic", redirect_uris=[], post_logout_redirect_uris=[],
-        grant_types=["client_credentials"], scopes=["registry:review", "registry:write", "ops:dead-letters"], first_party=True,
+        connection,
+        client_id=REVIEWER_CLIENT_ID,
+        name="市政务服务数据管理局 Government services and data",
+        kind="confidential",
+        department="government-services-data",
+        secret_hash=hash_token(REVIEWER_SECRET),
+        auth_method="client_secret_basic",
+        redirect_uris=[],
+        post_logout_redirect_uris=[],
+        grant_types=["client_credentials"],
+        scopes=["registry:review", "registry:write", "ops:dead-letters"],
+        first_party=True,
         demo=True,
-    )  # fmt: skip
+    )
     await oauth.register_client(
-        connection, client_id=THIRD_PARTY_CLIENT_ID, name="深圳通乘车码（示例） Metro pass (demo)", kind="confidential",
-        department=None, secret_hash=hash_token(THIRD_PARTY_SECRET), auth_method="client_secret_basic",
-        redirect_uris=THIRD_PARTY_REDIRECT_URIS, post_logout_redirect_uris=[],
-        grant_types=["authorization_code", "refresh_token"], scopes=["openid", "profile", "phone", "offline_access"],
-        first_party=False, demo=True,
-    )  # fmt: skip
+        connection,
+        client_id=THIRD_PARTY_CLIENT_ID,
+        name="深圳通乘车码（示例） Metro pass (demo)",
+        kind="confidential",
+        department=None,
+        secret_hash=hash_token(THIRD_PARTY_SECRET),
+        auth_method="client_secret_basic",
+        redirect_uris=THIRD_PARTY_REDIRECT_URIS,
+        post_logout_redirect_uris=[],
+        grant_types=["authorization_code", "refresh_token"],
+        scopes=["openid", "profile", "phone", "offline_access"],
+        first_party=False,
+        demo=True,
+    )
 
 
 async def seed_department_clients(
@@ -172,9 +217,13 @@ async def seed_department_clients(
         await accounts.lock_demo_seed(connection)
         for client_id, name, department, secret in clients:
             await oauth.register_demo_department_client(
-                connection, client_id=client_id, name=name, department=department, secret_hash=hash_token(secret),
+                connection,
+                client_id=client_id,
+                name=name,
+                department=department,
+                secret_hash=hash_token(secret),
                 scopes=DEPARTMENT_SYSTEM_SCOPES,
-            )  # fmt: skip
+            )
             written += 1
     log.info("identity.department_clients_seeded", clients=written)
     return written

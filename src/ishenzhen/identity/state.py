@@ -56,22 +56,32 @@ def identity_lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncC
         # The app's shared store (``app.state.shared_store``): counters every instance sees alike.
         limiter = Throttle(app.state.shared_store)
         provider = IdentityProvider(
-            pool, keys, issuer, settings.identity.access_token_seconds, settings.identity.refresh_idle_seconds,
+            pool,
+            keys,
+            issuer,
+            settings.identity.access_token_seconds,
+            settings.identity.refresh_idle_seconds,
             token_rates=(settings.identity.token_rate_per_client, settings.identity.token_rate_per_address),
             limiter=limiter,
-        )  # fmt: skip
+        )
         app.state.identity = IdentityState(
-            settings=settings, keys=keys, provider=provider,
+            settings=settings,
+            keys=keys,
+            provider=provider,
             flow=AuthorizationFlow(provider, secure_cookies=issuer.startswith("https://")),
-            register=SeededPopulationRegister(pool), face_check=SimulatedFaceCheck(), throttle=limiter,
-        )  # fmt: skip
+            register=SeededPopulationRegister(pool),
+            face_check=SimulatedFaceCheck(),
+            throttle=limiter,
+        )
         await provider.revocations.refresh()
         feed = None
         if settings.database.url is not None:
             feed = ChangeFeed(
-                settings.database.url, REVOCATIONS_CHANNEL, provider.revocations.refresh,
+                settings.database.url,
+                REVOCATIONS_CHANNEL,
+                provider.revocations.refresh,
                 poll_interval=min(REVOCATION_POLL_SECONDS, settings.database.change_poll_seconds),
-            )  # fmt: skip
+            )
             await feed.start()
         try:
             yield

@@ -61,9 +61,13 @@ class SharedStore:
     @classmethod
     def valkey(cls, url: str, timeout_seconds: float) -> SharedStore:
         storage = RedisStorage(
-            valkey_storage_uri(url), wrap_exceptions=True, implementation="valkey", key_prefix=_PREFIX,
-            socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds,
-        )  # fmt: skip
+            valkey_storage_uri(url),
+            wrap_exceptions=True,
+            implementation="valkey",
+            key_prefix=_PREFIX,
+            socket_timeout=timeout_seconds,
+            socket_connect_timeout=timeout_seconds,
+        )
         return cls(storage, shared=True)
 
     @classmethod

@@ -34,9 +34,13 @@ _encoder = msgspec.json.Encoder()
 
 LastEventId = Annotated[
     str | None,
-    HeaderParameter(name="Last-Event-ID", required=False, max_length=20,
-              description="the id of the last event received: the stream starts with what came after it"),
-]  # fmt: skip
+    HeaderParameter(
+        name="Last-Event-ID",
+        required=False,
+        max_length=20,
+        description="the id of the last event received: the stream starts with what came after it",
+    ),
+]
 
 
 def _account(principal: Principal) -> uuid.UUID:
@@ -103,42 +107,76 @@ class MessagesController(Controller):
     tags = ("notifications",)
     dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
 
-    @get("/messages", summary="The inbox: status changes of my applications, newest first",
-         opt=READ, security=BEARER,
-         responses={200: response_spec(MessagePage, "A page of messages"),
-                    400: problem_spec("A parameter is malformed"), 401: problem_spec("No valid access token"),
-                    403: problem_spec("The token lacks applications:submit")})  # fmt: skip
+    @get(
+        "/messages",
+        summary="The inbox: status changes of my applications, newest first",
+        opt=READ,
+        security=BEARER,
+        responses={
+            200: response_spec(MessagePage, "A page of messages"),
+            400: problem_spec("A parameter is malformed"),
+            401: problem_spec("No valid access token"),
+            403: problem_spec("The token lacks applications:submit"),
+        },
+    )
     async def messages(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
         unread: Annotated[bool, QueryParameter(description="only unread messages")] = False,
-        cursor: Annotated[str | None, QueryParameter(max_length=64, description="next_cursor of the previous page")] = None,
+        cursor: Annotated[
+            str | None, QueryParameter(max_length=64, description="next_cursor of the previous page")
+        ] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-    ) -> MessagePage:  # fmt: skip
+    ) -> MessagePage:
         return await message_page(
             request.app.state.db_pool, principal.sub, unread_only=unread, cursor=cursor, limit=limit
         )
 
-    @post("/messages/read", summary="Mark messages read (by id, or every one up to an id)", status_code=200,
-          opt=READ, security=BEARER,
-          responses={200: response_spec(MarkedRead, "How many were marked, and how many are still unread"),
-                     401: problem_spec("No valid access token"), 403: problem_spec("The token lacks the scope"),
-                     422: problem_spec("Neither ids nor up_to, or a bad id")})  # fmt: skip
+    @post(
+        "/messages/read",
+        summary="Mark messages read (by id, or every one up to an id)",
+        status_code=200,
+        opt=READ,
+        security=BEARER,
+        responses={
+            200: response_spec(MarkedRead, "How many were marked, and how many are still unread"),
+            401: problem_spec("No valid access token"),
+            403: problem_spec("The token lacks the scope"),
+            422: problem_spec("Neither ids nor up_to, or a bad id"),
+        },
+    )
     async def mark_read(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
         data: Annotated[MarkRead, Body(description="ids, or up_to")],
-    ) -> MarkedRead:  # fmt: skip
+    ) -> MarkedRead:
         return await mark_read(request.app.state.db_pool, principal.sub, data)
 
-    @get("/events", summary="Live stream of my messages (server-sent events), resumable with Last-Event-ID",
-         opt=READ, security=BEARER,
-         responses={200: response_spec(None, "text/event-stream: `message` events (a Message as JSON), "
-                                             "heartbeat comments", media_type="text/event-stream"),
-                    400: problem_spec("Last-Event-ID is malformed"), 401: problem_spec("No valid access token"),
-                    403: problem_spec("The token lacks the scope"),
-                    429: problem_spec("This account has as many live streams open as allowed")})  # fmt: skip
+    @get(
+        "/events",
+        summary="Live stream of my messages (server-sent events), resumable with Last-Event-ID",
+        opt=READ,
+        security=BEARER,
+        responses={
+            200: response_spec(
+                None,
+                "text/event-stream: `message` events (a Message as JSON), heartbeat comments",
+                media_type="text/event-stream",
+            ),
+            400: problem_spec("Last-Event-ID is malformed"),
+            401: problem_spec("No valid access token"),
+            403: problem_spec("The token lacks the scope"),
+            429: problem_spec("This account has as many live streams open as allowed"),
+        },
+    )
     async def events(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], last_event_id: LastEventId = None
-    ) -> ServerSentEvent:  # fmt: skip
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        last_event_id: LastEventId = None,
+    ) -> ServerSentEvent:
         after = _last_event_id(last_event_id)
         hub: StreamHub = request.app.state.notification_hub
         account = _account(principal)

@@ -78,10 +78,15 @@ def decode_cursor(cursor: str) -> int:
 
 def as_message(row: asyncpg.Record) -> Message:
     return Message(
-        id=row["id"], kind=row["kind"], title=row["title"], body=row["body"],
-        application_id=row["application_id"], status=row["status"], created_at=row["created_at"],
+        id=row["id"],
+        kind=row["kind"],
+        title=row["title"],
+        body=row["body"],
+        application_id=row["application_id"],
+        status=row["status"],
+        created_at=row["created_at"],
         read=row["read_at"] is not None,
-    )  # fmt: skip
+    )
 
 
 async def message_page(

@@ -26,29 +26,46 @@ class DeadLettersController(Controller):
     tags = ("operations",)
     dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
 
-    @get("", summary="Outbox records parked after their last attempt, newest first", opt=OPS, security=BEARER,
-         responses={200: response_spec(DeadLetterPage, "A page of dead letters"), **_COMMON})  # fmt: skip
+    @get(
+        "",
+        summary="Outbox records parked after their last attempt, newest first",
+        opt=OPS,
+        security=BEARER,
+        responses={200: response_spec(DeadLetterPage, "A page of dead letters"), **_COMMON},
+    )
     async def list_dead_letters(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
         cursor: Annotated[
             int | None, QueryParameter(ge=1, le=2**53 - 1, description="next_cursor of the last page")
         ] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 50,
-    ) -> DeadLetterPage:  # fmt: skip
+    ) -> DeadLetterPage:
         items = await service.dead_letters(request.app.state.db_pool, before_id=cursor, limit=limit + 1)
         more = len(items) > limit
         items = items[:limit]
         return DeadLetterPage(items=items, next_cursor=items[-1].id if more else None)
 
-    @post("/{outbox_id:int}/requeue", summary="Put a dead letter back in the queue", status_code=200, opt=OPS,
-          security=BEARER,
-          responses={200: response_spec(None, "Queued again; delivery starts at once"), **_COMMON,
-                     404: problem_spec("No outbox record has this id"),
-                     409: problem_spec("The record is not dead")})  # fmt: skip
+    @post(
+        "/{outbox_id:int}/requeue",
+        summary="Put a dead letter back in the queue",
+        status_code=200,
+        opt=OPS,
+        security=BEARER,
+        responses={
+            200: response_spec(None, "Queued again; delivery starts at once"),
+            **_COMMON,
+            404: problem_spec("No outbox record has this id"),
+            409: problem_spec("The record is not dead"),
+        },
+    )
     async def requeue(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
         outbox_id: Annotated[int, PathParameter(ge=1, le=2**53 - 1)],
-    ) -> None:  # fmt: skip
+    ) -> None:
         await service.requeue(request.app.state.db_pool, outbox_id, operator=principal.client_id)
 
 

@@ -30,9 +30,11 @@ REQUESTS = Counter(
     ["route", "method", "status"],
 )
 REQUEST_SECONDS = Histogram(
-    "ishenzhen_http_request_seconds", "HTTP request duration by route template", ["route"],
+    "ishenzhen_http_request_seconds",
+    "HTTP request duration by route template",
+    ["route"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10),
-)  # fmt: skip
+)
 
 
 class RequestMetrics:

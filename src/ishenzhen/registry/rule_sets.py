@@ -52,8 +52,12 @@ class PublishedRuleSets(Mapping[str, RuleSet]):
             except RuleSetInvalid as exc:
                 # Registration checked it; failing now means the checks changed since. Deciding by an older
                 # template would not be what the department published: no rule set, so a clerk decides.
-                log.error("registry.published_rule_set_invalid", item=code, version=version,
-                          problems=len(exc.errors))  # fmt: skip
+                log.error(
+                    "registry.published_rule_set_invalid",
+                    item=code,
+                    version=version,
+                    problems=len(exc.errors),
+                )
                 self._compiled[key] = None
         compiled = self._compiled[key]
         if compiled is None:

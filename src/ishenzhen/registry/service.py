@@ -127,9 +127,12 @@ async def create_draft(
             raise Conflict(f"item {code!r} already has version {pending['version']} {pending['status']}")
         published = await queries.version_in_status(connection, code=code, statuses=["published"])
         item = validate_item(
-            raw, await load_references(connection), department=locked["department"], code=code,
+            raw,
+            await load_references(connection),
+            department=locked["department"],
+            code=code,
             popularity=0 if published is None else document_of(published).popularity,
-        )  # fmt: skip
+        )
         version = await queries.next_version(connection, code=code)
         document, digest = content_of(item)
         now = _now()
@@ -178,9 +181,12 @@ async def edit_draft(
         row = await _draft(connection, code)
         check_if_match(if_match, encoded(version_view(row)), required=True, what="draft")
         item = validate_item(
-            raw, await load_references(connection), department=locked["department"], code=code,
+            raw,
+            await load_references(connection),
+            department=locked["department"],
+            code=code,
             popularity=await _measured_popularity(connection, code),
-        )  # fmt: skip
+        )
         document, digest = content_of(item)
         now = _now()
         await queries.update_draft(

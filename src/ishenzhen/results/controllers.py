@@ -22,9 +22,14 @@ class ResultsController(Controller):
     path = "/v1/results"
     tags = ["results"]
 
-    @get("/{result_id:uuid}/verification", summary="Whether an issued result stands (public; the QR code's link)",
-         responses={200: response_spec(ResultVerification, "The result, its signed document and its status"),
-                    404: problem_spec("No result was issued with this id")})  # fmt: skip
+    @get(
+        "/{result_id:uuid}/verification",
+        summary="Whether an issued result stands (public; the QR code's link)",
+        responses={
+            200: response_spec(ResultVerification, "The result, its signed document and its status"),
+            404: problem_spec("No result was issued with this id"),
+        },
+    )
     async def verify(
         self,
         db_pool: NamedDependency[asyncpg.Pool],

@@ -29,9 +29,17 @@ def verification_path(result_id: uuid.UUID) -> str:
 
 
 async def issue(
-    connection: Any, sign: Signer, *, base_url: str, application_id: uuid.UUID, number: str, item_code: str,
-    item_name: str | None, holder: str, decision: dict[str, Any],
-) -> uuid.UUID:  # fmt: skip
+    connection: Any,
+    sign: Signer,
+    *,
+    base_url: str,
+    application_id: uuid.UUID,
+    number: str,
+    item_code: str,
+    item_name: str | None,
+    holder: str,
+    decision: dict[str, Any],
+) -> uuid.UUID:
     """Sign and store the approval document, inside the caller's transaction (it commits with the decision).
 
     The document names the holder by account subject, not by ID number: it is shown as a QR code, and the
@@ -40,16 +48,27 @@ async def issue(
     result_id = uuid.uuid4()
     now = dt.datetime.now(dt.UTC)
     claims = {
-        "jti": str(result_id), "sub": holder, "application_number": number, "item_code": item_code,
-        "item_name": item_name, "outcome": "approved", "rule_set_version": decision.get("rule_set_version"),
-        "decided_on": decision.get("decided_on"), "tier": decision.get("tier"), "result": decision.get("result", {}),
+        "jti": str(result_id),
+        "sub": holder,
+        "application_number": number,
+        "item_code": item_code,
+        "item_name": item_name,
+        "outcome": "approved",
+        "rule_set_version": decision.get("rule_set_version"),
+        "decided_on": decision.get("decided_on"),
+        "tier": decision.get("tier"),
+        "result": decision.get("result", {}),
         "verification_url": base_url.rstrip("/") + verification_path(result_id),
-    }  # fmt: skip
+    }
     document = sign(claims)
     await queries.insert_result(
-        connection, id=result_id, application_id=application_id, item_code=item_code, document=document,
+        connection,
+        id=result_id,
+        application_id=application_id,
+        item_code=item_code,
+        document=document,
         issued_at=now,
-    )  # fmt: skip
+    )
     log.info(
         "result.issued", result_id=str(result_id), application_id=str(application_id), item_code=item_code
     )
@@ -62,10 +81,14 @@ async def verification(pool: asyncpg.Pool, result_id: uuid.UUID) -> ResultVerifi
     if row is None:
         raise NotFound("no result was issued with this id")
     return ResultVerification(
-        id=row["id"], status="revoked" if row["revoked_at"] else "valid", item_code=row["item_code"],
-        issued_at=row["issued_at"], document=row["document"], revoked_at=row["revoked_at"],
+        id=row["id"],
+        status="revoked" if row["revoked_at"] else "valid",
+        item_code=row["item_code"],
+        issued_at=row["issued_at"],
+        document=row["document"],
+        revoked_at=row["revoked_at"],
         revocation_reason=row["revocation_reason"],
-    )  # fmt: skip
+    )
 
 
 async def revoke(pool: asyncpg.Pool, result_id: uuid.UUID, reason: str) -> ResultVerification:

@@ -96,9 +96,13 @@ class ItemScreens:
         item = self._item(snapshot, code)
         spec = spec_for(item)
         body = ItemGuide(
-            spec_version=spec.spec_version, code=item.code, name=item.name, version=item.version,
-            locale=locale, sections=localise(spec.guide.sections, locale),
-        )  # fmt: skip
+            spec_version=spec.spec_version,
+            code=item.code,
+            name=item.name,
+            version=item.version,
+            locale=locale,
+            sections=localise(spec.guide.sections, locale),
+        )
         encoded = encode_body(body)
         self._cache.put(key, encoded)
         return encoded
@@ -118,10 +122,13 @@ class ItemScreens:
         steps = localise(form.steps, locale)
         header = ResolvedForm(
             # What this answer uses: never newer than what the app said it reads (the form was adapted to it).
-            spec_version=_older(spec.spec_version, capabilities.spec_version), code=item.code, name=item.name,
+            spec_version=_older(spec.spec_version, capabilities.spec_version),
+            code=item.code,
+            name=item.name,
             version=item.version,
-            locale=locale, steps=[],
-        )  # fmt: skip
+            locale=locale,
+            steps=[],
+        )
         entry = FormEntry(
             anonymous=encode_body(msgspec.structs.replace(header, steps=steps)),
             header=header,
@@ -200,9 +207,13 @@ async def load_licences(
     for licence in licences or ():
         if licence.type in types and licence.type not in held:
             values = {
-                "number": licence.number, "holder_name": licence.holder_name, "issuer": licence.issuer,
-                "issued_on": licence.issued_on, "expires_on": licence.expires_on or "", "level": licence.level or "",
-            }  # fmt: skip
+                "number": licence.number,
+                "holder_name": licence.holder_name,
+                "issuer": licence.issuer,
+                "issued_on": licence.issued_on,
+                "expires_on": licence.expires_on or "",
+                "level": licence.level or "",
+            }
             held[licence.type] = HeldLicence(
                 type=licence.type, type_name=licence.type_name, reference=licence.reference, values=values
             )

@@ -39,14 +39,19 @@ CodeParam = Annotated[str, Parameter(max_length=64, description="the item's impl
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match", required=False, max_length=512)]
 AcceptLanguage = Annotated[
     str | None,
-    HeaderParameter(name="Accept-Language", required=False, max_length=512,
-                    description="zh-CN (default) or en"),
-]  # fmt: skip
+    HeaderParameter(
+        name="Accept-Language", required=False, max_length=512, description="zh-CN (default) or en"
+    ),
+]
 RenderHeader = Annotated[
     str | None,
-    HeaderParameter(name=HEADER, required=False, max_length=1024,
-                    description="spec=1.0; components=text_input,select,… (absent: everything of spec 1.0)"),
-]  # fmt: skip
+    HeaderParameter(
+        name=HEADER,
+        required=False,
+        max_length=1024,
+        description="spec=1.0; components=text_input,select,… (absent: everything of spec 1.0)",
+    ),
+]
 
 
 class ValidationResult(Struct, frozen=True):
@@ -83,29 +88,42 @@ def _responses(model: object, description: str) -> dict[int, ResponseSpec]:
         401: problem_spec("The Authorization header holds no valid access token"),
         403: problem_spec("The access token lacks the profile scope"),
         404: problem_spec("No published item has this code"),
-    }  # fmt: skip
+    }
 
 
 class ItemScreensController(Controller):
     path = "/v1/app/items"
     tags = ("app screens",)
 
-    @get("/{code:str}/guide", summary="An item's guide page (办事指南), localised",
-         responses=_responses(ItemGuide, "The guide"))  # fmt: skip
+    @get(
+        "/{code:str}/guide",
+        summary="An item's guide page (办事指南), localised",
+        responses=_responses(ItemGuide, "The guide"),
+    )
     async def guide(
-        self, request: Request[Any, Any, Any], code: CodeParam, if_none_match: IfNoneMatch = None,
+        self,
+        request: Request[Any, Any, Any],
+        code: CodeParam,
+        if_none_match: IfNoneMatch = None,
         accept_language: AcceptLanguage = None,
-    ) -> ASGIApp:  # fmt: skip
+    ) -> ASGIApp:
         locale = negotiate_locale(accept_language)
         body = _screens(request).guide(code, locale)
         return _answer(body, if_none_match, PUBLIC, _VARY_GUIDE, locale)
 
-    @get("/{code:str}/form", summary="An item's application form for this app; prefilled when signed in",
-         responses=_responses(ResolvedForm, "The form"))  # fmt: skip
+    @get(
+        "/{code:str}/form",
+        summary="An item's application form for this app; prefilled when signed in",
+        responses=_responses(ResolvedForm, "The form"),
+    )
     async def form(
-        self, request: Request[Any, Any, Any], code: CodeParam, if_none_match: IfNoneMatch = None,
-        accept_language: AcceptLanguage = None, render: RenderHeader = None,
-    ) -> ASGIApp:  # fmt: skip
+        self,
+        request: Request[Any, Any, Any],
+        code: CodeParam,
+        if_none_match: IfNoneMatch = None,
+        accept_language: AcceptLanguage = None,
+        render: RenderHeader = None,
+    ) -> ASGIApp:
         locale = negotiate_locale(accept_language)
         screens = _screens(request)
         # An optional token: check it only when one is sent (before any work, so a bad one learns nothing).
@@ -118,19 +136,25 @@ class ItemScreensController(Controller):
         held = await load_licences(state.db_pool, getattr(state, "platform", None), principal, entry)
         return _answer(screens.prefilled(entry, profile, held), if_none_match, PRIVATE, _VARY_FORM, locale)
 
-    @post("/{code:str}/form/validate", summary="Check filled-in form data; every problem at once",
-          status_code=200, request_max_body_size=_MAX_FORM_BYTES,
-          responses={
-              200: response_spec(ValidationResult, "The data is complete and valid"),
-              400: problem_spec("A header is malformed or the body is not JSON"),
-              404: problem_spec("No published item has this code"),
-              422: problem_spec("Every field at fault, each named by a JSON pointer"),
-          })  # fmt: skip
+    @post(
+        "/{code:str}/form/validate",
+        summary="Check filled-in form data; every problem at once",
+        status_code=200,
+        request_max_body_size=_MAX_FORM_BYTES,
+        responses={
+            200: response_spec(ValidationResult, "The data is complete and valid"),
+            400: problem_spec("A header is malformed or the body is not JSON"),
+            404: problem_spec("No published item has this code"),
+            422: problem_spec("Every field at fault, each named by a JSON pointer"),
+        },
+    )
     async def validate(
-        self, request: Request[Any, Any, Any], code: CodeParam,
+        self,
+        request: Request[Any, Any, Any],
+        code: CodeParam,
         data: Annotated[dict[str, Any], Body(description="field id → value, as the components send them")],
         render: RenderHeader = None,
-    ) -> ValidationResult:  # fmt: skip
+    ) -> ValidationResult:
         screens = _screens(request)
         entry = screens.form(code, "zh-CN", Capabilities.parse(render))
         problems = screens.validate(entry, data, dt.date.today())

@@ -93,17 +93,34 @@ def entry_hash(prev_hash: bytes, entry: dict[str, Any]) -> bytes:
 
 
 def _entry_document(
-    *, subject: str, subject_kind: str, seq: int, at: dt.datetime, requester: str, source: str,
-    fields: Sequence[str], purpose: str, application_id: uuid.UUID | None, citizen_action: str | None,
-    item_code: str | None, outcome: str,
-) -> dict[str, Any]:  # fmt: skip
+    *,
+    subject: str,
+    subject_kind: str,
+    seq: int,
+    at: dt.datetime,
+    requester: str,
+    source: str,
+    fields: Sequence[str],
+    purpose: str,
+    application_id: uuid.UUID | None,
+    citizen_action: str | None,
+    item_code: str | None,
+    outcome: str,
+) -> dict[str, Any]:
     return {
-        "subject": subject, "subject_kind": subject_kind, "seq": seq,
-        "at": at.astimezone(dt.UTC).isoformat(timespec="microseconds"), "requester": requester, "source": source,
-        "fields": list(fields), "purpose": purpose,
-        "application_id": str(application_id) if application_id else None, "citizen_action": citizen_action,
-        "item_code": item_code, "outcome": outcome,
-    }  # fmt: skip
+        "subject": subject,
+        "subject_kind": subject_kind,
+        "seq": seq,
+        "at": at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "requester": requester,
+        "source": source,
+        "fields": list(fields),
+        "purpose": purpose,
+        "application_id": str(application_id) if application_id else None,
+        "citizen_action": citizen_action,
+        "item_code": item_code,
+        "outcome": outcome,
+    }
 
 
 async def record_pulls(
@@ -124,11 +141,19 @@ async def record_pulls(
             for pull in (p for p in pulls if p.subject == subject):
                 seq += 1
                 document = _entry_document(
-                    subject=subject, subject_kind=pull.subject_kind, seq=seq, at=at, requester=basis.requester,
-                    source=pull.source, fields=pull.fields, purpose=basis.purpose,
-                    application_id=basis.application_id, citizen_action=basis.citizen_action,
-                    item_code=basis.item_code, outcome=pull.outcome,
-                )  # fmt: skip
+                    subject=subject,
+                    subject_kind=pull.subject_kind,
+                    seq=seq,
+                    at=at,
+                    requester=basis.requester,
+                    source=pull.source,
+                    fields=pull.fields,
+                    purpose=basis.purpose,
+                    application_id=basis.application_id,
+                    citizen_action=basis.citizen_action,
+                    item_code=basis.item_code,
+                    outcome=pull.outcome,
+                )
                 digest = entry_hash(prev, document)
                 rows.append({**document, "prev_hash": prev.hex(), "entry_hash": digest.hex()})
                 prev = digest
@@ -200,12 +225,21 @@ async def write_checkpoint(connection: Connection, key: AuditKey) -> int | None:
         payload = _canonical(
             {"last_id": last_id, "subjects": subjects, "heads": digest.hex(), "prev": prev.hex()}
         )
-        token = jws.serialize_compact({"alg": _ALGORITHM, "kid": key.key_id, "typ": "access-log-checkpoint"},
-                                      payload, key.private, algorithms=[_ALGORITHM])  # fmt: skip
+        token = jws.serialize_compact(
+            {"alg": _ALGORITHM, "kid": key.key_id, "typ": "access-log-checkpoint"},
+            payload,
+            key.private,
+            algorithms=[_ALGORITHM],
+        )
         row = await queries.insert_checkpoint(
-            connection, last_id=last_id, subjects=subjects, heads_digest=digest, prev_digest=prev,
-            key_id=key.key_id, jws=token,
-        )  # fmt: skip
+            connection,
+            last_id=last_id,
+            subjects=subjects,
+            heads_digest=digest,
+            prev_digest=prev,
+            key_id=key.key_id,
+            jws=token,
+        )
     log.info("sharing.checkpoint_signed", checkpoint=row["id"], last_id=last_id, subjects=subjects)
     return int(row["id"])
 
@@ -253,11 +287,19 @@ async def verify_log(connection: Connection, key: AuditKey) -> Verification:
             subject = row["subject"]
             seq, prev = heads.get(subject, (0, GENESIS))
             document = _entry_document(
-                subject=subject, subject_kind=row["subject_kind"], seq=row["seq"], at=row["at"],
-                requester=row["requester"], source=row["source"], fields=row["fields"], purpose=row["purpose"],
-                application_id=row["application_id"], citizen_action=row["citizen_action"],
-                item_code=row["item_code"], outcome=row["outcome"],
-            )  # fmt: skip
+                subject=subject,
+                subject_kind=row["subject_kind"],
+                seq=row["seq"],
+                at=row["at"],
+                requester=row["requester"],
+                source=row["source"],
+                fields=row["fields"],
+                purpose=row["purpose"],
+                application_id=row["application_id"],
+                citizen_action=row["citizen_action"],
+                item_code=row["item_code"],
+                outcome=row["outcome"],
+            )
             reason = None
             if row["seq"] != seq + 1:
                 reason = f"sequence jumps from {seq} to {row['seq']}: entries are missing or reordered"
@@ -296,8 +338,13 @@ def _verify_checkpoints(
         if payload.get("prev") != prev.hex() or bytes(checkpoint["prev_digest"]) != prev:
             return Broken("checkpoint", where, None, None, "does not link to the previous checkpoint")
         if payload.get("heads") != digest.hex() or payload.get("last_id") != checkpoint["last_id"]:
-            return Broken("checkpoint", where, None, None,
-                          f"chain heads as of entry {checkpoint['last_id']} differ from what was signed "
-                          f"({subjects} subjects now, {payload.get('subjects')} signed): entries were removed or rewritten")  # fmt: skip
+            return Broken(
+                "checkpoint",
+                where,
+                None,
+                None,
+                f"chain heads as of entry {checkpoint['last_id']} differ from what was signed "
+                f"({subjects} subjects now, {payload.get('subjects')} signed): entries were removed or rewritten",
+            )
         prev = bytes(checkpoint["heads_digest"])
     return None

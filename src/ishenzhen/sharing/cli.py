@@ -19,8 +19,10 @@ async def run_verify(url: str, settings: Settings) -> int:
     finally:
         await connection.close()
     if result.broken is None:
-        print(f"access log verified: {result.entries} entries, {result.subjects} subjects, "
-              f"{result.checkpoints} signed checkpoints")  # fmt: skip
+        print(
+            f"access log verified: {result.entries} entries, {result.subjects} subjects, "
+            f"{result.checkpoints} signed checkpoints"
+        )
         return 0
     broken = result.broken
     where = (

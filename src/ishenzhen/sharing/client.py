@@ -43,8 +43,9 @@ class Fetched:
     pulls: tuple[Pull, ...]
 
 
-def _signature(secret: bytes, method: str, path: str, query: str, timestamp: str, client: str, purpose: str,
-               basis: str) -> str:  # fmt: skip
+def _signature(
+    secret: bytes, method: str, path: str, query: str, timestamp: str, client: str, purpose: str, basis: str
+) -> str:
     message = "\n".join((method, path, query, timestamp, client, purpose, basis)).encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
@@ -139,8 +140,12 @@ class PlatformClient:
             async with asyncio.timeout(self._deadline):
                 response = await self._http.get(path + (f"?{query}" if query else ""), headers=headers)
         except (httpx.HTTPError, TimeoutError) as exc:
-            log.warning("sharing.source_unavailable", source=source, error=type(exc).__name__,
-                        elapsed_ms=round((time.perf_counter() - started) * 1000, 1))  # fmt: skip
+            log.warning(
+                "sharing.source_unavailable",
+                source=source,
+                error=type(exc).__name__,
+                elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
+            )
             return "unavailable", None
         if response.status_code == 404:
             return "not_found", None
@@ -194,27 +199,72 @@ class PlatformClient:
             sorted({p.split(".", 1)[1] for p in needs.get("population", ()) if p.startswith("applicant.")})
         )
         if population and person:
-            calls.append(("applicant", "population", "person", person, population,
-                          f"/v1/population/{quote(person)}", {"fields": ",".join(population)}))  # fmt: skip
+            calls.append(
+                (
+                    "applicant",
+                    "population",
+                    "person",
+                    person,
+                    population,
+                    f"/v1/population/{quote(person)}",
+                    {"fields": ",".join(population)},
+                )
+            )
         legal = needs.get("legal_person", ())
         enterprise_fields = tuple(sorted({p.split(".", 1)[1] for p in legal if p.startswith("enterprise.")}))
         if enterprise_fields and enterprise:
-            calls.append(("enterprise", "legal_person", "enterprise", enterprise, enterprise_fields,
-                          f"/v1/legal-persons/{quote(enterprise)}", {"fields": ",".join(enterprise_fields)}))  # fmt: skip
+            calls.append(
+                (
+                    "enterprise",
+                    "legal_person",
+                    "enterprise",
+                    enterprise,
+                    enterprise_fields,
+                    f"/v1/legal-persons/{quote(enterprise)}",
+                    {"fields": ",".join(enterprise_fields)},
+                )
+            )
         if any(p.startswith("name_check.") for p in legal) and proposed_name and person:
-            calls.append(("name_check", "legal_person", "person", person, ("name_availability",),
-                          "/v1/name-availability", {"name": proposed_name}))  # fmt: skip
+            calls.append(
+                (
+                    "name_check",
+                    "legal_person",
+                    "person",
+                    person,
+                    ("name_availability",),
+                    "/v1/name-availability",
+                    {"name": proposed_name},
+                )
+            )
         licence_paths = needs.get("e_licence", ())
         types = tuple(sorted({p.split(".")[1] for p in licence_paths}))
         if types and person:
-            calls.append(("licences", "e_licence", "person", person, tuple(sorted(p.split(".", 1)[1] for p in licence_paths)),
-                          f"/v1/e-licences/{quote(person)}", {"types": ",".join(types)}))  # fmt: skip
+            calls.append(
+                (
+                    "licences",
+                    "e_licence",
+                    "person",
+                    person,
+                    tuple(sorted(p.split(".", 1)[1] for p in licence_paths)),
+                    f"/v1/e-licences/{quote(person)}",
+                    {"types": ",".join(types)},
+                )
+            )
         credit_fields = tuple(sorted({p.split(".", 1)[1] for p in needs.get("credit", ())}))
         if credit_fields:
             for kind, subject in (("person", person), ("enterprise", enterprise)):
                 if subject:
-                    calls.append((f"credit_{kind}", "credit", kind, subject, credit_fields,  # type: ignore[arg-type]
-                                  f"/v1/credit/{quote(subject)}", {}))  # fmt: skip
+                    calls.append(
+                        (
+                            f"credit_{kind}",
+                            "credit",
+                            kind,
+                            subject,
+                            credit_fields,  # type: ignore[arg-type]
+                            f"/v1/credit/{quote(subject)}",
+                            {},
+                        )
+                    )
         results = await asyncio.gather(*(self._get(call[1], call[5], call[6], basis) for call in calls))
         data: dict[str, Any] = {}
         states: dict[str, str] = {}

@@ -34,13 +34,17 @@ class DataAccessController(Controller):
     path = "/v1/me/data-access"
     tags = ["sharing"]
 
-    @get("", summary="Every pull of your data (or your enterprise's, when acting for one), newest first",
-         opt=requires("profile"), security=BEARER,
-         dependencies={"principal": Provide(provide_principal, sync_to_thread=False)},
-         responses={
-             401: problem_spec("No valid access token (see WWW-Authenticate)"),
-             403: problem_spec("The token lacks the profile scope"),
-         })  # fmt: skip
+    @get(
+        "",
+        summary="Every pull of your data (or your enterprise's, when acting for one), newest first",
+        opt=requires("profile"),
+        security=BEARER,
+        dependencies={"principal": Provide(provide_principal, sync_to_thread=False)},
+        responses={
+            401: problem_spec("No valid access token (see WWW-Authenticate)"),
+            403: problem_spec("The token lacks the profile scope"),
+        },
+    )
     async def data_access(
         self,
         db_pool: NamedDependency[asyncpg.Pool],
@@ -52,8 +56,14 @@ class DataAccessController(Controller):
         language = negotiate_locale(accept_language)
         async with db_pool.acquire() as connection:
             if principal.party is not None:
-                return await service.data_access(connection, principal.party, "enterprise", language=language,
-                                                 before=before, page_size=page_size)  # fmt: skip
+                return await service.data_access(
+                    connection,
+                    principal.party,
+                    "enterprise",
+                    language=language,
+                    before=before,
+                    page_size=page_size,
+                )
             try:
                 account = uuid.UUID(principal.sub)
             except ValueError:
@@ -61,24 +71,31 @@ class DataAccessController(Controller):
             resident_id = await service.resident_id_of(connection, account)
             if resident_id is None:  # not verified by real name yet: no data of theirs can have been pulled
                 return DataAccessPage(subject_kind="person", entries=[])
-            return await service.data_access(connection, resident_id, "person", language=language,
-                                             before=before, page_size=page_size)  # fmt: skip
+            return await service.data_access(
+                connection, resident_id, "person", language=language, before=before, page_size=page_size
+            )
 
 
 class LicenceWalletController(Controller):
     path = "/v1/me/licences"
     tags = ["sharing"]
 
-    @get("", summary="Your e-licences (or your enterprise's, when acting for one) from the e-licence register",
-         description="Each look-up is an explicit citizen action and appears in /v1/me/data-access. An agent "
-                     "(经办人) sees the enterprise's licences only if the enterprise granted it the licences scope.",
-         opt=requires(service.WALLET_SCOPE), security=BEARER,
-         dependencies={"principal": Provide(provide_principal, sync_to_thread=False)},
-         responses={
-             401: problem_spec("No valid access token (see WWW-Authenticate)"),
-             403: problem_spec("The token lacks the licences scope, is below L2, or its enterprise role ended"),
-             503: problem_spec("The e-licence register cannot be reached; the attempt is still logged"),
-         })  # fmt: skip
+    @get(
+        "",
+        summary="Your e-licences (or your enterprise's, when acting for one) from the e-licence register",
+        description="Each look-up is an explicit citizen action and appears in /v1/me/data-access. An agent "
+        "(经办人) sees the enterprise's licences only if the enterprise granted it the licences scope.",
+        opt=requires(service.WALLET_SCOPE),
+        security=BEARER,
+        dependencies={"principal": Provide(provide_principal, sync_to_thread=False)},
+        responses={
+            401: problem_spec("No valid access token (see WWW-Authenticate)"),
+            403: problem_spec(
+                "The token lacks the licences scope, is below L2, or its enterprise role ended"
+            ),
+            503: problem_spec("The e-licence register cannot be reached; the attempt is still logged"),
+        },
+    )
     async def licences(
         self,
         request: Request[Any, Any, Any],

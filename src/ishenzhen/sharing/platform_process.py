@@ -33,10 +33,19 @@ class PlatformProcess:
 
     def spawn(self) -> None:
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "ishenzhen_simulators.data_platform", "--host", self.host,
-             "--port", str(self.port)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "ishenzhen_simulators.data_platform",
+                "--host",
+                self.host,
+                "--port",
+                str(self.port),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
 
     def wait_ready(self, within: float = _READY_SECONDS) -> None:
         assert self.process is not None, "spawn() first"

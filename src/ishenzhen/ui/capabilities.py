@@ -156,25 +156,46 @@ class _Common(TypedDict):
 
 def _common(field: FieldComponent) -> _Common:
     return _Common(
-        id=field.id, label=field.label, label_en=field.label_en, help=field.help, required=field.required,
-        visible_when=field.visible_when, required_when=field.required_when, prefill=field.prefill,
-    )  # fmt: skip
+        id=field.id,
+        label=field.label,
+        label_en=field.label_en,
+        help=field.help,
+        required=field.required,
+        visible_when=field.visible_when,
+        required_when=field.required_when,
+        prefill=field.prefill,
+    )
 
 
 def _fallback(component: Component) -> Component | None:
     """The next simpler component, or ``None``."""
     if isinstance(component, ResidentIdInput):  # loses: the GB 11643 check digit and birth date checks
-        return TextInput(**_common(component), min_length=18, max_length=18, pattern="[1-9][0-9]{16}[0-9X]",
-                         pattern_message="请输入18位公民身份号码")  # fmt: skip
+        return TextInput(
+            **_common(component),
+            min_length=18,
+            max_length=18,
+            pattern="[1-9][0-9]{16}[0-9X]",
+            pattern_message="请输入18位公民身份号码",
+        )
     if isinstance(component, MobileInput):
-        return TextInput(**_common(component), min_length=11, max_length=11, pattern="1[3-9][0-9]{9}",
-                         pattern_message="请输入11位手机号码")  # fmt: skip
+        return TextInput(
+            **_common(component),
+            min_length=11,
+            max_length=11,
+            pattern="1[3-9][0-9]{9}",
+            pattern_message="请输入11位手机号码",
+        )
     if isinstance(component, NumberInput):  # loses: the range (the value arrives as text)
         pattern = "-?[0-9]{1,15}" if component.integer else r"-?[0-9]{1,15}(\.[0-9]{1,6})?"
         return TextInput(**_common(component), max_length=24, pattern=pattern)
     if isinstance(component, DateInput):  # loses: the calendar and the bounds
-        return TextInput(**_common(component), min_length=10, max_length=10,
-                         pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}", placeholder="YYYY-MM-DD")  # fmt: skip
+        return TextInput(
+            **_common(component),
+            min_length=10,
+            max_length=10,
+            pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}",
+            placeholder="YYYY-MM-DD",
+        )
     if isinstance(component, RadioInput):
         return SelectInput(**_common(component), options=component.options)
     if isinstance(component, SelectInput):

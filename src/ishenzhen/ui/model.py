@@ -238,9 +238,19 @@ class Agreement(_Field, kw_only=True, tag="agreement"):
 
 
 FieldComponent = (
-    TextInput | NumberInput | DateInput | SelectInput | RadioInput | CheckboxInput | ResidentIdInput
-    | MobileInput | AddressInput | UploadSlot | ELicencePicker | Agreement
-)  # fmt: skip
+    TextInput
+    | NumberInput
+    | DateInput
+    | SelectInput
+    | RadioInput
+    | CheckboxInput
+    | ResidentIdInput
+    | MobileInput
+    | AddressInput
+    | UploadSlot
+    | ELicencePicker
+    | Agreement
+)
 
 
 # -- display components ----------------------------------------------------------------------------------
@@ -306,9 +316,19 @@ SubmittedComponent = FieldComponent | Repeat
 # The field types: the components that may stand inside a repeat. ``repeat`` is submitted too (its value
 # is the list of entries) but is not a field: it cannot nest.
 FIELD_TYPES: tuple[str, ...] = (
-    "text_input", "number_input", "date_input", "select", "radio", "checkbox", "resident_id", "mobile",
-    "address", "upload", "e_licence", "agreement",
-)  # fmt: skip
+    "text_input",
+    "number_input",
+    "date_input",
+    "select",
+    "radio",
+    "checkbox",
+    "resident_id",
+    "mobile",
+    "address",
+    "upload",
+    "e_licence",
+    "agreement",
+)
 COMPONENT_TYPES: tuple[str, ...] = (*FIELD_TYPES, "notice", "web_link", "section", "repeat")
 
 

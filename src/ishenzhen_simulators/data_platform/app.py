@@ -86,8 +86,16 @@ def create_app(
 
     async def respond(send: Send, status: int, body: Any) -> None:
         payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]})  # fmt: skip
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(payload)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": payload})
 
     def lookup(source: str, parts: list[str], query: dict[str, list[str]]) -> tuple[int, Any]:
@@ -149,8 +157,13 @@ def create_app(
             knobs.modes[target], knobs.delays[target] = mode, delay if mode == "slow" else 0
         await respond(send, 200, {"modes": knobs.modes, "delays": knobs.delays})
 
-    routes = {"population": "population", "legal-persons": "legal_person", "name-availability": "legal_person",
-              "e-licences": "e_licence", "credit": "credit"}  # fmt: skip
+    routes = {
+        "population": "population",
+        "legal-persons": "legal_person",
+        "name-availability": "legal_person",
+        "e-licences": "e_licence",
+        "credit": "credit",
+    }
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":

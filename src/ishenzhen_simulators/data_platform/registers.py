@@ -49,19 +49,35 @@ _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁�
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国文辉鹏飞宇浩然欣怡子轩梓涵一诺雨彤思远晨曦佳琪俊杰嘉怡志强海燕丹凤晓东立新春梅秋菊冬青"
 _WORDS = "华创盛泰鑫源恒达宏远新科信诚联合金辉德润星海鹏程立邦汇通天成中和安达"
 _INDUSTRIES = (
-    ("科技", "limited_company"), ("贸易", "limited_company"), ("电子", "limited_company"),
-    ("实业", "joint_stock"), ("餐饮管理", "limited_company"), ("物流", "limited_company"),
-    ("信息技术", "foreign_invested"), ("商行", "individual_business"), ("便利店", "individual_business"),
-    ("投资合伙企业", "partnership"), ("分公司", "branch"), ("建筑工程", "limited_company"),
-)  # fmt: skip
+    ("科技", "limited_company"),
+    ("贸易", "limited_company"),
+    ("电子", "limited_company"),
+    ("实业", "joint_stock"),
+    ("餐饮管理", "limited_company"),
+    ("物流", "limited_company"),
+    ("信息技术", "foreign_invested"),
+    ("商行", "individual_business"),
+    ("便利店", "individual_business"),
+    ("投资合伙企业", "partnership"),
+    ("分公司", "branch"),
+    ("建筑工程", "limited_company"),
+)
 _LICENCE_ISSUERS = {
-    "resident_id": "深圳市公安局", "household_register": "深圳市公安局", "residence_permit": "深圳市公安局",
-    "hk_macau_permit": "深圳市公安局出入境管理局", "driving_licence": "深圳市公安局交通警察局",
-    "business_licence": "深圳市市场监督管理局", "marriage_certificate": "深圳市民政局",
-    "real_estate_certificate": "深圳市规划和自然资源局", "lease_filing": "深圳市住房和建设局",
-    "diploma": "教育部学信网", "degree_certificate": "国务院学位委员会", "social_security_card": "深圳市人力资源和社会保障局",
-    "overseas_degree_certification": "教育部留学服务中心", "postdoctoral_certificate": "全国博士后管理委员会办公室",
-}  # fmt: skip
+    "resident_id": "深圳市公安局",
+    "household_register": "深圳市公安局",
+    "residence_permit": "深圳市公安局",
+    "hk_macau_permit": "深圳市公安局出入境管理局",
+    "driving_licence": "深圳市公安局交通警察局",
+    "business_licence": "深圳市市场监督管理局",
+    "marriage_certificate": "深圳市民政局",
+    "real_estate_certificate": "深圳市规划和自然资源局",
+    "lease_filing": "深圳市住房和建设局",
+    "diploma": "教育部学信网",
+    "degree_certificate": "国务院学位委员会",
+    "social_security_card": "深圳市人力资源和社会保障局",
+    "overseas_degree_certification": "教育部留学服务中心",
+    "postdoctoral_certificate": "全国博士后管理委员会办公室",
+}
 
 
 def _blake(seed: int, kind: str, index: int) -> int:
@@ -209,12 +225,18 @@ class City:
         if bits.chance(6):
             benefits.append("minimum_living_allowance")
         record: dict[str, Any] = {
-            "id_number": id_number, "name": name, "sex": sex, "birth_date": born.isoformat(), "status": status,
+            "id_number": id_number,
+            "name": name,
+            "sex": sex,
+            "birth_date": born.isoformat(),
+            "status": status,
             "shenzhen_household": shenzhen and status != "moved_out",
             "household_district": household_district if status != "moved_out" else "",
-            "household_years": household_years, "social_insurance_months": months, "benefits": benefits,
+            "household_years": household_years,
+            "social_insurance_months": months,
+            "benefits": benefits,
             "spouse_id": "",
-        }  # fmt: skip
+        }
         if status == "deceased":
             record["death_date"] = (self.today - dt.timedelta(days=1 + bits.below(3650))).isoformat()
         if index is not None and age >= 22 and self._married(index):
@@ -222,8 +244,15 @@ class City:
             if partner < self.people and self._age_of(partner) >= 22:
                 record["spouse_id"] = self.id_number(partner)
         if fixed is not None:
-            record.update(name=fixed.name, sex=fixed.sex, status="alive", shenzhen_household=True,
-                          household_district=fixed.household_district, household_years=10, **fixed.extra)  # fmt: skip
+            record.update(
+                name=fixed.name,
+                sex=fixed.sex,
+                status="alive",
+                shenzhen_household=True,
+                household_district=fixed.household_district,
+                household_years=10,
+                **fixed.extra,
+            )
             record.pop("death_date", None)
         return record
 
@@ -242,11 +271,18 @@ class City:
     def enterprise(self, code: str) -> dict[str, Any] | None:
         if code == _DEMO_ENTERPRISE[0]:
             return {
-                "credit_code": code, "name": _DEMO_ENTERPRISE[1], "type": "limited_company", "status": "operating",
-                "legal_representative_id": _DEMO_ENTERPRISE[2], "registered_capital": 500, "district": "440305",
-                "address": "深圳市南山区粤海街道科技园示例路 1 号", "established_on": "2019-06-18",
-                "tax_cleared": True, "pending_cases": 0,
-            }  # fmt: skip
+                "credit_code": code,
+                "name": _DEMO_ENTERPRISE[1],
+                "type": "limited_company",
+                "status": "operating",
+                "legal_representative_id": _DEMO_ENTERPRISE[2],
+                "registered_capital": 500,
+                "district": "440305",
+                "address": "深圳市南山区粤海街道科技园示例路 1 号",
+                "established_on": "2019-06-18",
+                "tax_cleared": True,
+                "pending_cases": 0,
+            }
         index = self.enterprise_index(code)
         if index is None:
             return None
@@ -267,12 +303,18 @@ class City:
         established = self.today - dt.timedelta(days=30 + bits.below(365 * 25))
         representative = self.id_number(bits.below(self.people))
         return {
-            "credit_code": code, "name": name, "type": kind, "status": status,
-            "legal_representative_id": representative, "registered_capital": 1 + bits.below(5000),
-            "district": district, "address": f"深圳市{DISTRICT_NAMES[index % 10]}区{word}路 {1 + bits.below(999)} 号",
-            "established_on": established.isoformat(), "tax_cleared": bits.chance(700),
+            "credit_code": code,
+            "name": name,
+            "type": kind,
+            "status": status,
+            "legal_representative_id": representative,
+            "registered_capital": 1 + bits.below(5000),
+            "district": district,
+            "address": f"深圳市{DISTRICT_NAMES[index % 10]}区{word}路 {1 + bits.below(999)} 号",
+            "established_on": established.isoformat(),
+            "tax_cleared": bits.chance(700),
             "pending_cases": 0 if bits.chance(950) else 1 + bits.below(3),
-        }  # fmt: skip
+        }
 
     def name_available(self, name: str) -> bool:
         if name == _DEMO_ENTERPRISE[1] or any(word in name for word in ("中国", "国家", "中华")):
@@ -297,14 +339,29 @@ class City:
         ]
 
     def _licence(
-        self, kind: str, holder: str, holder_name: str, number: str, issued: dt.date, expires: dt.date | None,
-        status: str, grade: str, **extra: Any,
-    ) -> dict[str, Any]:  # fmt: skip
+        self,
+        kind: str,
+        holder: str,
+        holder_name: str,
+        number: str,
+        issued: dt.date,
+        expires: dt.date | None,
+        status: str,
+        grade: str,
+        **extra: Any,
+    ) -> dict[str, Any]:
         return {
-            "type": kind, "number": number, "holder": holder, "holder_name": holder_name,
-            "issuer": _LICENCE_ISSUERS.get(kind, "深圳市政务服务数据管理局"), "issued_on": issued.isoformat(),
-            "expires_on": expires.isoformat() if expires else None, "status": status, "grade": grade, **extra,
-        }  # fmt: skip
+            "type": kind,
+            "number": number,
+            "holder": holder,
+            "holder_name": holder_name,
+            "issuer": _LICENCE_ISSUERS.get(kind, "深圳市政务服务数据管理局"),
+            "issued_on": issued.isoformat(),
+            "expires_on": expires.isoformat() if expires else None,
+            "status": status,
+            "grade": grade,
+            **extra,
+        }
 
     def _person_licences(self, person: dict[str, Any]) -> list[dict[str, Any]]:
         holder, name = person["id_number"], person["name"]
@@ -327,15 +384,38 @@ class City:
         if age >= 16:
             issued = self.today - dt.timedelta(days=bits.below(3650))
             expires = None if age >= 46 else issued + dt.timedelta(days=365 * (10 if age < 26 else 20))
-            out.append(self._licence("resident_id", holder, name, holder, issued, expires,
-                                     "valid" if alive else "revoked", "A"))  # fmt: skip
+            out.append(
+                self._licence(
+                    "resident_id", holder, name, holder, issued, expires, "valid" if alive else "revoked", "A"
+                )
+            )
         if person["shenzhen_household"]:
-            out.append(self._licence("household_register", holder, name, serial("hr"),
-                                     self.today - dt.timedelta(days=365 * person["household_years"]), None, "valid", "A"))  # fmt: skip
+            out.append(
+                self._licence(
+                    "household_register",
+                    holder,
+                    name,
+                    serial("hr"),
+                    self.today - dt.timedelta(days=365 * person["household_years"]),
+                    None,
+                    "valid",
+                    "A",
+                )
+            )
         elif alive and age >= 16 and bits.chance(700):
             issued = self.today - dt.timedelta(days=bits.below(1000))
-            out.append(self._licence("residence_permit", holder, name, serial("rp"), issued,
-                                     issued + dt.timedelta(days=365 * 3), "valid", "A"))  # fmt: skip
+            out.append(
+                self._licence(
+                    "residence_permit",
+                    holder,
+                    name,
+                    serial("rp"),
+                    issued,
+                    issued + dt.timedelta(days=365 * 3),
+                    "valid",
+                    "A",
+                )
+            )
         if age >= 22 and bits.chance(450):
             level = ("college", "bachelor", "bachelor", "bachelor", "master", "master", "doctor")[
                 bits.below(7)
@@ -356,11 +436,32 @@ class City:
                         self._licence("diploma", holder, name, serial("di"), graduated, None, status, "A")
                     )
                     if level != "college":
-                        out.append(self._licence("degree_certificate", holder, name, serial("dc"), graduated, None,
-                                                 status, "A", level=level))  # fmt: skip
+                        out.append(
+                            self._licence(
+                                "degree_certificate",
+                                holder,
+                                name,
+                                serial("dc"),
+                                graduated,
+                                None,
+                                status,
+                                "A",
+                                level=level,
+                            )
+                        )
                 if level == "doctor" and bits.chance(300):
-                    out.append(self._licence("postdoctoral_certificate", holder, name, serial("pd"),
-                                             graduated + dt.timedelta(days=60), None, "valid", "B"))  # fmt: skip
+                    out.append(
+                        self._licence(
+                            "postdoctoral_certificate",
+                            holder,
+                            name,
+                            serial("pd"),
+                            graduated + dt.timedelta(days=60),
+                            None,
+                            "valid",
+                            "B",
+                        )
+                    )
         if age >= 18 and bits.chance(480):
             issued = anniversary(18 + bits.below(max(1, min(age - 18, 30)) + 1))
             issued = min(issued, self.today)
@@ -368,22 +469,72 @@ class City:
             status = "revoked" if bits.chance(15) or not alive else "valid"
             out.append(self._licence("driving_licence", holder, name, holder, issued, expires, status, "A"))
         if person["spouse_id"]:
-            out.append(self._licence("marriage_certificate", holder, name, serial("mc"),
-                                     anniversary(24 + bits.below(8)), None, "valid", "A"))  # fmt: skip
+            out.append(
+                self._licence(
+                    "marriage_certificate",
+                    holder,
+                    name,
+                    serial("mc"),
+                    anniversary(24 + bits.below(8)),
+                    None,
+                    "valid",
+                    "A",
+                )
+            )
         if age >= 25 and bits.chance(350):
-            out.append(self._licence("real_estate_certificate", holder, name, serial("re"),
-                                     anniversary(25 + bits.below(max(1, age - 24))), None, "valid", "A"))  # fmt: skip
+            out.append(
+                self._licence(
+                    "real_estate_certificate",
+                    holder,
+                    name,
+                    serial("re"),
+                    anniversary(25 + bits.below(max(1, age - 24))),
+                    None,
+                    "valid",
+                    "A",
+                )
+            )
         elif age >= 18 and bits.chance(400):
             issued = self.today - dt.timedelta(days=bits.below(700))
-            out.append(self._licence("lease_filing", holder, name, serial("lf"), issued,
-                                     issued + dt.timedelta(days=365 * 2), "valid", "B"))  # fmt: skip
+            out.append(
+                self._licence(
+                    "lease_filing",
+                    holder,
+                    name,
+                    serial("lf"),
+                    issued,
+                    issued + dt.timedelta(days=365 * 2),
+                    "valid",
+                    "B",
+                )
+            )
         if age >= 16 and person["social_insurance_months"] > 0:
-            out.append(self._licence("social_security_card", holder, name, serial("ss"),
-                                     self.today - dt.timedelta(days=bits.below(3000)), None, "valid" if alive else "revoked", "A"))  # fmt: skip
+            out.append(
+                self._licence(
+                    "social_security_card",
+                    holder,
+                    name,
+                    serial("ss"),
+                    self.today - dt.timedelta(days=bits.below(3000)),
+                    None,
+                    "valid" if alive else "revoked",
+                    "A",
+                )
+            )
         if bits.chance(500):
             issued = self.today - dt.timedelta(days=bits.below(3650))
-            out.append(self._licence("hk_macau_permit", holder, name, serial("hk"), issued,
-                                     issued + dt.timedelta(days=3650), "valid", "A"))  # fmt: skip
+            out.append(
+                self._licence(
+                    "hk_macau_permit",
+                    holder,
+                    name,
+                    serial("hk"),
+                    issued,
+                    issued + dt.timedelta(days=3650),
+                    "valid",
+                    "A",
+                )
+            )
         return out
 
     # ---- public credit
@@ -394,20 +545,25 @@ class City:
             fixed = subject in _FIXED_PEOPLE
             violations = 0 if fixed or bits.chance(960) else 1 + bits.below(3)
             return {
-                "subject": subject, "dishonest": not fixed and bits.chance(15),
+                "subject": subject,
+                "dishonest": not fixed and bits.chance(15),
                 "criminal_record": not fixed and bits.chance(10),
                 "barred_from_management": not fixed and bits.chance(5),
-                "serious_traffic_violations": violations, "abnormal_operation": False,
+                "serious_traffic_violations": violations,
+                "abnormal_operation": False,
                 "rating": "A" if fixed else "ABCD"[min(3, bits.below(10) // 3)],
-            }  # fmt: skip
+            }
         enterprise = self.enterprise(subject)
         if enterprise is None:
             return None
         bits = _Bits(_blake(self.seed, "credit", 10**18 + (self.enterprise_index(subject) or 0)))
         demo = subject == _DEMO_ENTERPRISE[0]
         return {
-            "subject": subject, "dishonest": not demo and bits.chance(10),
-            "abnormal_operation": not demo and bits.chance(40), "criminal_record": False,
-            "barred_from_management": False, "serious_traffic_violations": 0,
+            "subject": subject,
+            "dishonest": not demo and bits.chance(10),
+            "abnormal_operation": not demo and bits.chance(40),
+            "criminal_record": False,
+            "barred_from_management": False,
+            "serious_traffic_violations": 0,
             "rating": "A" if demo else "ABCD"[min(3, bits.below(10) // 3)],
-        }  # fmt: skip
+        }

@@ -104,9 +104,17 @@ def test_named_instant_approvals_exist_under_their_names(catalog: Catalog) -> No
 
 
 @pytest.mark.parametrize(
-    "fragment", ["公积金提取", "住房公积金提取（租房）", "居民身份证换领", "社会保险", "灵活就业人员参加基本养老保险登记",
-                 "社会保险关系转移", "网络预约出租汽车"],
-)  # fmt: skip
+    "fragment",
+    [
+        "公积金提取",
+        "住房公积金提取（租房）",
+        "居民身份证换领",
+        "社会保险",
+        "灵活就业人员参加基本养老保险登记",
+        "社会保险关系转移",
+        "网络预约出租汽车",
+    ],
+)
 def test_names_the_search_tests_look_for(catalog: Catalog, fragment: str) -> None:
     assert any(fragment in item.name for item in catalog.items)
 

@@ -23,13 +23,21 @@ ENTERPRISE = DEMO_ENTERPRISE[0]
 async def _log(database_url: str) -> None:
     connection = await asyncpg.connect(database_url)
     try:
-        application = AccessBasis(requester="gateway:instant_approval", purpose="instant_approval",
-                                  application_id=uuid.uuid4(), item_code="070120001000440300")  # fmt: skip
-        await record_pulls(connection, application, [
-            Pull(LI_NA, "person", "population", ("birth_date", "status"), "ok"),
-            Pull(ZHANG_WEI, "person", "population", ("status",), "ok"),
-            Pull(ENTERPRISE, "enterprise", "legal_person", ("status",), "ok"),
-        ])  # fmt: skip
+        application = AccessBasis(
+            requester="gateway:instant_approval",
+            purpose="instant_approval",
+            application_id=uuid.uuid4(),
+            item_code="070120001000440300",
+        )
+        await record_pulls(
+            connection,
+            application,
+            [
+                Pull(LI_NA, "person", "population", ("birth_date", "status"), "ok"),
+                Pull(ZHANG_WEI, "person", "population", ("status",), "ok"),
+                Pull(ENTERPRISE, "enterprise", "legal_person", ("status",), "ok"),
+            ],
+        )
         wallet = AccessBasis(
             requester="gateway:wallet", purpose="citizen_view", citizen_action="view_licences"
         )

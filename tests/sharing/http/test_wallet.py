@@ -71,8 +71,11 @@ async def test_a_citizen_sees_their_licences_with_todays_status_and_the_look_up_
     log = (await client.get("/v1/me/data-access", headers=headers)).json()["entries"]
     assert log[0]["id"] == wallet["access_log_id"]
     assert (log[0]["source"], log[0]["citizen_action"], log[0]["purpose"], log[0]["outcome"]) == (
-        "e_licence", "view_licences", "citizen_view", "ok",
-    )  # fmt: skip
+        "e_licence",
+        "view_licences",
+        "citizen_view",
+        "ok",
+    )
     assert log[0]["field_names"] == ["全部电子证照（类型、编号、发证机关、日期、状态）"]
     english = (await client.get("/v1/me/licences", headers={**headers, "Accept-Language": "en"})).json()
     assert {licence["type_name"] for licence in english["licences"]} >= {
@@ -130,9 +133,13 @@ async def test_acting_for_an_enterprise(
     try:
         account = await connection.fetchval("SELECT id FROM identity_accounts WHERE mobile = $1", L2)
         await grant_enterprise_role(
-            connection, ENTERPRISE, uuid.UUID(str(account)), "agent", scopes=["applications:submit", "licences"],
+            connection,
+            ENTERPRISE,
+            uuid.UUID(str(account)),
+            "agent",
+            scopes=["applications:submit", "licences"],
             expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=30),
-        )  # fmt: skip
+        )
     finally:
         await connection.close()
     granted = await client.get("/v1/me/licences", headers=agent)
@@ -150,8 +157,10 @@ async def test_register_unavailable_is_503_and_still_logged(
     assert answer.status_code == 503 and answer.headers["content-type"].startswith("application/problem+json")
     newest = (await client.get("/v1/me/data-access", headers=headers)).json()["entries"][0]
     assert (newest["source"], newest["outcome"], newest["citizen_action"]) == (
-        "e_licence", "unavailable", "view_licences",
-    )  # fmt: skip
+        "e_licence",
+        "unavailable",
+        "view_licences",
+    )
 
 
 TODAY = dt.date(2026, 3, 1)

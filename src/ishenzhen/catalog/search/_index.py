@@ -74,9 +74,20 @@ MAX_SUGGESTIONS = 5
 # Tier classes in sort order: (tier, found through a synonym). Pinyin and text use the literal query only,
 # except text, which also tries synonyms (营业执照 as a material name), ranked after the literal text hits.
 _CLASSES: tuple[tuple[int, bool], ...] = (
-    (0, False), (0, True), (1, False), (1, True), (2, False), (2, True), (3, False), (3, True),
-    (4, False), (5, False), (6, False), (7, False), (7, True),
-)  # fmt: skip
+    (0, False),
+    (0, True),
+    (1, False),
+    (1, True),
+    (2, False),
+    (2, True),
+    (3, False),
+    (3, True),
+    (4, False),
+    (5, False),
+    (6, False),
+    (7, False),
+    (7, True),
+)
 # Classes that answer a query well enough that no fallback is looked for (scattered characters do not).
 _ANSWERING = ((0, False), (0, True), (1, False), (1, True), (2, False), (2, True), (4, False))
 # Weights of a word's alternatives in the partial match (see ``_partial``).

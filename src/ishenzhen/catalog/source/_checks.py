@@ -50,8 +50,13 @@ def _check_reference(loaded: LoadedCatalog, targets: Targets) -> Iterator[Proble
             seen.add(value)
         found = loaded.rows_found.get(label, 0)
         if expected is not None and found != expected:
-            yield Problem(file=str(loaded.root / f"{label}.yaml"), line=None, item_code=None, field=label,
-                          reason=f"expected exactly {expected} {label}, found {found}")  # fmt: skip
+            yield Problem(
+                file=str(loaded.root / f"{label}.yaml"),
+                line=None,
+                item_code=None,
+                field=label,
+                reason=f"expected exactly {expected} {label}, found {found}",
+            )
     for district in catalog.districts:
         if not _DISTRICT_CODE.fullmatch(district.code):
             yield loaded.where(district).problem(
@@ -99,15 +104,23 @@ def _check_totals(loaded: LoadedCatalog, targets: Targets) -> Iterator[Problem]:
         yield _catalogue_problem(loaded, "count", f"expected exactly {targets.items} items, found {found}")
     instant = sum(item.instant_approval for item in items)
     if instant != targets.instant_approvals:
-        yield _catalogue_problem(loaded, "instant_approval",
-                                 f"expected exactly {targets.instant_approvals} instant-approval items, found {instant}")  # fmt: skip
-    for audience, share in (("natural_person", Targets.PHONE_SHARE_NATURAL_PERSON),
-                            ("legal_person", Targets.PHONE_SHARE_LEGAL_PERSON)):  # fmt: skip
+        yield _catalogue_problem(
+            loaded,
+            "instant_approval",
+            f"expected exactly {targets.instant_approvals} instant-approval items, found {instant}",
+        )
+    for audience, share in (
+        ("natural_person", Targets.PHONE_SHARE_NATURAL_PERSON),
+        ("legal_person", Targets.PHONE_SHARE_LEGAL_PERSON),
+    ):
         serving = [item for item in items if item.audience in (audience, "both")]
         on_phone = sum(item.phone_handling for item in serving)
         if serving and on_phone / len(serving) < share:
-            yield _catalogue_problem(loaded, "phone_handling", f"{on_phone}/{len(serving)} {audience} items are "
-                                     f"handled on the phone, below {share:.0%}")  # fmt: skip
+            yield _catalogue_problem(
+                loaded,
+                "phone_handling",
+                f"{on_phone}/{len(serving)} {audience} items are handled on the phone, below {share:.0%}",
+            )
     by_name = {item.name: item for item in items if item.name in NAMED_INSTANT_APPROVALS}
     for name in NAMED_INSTANT_APPROVALS:
         named = [item for item in items if item.name == name]
@@ -145,8 +158,11 @@ def _check_uniqueness(loaded: LoadedCatalog, district_count: int) -> Iterator[Pr
         scope = (item.department, item.district, item.name)
         if scope in scopes:
             other = loaded.where(scopes[scope])
-            yield loaded.where(item).problem(item.code, "name", f"`{item.name}` already names the item at "
-                                                                f"{other.file}:{other.lines.line} in the same scope")  # fmt: skip
+            yield loaded.where(item).problem(
+                item.code,
+                "name",
+                f"`{item.name}` already names the item at {other.file}:{other.lines.line} in the same scope",
+            )
         else:
             scopes[scope] = item
     copies: dict[str, list[ServiceItem]] = defaultdict(list)
@@ -156,8 +172,12 @@ def _check_uniqueness(loaded: LoadedCatalog, district_count: int) -> Iterator[Pr
     for group in copies.values():
         if len({item.district for item in group}) != district_count:
             item = group[0]
-            yield loaded.where(item).problem(item.code, "district", f"a district-level kind exists once in each of "
-                                             f"the {district_count} districts, found {len(group)}")  # fmt: skip
+            yield loaded.where(item).problem(
+                item.code,
+                "district",
+                f"a district-level kind exists once in each of "
+                f"the {district_count} districts, found {len(group)}",
+            )
     previous: dict[str, str] = {}
     for item in items:
         file = loaded.where(item).file

@@ -105,8 +105,14 @@ def _located(message: str, field_name: str, where: Location, code: str | None) -
     return Problem(file=where.file, line=line, item_code=code, field=shown, reason=reason)
 
 
-def _read_rows(path: Path, shown: str, list_key: str, row_type: type[RowT], loaded: LoadedCatalog,
-               header: dict[str, Any] | None = None) -> list[RowT]:  # fmt: skip
+def _read_rows(
+    path: Path,
+    shown: str,
+    list_key: str,
+    row_type: type[RowT],
+    loaded: LoadedCatalog,
+    header: dict[str, Any] | None = None,
+) -> list[RowT]:
     """Rows of one file; a row with schema errors is reported and left out."""
     try:
         document = load_with_lines(path.read_bytes(), list_key)
@@ -180,9 +186,14 @@ def read_catalog(root: Path) -> LoadedCatalog:
                 )
         if header.get("department") != path.stem:
             loaded.problems.append(
-                Problem(file=shown, line=1, item_code=None, field="department",
-                        reason=f"the file of department `{path.stem}` must say `department: {path.stem}`")
-            )  # fmt: skip
+                Problem(
+                    file=shown,
+                    line=1,
+                    item_code=None,
+                    field="department",
+                    reason=f"the file of department `{path.stem}` must say `department: {path.stem}`",
+                )
+            )
         catalog.items.extend(items)
     by_code = {item.code: item for item in catalog.items}
     loaded.spec_sources, spec_problems = read_render_specs(root / SPECS_FOLDER, by_code)

@@ -53,8 +53,11 @@ def _check_codes(item: ServiceItem, references: ItemReferences) -> Iterator[Item
     if not BASIC_CODE.fullmatch(item.basic_code):
         yield ItemProblem("basic_code", "expected 12 digits")
     elif item.basic_code[:2] != ITEM_TYPE_CODES[item.item_type]:
-        yield ItemProblem("basic_code", f"starts {item.basic_code[:2]}, but {item.item_type} items start "
-                                        f"{ITEM_TYPE_CODES[item.item_type]}")  # fmt: skip
+        yield ItemProblem(
+            "basic_code",
+            f"starts {item.basic_code[:2]}, but {item.item_type} items start "
+            f"{ITEM_TYPE_CODES[item.item_type]}",
+        )
     if item.code != item.basic_code + division:
         yield ItemProblem("code", f"expected basic code + division code `{item.basic_code + division}`")
     body = item.implementing_body
@@ -129,8 +132,10 @@ def _check_handling(item: ServiceItem) -> Iterator[ItemProblem]:
     if item.phone_handling and (
         item.visits or "phone" not in item.channels or item.online_depth != "full_online"
     ):
-        yield ItemProblem("phone_handling", "handled entirely on the phone means 0 visits, the phone channel "
-                                            "and full_online depth")  # fmt: skip
+        yield ItemProblem(
+            "phone_handling",
+            "handled entirely on the phone means 0 visits, the phone channel and full_online depth",
+        )
     if item.instant_approval and not item.phone_handling:
         yield ItemProblem("instant_approval", "an instant-approval item is handled entirely on the phone")
     if len(set(item.channels)) != len(item.channels) or not item.channels:

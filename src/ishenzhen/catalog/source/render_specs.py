@@ -62,8 +62,9 @@ class SpecSource:
         return line
 
     def problem(self, code: str | None, steps: list[str | int], reason: str) -> Problem:
-        return Problem(file=self.file, line=self.line(steps), item_code=code, field=shown_path(steps),
-                       reason=reason)  # fmt: skip
+        return Problem(
+            file=self.file, line=self.line(steps), item_code=code, field=shown_path(steps), reason=reason
+        )
 
 
 def shown_path(steps: Iterable[str | int]) -> str | None:
@@ -104,8 +105,11 @@ def _read_one(path: Path) -> tuple[SpecSource | None, SpecFile | None, list[Prob
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        return None, None, [Problem(file=shown, line=line, item_code=None, field=None,
-                                    reason=f"not valid YAML: {error}")]  # fmt: skip
+        return (
+            None,
+            None,
+            [Problem(file=shown, line=line, item_code=None, field=None, reason=f"not valid YAML: {error}")],
+        )
     if document is None or not isinstance(data, dict):
         reason = "expected a mapping with the item's `code` and its `render_spec`"
         return None, None, [Problem(file=shown, line=1, item_code=None, field=None, reason=reason)]
@@ -141,8 +145,11 @@ def read_render_specs(
         if path.stem != code:
             # File names are the codes, so two specs of one item can only meet through a misnamed file.
             proper = folder / f"{code}.yaml"
-            reason = (f"duplicate: {proper} already gives the spec of `{code}`" if proper.is_file()
-                      else f"the spec of `{code}` belongs in `{code}.yaml`")  # fmt: skip
+            reason = (
+                f"duplicate: {proper} already gives the spec of `{code}`"
+                if proper.is_file()
+                else f"the spec of `{code}` belongs in `{code}.yaml`"
+            )
             problems.append(source.problem(code, ["code"], reason))
             continue
         sources[code] = source

@@ -58,8 +58,11 @@ def validate(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ishenzhen.catalog.source.validator", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m ishenzhen.catalog.source.validator",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH, help="catalogue folder")
     parser.add_argument("--scale", type=int, default=1, help="the scale the catalogue was generated at")
     args = parser.parse_args(argv)

@@ -25,9 +25,13 @@ class Account:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Account:
         return cls(
-            id=row["id"], mobile=row["mobile"], name=row["name"], resident_id=row["resident_id"],
-            assurance_level=row["assurance_level"], created_at=row["created_at"],
-        )  # fmt: skip
+            id=row["id"],
+            mobile=row["mobile"],
+            name=row["name"],
+            resident_id=row["resident_id"],
+            assurance_level=row["assurance_level"],
+            created_at=row["created_at"],
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,8 +45,12 @@ def _oauth_response(result: OAuthResult) -> Response[Any]:
 def _oauth_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """RFC 6749 / 6750 bodies for everything that goes wrong under /oauth (JSON endpoints)."""
     if isinstance(exc, Unauthenticated):
-        return Response({"error": "invalid_token", "error_description": exc.detail}, status_code=401,
-                        headers={"WWW-Authenticate": exc.challenge}, media_type=MediaType.JSON)  # fmt: skip
+        return Response(
+            {"error": "invalid_token", "error_description": exc.detail},
+            status_code=401,
+            headers={"WWW-Authenticate": exc.challenge},
+            media_type=MediaType.JSON,
+        )
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
     error = {401: "invalid_token", 403: "insufficient_scope"}.get(status, "invalid_request")
@@ -56,8 +60,12 @@ def _oauth_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
         detail = "malformed request parameters"
     else:
         detail = getattr(exc, "detail", "") or "invalid request"
-    return Response({"error": error, "error_description": detail}, status_code=status, headers=headers,
-                    media_type=MediaType.JSON)  # fmt: skip
+    return Response(
+        {"error": error, "error_description": detail},
+        status_code=status,
+        headers=headers,
+        media_type=MediaType.JSON,
+    )
 
 
 class OAuthController(Controller):
@@ -69,9 +77,16 @@ class OAuthController(Controller):
         Unauthenticated: _oauth_exception,
     }
 
-    @post("/token", summary="Token endpoint (authorization_code, refresh_token, client_credentials)", status_code=200,
-          responses={200: _spec(TokenResponse, "Tokens"), **OAUTH_ERRORS,
-                     429: _spec(OAuthError, "Too many token requests from this client or address: see Retry-After")})  # fmt: skip
+    @post(
+        "/token",
+        summary="Token endpoint (authorization_code, refresh_token, client_credentials)",
+        status_code=200,
+        responses={
+            200: _spec(TokenResponse, "Tokens"),
+            **OAUTH_ERRORS,
+            429: _spec(OAuthError, "Too many token requests from this client or address: see Retry-After"),
+        },
+    )
     async def token(
         self,
         request: Request[Any, Any, Any],
@@ -85,8 +100,12 @@ class OAuthController(Controller):
         )
         return _oauth_response(result)
 
-    @post("/revoke", summary="Token revocation (RFC 7009)", status_code=200,
-          responses={200: _spec(dict[str, str], "Revoked, or unknown (the same answer)"), **OAUTH_ERRORS})  # fmt: skip
+    @post(
+        "/revoke",
+        summary="Token revocation (RFC 7009)",
+        status_code=200,
+        responses={200: _spec(dict[str, str], "Revoked, or unknown (the same answer)"), **OAUTH_ERRORS},
+    )
     async def revoke(
         self,
         request: Request[Any, Any, Any],
@@ -100,8 +119,12 @@ class OAuthController(Controller):
             await identity.provider.revoke(uri, request.headers, form_values(data), client_address(request))
         )
 
-    @post("/introspect", summary="Token introspection (RFC 7662), for authenticated confidential clients",
-          status_code=200, responses={200: _spec(Introspection, "Token state"), **OAUTH_ERRORS})  # fmt: skip
+    @post(
+        "/introspect",
+        summary="Token introspection (RFC 7662), for authenticated confidential clients",
+        status_code=200,
+        responses={200: _spec(Introspection, "Token state"), **OAUTH_ERRORS},
+    )
     async def introspect(
         self,
         request: Request[Any, Any, Any],
@@ -113,17 +136,24 @@ class OAuthController(Controller):
         uri = f"{identity.issuer}/oauth/introspect"
         return _oauth_response(await identity.provider.introspect(uri, request.headers, form_values(data)))
 
-    @route("/userinfo", http_method=["GET", "POST"], summary="OpenID Connect userinfo",
-           description="The access token goes in the Authorization header, or (POST only) as `access_token` in an "
-                       "application/x-www-form-urlencoded body (RFC 6750 §2.2); never in the query.",
-           opt=requires("openid", form_body=True),
-           status_code=200,
-           security=BEARER, dependencies={"principal": Provide(provide_principal, sync_to_thread=False)},
-           responses={200: _spec(UserInfo, "Claims about the signed-in citizen"), **BEARER_ERRORS})  # fmt: skip
+    @route(
+        "/userinfo",
+        http_method=["GET", "POST"],
+        summary="OpenID Connect userinfo",
+        description="The access token goes in the Authorization header, or (POST only) as `access_token` in an "
+        "application/x-www-form-urlencoded body (RFC 6750 §2.2); never in the query.",
+        opt=requires("openid", form_body=True),
+        status_code=200,
+        security=BEARER,
+        dependencies={"principal": Provide(provide_principal, sync_to_thread=False)},
+        responses={200: _spec(UserInfo, "Claims about the signed-in citizen"), **BEARER_ERRORS},
+    )
     async def userinfo(
-        self, identity: NamedDependency[IdentityState], db_pool: NamedDependency[asyncpg.Pool],
+        self,
+        identity: NamedDependency[IdentityState],
+        db_pool: NamedDependency[asyncpg.Pool],
         principal: NamedDependency[Principal],
-    ) -> UserInfo:  # fmt: skip
+    ) -> UserInfo:
         async with db_pool.acquire() as connection:
             claims = await identity.provider.claims_of(connection, principal.sub, " ".join(principal.scopes))
         return msgspec.convert(claims, UserInfo)

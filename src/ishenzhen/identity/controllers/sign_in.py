@@ -68,12 +68,25 @@ class LoginController(Controller):
         media_type=MediaType.HTML,
     )
     async def authorize(
-        self, request: Request[Any, Any, Any], identity: NamedDependency[IdentityState], db_pool: NamedDependency[asyncpg.Pool],
-        response_type: _Q = None, client_id: _Q = None, redirect_uri: _Q = None, scope_: _ScopeQ = None, state_: _StateQ = None,
-        nonce: _Q = None, code_challenge: _Q = None, code_challenge_method: _Q = None, prompt: _Q = None,
-        max_age: _Q = None, login_hint: _Q = None, acr_values: _Q = None, request_uri: _Q = None,
+        self,
+        request: Request[Any, Any, Any],
+        identity: NamedDependency[IdentityState],
+        db_pool: NamedDependency[asyncpg.Pool],
+        response_type: _Q = None,
+        client_id: _Q = None,
+        redirect_uri: _Q = None,
+        scope_: _ScopeQ = None,
+        state_: _StateQ = None,
+        nonce: _Q = None,
+        code_challenge: _Q = None,
+        code_challenge_method: _Q = None,
+        prompt: _Q = None,
+        max_age: _Q = None,
+        login_hint: _Q = None,
+        acr_values: _Q = None,
+        request_uri: _Q = None,
         request_object: _RequestObject = None,
-    ) -> Response[str]:  # fmt: skip
+    ) -> Response[str]:
         params = {k: v for k, v in request.query_params.items() if k in _AUTHORIZE_FIELDS}
         datalist = {k: request.query_params.getall(k) for k in params}
         flow = identity.flow
@@ -89,8 +102,13 @@ class LoginController(Controller):
                 return await flow.resume(connection, attempt, subject, existing[1])
             return flow.login_form(attempt)
 
-    @post("/authorize", summary="Sign in, send an SMS code, or choose the acting party", responses=_HTML,
-          media_type=MediaType.HTML, status_code=200)  # fmt: skip
+    @post(
+        "/authorize",
+        summary="Sign in, send an SMS code, or choose the acting party",
+        responses=_HTML,
+        media_type=MediaType.HTML,
+        status_code=200,
+    )
     async def login(
         self,
         request: Request[Any, Any, Any],
@@ -162,16 +180,34 @@ class LoginController(Controller):
 
     @get("/end-session", summary="RP-initiated logout", responses=_HTML, media_type=MediaType.HTML)
     async def end_session(
-        self, request: Request[Any, Any, Any], identity: NamedDependency[IdentityState], db_pool: NamedDependency[asyncpg.Pool],
-        id_token_hint: Annotated[str | None, Parameter(max_length=8192)] = None, post_logout_redirect_uri: _Q = None,
-        client_id: _Q = None, state_: _StateQ = None,
-    ) -> Response[str]:  # fmt: skip
-        form = {k: v for k, v in {"id_token_hint": id_token_hint, "post_logout_redirect_uri": post_logout_redirect_uri,
-                                  "client_id": client_id, "state": state_}.items() if v}  # fmt: skip
+        self,
+        request: Request[Any, Any, Any],
+        identity: NamedDependency[IdentityState],
+        db_pool: NamedDependency[asyncpg.Pool],
+        id_token_hint: Annotated[str | None, Parameter(max_length=8192)] = None,
+        post_logout_redirect_uri: _Q = None,
+        client_id: _Q = None,
+        state_: _StateQ = None,
+    ) -> Response[str]:
+        form = {
+            k: v
+            for k, v in {
+                "id_token_hint": id_token_hint,
+                "post_logout_redirect_uri": post_logout_redirect_uri,
+                "client_id": client_id,
+                "state": state_,
+            }.items()
+            if v
+        }
         return await self._end_session(request, identity, db_pool, form)
 
-    @post("/end-session", summary="RP-initiated logout (form post)", responses=_HTML, media_type=MediaType.HTML,
-          status_code=200)  # fmt: skip
+    @post(
+        "/end-session",
+        summary="RP-initiated logout (form post)",
+        responses=_HTML,
+        media_type=MediaType.HTML,
+        status_code=200,
+    )
     async def end_session_post(
         self,
         request: Request[Any, Any, Any],

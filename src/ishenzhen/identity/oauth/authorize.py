@@ -94,13 +94,23 @@ def html(
     redirect_uri: str | None = None,
 ) -> Response[str]:
     security = {**_HTML_HEADERS, "Content-Security-Policy": _content_security_policy(redirect_uri)}
-    return Response(body, status_code=status, media_type="text/html",
-                    headers={**security, **(headers or {})}, cookies=cookies or [])  # fmt: skip
+    return Response(
+        body,
+        status_code=status,
+        media_type="text/html",
+        headers={**security, **(headers or {})},
+        cookies=cookies or [],
+    )
 
 
 def redirect(location: str, cookies: list[Cookie] | None = None) -> Response[str]:
-    return Response("", status_code=302, headers={"Location": location, "Cache-Control": "no-store"},
-                    cookies=cookies or [], media_type="text/plain")  # fmt: skip
+    return Response(
+        "",
+        status_code=302,
+        headers={"Location": location, "Cache-Control": "no-store"},
+        cookies=cookies or [],
+        media_type="text/plain",
+    )
 
 
 class AuthorizationFlow:
@@ -109,15 +119,25 @@ class AuthorizationFlow:
         self.secure = secure_cookies
 
     def cookie(self, name: str, value: str, max_age: int | None = None) -> Cookie:
-        return Cookie(key=name, value=value, path="/oauth", httponly=True, samesite="lax", secure=self.secure,
-                      max_age=max_age)  # fmt: skip
+        return Cookie(
+            key=name,
+            value=value,
+            path="/oauth",
+            httponly=True,
+            samesite="lax",
+            secure=self.secure,
+            max_age=max_age,
+        )
 
     # -- request checking ---------------------------------------------------------------------------------
 
     async def check(
-        self, connection: Connection, params: dict[str, str], datalist: Mapping[str, list[str]],
+        self,
+        connection: Connection,
+        params: dict[str, str],
+        datalist: Mapping[str, list[str]],
         subject: Subject | None,
-    ) -> Attempt | Response[str]:  # fmt: skip
+    ) -> Attempt | Response[str]:
         client_id, redirect_uri = params.get("client_id"), params.get("redirect_uri")
         if not client_id or len(datalist.get("client_id", [])) > 1:
             return html(pages.error_page("缺少或重复的 client_id。Missing or repeated client_id."), 400)
@@ -273,7 +293,7 @@ class AuthorizationFlow:
 
     async def decide_consent(
         self, connection: Connection, attempt: Attempt, subject: Subject, decision: str | None, address: str
-    ) -> Response[str]:  # fmt: skip
+    ) -> Response[str]:
         wanted = self.granted_scopes(attempt)
         allowed = decision == "allow"
         await service.record_consent(
@@ -295,9 +315,13 @@ class AuthorizationFlow:
     # -- the posted login form ----------------------------------------------------------------------------
 
     async def login(
-        self, connection: Connection, attempt: Attempt, form: Mapping[str, str], address: str,
+        self,
+        connection: Connection,
+        attempt: Attempt,
+        form: Mapping[str, str],
+        address: str,
         existing: tuple[Subject, str] | None,
-    ) -> Response[str]:  # fmt: skip
+    ) -> Response[str]:
         action = form.get("action")
         mobile = (form.get("mobile") or "").strip()
         if action == "unmet":

@@ -165,8 +165,12 @@ class IdTokens(OpenIDCode):
 
     def get_client_claims(self, client: Client) -> dict[str, Any]:
         now = int(time.time())
-        return {"iss": self.provider.issuer, "aud": [client.client_id], "iat": now,
-                "exp": now + self.provider.access_token_seconds}  # fmt: skip
+        return {
+            "iss": self.provider.issuer,
+            "aud": [client.client_id],
+            "iat": now,
+            "exp": now + self.provider.access_token_seconds,
+        }
 
     def generate_user_info(self, user: Subject, scope: str) -> UserInfo:
         redemption = exchange_of(TokenExchange).code

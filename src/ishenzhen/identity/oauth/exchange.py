@@ -20,9 +20,19 @@ from ishenzhen.identity.accounts.models import Account
 from ishenzhen.identity.oauth.models import AuthCode, Client, RefreshRecord
 
 __all__ = [
-    "AuthorizeExchange", "ClientAssertion", "CodeRedemption", "Exchange", "IssuedCode", "IssuedToken",
-    "LookedUpToken", "RefreshRotation", "TokenExchange", "TokenLookupExchange", "current", "exchange_of",
-]  # fmt: skip
+    "AuthorizeExchange",
+    "ClientAssertion",
+    "CodeRedemption",
+    "Exchange",
+    "IssuedCode",
+    "IssuedToken",
+    "LookedUpToken",
+    "RefreshRotation",
+    "TokenExchange",
+    "TokenLookupExchange",
+    "current",
+    "exchange_of",
+]
 
 
 @dataclass(frozen=True, slots=True)

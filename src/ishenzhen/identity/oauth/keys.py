@@ -169,9 +169,14 @@ async def create_signing_keys(
             private = {**key.as_dict(private=True), "kid": kid}
             public = {**key.as_dict(private=False), "kid": kid}
             await queries.insert_signing_key(
-                connection, kid=kid, alg=alg, private_jwk=msgspec.json.encode(_seal(private, kek)).decode(),
-                public_jwk=msgspec.json.encode(public).decode(), development=development, signs_from=signs_from,
-            )  # fmt: skip
+                connection,
+                kid=kid,
+                alg=alg,
+                private_jwk=msgspec.json.encode(_seal(private, kek)).decode(),
+                public_jwk=msgspec.json.encode(public).decode(),
+                development=development,
+                signs_from=signs_from,
+            )
             await queries.retire_keys_before(
                 connection, kid=kid, alg=alg, signs_from=signs_from, published_until=signs_from + old_keys_for
             )

@@ -76,13 +76,21 @@ class Client(ClientMixin):
     def from_row(cls, row: Mapping[str, Any]) -> Client:
         jwks = row["jwks"]
         return cls(
-            client_id=row["client_id"], name=row["name"], kind=row["kind"], department=row["department"],
-            secret_hash=row["secret_hash"], jwks=msgspec.json.decode(jwks) if isinstance(jwks, str) else jwks,
-            auth_method=row["auth_method"], redirect_uris=list(row["redirect_uris"]),
-            post_logout_redirect_uris=list(row["post_logout_redirect_uris"]), grant_types=list(row["grant_types"]),
-            scopes=list(row["scopes"]), first_party=row["first_party"], demo=row["demo"],
+            client_id=row["client_id"],
+            name=row["name"],
+            kind=row["kind"],
+            department=row["department"],
+            secret_hash=row["secret_hash"],
+            jwks=msgspec.json.decode(jwks) if isinstance(jwks, str) else jwks,
+            auth_method=row["auth_method"],
+            redirect_uris=list(row["redirect_uris"]),
+            post_logout_redirect_uris=list(row["post_logout_redirect_uris"]),
+            grant_types=list(row["grant_types"]),
+            scopes=list(row["scopes"]),
+            first_party=row["first_party"],
+            demo=row["demo"],
             id_token_signed_response_alg=row["id_token_signed_response_alg"],
-        )  # fmt: skip
+        )
 
     @property
     def is_public(self) -> bool:
@@ -133,10 +141,15 @@ class AuthCode(AuthorizationCodeMixin):
     def from_row(cls, row: Mapping[str, Any]) -> AuthCode:
         subject = Subject(row["account_id"], row["acr"], list(row["amr"]), row["auth_time"], row["party"])
         return cls(
-            code_hash=row["code_hash"], client_id=row["client_id"], subject=subject, redirect_uri=row["redirect_uri"],
-            scope=row["scope"], code_challenge=row["code_challenge"],
-            code_challenge_method=row["code_challenge_method"], nonce=row["nonce"],
-        )  # fmt: skip
+            code_hash=row["code_hash"],
+            client_id=row["client_id"],
+            subject=subject,
+            redirect_uri=row["redirect_uri"],
+            scope=row["scope"],
+            code_challenge=row["code_challenge"],
+            code_challenge_method=row["code_challenge_method"],
+            nonce=row["nonce"],
+        )
 
     def get_redirect_uri(self) -> str:
         return self.redirect_uri
@@ -173,10 +186,15 @@ class RefreshRecord(TokenMixin):
     def from_row(cls, row: Mapping[str, Any]) -> RefreshRecord:
         subject = Subject(row["account_id"], row["acr"], list(row["amr"]), row["auth_time"], row["party"])
         return cls(
-            token_hash=row["token_hash"], family_id=row["family_id"], client_id=row["client_id"], subject=subject,
-            scope=row["scope"], used=row["used_at"] is not None, revoked=row["revoked_at"] is not None,
+            token_hash=row["token_hash"],
+            family_id=row["family_id"],
+            client_id=row["client_id"],
+            subject=subject,
+            scope=row["scope"],
+            used=row["used_at"] is not None,
+            revoked=row["revoked_at"] is not None,
             expired=bool(row["expired"]),
-        )  # fmt: skip
+        )
 
     def check_client(self, client: Client) -> bool:
         return client.client_id == self.client_id

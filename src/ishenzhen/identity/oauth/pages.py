@@ -13,14 +13,30 @@ from ishenzhen.identity.accounts.models import Party
 from ishenzhen.identity.scopes import DESCRIPTIONS
 
 __all__ = [
-    "OAUTH_FIELDS", "consent_page", "error_page", "login_page", "party_page", "raise_level_notice", "signed_out_page",
+    "OAUTH_FIELDS",
+    "consent_page",
+    "error_page",
+    "login_page",
+    "party_page",
+    "raise_level_notice",
+    "signed_out_page",
     "unmet_page",
-]  # fmt: skip
+]
 
 OAUTH_FIELDS = (
-    "response_type", "client_id", "redirect_uri", "scope", "state", "nonce", "code_challenge",
-    "code_challenge_method", "prompt", "max_age", "login_hint", "acr_values",
-)  # fmt: skip
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+    "prompt",
+    "max_age",
+    "login_hint",
+    "acr_values",
+)
 
 _STYLE = (
     "body{font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif;max-width:26rem;margin:2rem auto;"
@@ -147,13 +163,17 @@ def consent_page(
 
 # How to reach each level, for the page shown when a client asks for more than the account has.
 RAISE_LEVEL = {
-    2: ("此服务需要实名认证（L2）：请在 i深圳 App「我的 → 实名认证」核验姓名和身份证号码后重新登录。",
+    2: (
+        "此服务需要实名认证（L2）：请在 i深圳 App「我的 → 实名认证」核验姓名和身份证号码后重新登录。",
         "This service needs a verified real name (L2): verify your name and resident ID number in the "
-        "i Shenzhen app (Me → Real-name verification), then sign in again."),
-    3: ("此服务需要刷脸认证（L3）：请先完成实名认证，再在 i深圳 App「我的 → 刷脸认证」完成人脸核验后重新登录。",
+        "i Shenzhen app (Me → Real-name verification), then sign in again.",
+    ),
+    3: (
+        "此服务需要刷脸认证（L3）：请先完成实名认证，再在 i深圳 App「我的 → 刷脸认证」完成人脸核验后重新登录。",
         "This service needs a face check (L3): verify your real name first, then take the face check in the "
-        "i Shenzhen app (Me → Face check), and sign in again."),
-}  # fmt: skip
+        "i Shenzhen app (Me → Face check), and sign in again.",
+    ),
+}
 
 
 def raise_level_notice(level: int) -> str:

@@ -30,9 +30,11 @@ _TYPES = frozenset({"at+jwt", "application/at+jwt"})
 class AccessTokenGenerator(JWTBearerTokenGenerator):
     def __init__(self, issuer: str, keys: KeyRing, lifetime_seconds: int) -> None:
         super().__init__(
-            issuer, alg=ALGORITHM, refresh_token_generator=lambda **_: generate_token(48),
+            issuer,
+            alg=ALGORITHM,
+            refresh_token_generator=lambda **_: generate_token(48),
             expires_generator=lambda _client, _grant_type: lifetime_seconds,
-        )  # fmt: skip
+        )
         self.keys = keys
 
     def get_jwks(self) -> KeySet:

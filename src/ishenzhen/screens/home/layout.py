@@ -105,11 +105,13 @@ class _Composer:
         summary = self.snapshot.summaries[position]
         district = self.snapshot.districts.get(item.district) if item.district else None
         return ServiceLink(
-            code=item.code, name=item.name, department=summary.department.name,
+            code=item.code,
+            name=item.name,
+            department=summary.department.name,
             district=district_title(district, self.locale) if district else None,
             instant_approval=item.instant_approval,
             action=ItemAction(code=item.code, href=f"/v1/app/items/{item.code}/guide"),
-        )  # fmt: skip
+        )
 
     def theme_link(self, code: str) -> ThemeLink:
         theme = self.snapshot.themes[code]

@@ -85,7 +85,11 @@ class HomeScreens:
             prepared = PreparedHome(build_home(snapshot, locale, district, signed_in), signed_in)
             self._entries[key] = prepared
             log.info(
-                "screens.home_built", revision=snapshot.revision, locale=locale, district=district,
-                signed_in=signed_in, bytes=len(prepared.ok.body),
-            )  # fmt: skip
+                "screens.home_built",
+                revision=snapshot.revision,
+                locale=locale,
+                district=district,
+                signed_in=signed_in,
+                bytes=len(prepared.ok.body),
+            )
         return prepared

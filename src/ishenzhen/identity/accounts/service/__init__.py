@@ -107,4 +107,4 @@ __all__ = [
     "verify_caller_real_name",
     "verify_face",
     "verify_real_name",
-]  # fmt: skip
+]

@@ -38,9 +38,13 @@ async def audit(
     **detail: Any,
 ) -> None:
     await queries.audit(
-        connection, event=event, account_id=account_id, client_id=client_id, address=address,
+        connection,
+        event=event,
+        account_id=account_id,
+        client_id=client_id,
+        address=address,
         detail=msgspec.json.encode(detail).decode(),
-    )  # fmt: skip
+    )
     log.info(
         f"identity.{event}", account_id=str(account_id) if account_id else None, client_id=client_id, **detail
     )

@@ -20,9 +20,17 @@ from ishenzhen.identity.accounts.service._shared import parse_account_id as _acc
 from ishenzhen.lib.validators import is_valid_credit_code, normalize_identifier
 
 __all__ = [
-    "MAX_AGENT_GRANT", "ROLES", "AgentGrant", "add_enterprise", "agents_of", "grant_enterprise_role",
-    "parties_of", "party_of", "represented_enterprise", "revoke_agent",
-]  # fmt: skip
+    "MAX_AGENT_GRANT",
+    "ROLES",
+    "AgentGrant",
+    "add_enterprise",
+    "agents_of",
+    "grant_enterprise_role",
+    "parties_of",
+    "party_of",
+    "represented_enterprise",
+    "revoke_agent",
+]
 
 ROLES = frozenset({"legal_representative", "agent"})
 
@@ -69,9 +77,13 @@ async def grant_enterprise_role(
             "only a citizen with a verified real name (L2 or higher) can act for an enterprise"
         )
     await queries.upsert_enterprise_role(
-        connection, credit_code=credit_code, account_id=account_id, role=role, scopes=scopes or [],
+        connection,
+        credit_code=credit_code,
+        account_id=account_id,
+        role=role,
+        scopes=scopes or [],
         expires_at=expires_at,
-    )  # fmt: skip
+    )
     await audit(
         connection, "enterprise.role_granted", account_id=account_id, credit_code=credit_code, role=role
     )
@@ -125,5 +137,11 @@ async def revoke_agent(
         or await queries.revoke_agent(connection, credit_code=code, account_id=agent_id) is None
     ):
         raise NotFound("no such agent")
-    await audit(connection, "enterprise.agent_revoked", account_id=uuid.UUID(sub), address=address, credit_code=code,
-                agent=agent_sub)  # fmt: skip
+    await audit(
+        connection,
+        "enterprise.agent_revoked",
+        account_id=uuid.UUID(sub),
+        address=address,
+        credit_code=code,
+        agent=agent_sub,
+    )

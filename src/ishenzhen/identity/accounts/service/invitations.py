@@ -30,15 +30,23 @@ from ishenzhen.identity.accounts.service.people import account_of, normalize_mob
 from ishenzhen.identity.scopes import AGENT_SCOPES
 
 __all__ = [
-    "INVITATION_LIFETIME", "INVITE_LIMITS", "AgentInvitation", "InvitationSent", "accept_agent_invitation",
-    "agent_invitations_of", "decline_agent_invitation", "invite_agent",
-]  # fmt: skip
+    "INVITATION_LIFETIME",
+    "INVITE_LIMITS",
+    "AgentInvitation",
+    "InvitationSent",
+    "accept_agent_invitation",
+    "agent_invitations_of",
+    "decline_agent_invitation",
+    "invite_agent",
+]
 
 INVITATION_LIFETIME = dt.timedelta(days=7)
 # Invitations per hour for one enterprise and for one representative: enough for onboarding a team, far too
 # few to sweep numbers.
-INVITE_LIMITS = (throttle.Limit("agent_invite_enterprise", 20, 3600),
-                 throttle.Limit("agent_invite_account", 30, 3600))  # fmt: skip
+INVITE_LIMITS = (
+    throttle.Limit("agent_invite_enterprise", 20, 3600),
+    throttle.Limit("agent_invite_account", 30, 3600),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +71,16 @@ class AgentInvitation:
 
 
 async def invite_agent(
-    connection: Connection, sub: str, credit_code: str, mobile: str, scopes: Collection[str],
-    expires_at: dt.datetime, *, address: str, limiter: throttle.Throttle,
-) -> InvitationSent:  # fmt: skip
+    connection: Connection,
+    sub: str,
+    credit_code: str,
+    mobile: str,
+    scopes: Collection[str],
+    expires_at: dt.datetime,
+    *,
+    address: str,
+    limiter: throttle.Throttle,
+) -> InvitationSent:
     """The legal representative ``sub`` invites the holder of ``mobile`` to act for the enterprise with
     ``scopes`` (some of ``AGENT_SCOPES``) until ``expires_at``; ``throttle.Throttled`` past ``INVITE_LIMITS``."""
     unknown = sorted(set(scopes) - AGENT_SCOPES)
@@ -86,11 +101,25 @@ async def invite_agent(
     until = min(now + INVITATION_LIFETIME, expires_at)
     granted = sorted(set(scopes))
     await queries.insert_agent_invitation(
-        connection, id=invitation_id, credit_code=code, invited_by=caller.id, mobile=number, scopes=granted,
-        grant_expires_at=expires_at, expires_at=until,
-    )  # fmt: skip
-    await audit(connection, "enterprise.agent_invited", account_id=caller.id, address=address, credit_code=code,
-                invitation=str(invitation_id), scopes=granted, expires_at=expires_at.isoformat())  # fmt: skip
+        connection,
+        id=invitation_id,
+        credit_code=code,
+        invited_by=caller.id,
+        mobile=number,
+        scopes=granted,
+        grant_expires_at=expires_at,
+        expires_at=until,
+    )
+    await audit(
+        connection,
+        "enterprise.agent_invited",
+        account_id=caller.id,
+        address=address,
+        credit_code=code,
+        invitation=str(invitation_id),
+        scopes=granted,
+        expires_at=expires_at.isoformat(),
+    )
     return InvitationSent(invitation_id, until)
 
 
@@ -140,11 +169,22 @@ async def accept_agent_invitation(
         if existing is not None and existing["role"] == "legal_representative":
             raise Conflict("you are this enterprise's legal representative already")
         await grant_enterprise_role(
-            connection, code, account.id, "agent", scopes=list(row["scopes"]),
+            connection,
+            code,
+            account.id,
+            "agent",
+            scopes=list(row["scopes"]),
             expires_at=row["grant_expires_at"],
-        )  # fmt: skip
-        await audit(connection, "enterprise.agent_invitation_accepted", account_id=account.id, address=address,
-                    credit_code=code, invitation=str(wanted), invited_by=str(row["invited_by"]))  # fmt: skip
+        )
+        await audit(
+            connection,
+            "enterprise.agent_invitation_accepted",
+            account_id=account.id,
+            address=address,
+            credit_code=code,
+            invitation=str(wanted),
+            invited_by=str(row["invited_by"]),
+        )
     party = await party_of(connection, account.id, code)
     assert party is not None, "the grant made in this transaction is missing"
     return party
@@ -160,5 +200,11 @@ async def decline_agent_invitation(
     )
     if row is None:
         raise NotFound("no pending invitation with this id")
-    await audit(connection, "enterprise.agent_invitation_declined", account_id=account.id, address=address,
-                credit_code=row["credit_code"].strip(), invitation=str(wanted))  # fmt: skip
+    await audit(
+        connection,
+        "enterprise.agent_invitation_declined",
+        account_id=account.id,
+        address=address,
+        credit_code=row["credit_code"].strip(),
+        invitation=str(wanted),
+    )

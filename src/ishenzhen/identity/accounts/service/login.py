@@ -21,9 +21,14 @@ from ishenzhen.identity.accounts.throttle import LIMITS, Throttle, Throttled
 from ishenzhen.identity.hashing import hash_token, token_matches, verify_password
 
 __all__ = [
-    "SMS_CODE_MAX_ATTEMPTS", "SMS_CODE_SECONDS", "LoginFailed", "authenticate_password", "authenticate_sms",
-    "send_sms_code", "sms_outbox",
-]  # fmt: skip
+    "SMS_CODE_MAX_ATTEMPTS",
+    "SMS_CODE_SECONDS",
+    "LoginFailed",
+    "authenticate_password",
+    "authenticate_sms",
+    "send_sms_code",
+    "sms_outbox",
+]
 
 log = structlog.get_logger(__name__)
 

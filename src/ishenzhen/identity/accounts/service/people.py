@@ -22,11 +22,26 @@ from ishenzhen.identity.hashing import hash_password
 from ishenzhen.lib.validators import is_valid_mobile, is_valid_resident_id, normalize_identifier
 
 __all__ = [
-    "FACE_CHECK_LIMITS", "REAL_NAME_LIMITS", "CallerProfile", "SubjectGone", "account_by_mobile", "account_of",
-    "caller_profile", "count_demo_accounts", "lock_demo_seed", "mask_resident_id", "normalize_mobile",
-    "profile_by_id", "register_citizen", "set_password_hash", "set_real_name", "verify_caller_face",
-    "verify_caller_real_name", "verify_face", "verify_real_name",
-]  # fmt: skip
+    "FACE_CHECK_LIMITS",
+    "REAL_NAME_LIMITS",
+    "CallerProfile",
+    "SubjectGone",
+    "account_by_mobile",
+    "account_of",
+    "caller_profile",
+    "count_demo_accounts",
+    "lock_demo_seed",
+    "mask_resident_id",
+    "normalize_mobile",
+    "profile_by_id",
+    "register_citizen",
+    "set_password_hash",
+    "set_real_name",
+    "verify_caller_face",
+    "verify_caller_real_name",
+    "verify_face",
+    "verify_real_name",
+]
 
 
 class SubjectGone(Unauthenticated):
@@ -124,9 +139,13 @@ def mask_resident_id(resident_id: str) -> str:
 
 
 async def verify_face(
-    connection: Connection, face_check: FaceCheck, account_id: uuid.UUID, liveness_token: str,
-    *, address: str | None = None,
-) -> int:  # fmt: skip
+    connection: Connection,
+    face_check: FaceCheck,
+    account_id: uuid.UUID,
+    liveness_token: str,
+    *,
+    address: str | None = None,
+) -> int:
     """L3: the face check confirms the person of an L2 account."""
     account = await queries.account_by_id(connection, id=account_id)
     if account is None or account["assurance_level"] < 2:
@@ -165,9 +184,15 @@ async def _verification_account(
 
 
 async def verify_caller_real_name(
-    connection: Connection, register: PopulationRegister, sub: str, name: str, resident_id: str,
-    *, address: str, limiter: throttle.Throttle,
-) -> int:  # fmt: skip
+    connection: Connection,
+    register: PopulationRegister,
+    sub: str,
+    name: str,
+    resident_id: str,
+    *,
+    address: str,
+    limiter: throttle.Throttle,
+) -> int:
     """The signed-in citizen ``sub`` raises their own account to L2 (rate-limited per account and address:
     ``throttle.Throttled``); ``Conflict`` when it is already verified."""
     account = await _verification_account(connection, limiter, sub, REAL_NAME_LIMITS, address)
@@ -177,9 +202,14 @@ async def verify_caller_real_name(
 
 
 async def verify_caller_face(
-    connection: Connection, face_check: FaceCheck, sub: str, liveness_token: str, *, address: str,
+    connection: Connection,
+    face_check: FaceCheck,
+    sub: str,
+    liveness_token: str,
+    *,
+    address: str,
     limiter: throttle.Throttle,
-) -> int:  # fmt: skip
+) -> int:
     """The signed-in citizen ``sub`` raises their own L2 account to L3 (rate-limited like the real name)."""
     account = await _verification_account(connection, limiter, sub, FACE_CHECK_LIMITS, address)
     if account.assurance_level >= 3:
@@ -205,9 +235,11 @@ async def caller_profile(
     account = await account_of(connection, sub)
     enterprise = await party_of(connection, account.id, party) if party is not None else None
     return CallerProfile(
-        name=account.name, resident_id=account.resident_id,
-        mobile=account.mobile if with_phone else None, enterprise=enterprise,
-    )  # fmt: skip
+        name=account.name,
+        resident_id=account.resident_id,
+        mobile=account.mobile if with_phone else None,
+        enterprise=enterprise,
+    )
 
 
 async def count_demo_accounts(connection: Connection) -> int:

@@ -36,8 +36,26 @@ from ishenzhen.identity.oauth.service.provider import (
 from ishenzhen.identity.oauth.service.revocations import REVOCATIONS_CHANNEL, RevocationList
 
 __all__ = [
-    "CODE_SECONDS", "DEPARTMENT_SCOPES", "REFRESH_ABSOLUTE", "REVOCATIONS_CHANNEL", "SESSION_SECONDS", "ClientRefused", "IdentityProvider",
-    "OAuthResult", "RevocationList", "close_session", "consent_covers", "count_demo_clients", "count_development_keys",
-    "count_signing_keys", "find_session", "oauth_error", "open_session", "record_consent", "register_client",
-    "register_demo_department_client", "register_department_client", "store_code",
-]  # fmt: skip
+    "CODE_SECONDS",
+    "DEPARTMENT_SCOPES",
+    "REFRESH_ABSOLUTE",
+    "REVOCATIONS_CHANNEL",
+    "SESSION_SECONDS",
+    "ClientRefused",
+    "IdentityProvider",
+    "OAuthResult",
+    "RevocationList",
+    "close_session",
+    "consent_covers",
+    "count_demo_clients",
+    "count_development_keys",
+    "count_signing_keys",
+    "find_session",
+    "oauth_error",
+    "open_session",
+    "record_consent",
+    "register_client",
+    "register_demo_department_client",
+    "register_department_client",
+    "store_code",
+]

@@ -16,9 +16,14 @@ from ishenzhen.identity.oauth.models import Client, Subject
 from ishenzhen.identity.oauth.service.provider import CODE_SECONDS
 
 __all__ = [
-    "SESSION_SECONDS", "close_session", "consent_covers", "find_session", "open_session", "record_consent",
+    "SESSION_SECONDS",
+    "close_session",
+    "consent_covers",
+    "find_session",
+    "open_session",
+    "record_consent",
     "store_code",
-]  # fmt: skip
+]
 
 SESSION_SECONDS = 8 * 3600
 
@@ -35,10 +40,14 @@ async def open_session(connection: Connection, subject: Subject) -> str:
     """Open a browser session for ``subject`` (signed in at ``subject.auth_time``); returns its id."""
     session_id = secrets.token_urlsafe(32)
     await queries.insert_session(
-        connection, id_hash=hash_token(session_id), account_id=subject.account_id, acr=subject.acr,
-        amr=subject.amr, auth_time=subject.auth_time,
+        connection,
+        id_hash=hash_token(session_id),
+        account_id=subject.account_id,
+        acr=subject.acr,
+        amr=subject.amr,
+        auth_time=subject.auth_time,
         expires_at=subject.auth_time + dt.timedelta(seconds=SESSION_SECONDS),
-    )  # fmt: skip
+    )
     return session_id
 
 
@@ -61,12 +70,21 @@ async def store_code(
 ) -> None:
     """Keep an issued authorization code (by its hash) with what the token request will be checked against."""
     await queries.insert_code(
-        connection, code_hash=hash_token(code), client_id=client.client_id, account_id=subject.account_id,
-        redirect_uri=data["redirect_uri"], scope=scope, code_challenge=data.get("code_challenge"),
-        code_challenge_method=data.get("code_challenge_method"), nonce=data.get("nonce"), acr=subject.acr,
-        amr=subject.amr, auth_time=subject.auth_time, party=subject.party,
+        connection,
+        code_hash=hash_token(code),
+        client_id=client.client_id,
+        account_id=subject.account_id,
+        redirect_uri=data["redirect_uri"],
+        scope=scope,
+        code_challenge=data.get("code_challenge"),
+        code_challenge_method=data.get("code_challenge_method"),
+        nonce=data.get("nonce"),
+        acr=subject.acr,
+        amr=subject.amr,
+        auth_time=subject.auth_time,
+        party=subject.party,
         expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=CODE_SECONDS),
-    )  # fmt: skip
+    )
 
 
 async def consent_covers(
@@ -93,5 +111,11 @@ async def record_consent(
             connection, account_id=subject.account_id, client_id=client_id, scopes=scopes
         )
     event = "consent.granted" if allowed else "consent.refused"
-    await accounts.audit(connection, event, account_id=subject.account_id, client_id=client_id, address=address,
-                         scope=" ".join(scopes))  # fmt: skip
+    await accounts.audit(
+        connection,
+        event,
+        account_id=subject.account_id,
+        client_id=client_id,
+        address=address,
+        scope=" ".join(scopes),
+    )

@@ -12,9 +12,15 @@ from ishenzhen.identity.oauth._sql import queries
 from ishenzhen.identity.oauth.keys import ALGORITHM, SIGNING_ALGORITHMS
 
 __all__ = [
-    "DEPARTMENT_SCOPES", "ClientRefused", "count_demo_clients", "count_development_keys", "count_signing_keys",
-    "register_client", "register_demo_department_client", "register_department_client",
-]  # fmt: skip
+    "DEPARTMENT_SCOPES",
+    "ClientRefused",
+    "count_demo_clients",
+    "count_development_keys",
+    "count_signing_keys",
+    "register_client",
+    "register_demo_department_client",
+    "register_department_client",
+]
 
 # What a department system's client-credentials token may carry; citizens' scopes never.
 # What a department system's client-credentials token may carry; citizens' scopes never.
@@ -30,11 +36,22 @@ class ClientRefused(ValueError):
 
 
 async def register_client(
-    connection: Connection, *, client_id: str, name: str, kind: str, department: str | None,
-    secret_hash: bytes | None, auth_method: str, redirect_uris: list[str], post_logout_redirect_uris: list[str],
-    grant_types: list[str], scopes: list[str], first_party: bool, demo: bool,
+    connection: Connection,
+    *,
+    client_id: str,
+    name: str,
+    kind: str,
+    department: str | None,
+    secret_hash: bytes | None,
+    auth_method: str,
+    redirect_uris: list[str],
+    post_logout_redirect_uris: list[str],
+    grant_types: list[str],
+    scopes: list[str],
+    first_party: bool,
+    demo: bool,
     id_token_signed_response_alg: str = ALGORITHM,
-) -> None:  # fmt: skip
+) -> None:
     """Add a client unless one with this id exists (then nothing changes).
 
     ``id_token_signed_response_alg`` is ES256 unless the relying party can only verify RS256 (OpenID Connect
@@ -46,11 +63,22 @@ async def register_client(
             f"got {id_token_signed_response_alg!r}"
         )
     await queries.insert_client(
-        connection, client_id=client_id, name=name, kind=kind, department=department, secret_hash=secret_hash,
-        jwks=None, auth_method=auth_method, redirect_uris=redirect_uris,
-        post_logout_redirect_uris=post_logout_redirect_uris, grant_types=grant_types, scopes=scopes,
-        first_party=first_party, demo=demo, id_token_signed_response_alg=id_token_signed_response_alg,
-    )  # fmt: skip
+        connection,
+        client_id=client_id,
+        name=name,
+        kind=kind,
+        department=department,
+        secret_hash=secret_hash,
+        jwks=None,
+        auth_method=auth_method,
+        redirect_uris=redirect_uris,
+        post_logout_redirect_uris=post_logout_redirect_uris,
+        grant_types=grant_types,
+        scopes=scopes,
+        first_party=first_party,
+        demo=demo,
+        id_token_signed_response_alg=id_token_signed_response_alg,
+    )
 
 
 async def register_department_client(
@@ -82,11 +110,20 @@ async def register_department_client(
         if [row async for row in queries.clients_by_id(connection, client_ids=[client_id])]:
             raise ClientRefused(f"client {client_id!r} already exists; choose another with --client-id")
         await register_client(
-            connection, client_id=client_id, name=name.strip(), kind="confidential", department=department,
-            secret_hash=hash_token(secret), auth_method="client_secret_basic", redirect_uris=[],
-            post_logout_redirect_uris=[], grant_types=["client_credentials"], scopes=sorted(set(scopes)),
-            first_party=True, demo=False,
-        )  # fmt: skip
+            connection,
+            client_id=client_id,
+            name=name.strip(),
+            kind="confidential",
+            department=department,
+            secret_hash=hash_token(secret),
+            auth_method="client_secret_basic",
+            redirect_uris=[],
+            post_logout_redirect_uris=[],
+            grant_types=["client_credentials"],
+            scopes=sorted(set(scopes)),
+            first_party=True,
+            demo=False,
+        )
     return client_id, secret
 
 

@@ -79,17 +79,26 @@ def _assertion_ids(form: Mapping[str, str]) -> tuple[str, str] | None:
 
 class IdentityProvider:
     def __init__(
-        self, pool: asyncpg.Pool, keys: KeyRing, issuer: str, access_token_seconds: int, idle: int,
-        token_rates: tuple[int, int] = (6000, 300), *, limiter: throttle.Throttle,
-    ) -> None:  # fmt: skip
+        self,
+        pool: asyncpg.Pool,
+        keys: KeyRing,
+        issuer: str,
+        access_token_seconds: int,
+        idle: int,
+        token_rates: tuple[int, int] = (6000, 300),
+        *,
+        limiter: throttle.Throttle,
+    ) -> None:
         self.pool = pool
         # The sign-in pages' and token endpoint's limits (the flow reaches them through the provider).
         self.throttle = limiter
         # Token requests per minute per claimed client id, and per address.
         # Fail open: every signed-in app refreshes here, and refusing while Valkey is away signs everyone out;
         # the client's own authentication still guards the endpoint.
-        self.token_limits = (throttle.Limit("token_client", token_rates[0], 60, fail_closed=False),
-                             throttle.Limit("token_address", token_rates[1], 60, fail_closed=False))  # fmt: skip
+        self.token_limits = (
+            throttle.Limit("token_client", token_rates[0], 60, fail_closed=False),
+            throttle.Limit("token_address", token_rates[1], 60, fail_closed=False),
+        )
         self.keys = keys
         self.issuer = issuer
         self.idle_seconds = idle
@@ -212,8 +221,13 @@ class IdentityProvider:
         if row["used_at"] is not None:
             # A replayed code: revoke whatever its first use issued (RFC 9700 §4.5).
             await self._revoke_code(connection, row["code_hash"])
-            await accounts.audit(connection, "code.replayed", account_id=row["account_id"], client_id=row["client_id"],
-                        address=address)  # fmt: skip
+            await accounts.audit(
+                connection,
+                "code.replayed",
+                account_id=row["account_id"],
+                client_id=row["client_id"],
+                address=address,
+            )
             return CodeRedemption(None)
         if row["expired"]:
             return CodeRedemption(None)
@@ -253,14 +267,22 @@ class IdentityProvider:
         self, connection: Connection, record: RefreshRecord, address: str
     ) -> None:
         await self._revoke_family(connection, record.family_id, "refresh_token_reused")
-        await accounts.audit(connection, "refresh.reused", account_id=record.subject.account_id, client_id=record.client_id,
-                    address=address, family=str(record.family_id))  # fmt: skip
+        await accounts.audit(
+            connection,
+            "refresh.reused",
+            account_id=record.subject.account_id,
+            client_id=record.client_id,
+            address=address,
+            family=str(record.family_id),
+        )
 
     async def _remember_assertion(self, connection: Connection, assertion: ClientAssertion) -> bool:
         inserted = await queries.remember_client_assertion(
-            connection, client_id=assertion.sub, jti=assertion.jti,
+            connection,
+            client_id=assertion.sub,
+            jti=assertion.jti,
             expires_at=dt.datetime.fromtimestamp(assertion.exp, dt.UTC),
-        )  # fmt: skip
+        )
         return inserted is not None
 
     async def _persist_token(
@@ -292,8 +314,13 @@ class IdentityProvider:
                         await self._record_access_token(connection, token, family_id, code.code_hash)
                 if not won:
                     await self._revoke_code(connection, code.code_hash)
-                    await accounts.audit(connection, "code.replayed", account_id=code.subject.account_id,
-                                client_id=client.client_id, address=address)  # fmt: skip
+                    await accounts.audit(
+                        connection,
+                        "code.replayed",
+                        account_id=code.subject.account_id,
+                        client_id=client.client_id,
+                        address=address,
+                    )
                     return oauth_error("invalid_grant", "the authorization code was already used")
             elif rotated is not None:
                 old = rotated
@@ -313,22 +340,39 @@ class IdentityProvider:
                 if not alive:
                     return oauth_error("invalid_grant", "the refresh token is no longer valid")
             await accounts.audit(
-                connection, "token.issued", account_id=subject.account_id if subject else None,
-                client_id=client.client_id, address=address, grant_type=request.payload.grant_type if request.payload else None,
+                connection,
+                "token.issued",
+                account_id=subject.account_id if subject else None,
+                client_id=client.client_id,
+                address=address,
+                grant_type=request.payload.grant_type if request.payload else None,
                 scope=token.get("scope", ""),
-            )  # fmt: skip
+            )
         return None
 
     async def _new_family(
-        self, connection: Connection, client: Client, subject: Subject, scope: str, code_hash: bytes,
+        self,
+        connection: Connection,
+        client: Client,
+        subject: Subject,
+        scope: str,
+        code_hash: bytes,
         refresh: str,
-    ) -> uuid.UUID:  # fmt: skip
+    ) -> uuid.UUID:
         family_id = uuid.uuid4()
         await queries.insert_family(
-            connection, id=family_id, client_id=client.client_id, account_id=subject.account_id, scope=scope,
-            acr=subject.acr, amr=subject.amr, auth_time=subject.auth_time, party=subject.party, code_hash=code_hash,
+            connection,
+            id=family_id,
+            client_id=client.client_id,
+            account_id=subject.account_id,
+            scope=scope,
+            acr=subject.acr,
+            amr=subject.amr,
+            auth_time=subject.auth_time,
+            party=subject.party,
+            code_hash=code_hash,
             expires_at=dt.datetime.now(dt.UTC) + REFRESH_ABSOLUTE,
-        )  # fmt: skip
+        )
         await queries.insert_refresh_token(connection, token_hash=hash_token(refresh), family_id=family_id)
         return family_id
 
@@ -340,9 +384,12 @@ class IdentityProvider:
         # We signed it a moment ago: reading the claims needs no verification.
         claims = msgspec.json.decode(jws.extract_compact(token["access_token"].encode()).payload)
         await queries.record_access_token(
-            connection, jti=claims["jti"], family_id=family_id, code_hash=code_hash,
+            connection,
+            jti=claims["jti"],
+            family_id=family_id,
+            code_hash=code_hash,
             expires_at=dt.datetime.fromtimestamp(claims["exp"], dt.UTC),
-        )  # fmt: skip
+        )
 
     # -- revocation and introspection ---------------------------------------------------------------
 
@@ -353,21 +400,33 @@ class IdentityProvider:
         if row is not None:
             record = RefreshRecord.from_row(row)
             active = not (record.used or record.revoked or record.expired)
-            info = {"token_type": "refresh_token", "client_id": record.client_id, "scope": record.scope,
-                    "sub": str(record.subject.account_id), "iss": self.issuer}  # fmt: skip
+            info = {
+                "token_type": "refresh_token",
+                "client_id": record.client_id,
+                "scope": record.scope,
+                "sub": str(record.subject.account_id),
+                "iss": self.issuer,
+            }
             return LookedUpToken("refresh_token", record.client_id, active, info, family_id=record.family_id)
         try:
             claims = self.verifier.verify(token)
         except InvalidToken:
             return None
         revoked = await queries.access_token_revoked(connection, jti=claims["jti"])
-        info = {key: claims[key] for key in ("scope", "client_id", "sub", "exp", "iat", "iss", "aud", "jti", "acr")
-                if key in claims}  # fmt: skip
+        info = {
+            key: claims[key]
+            for key in ("scope", "client_id", "sub", "exp", "iat", "iss", "aud", "jti", "acr")
+            if key in claims
+        }
         info["token_type"] = "Bearer"  # noqa: S105 - the RFC 6750 token type, not a secret
         return LookedUpToken(
-            "access_token", claims["client_id"], not revoked and claims["exp"] > time.time(), info,
-            jti=claims["jti"], exp=int(claims["exp"]),
-        )  # fmt: skip
+            "access_token",
+            claims["client_id"],
+            not revoked and claims["exp"] > time.time(),
+            info,
+            jti=claims["jti"],
+            exp=int(claims["exp"]),
+        )
 
     async def _token_endpoint(
         self, name: str, uri: str, headers: Mapping[str, str], form: Mapping[str, str]
