@@ -145,6 +145,10 @@ class HandlingSettings(msgspec.Struct, frozen=True, kw_only=True, rename=_prefix
     material_max_bytes: Annotated[int, msgspec.Meta(ge=1024, le=20 * 1024 * 1024)] = 10 * 1024 * 1024
     material_max_pages: Annotated[int, msgspec.Meta(ge=1, le=500)] = 50
     material_hours: Annotated[int, msgspec.Meta(ge=1, le=24 * 30)] = 24
+    # New applications (POST /v1/applications) per account and per acting enterprise: the long-run rate per
+    # hour, and how many may come at once (benchmarks and load tests raise both).
+    submit_rate_per_hour: Annotated[int, msgspec.Meta(ge=1, le=10_000_000)] = 120
+    submit_burst: Annotated[int, msgspec.Meta(ge=1, le=10_000_000)] = 20
 
 
 class NotificationsSettings(msgspec.Struct, frozen=True, kw_only=True, rename=_prefixed("notifications_")):

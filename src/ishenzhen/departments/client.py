@@ -1,8 +1,8 @@
 """The one HTTP client for department systems: signed requests, one attempt at a time under a circuit
 breaker and a retry budget, bounded in time and size, redirects never followed.
 
-httpx is the interface; the transport under it is aiohttp's (``httpx-aiohttp``) because stock httpx's pool
-collapses under concurrency (encode/httpx#3215): see docs/decisions/0001-http-client.md for the figures.
+Its pieces live beside it: ``transports`` opens each department's httpx client, ``answers`` reads what a
+department answered, ``signing``, ``breaker`` and ``budget`` do what they are named for.
 """
 
 from __future__ import annotations
@@ -18,67 +18,20 @@ import httpx
 import msgspec
 import structlog
 
+from ishenzhen.departments.answers import Attempt, describe_link_failure, header_safe, judge
 from ishenzhen.departments.breaker import BreakerState, CircuitBreaker
 from ishenzhen.departments.budget import RetryBudget
 from ishenzhen.departments.directory import DepartmentDirectory, DepartmentEntry
 from ishenzhen.departments.schemas import DeliveryResult, ErrorSource, OutboundRequest, QueryResult
 from ishenzhen.departments.signing import AnswerVerifier, RequestSigner, SignatureRejected
+from ishenzhen.departments.transports import Transport, open_http_client
 
 __all__ = ["DepartmentClient", "Transport"]
 
 log = structlog.get_logger(__name__)
 
-Transport = Literal["aiohttp", "httpx"]
-# Worth another attempt: the department (or a proxy in front of it) says "not now".
-_RETRYABLE = frozenset({408, 425, 429, 500, 502, 503, 504})
-# Statuses a proxy in front of the department answers when it cannot reach it: the link failed.
-_LINK_STATUSES = frozenset({502, 504})
-_MAX_RETRY_AFTER = 3600.0
 _REMEMBERED_RETRIES = 65_536
 _QUERY_NUMBER = "-"  # queries belong to no application; the header is still signed
-
-
-class _Attempt(msgspec.Struct, frozen=True):
-    result: DeliveryResult
-    healthy: bool  # what the breaker should learn from it
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds (delta-seconds or an HTTP date), bounded; None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return min(float(value), _MAX_RETRY_AFTER)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, min(when.timestamp() - time.time(), _MAX_RETRY_AFTER))
-
-
-def _header_safe(value: str) -> bool:
-    return value.isascii() and value.isprintable() and 0 < len(value) <= 256
-
-
-def _describe_link_failure(exc: BaseException) -> str:
-    """ "timed out: …" for timeouts, else what broke. httpx-aiohttp maps a closed connection to ConnectTimeout,
-    so the aiohttp error underneath decides."""
-    cause = exc.__cause__
-    timeout = isinstance(exc, TimeoutError) or (
-        isinstance(exc, httpx.TimeoutException) and (cause is None or isinstance(cause, TimeoutError))
-    )
-    shown = cause if cause is not None else exc
-    text = f"{type(shown).__name__}: {shown}".rstrip(": ")
-    return (f"timed out: {text}" if timeout else f"connection failed: {text}")[:300]
-
-
-def _snippet(body: bytes | None) -> str:
-    if not body:
-        return ""
-    return body[:200].decode("utf-8", "replace").replace("\n", " ")
 
 
 class DepartmentClient:
@@ -108,28 +61,7 @@ class DepartmentClient:
     def _http(self, entry: DepartmentEntry) -> httpx.AsyncClient:
         client = self._clients.get(entry.slug)
         if client is None:
-            limits = httpx.Limits(
-                max_connections=entry.max_connections, max_keepalive_connections=entry.max_connections
-            )
-            transport: httpx.AsyncBaseTransport
-            if self.transport == "aiohttp":
-                from httpx_aiohttp import AiohttpTransport
-
-                transport = AiohttpTransport(limits=limits, trust_env=False)
-            else:
-                transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
-            client = httpx.AsyncClient(
-                transport=transport,
-                timeout=httpx.Timeout(
-                    connect=entry.connect_timeout,
-                    read=entry.read_timeout,
-                    write=entry.read_timeout,
-                    pool=entry.pool_timeout,
-                ),
-                follow_redirects=False,
-                trust_env=False,
-                headers={"user-agent": self._user_agent},
-            )
+            client = open_http_client(entry, self.transport, self._user_agent)
             self._clients[entry.slug] = client
         return client
 
@@ -284,9 +216,9 @@ class DepartmentClient:
             )
 
         for name, value in (("application number", number), ("acting user", user), ("acting party", party)):
-            if not _header_safe(value):
+            if not header_safe(value):
                 return None, None, failed("dead", "gateway", f"{name} cannot be sent in a signed header")
-        if traceparent is not None and not _header_safe(traceparent):
+        if traceparent is not None and not header_safe(traceparent):
             traceparent = None
         headers = {
             "accept": "application/json",
@@ -332,10 +264,10 @@ class DepartmentClient:
                 finally:
                     await response.aclose()
         except (TimeoutError, httpx.TransportError) as exc:
-            return None, None, failed("retry", "link", _describe_link_failure(exc))
+            return None, None, failed("retry", "link", describe_link_failure(exc))
         return response, bytes(content), None
 
-    async def _attempt(self, entry: DepartmentEntry, request: OutboundRequest) -> _Attempt:
+    async def _attempt(self, entry: DepartmentEntry, request: OutboundRequest) -> Attempt:
         response, content, failure = await self._exchange(
             entry,
             method=request.method.upper(),
@@ -348,62 +280,9 @@ class DepartmentClient:
         )
         if failure is not None:
             # Our own refusals (gateway) say nothing about the department's health.
-            return _Attempt(result=failure, healthy=failure.error_source == "gateway")
+            return Attempt(result=failure, healthy=failure.error_source == "gateway")
         assert response is not None and content is not None
-        return self._judge(entry, request, response, content)
-
-    def _judge(
-        self, entry: DepartmentEntry, request: OutboundRequest, response: httpx.Response, content: bytes
-    ) -> _Attempt:
-        status = response.status_code
-
-        def result(
-            outcome: Literal["delivered", "retry", "dead"],
-            source: ErrorSource | None,
-            detail: str,
-            healthy: bool,
-        ) -> _Attempt:
-            retry_after = _retry_after(response.headers.get("retry-after")) if outcome == "retry" else None
-            return _Attempt(
-                result=DeliveryResult(
-                    outcome=outcome,
-                    status=status,
-                    body=content,
-                    retry_after=retry_after,
-                    error_source=source,
-                    detail=detail,
-                ),
-                healthy=healthy,
-            )
-
-        if 300 <= status < 400:
-            # Never followed: a department system that moved is a configuration change, not a hop to take.
-            location = response.headers.get("location", "")[:200]
-            return result("dead", "department", f"redirect ({status}) to {location!r} not followed", True)
-        if status in _RETRYABLE:
-            source: ErrorSource = "link" if status in _LINK_STATUSES else "department"
-            return result(
-                "retry", source, f"department answered {status}: {_snippet(content)}", status == 429
-            )
-        verifier = self._verifier(entry)
-        if verifier is not None:
-            try:
-                verifier.verify(response, content)
-            except SignatureRejected as exc:
-                return result("retry", "department", f"answer signature rejected: {exc}", False)
-        if 400 <= status < 600:
-            return result("dead", "department", f"department refused ({status}): {_snippet(content)}", True)
-        if not 200 <= status < 300:
-            return result("retry", "department", f"unexpected status {status}", False)
-        try:
-            answer = msgspec.json.decode(content)
-        except msgspec.DecodeError:
-            return result("retry", "department", f"answer is not JSON: {_snippet(content)!r}", False)
-        if not isinstance(answer, dict):
-            return result("retry", "department", "answer is not a JSON object", False)
-        if request.path == "/applications" and not isinstance(answer.get("receipt_number"), str):
-            return result("retry", "department", "answer has no receipt_number", False)
-        return result("delivered", None, f"department answered {status}", True)
+        return judge(request, response, content, self._verifier(entry))
 
     # -- pass-through queries -------------------------------------------------------------------------
 

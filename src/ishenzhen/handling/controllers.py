@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
+from litestar.exceptions import HTTPException
 from litestar.params import Body, HeaderParameter, PathParameter, QueryParameter
 
 from ishenzhen.errors import ContentTooLarge, FieldError, InvalidInput, problem_spec
@@ -27,6 +28,7 @@ from ishenzhen.handling.schemas import (
     WithdrawRequest,
 )
 from ishenzhen.handling.states import Status
+from ishenzhen.handling.submit_limit import SubmitLimit, SubmitLimited
 from ishenzhen.identity.guards import Principal, provide_principal, requires
 from ishenzhen.lib.http import BEARER, media_type_of, response_spec
 from ishenzhen.screens.item_service import ItemScreens
@@ -81,6 +83,19 @@ def _screens(request: Request[Any, Any, Any]) -> ItemScreens:
     return screens
 
 
+def _submit_limit(request: Request[Any, Any, Any]) -> SubmitLimit:
+    # One per app, over the app's shared store (so instances sharing a Valkey share the budget).
+    state = request.app.state
+    limit = getattr(state, "submit_limit", None)
+    if limit is None or limit.store is not state.shared_store:
+        handling = state.settings.handling
+        limit = SubmitLimit(
+            state.shared_store, rate_per_hour=handling.submit_rate_per_hour, burst=handling.submit_burst
+        )
+        state.submit_limit = limit
+    return limit
+
+
 def _check_key(key: str) -> str:
     if not set(key) <= _KEY_CHARS:
         raise InvalidInput(
@@ -120,6 +135,7 @@ class ApplicationsController(Controller):
                 "The e-licence register cannot confirm a referenced licence; nothing was stored "
                 "(see Retry-After)"
             ),
+            429: problem_spec("Too many new applications from this account or enterprise: see Retry-After"),
         },
     )
     async def apply(
@@ -131,17 +147,23 @@ class ApplicationsController(Controller):
         render: RenderHeader = None,
     ) -> Response[ApplicationAccepted]:
         settings = request.app.state.settings
-        submission = await service.submit(
-            request.app.state.db_pool,
-            _screens(request),
-            principal,
-            data,
-            key=_check_key(idempotency_key),
-            render=render,
-            key_hours=settings.handling.idempotency_hours,
-            rule_sets=getattr(request.app.state, "rule_sets", None),
-            platform=getattr(request.app.state, "platform", None),
-        )
+        try:
+            submission = await service.submit(
+                request.app.state.db_pool,
+                _screens(request),
+                principal,
+                data,
+                key=_check_key(idempotency_key),
+                render=render,
+                key_hours=settings.handling.idempotency_hours,
+                rule_sets=getattr(request.app.state, "rule_sets", None),
+                admit=_submit_limit(request).admit,
+                platform=getattr(request.app.state, "platform", None),
+            )
+        except SubmitLimited as exc:
+            raise HTTPException(
+                status_code=429, detail=str(exc), headers={"Retry-After": str(exc.retry_after)}
+            ) from exc
         if submission.instant and not submission.replayed:
             request.app.state.instant.kick(submission.accepted.id)
         headers = {"Location": f"/v1/applications/{submission.accepted.id}"}

@@ -11,7 +11,7 @@ import base64
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -312,6 +312,7 @@ async def submit(
     key_hours: int,
     rule_sets: Mapping[str, RuleSet] | None = None,
     platform: PlatformClient | None = None,
+    admit: Callable[[str, str | None], Awaitable[None]] | None = None,
 ) -> Submission:
     """Store an application, its first status, timeline row, inbox message and outbox record at once.
 
@@ -384,6 +385,9 @@ async def submit(
                 ],
             )
         credit_code = _check_party(request, principal, profile.enterprise_credit_code)
+        if admit is not None:
+            # Only a new, valid application is counted against the submit limit (account, enterprise).
+            await admit(principal.sub, credit_code)
 
         application_id = uuid.uuid4()
         now = dt.datetime.now(dt.UTC)
