@@ -72,16 +72,25 @@ class _ItemLists:
     """Online items per audience, and the instant-approval ones, listed once per process from the catalogue."""
 
     def __init__(self) -> None:
-        self.codes: dict[tuple[str, bool, str | None], list[str]] = {}
+        self.codes: dict[tuple[str, bool, str | None, str | None], list[str]] = {}
 
-    def pick(self, client: Any, audience: str, instant: bool, department: str | None = None) -> str | None:
-        key = (audience, instant, department)
+    def pick(
+        self,
+        client: Any,
+        audience: str,
+        instant: bool,
+        department: str | None = None,
+        district: str | None = None,
+    ) -> str | None:
+        key = (audience, instant, department, district)
         if key not in self.codes:
             params: dict[str, Any] = {"channel": "online", "audience": audience, "visits": 0, "limit": 50}
             if instant:
                 params["instant_approval"] = "true"
             if department:
                 params["department"] = department
+            if district:
+                params["district"] = district
             with client.get(
                 "/v1/catalog/items",
                 params=params,
@@ -149,7 +158,13 @@ class ApplyOnline(SignedInJourney):
         )
         self.user.has_applied = True
         department = CASEWORK_DEPARTMENT if first or random.random() < 0.5 else None  # noqa: S311
-        self.code = _items.pick(self.client, audience, instant=self.instant, department=department)
+        if self.instant:
+            department = None  # the rules decide these, wherever they belong
+        # Most district services are for the district one is registered in (the rules check it): a citizen
+        # mostly applies to their own district's items (the ID number's first six digits).
+        person = PEOPLE.get(self.user.mobile)
+        district = person[1][:6] if person and not self.user.party and random.random() < 0.7 else None  # noqa: S311
+        self.code = _items.pick(self.client, audience, self.instant, department, district)
         if self.code is None:
             self.finish()
 
