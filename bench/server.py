@@ -124,6 +124,10 @@ def service_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
         # The department simulators are started only by the benchmarks that use them, on free ports.
         ISHENZHEN_DEPARTMENTS_SIMULATORS="0",
         ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT="0",
+        # Load runs apply from a handful of seeded accounts, far above a citizen's fair share; the limit itself
+        # is tested in tests/handling/test_submit_limit.py. A run that wants it passes its own values in extra.
+        ISHENZHEN_HANDLING_SUBMIT_BURST="10000000",
+        ISHENZHEN_HANDLING_SUBMIT_RATE_PER_HOUR="10000000",
     )
     env.update(extra or {})
     return env
