@@ -193,6 +193,9 @@ async def test_a_person_outside_the_district_is_rejected_with_reasons_and_the_wa
     assert detail["status"] == "rejected"
     message = detail["timeline"][-1]["message"]
     assert message.startswith("未通过自动审批：") and "户籍" in message and "窗口" in message
+    decision = detail["decision"]
+    assert decision["outcome"] == "rejected" and decision["result_id"] is None
+    assert any("户籍" in reason for reason in decision["reasons"]) and "窗口" in (decision["clerk"] or "")
     decision, _ = await _stored(db_pool, application_id)
     assert decision["outcome"] == "rejected"
 
@@ -294,9 +297,24 @@ async def test_an_approval_issues_a_signed_result_verifiable_offline_and_online_
     auth = await citizen(L2)
     application_id = await _submit(client, auth, items["elderly"], elder)
     await _decided(db_pool, application_id)
-    message = (await _detail(client, auth, application_id))["timeline"][-1]["message"]
-    link = message.rsplit("电子结果核验：", 1)[1]
+    detail = await _detail(client, auth, application_id)
+    link = detail["timeline"][-1]["message"].rsplit("电子结果核验：", 1)[1]
     assert link.startswith(ISSUER) and link.endswith("/verification")
+    # The detail carries the decision itself: every check as a sentence, the result and where to verify it.
+    decision = detail["decision"]
+    assert (decision["state"], decision["outcome"], decision["reasons"]) == ("decided", "approved", [])
+    assert decision["verification_url"] == link and link.endswith(f"/{decision['result_id']}/verification")
+    assert decision["explanations"] and all(
+        any("\u4e00" <= c <= "\u9fff" for c in text) for text in decision["explanations"]
+    )
+    english = (
+        await client.get(
+            f"/v1/applications/{application_id}", headers={**auth, "Accept-Language": "en-GB,zh;q=0.5"}
+        )
+    ).json()["decision"]
+    assert len(english["explanations"]) == len(decision["explanations"])
+    assert not any("\u4e00" <= c <= "\u9fff" for text in english["explanations"] for c in text), english
+    assert english["result_id"] == decision["result_id"]
 
     # Online: the public endpoint the QR code points to, no token needed.
     online = await client.get(link.removeprefix(ISSUER))

@@ -33,6 +33,7 @@ from ishenzhen.identity.guards import Principal, provide_principal, requires
 from ishenzhen.lib.http import BEARER, media_type_of, response_spec
 from ishenzhen.screens.item_service import ItemScreens
 from ishenzhen.ui.capabilities import HEADER
+from ishenzhen.ui.resolve import negotiate_locale
 
 __all__ = [
     "HANDLING_CONTROLLERS",
@@ -231,7 +232,13 @@ class ApplicationsController(Controller):
         application_id: Annotated[uuid.UUID, PathParameter()],
     ) -> ApplicationDetail:
         return await service.application_detail(
-            request.app.state.db_pool, _screens(request), principal, application_id
+            request.app.state.db_pool,
+            _screens(request),
+            principal,
+            application_id,
+            # The decision's sentences in the reader's language: Chinese unless English ranks higher.
+            language=negotiate_locale(request.headers.get("accept-language")),
+            base_url=request.app.state.settings.effective_issuer,
         )
 
     @post(

@@ -287,3 +287,12 @@ WHERE application_id = :application_id;
 -- name: instant_decision(application_id)^
 SELECT application_id, state, outcome, decision, attempts, created_at, decided_at
 FROM handling_instant_decisions WHERE application_id = :application_id;
+
+-- name: decision_view(application_id)^
+-- The rules' decision on an application as its applicant reads it, with the result it issued (if any).
+SELECT d.state, d.outcome, d.decision::text AS decision, d.decided_at, r.id AS result_id
+FROM handling_instant_decisions d
+LEFT JOIN results_issued r ON r.application_id = d.application_id
+WHERE d.application_id = :application_id
+ORDER BY r.issued_at DESC NULLS LAST
+LIMIT 1;

@@ -20,6 +20,7 @@ __all__ = [
     "ApplicationSummary",
     "DeadLetter",
     "DeadLetterPage",
+    "DecisionView",
     "DepartmentEvent",
     "EventReceipt",
     "MaterialRef",
@@ -93,6 +94,23 @@ class ApplicationSummary(Struct, frozen=True):
     updated_at: dt.datetime
 
 
+class DecisionView(Struct, frozen=True):
+    """The rules' decision (秒批) in the applicant's language: each check as a sentence, why not, and what next."""
+
+    state: Literal["pending", "decided"]
+    outcome: Literal["approved", "rejected", "manual_review"] | None = None
+    decided_at: dt.datetime | None = None
+    # One sentence per condition the rules checked, e.g. "年龄 62 岁，满足 60 岁以上".
+    explanations: list[str] = msgspec.field(default_factory=list)
+    # Why it was not approved (empty when approved).
+    reasons: list[str] = msgspec.field(default_factory=list)
+    # How to apply with a clerk instead (rejected and manual review).
+    clerk: str | None = None
+    # The signed result it issued (approved), and where anyone can verify it.
+    result_id: uuid.UUID | None = None
+    verification_url: str | None = None
+
+
 class ApplicationDetail(Struct, frozen=True):
     id: uuid.UUID
     number: str
@@ -110,6 +128,8 @@ class ApplicationDetail(Struct, frozen=True):
     timeline: list[TimelineEntry]
     submitted_at: dt.datetime
     updated_at: dt.datetime
+    # Only for items decided by rules; null otherwise.
+    decision: DecisionView | None = None
 
 
 class ApplicationPage(Struct, frozen=True):

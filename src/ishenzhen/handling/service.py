@@ -20,7 +20,7 @@ import asyncpg
 import msgspec
 import structlog
 
-from ishenzhen.approvals import RuleSet
+from ishenzhen.approvals import Decision, RuleSet
 from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.db.sql import load_queries
 from ishenzhen.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied
@@ -36,6 +36,7 @@ from ishenzhen.handling.schemas import (
     ApplicationRequest,
     ApplicationSummary,
     DeadLetter,
+    DecisionView,
     DepartmentEvent,
     EventReceipt,
     MaterialRef,
@@ -51,6 +52,7 @@ from ishenzhen.notifications.service import record_messages
 from ishenzhen.screens.item_service import ItemScreens, load_profile
 from ishenzhen.sharing import PlatformClient
 from ishenzhen.ui.capabilities import Capabilities
+from ishenzhen.ui.resolve import Locale
 from ishenzhen.ui.submission import UPLOAD_ID
 
 __all__ = [
@@ -673,7 +675,13 @@ async def applications_page(
 
 
 async def application_detail(
-    pool: asyncpg.Pool, screens: ItemScreens | None, principal: Principal, application_id: uuid.UUID
+    pool: asyncpg.Pool,
+    screens: ItemScreens | None,
+    principal: Principal,
+    application_id: uuid.UUID,
+    *,
+    language: Locale = "zh-CN",
+    base_url: str = "",
 ) -> ApplicationDetail:
     async with pool.acquire() as connection:
         row = await queries.visible_application(connection, account_id=principal.sub, id=application_id)
@@ -684,7 +692,9 @@ async def application_detail(
         materials = [
             m async for m in queries.application_materials(connection, application_id=application_id)
         ]
+        decision = await queries.decision_view(connection, application_id=application_id)
     return ApplicationDetail(
+        decision=None if decision is None else _decision_view(decision, language, base_url),
         id=row["id"],
         number=row["number"],
         item_code=row["item_code"],
@@ -725,6 +735,27 @@ async def application_detail(
 
 
 # The applicant's actions ------------------------------------------------------------------------------------
+
+
+def _decision_view(row: asyncpg.Record, language: Locale, base_url: str) -> DecisionView:
+    """The stored decision in the reader's language: it keeps both texts of every check, so none is lost."""
+    if row["state"] != "decided" or row["decision"] is None:
+        return DecisionView(state="pending")
+    decision = msgspec.json.decode(row["decision"], type=Decision)
+    english = language == "en"
+    result_id = row["result_id"]
+    return DecisionView(
+        state="decided",
+        outcome=decision.outcome,
+        decided_at=row["decided_at"],
+        explanations=[check.text_en if english else check.text_zh for check in decision.checks],
+        reasons=list(decision.reasons_en if english else decision.reasons_zh),
+        clerk=(decision.clerk_en if english else decision.clerk_zh) or None,
+        result_id=result_id,
+        verification_url=None
+        if result_id is None
+        else base_url.rstrip("/") + f"/v1/results/{result_id}/verification",
+    )
 
 
 async def _locked_visible(
