@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from bench.report_doc import BEGIN_MARK, END_MARK, delta_percent, splice_generated
 
 
@@ -18,3 +20,14 @@ def test_the_change_from_the_previous_figure_is_signed() -> None:
     assert delta_percent(1000.0, 900.0) == "-10.0 %"
     assert delta_percent(None, 900.0) == "n/a"
     assert delta_percent(0.0, 900.0) == "n/a"
+
+
+def test_the_benchmarks_document_keeps_everything_outside_its_generated_section() -> None:
+    document = (Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    assert document.count(BEGIN_MARK) == 1
+    assert document.count(END_MARK) == 1
+    spliced = splice_generated(document, "figures")
+    before, _, after = document.partition(BEGIN_MARK)
+    assert spliced.startswith(before)
+    assert spliced.endswith(after.partition(END_MARK)[2])
+    assert f"{BEGIN_MARK}\nfigures\n{END_MARK}" in spliced
