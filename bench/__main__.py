@@ -16,6 +16,7 @@ from pathlib import Path
 from bench.endpoints import ENDPOINTS, Endpoint
 from bench.measure import LoadSettings, measure_endpoints, measure_startup
 from bench.report import machine_facts, render_markdown, write_json
+from bench.report_doc import splice_generated
 from bench.server import ServiceError, running_bare_reference, running_service
 from bench.wrk import WrkError, require_wrk
 
@@ -44,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--log-format", choices=("json", "console"), default="json", help="the service's log format [json]"
+    )
+    parser.add_argument(
+        "--doc",
+        type=Path,
+        metavar="MD",
+        help="also rewrite the marked generated section of this markdown file",
     )
     parser.add_argument(
         "--pin", metavar="CPUS", help="run the service and the bare reference on these CPUs (taskset list)"
@@ -118,10 +125,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_setup = f"access log {arguments.access_log}, " + (
         "production (JSON) format" if arguments.log_format == "json" else "development (console) format"
     )
-    print(render_markdown(facts, load, results, startup, log_setup))
+    report = render_markdown(facts, load, results, startup, log_setup)
     if worker_rss is not None:
         # Target: a worker with the catalogue loaded stays under 250 MB.
-        print(f"\nWorker resident size after the run (catalogue loaded, caches warm): {worker_rss:.0f} MiB")
+        report += (
+            f"\n\nWorker resident size after the run (catalogue loaded, caches warm): {worker_rss:.0f} MiB"
+        )
+    print(report)
+    if arguments.doc is not None:
+        document = arguments.doc.read_text(encoding="utf-8") if arguments.doc.exists() else ""
+        arguments.doc.write_text(splice_generated(document, report), encoding="utf-8")
+        _progress(f"rewrote the generated section of {arguments.doc}")
     if arguments.json is not None:
         write_json(arguments.json, facts, load, results, startup)
         _progress(f"wrote {arguments.json}")
