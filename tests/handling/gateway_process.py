@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from ishenzhen.lib.local_process import ProcessNotReady, free_port, output_tail, wait_until_healthy
+from tests.handling.helpers import UNLIMITED_SUBMITS
 from tests.identity.conftest import ISSUER
 
 SERVE = [sys.executable, "-m", "ishenzhen", "serve"]
@@ -29,6 +30,9 @@ class GatewayProcess:
             "ISHENZHEN_LOG_FORMAT": "json",
             "ISHENZHEN_LOG_LEVEL": "warning",
             "ISHENZHEN_ACCESS_LOG": "false",
+            # Fault tests send bursts from one citizen; the submit limit has tests of its own.
+            "ISHENZHEN_HANDLING_SUBMIT_BURST": str(UNLIMITED_SUBMITS),
+            "ISHENZHEN_HANDLING_SUBMIT_RATE_PER_HOUR": str(UNLIMITED_SUBMITS),
             **({"ISHENZHEN_DEPARTMENTS_DIRECTORY_FILE": str(directory_file)} if directory_file else {}),
             **{f"ISHENZHEN_{name.upper()}": value for name, value in settings.items()},
         }

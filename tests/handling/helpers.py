@@ -11,11 +11,30 @@ from litestar.testing import AsyncTestClient
 from PIL import Image
 
 from ishenzhen.identity.seed import DEMO_ENTERPRISE
-from tests.identity.conftest import L2, L3
+from ishenzhen.settings import Settings, load_settings
+from tests.identity.conftest import ISSUER, L2, L3
 
 CREDIT_CODE = DEMO_ENTERPRISE[0]
 Client = AsyncTestClient[Litestar]
 Headers = dict[str, str]
+# Far above any burst a durability test sends: the per-account submit limit has tests of its own.
+UNLIMITED_SUBMITS = 1_000_000
+
+
+def submissions_only(database_url: str, **overrides: Any) -> Settings:
+    """Settings of an in-process app that only takes submissions and issues tokens: no delivery workers, no
+    simulators of its own, no submit limit in the way."""
+    defaults: dict[str, Any] = {
+        "log_format": "json",
+        "log_level": "warning",
+        "identity_issuer": ISSUER,
+        "identity_key_refresh_seconds": 0,
+        "handling_dispatch_workers": 0,
+        "departments_simulators": False,
+        "handling_submit_burst": UNLIMITED_SUBMITS,
+        "handling_submit_rate_per_hour": UNLIMITED_SUBMITS,
+    }
+    return load_settings({}, database_url=database_url, **(defaults | overrides))
 
 
 def png(width: int = 8, height: int = 8) -> bytes:

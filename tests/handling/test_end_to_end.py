@@ -12,11 +12,11 @@ import pytest
 
 from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.identity.seed import seed_department_clients
-from ishenzhen.settings import Settings, load_settings
+from ishenzhen.settings import Settings
 from tests.conftest import world_traversable_tmpdir
 from tests.handling.gateway_process import GatewayProcess
-from tests.handling.helpers import Client, Headers, apply, eventually, person_form
-from tests.identity.conftest import ISSUER, L2
+from tests.handling.helpers import Client, Headers, apply, eventually, person_form, submissions_only
+from tests.identity.conftest import L2
 from tests.simulators_fixture import Simulators
 
 pytestmark = pytest.mark.slow
@@ -25,16 +25,7 @@ FINAL = {"approved", "rejected", "completed"}
 
 @pytest.fixture
 def settings(database_url: str, published: None) -> Settings:
-    return load_settings(
-        {},
-        database_url=database_url,
-        log_format="json",
-        log_level="warning",
-        identity_issuer=ISSUER,
-        identity_key_refresh_seconds=0,
-        handling_dispatch_workers=0,
-        departments_simulators=False,
-    )
+    return submissions_only(database_url)
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ import pytest
 from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.departments import DeliveryResult, DepartmentClient, OutboundRequest
 from ishenzhen.handling.outbox import Dispatcher, RetryPolicy
-from ishenzhen.settings import Settings, load_settings
-from tests.handling.helpers import Client, Headers, apply, eventually, person_form
-from tests.identity.conftest import ISSUER, L2
+from ishenzhen.settings import Settings
+from tests.handling.helpers import Client, Headers, apply, eventually, person_form, submissions_only
+from tests.identity.conftest import L2
 from tests.simulators_fixture import Simulators
 
 Citizen = Callable[..., Awaitable[Headers]]
@@ -23,16 +23,7 @@ POLICY = RetryPolicy(max_attempts=3, base_seconds=0.05, cap_seconds=0.2)
 
 @pytest.fixture
 def settings(database_url: str, published: None) -> Settings:
-    return load_settings(
-        {},
-        database_url=database_url,
-        log_format="json",
-        log_level="warning",
-        identity_issuer=ISSUER,
-        identity_key_refresh_seconds=0,
-        handling_dispatch_workers=0,
-        departments_simulators=False,
-    )
+    return submissions_only(database_url)
 
 
 async def submitted(client: Client, citizen: Citizen, item: ServiceItem) -> dict[str, str]:
