@@ -175,7 +175,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "catalog_search_uncached",
         "/v1/catalog/search",
         target_ratio=0.60,
-        rotating_paths=lambda: _searches(),
+        rotating_paths=lambda: uncached_searches(),
         bare_target_ratio=0.35,
     ),
     # The app's home screen, anonymous (CDN-cacheable), ≥ 85 % of the reference.
@@ -221,7 +221,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 
 
 @cache
-def _searches() -> tuple[str, ...]:
+def uncached_searches() -> tuple[str, ...]:
     """Name prefixes and pinyin of real item names, in every district view."""
     from ishenzhen.catalog.source.validator import load_catalog
     from ishenzhen.catalog.text import pinyin_syllables

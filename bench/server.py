@@ -52,7 +52,8 @@ class RunningService:
     pid: int = 0
 
     def worker_rss_mib(self) -> float | None:
-        """Largest resident size among the service's descendant processes (granian's workers), in MiB."""
+        """Largest resident size among the service's descendant processes but PostgreSQL's (granian's workers),
+        in MiB."""
         children: dict[int, list[int]] = {}
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
@@ -67,6 +68,9 @@ class RunningService:
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
             except OSError:
+                continue
+            # The embedded PostgreSQL runs under the service too; its backends' sizes count shared buffers.
+            if status.startswith("Name:\tpostgres"):
                 continue
             rss_kib = next(
                 (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0
