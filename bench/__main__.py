@@ -1,5 +1,10 @@
 """``python -m bench``: start the service, measure start-up and endpoints against the reference, report.
 
+The performance report is one command (``./dev bench --report``): every endpoint family with 1 and 2 granian
+workers next to the bare reference of as many workers, start-up times, worker memory, the Locust journeys, a
+soak, and the previous run's figures beside the new ones; written into docs/benchmarks.md's generated section
+and docs/benchmarks.json (the next run's "previous").
+
 The exit code is 0 even when a target is missed: this is a report, read by people; FAIL is printed loudly.
 """
 
@@ -7,20 +12,33 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from bench.endpoints import ENDPOINTS, Endpoint
+from bench.locust_run import summary_markdown
 from bench.measure import LoadSettings, measure_endpoints, measure_startup
-from bench.report import machine_facts, render_markdown, write_json
+from bench.report import WorkerRun, machine_facts, previous_bare_ratios, render_markdown, write_json
 from bench.report_doc import splice_generated
 from bench.server import ServiceError, running_bare_reference, running_service
+from bench.soak import render_soak, run_soak
 from bench.wrk import WrkError, require_wrk
 
 WARM_STARTS = 3
+ROOT = Path(__file__).resolve().parents[1]
+REPORT_DOC = ROOT / "docs" / "benchmarks.md"
+REPORT_JSON = ROOT / "docs" / "benchmarks.json"
+# What --report runs besides the endpoints: a soak and a Locust run long enough to mean something, short
+# enough that the whole report takes about half an hour on two cores.
+REPORT_SOAK_S = 600.0
+REPORT_LOCUST_S = 120.0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,7 +73,71 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--pin", metavar="CPUS", help="run the service and the bare reference on these CPUs (taskset list)"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[1],
+        metavar="N",
+        help="granian worker counts to measure, each against a bare reference with as many [1]",
+    )
+    parser.add_argument(
+        "--previous", type=Path, metavar="JSON", help="a former --json file: its figures beside the new ones"
+    )
+    parser.add_argument("--soak", type=float, metavar="SECONDS", help="also run the soak (bench/soak.py)")
+    parser.add_argument("--locust", type=float, metavar="SECONDS", help="also run the Locust suite, headless")
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help=f"the performance report: --workers 1 2 --soak {REPORT_SOAK_S:g} --locust {REPORT_LOCUST_S:g}, "
+        "compared with and written to docs/benchmarks.json and docs/benchmarks.md",
+    )
     return parser
+
+
+def _apply_report_defaults(arguments: argparse.Namespace) -> None:
+    if not arguments.report:
+        return
+    if arguments.workers == [1]:
+        arguments.workers = [1, 2]
+    arguments.soak = REPORT_SOAK_S if arguments.soak is None else arguments.soak
+    arguments.locust = REPORT_LOCUST_S if arguments.locust is None else arguments.locust
+    arguments.doc = arguments.doc or REPORT_DOC
+    arguments.json = arguments.json or REPORT_JSON
+    if arguments.previous is None and arguments.json.exists():
+        arguments.previous = arguments.json
+
+
+def _soak_section(workdir: Path, wrk: str, seconds: float) -> tuple[str, dict[str, Any]]:
+    warmup = min(60.0, max(5.0, seconds / 10))
+    with running_service(workdir / "soak-data", workdir / "soak.log", ready_deadline_s=120) as service:
+        _progress(f"soak: service ready at {service.base_url}; {seconds:g} s after a {warmup:g} s warm-up")
+        result = run_soak(service, wrk, seconds, warmup, min(30.0, seconds), _progress)
+    figures = asdict(result) | {"passed": result.passed, "rss_growth": result.rss_growth}
+    return render_soak(result), figures
+
+
+def _locust_section(seconds: float, results: Path) -> tuple[str, dict[str, Any]]:
+    """The Locust suite against a stack of its own (``bench.locust_run``), on one worker."""
+    results.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "bench.locust_run",
+        "--seconds",
+        f"{seconds:g}",
+        "--results",
+        str(results),
+    ]
+    _progress(f"locust: {' '.join(command[2:])}")
+    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    summaries = sorted(results.glob("locust-*_journeys.json"))
+    if not summaries:
+        tail = (completed.stdout + completed.stderr)[-2000:]
+        return f"Locust: the run wrote no summary (exit code {completed.returncode}):\n\n    {tail}", {}
+    summary = json.loads(summaries[-1].read_text(encoding="utf-8"))
+    reports = f"Reports: `{summaries[-1].with_name(summaries[-1].name.replace('_journeys.json', '.html'))}`."
+    return summary_markdown(summary, summary["run"]) + "\n\n" + reports, {"locust": summary}
 
 
 def _progress(message: str) -> None:
@@ -75,8 +157,11 @@ def _selected(only: Sequence[str] | None) -> list[Endpoint]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    _apply_report_defaults(arguments)
     if arguments.seconds < 1 or arguments.rounds < 1 or arguments.connections < 1:
         raise SystemExit("bench: --seconds, --rounds and --connections must be at least 1")
+    if not all(1 <= workers <= 16 for workers in arguments.workers):
+        raise SystemExit("bench: --workers between 1 and 16")
     endpoints = _selected(arguments.only)
     try:
         wrk = require_wrk()
@@ -87,32 +172,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         seconds=arguments.seconds, rounds=arguments.rounds, connections=arguments.connections, wrk=wrk
     )
     facts = machine_facts(wrk)
+    previous = None if arguments.previous is None else previous_bare_ratios(arguments.previous)
 
     # As root, PostgreSQL runs as `nobody`, which must be able to enter the folder: mkdtemp makes it 0700.
     workdir = Path(tempfile.mkdtemp(prefix="ishenzhen-bench-"))
     workdir.chmod(0o755)
     data_dir = workdir / "data"
-    worker_rss: float | None = None
+    runs: list[WorkerRun] = []
+    sections: list[str] = []
+    extra: dict[str, Any] = {}
     try:
         startup = None if arguments.no_startup else measure_startup(data_dir, workdir, WARM_STARTS, _progress)
-        with contextlib.ExitStack() as stack:
-            # The access log's own cost is measured by running once with it off, against the bare reference.
-            logging_env = {
-                "ISHENZHEN_ACCESS_LOG": "1" if arguments.access_log == "on" else "0",
-                "ISHENZHEN_LOG_FORMAT": arguments.log_format,
-            }
-            running = running_service(
-                data_dir, workdir / "load.log", cpus=arguments.pin, extra_env=logging_env
-            )
-            service = stack.enter_context(running)
-            bare_url = None
-            if not arguments.no_bare:
-                bare = running_bare_reference(workdir / "bare.log", cpus=arguments.pin)
-                bare_url = stack.enter_context(bare).base_url
-            names = ", ".join(endpoint.name for endpoint in endpoints)
-            _progress(f"service ready at {service.base_url}, bare reference at {bare_url}; measuring {names}")
-            results = measure_endpoints(service.base_url, endpoints, load, _progress, bare_url=bare_url)
-            worker_rss = service.worker_rss_mib()
+        for workers in arguments.workers:
+            runs.append(_measure_with_workers(arguments, endpoints, load, data_dir, workdir, workers))
+        if arguments.soak:
+            section, extra["soak"] = _soak_section(workdir, wrk, arguments.soak)
+            sections.append(section)
+        if arguments.locust:
+            section, figures = _locust_section(arguments.locust, ROOT / "bench" / "results" / facts.date[:10])
+            sections.append(section)
+            extra |= figures
     except (ServiceError, WrkError) as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 2
@@ -125,21 +204,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_setup = f"access log {arguments.access_log}, " + (
         "production (JSON) format" if arguments.log_format == "json" else "development (console) format"
     )
-    report = render_markdown(facts, load, results, startup, log_setup)
-    if worker_rss is not None:
-        # Target: a worker with the catalogue loaded stays under 250 MB.
-        report += (
-            f"\n\nWorker resident size after the run (catalogue loaded, caches warm): {worker_rss:.0f} MiB"
-        )
+    report = render_markdown(facts, load, runs, startup, log_setup, previous)
+    report = "\n\n".join([report.rstrip("\n"), *sections])
     print(report)
     if arguments.doc is not None:
         document = arguments.doc.read_text(encoding="utf-8") if arguments.doc.exists() else ""
         arguments.doc.write_text(splice_generated(document, report), encoding="utf-8")
         _progress(f"rewrote the generated section of {arguments.doc}")
     if arguments.json is not None:
-        write_json(arguments.json, facts, load, results, startup)
+        write_json(arguments.json, facts, load, runs, startup, extra)
         _progress(f"wrote {arguments.json}")
     return 0
+
+
+def _measure_with_workers(
+    arguments: argparse.Namespace,
+    endpoints: list[Endpoint],
+    load: LoadSettings,
+    data_dir: Path,
+    workdir: Path,
+    workers: int,
+) -> WorkerRun:
+    with contextlib.ExitStack() as stack:
+        # The access log's own cost is measured by running once with it off, against the bare reference.
+        service_env = {
+            "ISHENZHEN_ACCESS_LOG": "1" if arguments.access_log == "on" else "0",
+            "ISHENZHEN_LOG_FORMAT": arguments.log_format,
+            "ISHENZHEN_WORKERS": str(workers),
+        }
+        running = running_service(
+            data_dir, workdir / f"load-{workers}.log", cpus=arguments.pin, extra_env=service_env
+        )
+        service = stack.enter_context(running)
+        bare_url = None
+        if not arguments.no_bare:
+            bare = running_bare_reference(
+                workdir / f"bare-{workers}.log", cpus=arguments.pin, workers=workers
+            )
+            bare_url = stack.enter_context(bare).base_url
+        names = ", ".join(endpoint.name for endpoint in endpoints)
+        _progress(
+            f"{workers} worker(s): service ready at {service.base_url}, bare reference at {bare_url}; "
+            f"measuring {names}"
+        )
+        results = measure_endpoints(service.base_url, endpoints, load, _progress, bare_url=bare_url)
+        return WorkerRun(workers=workers, endpoints=results, worker_rss_mib=service.worker_rss_mib())
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from typing import Any
 
 from bench.server import ServiceError, running_service
 
-__all__ = ["CpuLayout", "main", "plan_cores"]
+__all__ = ["CpuLayout", "main", "plan_cores", "summary_markdown"]
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCUSTFILE = ROOT / "locust" / "locustfile.py"
@@ -191,36 +191,41 @@ def locust_command(
     return [*command, "--headless", "--run-time", f"{arguments.seconds:g}s", "--only-summary"]
 
 
-def _print_summary(summary: dict[str, Any], facts: dict[str, Any]) -> None:
-    print(
-        f"\nLocust, {facts['started']} UTC: {facts['users']} users for {facts['seconds']:g} s, "
-        f"{facts['locust_processes']} Locust process(es), {facts['workers']} granian worker(s)"
-    )
-    print(
+def summary_markdown(summary: dict[str, Any], facts: dict[str, Any]) -> str:
+    """The run's figures as the report prints them: who drove what on which cores, then one row per journey."""
+    lines = [
+        f"Locust, {facts['started']} UTC: {facts['users']} users for {facts['seconds']:g} s, "
+        f"{facts['locust_processes']} Locust process(es), {facts['workers']} granian worker(s)",
         f"CPU: {facts['layout']}; used {facts['gateway_cpu_s']:.1f} s gateway + database, "
-        f"{facts['locust_cpu_s']:.1f} s Locust, in {facts['wall_s']:.1f} s"
-    )
-    print(f"{summary['requests']} requests ({summary['requests_per_s']}/s), {summary['failures']} failed\n")
-    print("| journey | requests | failures | p50 ms | p95 ms | p99 ms | budget p95 ms | |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
+        f"{facts['locust_cpu_s']:.1f} s Locust, in {facts['wall_s']:.1f} s",
+        f"{summary['requests']} requests ({summary['requests_per_s']}/s), {summary['failures']} failed",
+        "",
+        "| journey | requests | failures | p50 ms | p95 ms | p99 ms | budget p95 ms | |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
     for row in summary["journeys"]:
         verdict = "ok" if row["within_budget"] else "**over budget**"
         if not summary["budgets_judged"] and not row["within_budget"]:
             verdict = "over budget (smoke run: not judged)"
-        print(
+        lines.append(
             f"| {row['journey']} | {row['requests']} | {row['failures']} | {row['p50_ms']} | {row['p95_ms']} "
             f"| {row['p99_ms']} | {row['budget_p95_ms']} | {verdict} |"
         )
-    print()
+    lines.append("")
     if summary.get("sign_ins_deferred"):
-        print(
+        lines.append(
             f"- {summary['sign_ins_deferred']} sign-ins deferred (one address's allowance): those users browsed on"
         )
     for skipped in summary["skipped"]:
-        print(f"- skipped {skipped['journey']}: the server does not offer {', '.join(skipped['missing'])}")
+        lines.append(
+            f"- skipped {skipped['journey']}: the server does not offer {', '.join(skipped['missing'])}"
+        )
     for error in summary["errors"]:
-        print(f"- failed {error['occurrences']}x {error['method']} {error['name']}: {error['error'][:300]}")
-    print("\n" + ("PASSED" if summary["passed"] else "FAILED"))
+        lines.append(
+            f"- failed {error['occurrences']}x {error['method']} {error['name']}: {error['error'][:300]}"
+        )
+    lines.append("\n" + ("PASSED" if summary["passed"] else "FAILED"))
+    return "\n".join(lines)
 
 
 def _interrupt(_signal: int, _frame: object) -> None:
@@ -312,7 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     summary["run"] = facts
     summary_path.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    _print_summary(summary, facts)
+    print("\n" + summary_markdown(summary, facts))
     print(f"\nreports: {prefix}_stats.csv, {prefix}.html, {summary_path}", file=sys.stderr)
     return code
 

@@ -91,7 +91,7 @@ def pinned(command: list[str], cpus: str | None) -> list[str]:
     return ["taskset", "--cpu-list", cpus, *command] if cpus else command
 
 
-def bare_reference_command(port: int) -> list[str]:
+def bare_reference_command(port: int, workers: int = 1) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -104,7 +104,7 @@ def bare_reference_command(port: int) -> list[str]:
         "--port",
         str(port),
         "--workers",
-        "1",
+        str(workers),
         "--loop",
         GRANIAN_LOOP,
         "--backlog",
@@ -205,13 +205,14 @@ def running_service(
 
 @contextmanager
 def running_bare_reference(
-    log_path: Path, *, ready_deadline_s: float = 30.0, cpus: str | None = None
+    log_path: Path, *, ready_deadline_s: float = 30.0, cpus: str | None = None, workers: int = 1
 ) -> Iterator[RunningService]:
-    """The bare litestar hello (``bench.bare_app``) in its own granian process, like the service's."""
+    """The bare litestar hello (``bench.bare_app``) in its own granian process, with as many workers as the
+    service it is compared with."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ISHENZHEN_", "GRANIAN_"))}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_REPOSITORY), env.get("PYTHONPATH")]))
-    command = pinned(bare_reference_command(port), cpus)
+    command = pinned(bare_reference_command(port, workers), cpus)
     with _running(command, env, port, BARE_READY_PATH, log_path, ready_deadline_s) as service:
         yield service
 
