@@ -27,15 +27,24 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
-from contextlib import ExitStack
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.server import ServiceError, running_service
+from bench.server import RunningService, ServiceError, running_service
 
-__all__ = ["CpuLayout", "main", "plan_cores", "summary_markdown"]
+__all__ = [
+    "CpuLayout",
+    "main",
+    "parse_arguments",
+    "plan_cores",
+    "run_locust",
+    "running_stack",
+    "summary_markdown",
+    "working_folder",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCUSTFILE = ROOT / "locust" / "locustfile.py"
@@ -104,6 +113,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="one user of each kind, each walking every journey once first (what the test suite runs)",
     )
+    parser.add_argument(
+        "--think-scale",
+        type=float,
+        default=1.0,
+        help="multiply the users' think times by this (0.1: ten times the load per user) [1]",
+    )
     parser.add_argument("--web-port", type=int, default=8089, help="the web UI's port on 127.0.0.1 [8089]")
     parser.add_argument(
         "--ui", action="store_true", help="Locust's web UI on 127.0.0.1 (--web-port) instead, until Ctrl-C"
@@ -117,7 +132,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """``./dev locust``'s arguments, checked; other runners (the capacity search) start from them too."""
+    arguments = _parser().parse_args(argv)
+    _check(arguments)
+    return arguments
+
+
 def _check(arguments: argparse.Namespace) -> None:
+    if not 0.01 <= arguments.think_scale <= 10:
+        raise SystemExit("./dev locust: --think-scale between 0.01 and 10")
     if not 1 <= arguments.seconds <= 3600:
         raise SystemExit(
             "./dev locust: --seconds between 1 and 3600 (a soak longer than an hour is not this tool)"
@@ -184,6 +208,8 @@ def locust_command(
     ]
     if arguments.smoke:
         command.append("--every-journey")
+    if arguments.think_scale != 1.0:
+        command += ["--think-scale", f"{arguments.think_scale:g}"]
     if arguments.locust_processes > 1:
         command += ["--processes", str(arguments.locust_processes)]
     if arguments.ui:
@@ -232,21 +258,53 @@ def _interrupt(_signal: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    arguments = _parser().parse_args(argv)
-    _check(arguments)
-    # A SIGTERM (a CI timeout, `kill`) ends the run as Ctrl-C does: reports written, the stack stopped.
-    signal.signal(signal.SIGTERM, _interrupt)
-    layout = plan_cores(sorted(os.sched_getaffinity(0)), arguments.locust_processes)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    arguments.results.mkdir(parents=True, exist_ok=True)
-    prefix = arguments.results / f"locust-{stamp}"
-    # As root, PostgreSQL runs as `nobody`, which must be able to enter the folder: mkdtemp makes it 0700.
-    workdir = Path(tempfile.mkdtemp(prefix="ishenzhen-locust-"))
-    workdir.chmod(0o755)
+@contextmanager
+def running_stack(
+    arguments: argparse.Namespace, workdir: Path, layout: CpuLayout
+) -> Iterator[tuple[RunningService, int]]:
+    """The whole stack on the gateway's cores: ``ishenzhen serve`` with ``arguments.workers`` workers, its
+    embedded database, the department simulators and the data-sharing platform's; and the simulators' first
+    port."""
+    simulators_port = free_port_block(SIMULATOR_PORTS)
     everything = os.sched_getaffinity(0)
+    with ExitStack() as stack:
+        # The service and everything it starts inherit this process's cores; Locust gets its own later.
+        os.sched_setaffinity(0, layout.gateway)
+        try:
+            running = running_service(
+                workdir / "data",
+                workdir / "service.log",
+                ready_deadline_s=180,
+                extra_env={
+                    "ISHENZHEN_WORKERS": str(arguments.workers),
+                    "ISHENZHEN_LOG_LEVEL": "warning",
+                    "ISHENZHEN_DEPARTMENTS_SIMULATORS": "1",
+                    "ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT": str(simulators_port),
+                },
+            )
+            service = stack.enter_context(running)
+        finally:
+            os.sched_setaffinity(0, everything)
+        print(
+            f"locust run: stack ready at {service.base_url} in {service.seconds_to_ready:.1f} s; "
+            f"{layout.describe()}",
+            file=sys.stderr,
+            flush=True,
+        )
+        yield service, simulators_port
+
+
+def run_locust(
+    arguments: argparse.Namespace,
+    service: RunningService,
+    prefix: Path,
+    layout: CpuLayout,
+    simulators_port: int,
+) -> tuple[int, dict[str, Any] | None]:
+    """One Locust run against ``service``: its exit code, and its summary with the run's facts (CPU used on each
+    side, wall time, worker size) under ``"run"``, or None when Locust wrote none."""
     facts: dict[str, Any] = {
-        "started": stamp,
+        "started": prefix.name.removeprefix("locust-"),
         "users": arguments.users,
         "seconds": arguments.seconds,
         "workers": arguments.workers,
@@ -255,53 +313,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         "gateway_cores": list(layout.gateway),
         "locust_cores": list(layout.locust),
     }
+    gateway_before = _tree_cpu_seconds(service.pid)
+    started = time.perf_counter()
+    before = os.times()
+    locust = subprocess.Popen(
+        locust_command(arguments, service.base_url, prefix, layout, simulators_port), cwd=ROOT
+    )
     try:
-        simulators_port = free_port_block(SIMULATOR_PORTS)
-        with ExitStack() as stack:
-            # The service and everything it starts inherit this process's cores; Locust gets its own below.
-            os.sched_setaffinity(0, layout.gateway)
-            try:
-                service = stack.enter_context(
-                    running_service(
-                        workdir / "data",
-                        workdir / "service.log",
-                        ready_deadline_s=180,
-                        extra_env={
-                            "ISHENZHEN_WORKERS": str(arguments.workers),
-                            "ISHENZHEN_LOG_LEVEL": "warning",
-                            # The whole stack: department simulators and the data-sharing platform's.
-                            "ISHENZHEN_DEPARTMENTS_SIMULATORS": "1",
-                            "ISHENZHEN_DEPARTMENTS_SIMULATOR_PORT": str(simulators_port),
-                        },
-                    )
-                )
-            finally:
-                os.sched_setaffinity(0, everything)
-            print(
-                f"locust run: stack ready at {service.base_url} in {service.seconds_to_ready:.1f} s; "
-                f"{layout.describe()}",
-                file=sys.stderr,
-                flush=True,
-            )
-            gateway_before = _tree_cpu_seconds(service.pid)
-            started = time.perf_counter()
-            before = os.times()
-            command = locust_command(arguments, service.base_url, prefix, layout, simulators_port)
-            locust = subprocess.Popen(command, cwd=ROOT)
-            try:
-                code = locust.wait()
-            except KeyboardInterrupt:
-                # Ctrl-C (how the UI is stopped) or SIGTERM: Locust is asked to stop with SIGTERM, on which it
-                # ends the run and writes its reports (killing it would lose them); then the stack stops.
-                locust.terminate()
-                code = locust.wait(timeout=60)
-            after = os.times()
-            facts["wall_s"] = time.perf_counter() - started
-            facts["locust_cpu_s"] = (after.children_user - before.children_user) + (
-                after.children_system - before.children_system
-            )
-            facts["gateway_cpu_s"] = _tree_cpu_seconds(service.pid) - gateway_before
-            facts["worker_rss_mib"] = service.worker_rss_mib()
+        code = locust.wait()
+    except KeyboardInterrupt:
+        # Ctrl-C (how the UI is stopped) or SIGTERM: Locust is asked to stop with SIGTERM, on which it
+        # ends the run and writes its reports (killing it would lose them); then the stack stops.
+        locust.terminate()
+        code = locust.wait(timeout=60)
+    after = os.times()
+    facts["wall_s"] = time.perf_counter() - started
+    facts["locust_cpu_s"] = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
+    facts["gateway_cpu_s"] = _tree_cpu_seconds(service.pid) - gateway_before
+    facts["worker_rss_mib"] = service.worker_rss_mib()
+    summary_path = Path(f"{prefix}_journeys.json")
+    if not summary_path.exists():
+        return code, None
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    summary["run"] = facts
+    summary_path.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return code, summary
+
+
+def working_folder() -> Path:
+    # As root, PostgreSQL runs as `nobody`, which must be able to enter the folder: mkdtemp makes it 0700.
+    workdir = Path(tempfile.mkdtemp(prefix="ishenzhen-locust-"))
+    workdir.chmod(0o755)
+    return workdir
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    # A SIGTERM (a CI timeout, `kill`) ends the run as Ctrl-C does: reports written, the stack stopped.
+    signal.signal(signal.SIGTERM, _interrupt)
+    layout = plan_cores(sorted(os.sched_getaffinity(0)), arguments.locust_processes)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    arguments.results.mkdir(parents=True, exist_ok=True)
+    prefix = arguments.results / f"locust-{stamp}"
+    workdir = working_folder()
+    try:
+        with running_stack(arguments, workdir, layout) as (service, simulators_port):
+            code, summary = run_locust(arguments, service, prefix, layout, simulators_port)
     except ServiceError as exc:
         print(f"locust run: {exc}", file=sys.stderr)
         return 2
@@ -310,15 +369,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"locust run: kept {workdir}", file=sys.stderr)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    summary_path = Path(f"{prefix}_journeys.json")
-    if not summary_path.exists():
+    if summary is None:
         print(f"locust run: Locust exited with {code} and wrote no summary", file=sys.stderr)
         return code or 2
-    summary = json.loads(summary_path.read_text(encoding="utf-8"))
-    summary["run"] = facts
-    summary_path.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print("\n" + summary_markdown(summary, facts))
-    print(f"\nreports: {prefix}_stats.csv, {prefix}.html, {summary_path}", file=sys.stderr)
+    print("\n" + summary_markdown(summary, summary["run"]))
+    print(f"\nreports: {prefix}_stats.csv, {prefix}.html, {prefix}_journeys.json", file=sys.stderr)
     return code
 
 

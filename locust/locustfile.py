@@ -70,10 +70,32 @@ def _arguments(parser: Any) -> None:
         " or 8101]; 0: no case system (CaseworkerSystem left out)",
     )
     parser.add_argument(
+        "--think-scale",
+        type=float,
+        default=1.0,
+        help="multiply every user's think time by this (0.1: a tenth of the pauses, so a few hundred simulated"
+        " users load the service like a few thousand; the capacity search uses it) [1]",
+    )
+    parser.add_argument(
         "--every-journey",
         action="store_true",
         help="a smoke run: one user of each class, each walking every journey once before picking by weight",
     )
+
+
+def _scale_think_times(user_classes: list[Any], scale: float) -> None:
+    # Every class's own wait time is read before any is replaced: a subclass that inherits its parent's would
+    # otherwise be scaled twice.
+    originals = [(user_class, user_class.wait_time) for user_class in user_classes]
+    for user_class, wait_time in originals:
+        user_class.wait_time = _scaled(wait_time, scale)
+
+
+def _scaled(wait_time: Any, scale: float) -> Any:
+    def scaled_wait(user: Any) -> float:
+        return float(wait_time(user)) * scale
+
+    return scaled_wait
 
 
 def _is_loopback(url: str) -> bool:
@@ -118,9 +140,12 @@ def _preflight(environment: Environment, **_kwargs: Any) -> None:
             environment.user_classes_by_name.pop(CaseworkerSystem.__name__, None)
     if options is not None and options.every_journey:
         for user_class in environment.user_classes:
-            user_class.fixed_count = 1
+            # One of each kind; citizens one per demo account, so every assurance level walks every journey.
+            user_class.fixed_count = getattr(user_class, "smoke_count", 1)
             # Coverage, not pacing: short think times so every journey fits in a brief run.
             user_class.wait_time = between(0.1, 0.5)
+    if options is not None and options.think_scale != 1.0 and not options.every_journey:
+        _scale_think_times(environment.user_classes, options.think_scale)
     if options is not None:
         signin.pace.per_minute = max(1, options.sign_ins_per_minute)
         # The provider also allows 10 a minute per account; the sign-ins are spread over the three demo accounts.

@@ -308,6 +308,8 @@ class ApplyOnline(SignedInJourney):
             stream=True,
             catch_response=True,
         ) as r:
+            if self.refused_for_level(r):
+                return None  # the stream is about applications, which need L2: the 403 names the level
             if r.status_code == 429:
                 # Simulated users share three demo accounts, each allowed a few live streams per gateway
                 # process: a phone that is refused one polls instead, as the app does.

@@ -12,7 +12,7 @@ from locust import between, task
 from journeys.applying import ApplyForInstantApproval, ApplyOnline, FollowMyApplications
 from journeys.browsing import CheckAForm, FindAService, OpenTheApp
 from journeys.common import json_body, json_field
-from journeys.signin import SignedInJourney, SignedInUser
+from journeys.signin import CITIZENS, SignedInJourney, SignedInUser
 
 __all__ = ["CitizenUser"]
 
@@ -99,6 +99,7 @@ class ReadMyLicences(SignedInJourney):
     """The e-licence wallet (电子证照)."""
 
     requires = (("GET", "/v1/me/licences"),)
+    min_level = 2  # the wallet holds what the registers know of a real-name-verified person
 
     @task
     def licences(self) -> None:
@@ -134,6 +135,8 @@ class CitizenUser(SignedInUser):
 
     weight = 6
     wait_time = between(1.0, 4.0)
+    # A smoke run starts one per demo account (L2, L3, L1): a journey must expect what each level gets.
+    smoke_count = len(CITIZENS)
     tasks = {  # type: ignore[assignment]
         OpenTheApp: 4,
         FindAService: 4,

@@ -1,7 +1,8 @@
 """The Locust suite, run for real and briefly: ``./dev locust --smoke`` against a stack of its own.
 
-One user of each kind walks every journey the server offers once (then picks by weight until the time is up),
-so a journey that breaks, or that no longer makes a single request, fails here rather than in QA's long run.
+One user of each kind (a citizen per demo account, so each assurance level) walks every journey the server
+offers once (then picks by weight until the time is up), so a journey that breaks, that expects of one level
+what only another gets, or that no longer makes a single request, fails here rather than in QA's long run.
 The whole test (the stack's start, 25 s of load, the stop) stays well under 90 s.
 """
 
@@ -30,7 +31,8 @@ def test_a_smoke_run_passes_writes_its_reports_and_walks_every_journey(tmp_path:
             "bench.locust_run",
             "--smoke",
             "--users",
-            "6",
+            # One of each kind, three citizens (one per demo account: L1, L2, L3).
+            "8",
             "--seconds",
             "25",
             "--results",
