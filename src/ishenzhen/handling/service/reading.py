@@ -31,6 +31,7 @@ __all__ = ["application_detail", "applications_page", "item_name_of"]
 
 
 def item_name_of(screens: ItemScreens | None, code: str) -> str | None:
+    """The item's name in the published catalogue; none without a catalogue at hand, or once the item is gone."""
     if screens is None:
         return None
     snapshot = screens.store.snapshot
