@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -23,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.endpoints import ENDPOINTS, Endpoint
-from bench.locust_run import summary_markdown
+from bench.locust_capacity import parse_arguments as parse_capacity_arguments
+from bench.locust_capacity import render as render_capacity
+from bench.locust_capacity import search as capacity_search
 from bench.measure import LoadSettings, measure_endpoints, measure_startup
 from bench.report import WorkerRun, machine_facts, previous_bare_ratios, render_markdown, write_json
 from bench.report_doc import splice_generated
@@ -35,10 +35,9 @@ WARM_STARTS = 3
 ROOT = Path(__file__).resolve().parents[1]
 REPORT_DOC = ROOT / "docs" / "benchmarks.md"
 REPORT_JSON = ROOT / "docs" / "benchmarks.json"
-# What --report runs besides the endpoints: a soak and a Locust run long enough to mean something, short
-# enough that the whole report takes about half an hour on two cores.
+# What --report runs besides the endpoints: a soak long enough to mean something, short enough that the whole
+# report (with the Locust capacity search, about 6 minutes) takes about half an hour on two cores.
 REPORT_SOAK_S = 600.0
-REPORT_LOCUST_S = 120.0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,11 +84,15 @@ def _parser() -> argparse.ArgumentParser:
         "--previous", type=Path, metavar="JSON", help="a former --json file: its figures beside the new ones"
     )
     parser.add_argument("--soak", type=float, metavar="SECONDS", help="also run the soak (bench/soak.py)")
-    parser.add_argument("--locust", type=float, metavar="SECONDS", help="also run the Locust suite, headless")
+    parser.add_argument(
+        "--capacity",
+        action="store_true",
+        help="also find the Locust journeys' highest steady rate and run them at 70 %% of it (bench/locust_capacity.py)",
+    )
     parser.add_argument(
         "--report",
         action="store_true",
-        help=f"the performance report: --workers 1 2 --soak {REPORT_SOAK_S:g} --locust {REPORT_LOCUST_S:g}, "
+        help=f"the performance report: --workers 1 2 --soak {REPORT_SOAK_S:g} --capacity, "
         "compared with and written to docs/benchmarks.json and docs/benchmarks.md",
     )
     return parser
@@ -101,7 +104,7 @@ def _apply_report_defaults(arguments: argparse.Namespace) -> None:
     if arguments.workers == [1]:
         arguments.workers = [1, 2]
     arguments.soak = REPORT_SOAK_S if arguments.soak is None else arguments.soak
-    arguments.locust = REPORT_LOCUST_S if arguments.locust is None else arguments.locust
+    arguments.capacity = True
     arguments.doc = arguments.doc or REPORT_DOC
     arguments.json = arguments.json or REPORT_JSON
     if arguments.previous is None and arguments.json.exists():
@@ -117,27 +120,13 @@ def _soak_section(workdir: Path, wrk: str, seconds: float) -> tuple[str, dict[st
     return render_soak(result), figures
 
 
-def _locust_section(seconds: float, results: Path) -> tuple[str, dict[str, Any]]:
-    """The Locust suite against a stack of its own (``bench.locust_run``), on one worker."""
-    results.mkdir(parents=True, exist_ok=True)
-    command = [
-        sys.executable,
-        "-m",
-        "bench.locust_run",
-        "--seconds",
-        f"{seconds:g}",
-        "--results",
-        str(results),
-    ]
-    _progress(f"locust: {' '.join(command[2:])}")
-    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
-    summaries = sorted(results.glob("locust-*_journeys.json"))
-    if not summaries:
-        tail = (completed.stdout + completed.stderr)[-2000:]
-        return f"Locust: the run wrote no summary (exit code {completed.returncode}):\n\n    {tail}", {}
-    summary = json.loads(summaries[-1].read_text(encoding="utf-8"))
-    reports = f"Reports: `{summaries[-1].with_name(summaries[-1].name.replace('_journeys.json', '.html'))}`."
-    return summary_markdown(summary, summary["run"]) + "\n\n" + reports, {"locust": summary}
+def _capacity_section(results: Path) -> tuple[str, dict[str, Any]]:
+    """The mixed journeys' highest steady rate and the journeys at 70 % of it (``bench.locust_capacity``), on a
+    stack of its own with one worker; Locust's own reports under ``results``."""
+    arguments = parse_capacity_arguments(["--results", str(results)])
+    _progress(f"capacity of the Locust journeys; Locust's reports and logs in {results}")
+    capacity = capacity_search(arguments)
+    return render_capacity(capacity), {"capacity": asdict(capacity) | {"passed": capacity.passed}}
 
 
 def _progress(message: str) -> None:
@@ -188,8 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments.soak:
             section, extra["soak"] = _soak_section(workdir, wrk, arguments.soak)
             sections.append(section)
-        if arguments.locust:
-            section, figures = _locust_section(arguments.locust, ROOT / "bench" / "results" / facts.date[:10])
+        if arguments.capacity:
+            section, figures = _capacity_section(ROOT / "bench" / "results" / facts.date[:10])
             sections.append(section)
             extra |= figures
     except (ServiceError, WrkError) as exc:

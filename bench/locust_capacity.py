@@ -29,16 +29,26 @@ from typing import Any
 
 from bench.locust_run import (
     RESULTS,
-    parse_arguments,
     plan_cores,
     run_locust,
     running_stack,
     summary_markdown,
     working_folder,
 )
+from bench.locust_run import parse_arguments as locust_arguments
 from bench.server import ServiceError
 
-__all__ = ["BROWSING_JOURNEYS", "Capacity", "Stage", "browsing_p95_ms", "main", "steady_rate"]
+__all__ = [
+    "BROWSING_JOURNEYS",
+    "Capacity",
+    "Stage",
+    "browsing_p95_ms",
+    "main",
+    "parse_arguments",
+    "render",
+    "search",
+    "steady_rate",
+]
 
 LOAD_SHARE = 0.70
 BROWSING_P95_TARGET_MS = 50.0
@@ -132,7 +142,7 @@ def _stage_of(users: int, summary: dict[str, Any]) -> Stage:
 
 
 def search(arguments: argparse.Namespace) -> Capacity:
-    base = parse_arguments(
+    base = locust_arguments(
         [
             "--workers",
             str(arguments.workers),
@@ -155,7 +165,8 @@ def search(arguments: argparse.Namespace) -> Capacity:
                 spawn = {"users": users, "seconds": seconds, "spawn_rate": max(1.0, users / 4)}
                 options = argparse.Namespace(**{**vars(base), **spawn})
                 prefix = arguments.results / f"locust-{stamp}-{label}"
-                code, summary = run_locust(options, service, prefix, layout, simulators_port)
+                output = Path(f"{prefix}.log")
+                code, summary = run_locust(options, service, prefix, layout, simulators_port, output)
                 if summary is None:
                     raise ServiceError(f"Locust exited with {code} and wrote no summary ({label})")
                 return summary
@@ -214,12 +225,17 @@ def render(capacity: Capacity) -> str:
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     arguments = _parser().parse_args(argv)
     if not 1 <= arguments.start_users <= arguments.max_users <= 5000:
         raise SystemExit("capacity: 1 <= --start-users <= --max-users <= 5000")
     if not (5 <= arguments.stage_seconds <= 600 and 5 <= arguments.final_seconds <= 3600):
         raise SystemExit("capacity: --stage-seconds 5..600, --final-seconds 5..3600")
+    return arguments
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         capacity = search(arguments)

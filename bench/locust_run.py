@@ -300,9 +300,11 @@ def run_locust(
     prefix: Path,
     layout: CpuLayout,
     simulators_port: int,
+    output: Path | None = None,
 ) -> tuple[int, dict[str, Any] | None]:
     """One Locust run against ``service``: its exit code, and its summary with the run's facts (CPU used on each
-    side, wall time, worker size) under ``"run"``, or None when Locust wrote none."""
+    side, wall time, worker size) under ``"run"``, or None when Locust wrote none. ``output``: a file for
+    Locust's own console output (else it shares ours)."""
     facts: dict[str, Any] = {
         "started": prefix.name.removeprefix("locust-"),
         "users": arguments.users,
@@ -316,16 +318,17 @@ def run_locust(
     gateway_before = _tree_cpu_seconds(service.pid)
     started = time.perf_counter()
     before = os.times()
-    locust = subprocess.Popen(
-        locust_command(arguments, service.base_url, prefix, layout, simulators_port), cwd=ROOT
-    )
-    try:
-        code = locust.wait()
-    except KeyboardInterrupt:
-        # Ctrl-C (how the UI is stopped) or SIGTERM: Locust is asked to stop with SIGTERM, on which it
-        # ends the run and writes its reports (killing it would lose them); then the stack stops.
-        locust.terminate()
-        code = locust.wait(timeout=60)
+    command = locust_command(arguments, service.base_url, prefix, layout, simulators_port)
+    with ExitStack() as files:
+        log = None if output is None else files.enter_context(output.open("ab"))
+        locust = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log)
+        try:
+            code = locust.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C (how the UI is stopped) or SIGTERM: Locust is asked to stop with SIGTERM, on which it
+            # ends the run and writes its reports (killing it would lose them); then the stack stops.
+            locust.terminate()
+            code = locust.wait(timeout=60)
     after = os.times()
     facts["wall_s"] = time.perf_counter() - started
     facts["locust_cpu_s"] = (after.children_user - before.children_user) + (

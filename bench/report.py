@@ -219,7 +219,13 @@ def render_markdown(
             "of the bare litestar app (bench/bare_app.py, its own granian process, same worker/loop/pinning",
             "settings) run just before each pair; × in-app reference: over the project's own /bench/reference",
             "(which pays the project's middleware and access log) run just before each endpoint run.",
-            "previous × bare: the same figure in the run the comparison file holds (docs/benchmarks.json).",
+            *(
+                [
+                    "previous × bare: the same figure in the run the comparison file holds (docs/benchmarks.json)."
+                ]
+                if previous is not None
+                else []
+            ),
             f"Service logging: {log_setup}.",
             "",
         ]

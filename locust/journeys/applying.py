@@ -32,6 +32,7 @@ import gevent
 from locust import task
 
 from journeys.common import json_body, json_field
+from journeys.conditions import holds
 from journeys.department import DEPARTMENT as CASEWORK_DEPARTMENT
 from journeys.signin import ENTERPRISE_CREDIT_CODE, SignedInJourney
 
@@ -202,7 +203,8 @@ class ApplyOnline(SignedInJourney):
         }
         # Fields are answered before any upload, so a form this journey cannot fill costs no uploads.
         for field in self.fields:
-            if field.get("required") and field.get("type") != "upload":
+            required = field.get("required") or holds(field.get("required_when"), self.data)
+            if required and field.get("type") != "upload":
                 answer = field.get("value") or known.get(field["id"]) or self._answer(field, name, id_number)
                 if answer is None:
                     # An e-licence from the wallet, a pattern only the citizen knows: the app would send them
@@ -211,7 +213,11 @@ class ApplyOnline(SignedInJourney):
                 self.data[field["id"]] = answer
         uploads = [field for field in self.fields if field.get("type") == "upload"]
         # The required ones, and an optional one when none is required: an ordinary application carries a photo.
-        wanted = [field for field in uploads if field.get("required")]
+        wanted = [
+            field
+            for field in uploads
+            if field.get("required") or holds(field.get("required_when"), self.data)
+        ]
         if not wanted and not self.instant:
             wanted = uploads[:1]
         for field in wanted:
