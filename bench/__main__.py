@@ -237,7 +237,7 @@ def _measure_with_workers(
             f"measuring {names}"
         )
         results = measure_endpoints(service.base_url, endpoints, load, _progress, bare_url=bare_url)
-        return WorkerRun(workers=workers, endpoints=results, worker_rss_mib=service.worker_rss_mib())
+        return WorkerRun(workers, results, service.worker_rss_mib(), service.worker_private_mib())
 
 
 if __name__ == "__main__":

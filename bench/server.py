@@ -52,8 +52,21 @@ class RunningService:
     pid: int = 0
 
     def worker_rss_mib(self) -> float | None:
-        """Largest resident size among the service's descendant processes but PostgreSQL's (granian's workers),
-        in MiB."""
+        """Largest resident size among the service's worker processes, in MiB (see ``_worker_pids``)."""
+        return max(
+            (_kib(pid, "/proc/{}/status", ("VmRSS:",)) / 1024 for pid in self._worker_pids()), default=None
+        )
+
+    def worker_private_mib(self) -> float | None:
+        """Largest memory of a worker's own (private clean + dirty pages), in MiB: what one more worker costs.
+        A forked worker's resident size also counts pages it still shares with the process it was forked from."""
+        fields = ("Private_Clean:", "Private_Dirty:")
+        sizes = [_kib(pid, "/proc/{}/smaps_rollup", fields) / 1024 for pid in self._worker_pids()]
+        return max(sizes, default=None)
+
+    def _worker_pids(self) -> list[int]:
+        """The service's descendant processes but PostgreSQL's (whose backends count shared buffers): granian's
+        workers and its main process."""
         children: dict[int, list[int]] = {}
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
@@ -61,22 +74,26 @@ class RunningService:
             except OSError:
                 continue
             children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-        pending, sizes = list(children.get(self.pid, [])), []
+        pending, found = list(children.get(self.pid, [])), []
         while pending:
             pid = pending.pop()
             pending.extend(children.get(pid, []))
             try:
-                status = Path(f"/proc/{pid}/status").read_text()
+                name = Path(f"/proc/{pid}/comm").read_text().strip()
             except OSError:
                 continue
-            # The embedded PostgreSQL runs under the service too; its backends' sizes count shared buffers.
-            if status.startswith("Name:\tpostgres"):
-                continue
-            rss_kib = next(
-                (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0
-            )
-            sizes.append(rss_kib / 1024)
-        return max(sizes) if sizes else None
+            if name != "postgres":
+                found.append(pid)
+        return found
+
+
+def _kib(pid: int, template: str, fields: tuple[str, ...]) -> int:
+    """The sum of ``fields`` (lines "Name:  1234 kB") in the /proc file ``template`` of ``pid``; 0 when gone."""
+    try:
+        lines = Path(template.format(pid)).read_text().splitlines()
+    except OSError:
+        return 0
+    return sum(int(line.split()[1]) for line in lines if line.startswith(fields))
 
 
 def service_command(port: int, data_dir: Path) -> list[str]:
