@@ -179,3 +179,23 @@ def test_production_serve_without_a_key_encryption_key_is_one_line_and_exit_2(tm
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "ISHENZHEN_IDENTITY_KEY_ENCRYPTION_KEY" in lines[0], result.stderr
     assert not (tmp_path / "unused").exists()
+
+
+def test_a_first_start_on_a_missing_catalogue_stops_with_one_line_and_imports_nothing() -> None:
+    # The first start's import runs in a child process; its refusal must still reach the operator as one line.
+    root = world_traversable_tmpdir("ishenzhen-cli-catalogue-")
+    try:
+        missing = root / "no-catalogue"
+        result = ishenzhen(
+            "serve",
+            "--port",
+            str(free_port()),
+            "--data-dir",
+            str(root / "state"),
+            env={"ISHENZHEN_CATALOG_DIR": str(missing), "ISHENZHEN_DEPARTMENTS_SIMULATORS": "0"},
+            timeout=120,
+        )
+        assert result.returncode == 2, result.stderr
+        assert f"ishenzhen: {missing}: no such catalogue folder" in result.stderr.splitlines(), result.stderr
+    finally:
+        subprocess.run(["rm", "-rf", str(root)], check=False)
