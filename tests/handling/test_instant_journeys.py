@@ -10,11 +10,13 @@ platform is the real simulator in process, seeded as in the sharing tests; peopl
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
 import pytest
+from litestar import Litestar
 
 from ishenzhen.catalog.model import Catalog, ServiceItem
 from ishenzhen.handling.instant import InstantDecider
@@ -23,12 +25,16 @@ from ishenzhen_simulators.data_platform.registers import City
 from tests.handling.conftest import CREDIT_CODE, Client, Headers, app_tokens, oauth_client  # noqa: F401
 from tests.handling.helpers import submit_and_wait, upload
 from tests.identity.conftest import ISSUER, L2, L3
+from tests.notifications.test_stream import Stream, second_instance  # noqa: F401 - a fixture
 from tests.sharing.conftest import city, find_person, knobs, platform  # noqa: F401 - fixtures
 
 GRADUATE_INTAKE = "070120001000440300"
 COMPANY_REGISTRATION = "010300001000440300"
 # Everything the journeys touch: the form with the wallet's licences, submitting, the results wallet.
 SCOPE = "openid profile phone licences applications:submit"
+ZHANG_WEI = (
+    "440303198503120017"  # the demo account L2 as seeded: past the graduate years, a Shenzhen household
+)
 
 
 @pytest.fixture(scope="session")
@@ -90,6 +96,14 @@ def _fresh_graduate(city: City) -> str:
         )
 
     return find_person(city, eligible, limit=120_000)
+
+
+def _age(city: City, id_number: str) -> int:
+    """Whole years on the simulator's today, as the register's birth date gives them."""
+    person = city.person(id_number)
+    assert person is not None
+    born, today = dt.date.fromisoformat(person["birth_date"]), city.today
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 async def _form(client: Client, auth: Headers, code: str) -> dict[str, Any]:
@@ -156,13 +170,10 @@ async def test_a_fresh_graduate_is_approved_at_once_and_holds_a_verifiable_intak
     assert detail["status"] == "approved", detail["decision"]
     decision = detail["decision"]
     assert decision["outcome"] == "approved" and decision["reasons"] == []
-    person = city.person(graduate)
-    assert person is not None
     # Each check is a sentence that names the data it used: the age, the years since graduating, the degree.
     explanations = decision["explanations"]
     assert len(explanations) == 8 and all(_has_chinese(text) for text in explanations), explanations
-    born, today = dt.date.fromisoformat(person["birth_date"]), city.today
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    age = _age(city, graduate)
     assert f"年龄 {age} 岁，未超过 35 岁" in explanations
     assert any(text.startswith("毕业 ") and "择业期内" in text for text in explanations)
     assert "尚未落户深圳" in explanations and "未列入失信被执行人名单" in explanations
@@ -338,3 +349,102 @@ def _pdf() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (8, 8), (255, 255, 255)).save(out, format="PDF")
     return out.getvalue()
+
+
+async def _announcement(client: Client, auth: Headers, application_id: str, status: str) -> dict[str, Any]:
+    answer = await client.get("/v1/me/messages", headers=auth)
+    assert answer.status_code == 200, answer.text
+    (message,) = [
+        m for m in answer.json()["items"] if m["application_id"] == application_id and m["status"] == status
+    ]
+    return dict(message)
+
+
+async def test_the_inbox_announces_the_decision_in_the_readers_language(
+    client: Client,
+    oauth_client: Any,
+    items: dict[str, ServiceItem],
+    db_pool: asyncpg.Pool,
+    decider: InstantDecider,
+    city: City,
+) -> None:
+    auth = await _sign_in(client, oauth_client, L2)  # 张伟, whom the intake rules turn down
+    form = await _form(client, auth, GRADUATE_INTAKE)
+    body = {
+        "item_code": GRADUATE_INTAKE,
+        "item_version": items["graduate"].version,
+        "form": _graduate_answers(form["values"]),
+    }
+    detail = await submit_and_wait(client, auth, body)
+    number = detail["number"]
+
+    chinese = await _announcement(client, auth, detail["id"], "rejected")
+    assert (chinese["language"], chinese["title"]) == ("zh-CN", "应届毕业生接收：不予批准")
+    assert chinese["body"].startswith(f"办件编号 {number}。未通过自动审批：")
+    assert "超过 35 岁的年龄上限" in chinese["body"] and "人才引进窗口" in chinese["body"]
+
+    english_auth = {**auth, "Accept-Language": "en-GB,en;q=0.9,zh;q=0.5"}
+    english = await _announcement(client, english_auth, detail["id"], "rejected")
+    assert (english["id"], english["language"]) == (chinese["id"], "en")
+    assert english["title"] == "应届毕业生接收: not approved"  # the item's name is its official Chinese name
+    assert english["body"].startswith(f"Application number {number}. Not approved automatically: ")
+    assert f"Age {_age(city, ZHANG_WEI)}, over the limit of 35" in english["body"]
+    assert "talent intake window" in english["body"]
+    assert not _has_chinese(english["body"]), english["body"]
+    # A message nobody wrote in English reads in Chinese, and says so.
+    submitted = await _announcement(client, english_auth, detail["id"], "submitted")
+    assert submitted["language"] == "zh-CN" and submitted["title"].endswith("：已提交")
+
+
+async def test_the_live_stream_announces_an_approval_in_each_streams_language(
+    client: Client,
+    oauth_client: Any,
+    items: dict[str, ServiceItem],
+    db_pool: asyncpg.Pool,
+    decider: InstantDecider,
+    city: City,
+    platform: PlatformClient,
+    second_instance: Litestar,
+) -> None:
+    # Either instance may decide (the other's sweep could claim the decision first): both ask the same platform.
+    second_instance.state.platform = platform
+    second_instance.state.instant.platform = platform
+    second_instance.state.instant.today = lambda: city.today
+    graduate = _fresh_graduate(city)
+    await _become(db_pool, L2, city, graduate)
+    auth = await _sign_in(client, oauth_client, L2)
+    # The same account on two devices: a phone set to English and a tablet set to Chinese.
+    english = Stream(second_instance, auth, accept_language="en")
+    chinese = Stream(second_instance, auth)
+    try:
+        for stream in (english, chinese):
+            assert await stream.status == 200
+            assert (await stream.next_block())["comment"] == "stream open"
+        form = await _form(client, auth, GRADUATE_INTAKE)
+        body = {
+            "item_code": GRADUATE_INTAKE,
+            "item_version": items["graduate"].version,
+            "form": _graduate_answers(form["values"]),
+        }
+        detail = await submit_and_wait(client, auth, body)
+        assert detail["status"] == "approved", detail["decision"]
+
+        async def decision_message(stream: Stream) -> dict[str, Any]:
+            while True:
+                message = json.loads((await stream.next_message(within=10.0))["data"])
+                if message["status"] == "approved":
+                    return dict(message)
+
+        in_english = await decision_message(english)
+        in_chinese = await decision_message(chinese)
+        assert in_english["id"] == in_chinese["id"]
+        assert (in_english["language"], in_english["title"]) == ("en", "应届毕业生接收: approved")
+        assert in_english["body"].startswith("Application number ")
+        assert "Approved at once: every condition was verified." in in_english["body"]
+        assert in_english["body"].endswith(f"Verify the result: {detail['decision']['verification_url']}")
+        assert (in_chinese["language"], in_chinese["title"]) == ("zh-CN", "应届毕业生接收：已批准")
+        assert "秒批通过" in in_chinese["body"]
+        assert in_chinese["body"].endswith(f"电子结果核验：{detail['decision']['verification_url']}")
+    finally:
+        await english.close()
+        await chinese.close()

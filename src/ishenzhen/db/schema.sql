@@ -688,7 +688,9 @@ CREATE TABLE public.notifications_messages (
     application_id uuid,
     status text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    read_at timestamp with time zone
+    read_at timestamp with time zone,
+    title_en text,
+    body_en text
 );
 
 --
