@@ -1452,6 +1452,12 @@ CREATE INDEX identity_sms_codes_mobile_idx ON public.identity_sms_codes USING bt
 CREATE INDEX notifications_messages_account_idx ON public.notifications_messages USING btree (account_id, id DESC);
 
 --
+-- Name: notifications_messages_application_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notifications_messages_application_idx ON public.notifications_messages USING btree (application_id, status) WHERE (application_id IS NOT NULL);
+
+--
 -- Name: notifications_messages_unread_idx; Type: INDEX; Schema: public; Owner: -
 --
 

@@ -3,3 +3,8 @@
 ALTER TABLE notifications_messages
     ADD COLUMN title_en text,
     ADD COLUMN body_en text;
+
+-- The decider finds the messages it just wrote by application (notifications.add_english): without this index
+-- that would scan every citizen's inbox once per decision.
+CREATE INDEX notifications_messages_application_idx ON notifications_messages (application_id, status)
+    WHERE application_id IS NOT NULL;
