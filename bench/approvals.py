@@ -37,11 +37,12 @@ def sample_form(rule_set: RuleSet, today: dt.date) -> dict[str, Any]:
     """What an applicant would have typed into the form fields the rules read."""
     values = {
         "tax_year": today.year - 1,
-        "address_district": "440305",
+        "domicile": {"district": "440305", "detail": "粤海街道科技园科苑路 8 号"},
+        "premises": {"district": "440305", "detail": "粤海街道科技园科苑路 8 号"},
         "registered_capital": 100,
         "industry": "软件和信息技术服务业",
         "total_investment": 5000,
-        "project_district": "440304",
+        "location": {"district": "440304", "detail": "福田区深南大道 1 号"},
     }
     return {name: values[name] for name in rule_set.form if name in values}
 

@@ -275,6 +275,12 @@ def test_incumbent_postdoc_and_returnee(rule_sets: dict[str, RuleSet]) -> None:
 
 
 # ---- market entry: 企业设立登记, 个体工商户设立登记
+def _address(district: str) -> dict[str, Any]:
+    """The address fields of both forms as the app sends them: the company's domicile, the shop's premises."""
+    address = {"district": district, "detail": "粤海街道科技园科苑路 8 号"}
+    return {"domicile": address, "premises": address}
+
+
 @pytest.mark.parametrize("item", [COMPANY, INDIVIDUAL])
 @pytest.mark.parametrize(
     ("changes", "outcome", "failed"),
@@ -284,7 +290,7 @@ def test_incumbent_postdoc_and_returnee(rule_sets: dict[str, RuleSet]) -> None:
         ({"credit": clean_credit(barred_from_management=True)}, "rejected", {"not_barred"}),
         ({"credit": clean_credit(dishonest=True)}, "rejected", {"not_dishonest"}),
         (
-            {"form": {"address_district": "440106", "registered_capital": 100}},
+            {"form": {**_address("440106"), "registered_capital": 100}},
             "rejected",
             {"address_in_shenzhen"},
         ),
@@ -297,7 +303,7 @@ def test_market_entry(
     rule_sets: dict[str, RuleSet], item: str, changes: dict[str, Any], outcome: str, failed: set[str]
 ) -> None:
     changes = dict(changes)  # the table is shared by both items
-    form = changes.pop("form", {"address_district": "440305", "registered_capital": 100})
+    form = changes.pop("form", {**_address("440305"), "registered_capital": 100})
     namespaces = {
         "applicant": person(birth_date="1985-01-01"),
         "name_check": {"available": True},
@@ -315,10 +321,10 @@ def test_company_needs_capital_above_zero(rule_sets: dict[str, RuleSet]) -> None
         "credit": clean_credit(),
     }
     decision = decide(
-        rule_sets[COMPANY], {"address_district": "440305", "registered_capital": 0}, facts(**namespaces)
+        rule_sets[COMPANY], {**_address("440305"), "registered_capital": 0}, facts(**namespaces)
     )
     assert _failed(decision) == {"capital"}
-    missing = decide(rule_sets[COMPANY], {"address_district": "440305"}, facts(**namespaces))
+    missing = decide(rule_sets[COMPANY], _address("440305"), facts(**namespaces))
     assert missing.outcome == "manual_review"  # a form field the rules need but did not get
 
 
@@ -375,7 +381,11 @@ def test_deregistration(
 
 
 def test_investment_filing_enterprise_deregistered_after_submission(rule_sets: dict[str, RuleSet]) -> None:
-    form = {"industry": "软件和信息技术服务业", "total_investment": 5000, "project_district": "440304"}
+    form = {
+        "industry": "软件和信息技术服务业",
+        "total_investment": 5000,
+        "location": {"district": "440304", "detail": "福田区深南大道 1 号"},
+    }
     rule_set = rule_sets[INVESTMENT]
     at_submission = decide(rule_set, form, facts(enterprise=_enterprise(), credit=clean_credit()))
     assert at_submission.outcome == "approved"

@@ -68,3 +68,48 @@ def test_family_problems_point_into_the_family_file() -> None:
         parse_family(yaml.safe_dump(document, allow_unicode=True), "talent-support.yaml")
     assert [e.name for e in caught.value.errors] == ["talent-support.yaml#/items/1/conditions/0/when"]
     assert "unknown field" in caught.value.errors[0].reason
+
+
+def _form_fields(path: Path) -> dict[str, str]:
+    """Field id -> component type of a hand-written form, outside repeats (a repeat's entries are lists)."""
+    found: dict[str, str] = {}
+
+    def visit(components: list[dict[str, object]]) -> None:
+        for component in components:
+            if isinstance(component.get("id"), str):
+                found[str(component["id"])] = str(component["type"])
+            if component.get("type") != "repeat":
+                visit(component.get("components", []))  # type: ignore[arg-type]
+
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))["render_spec"]
+    for step in spec["form"]["steps"]:
+        visit(step["components"])
+    return found
+
+
+# What a form component sends, by the type a rule set declares for the field it reads.
+_COMPONENTS_OF = {
+    "int": {"number_input"},
+    "string": {"text_input", "select", "radio"},
+    "date": {"date_input"},
+    "bool": {"agreement", "checkbox"},
+    "address": {"address"},
+}
+
+
+def test_the_form_fields_rules_read_are_fields_of_the_items_hand_written_forms(
+    rule_sets: dict[str, RuleSet],
+) -> None:
+    # A rule reading a field the form does not have can never decide: every such application would go to
+    # a clerk, which only a journey through the real form would show.
+    specs = RULES.parent / "render_specs"
+    checked = 0
+    for code, rule_set in rule_sets.items():
+        spec = specs / f"{code}.yaml"
+        if not rule_set.form or not spec.exists():
+            continue
+        fields = _form_fields(spec)
+        for name, kind in rule_set.form.items():
+            assert fields.get(name) in _COMPONENTS_OF[kind], (code, name, kind, fields.get(name))
+        checked += 1
+    assert checked >= 3  # 企业设立登记, 个体工商户设立登记, 社会投资项目备案

@@ -1,4 +1,5 @@
-"""Helpers of the handling tests: uploads, valid forms for the demo citizens, submitting."""
+"""Helpers of the handling tests: uploads, valid forms for the demo citizens, submitting (and waiting for the
+rules' decision as the citizen would, on the application's detail)."""
 
 from __future__ import annotations
 
@@ -124,3 +125,26 @@ async def eventually(check: Any, within: float = 10.0) -> None:
         if loop.time() > deadline:
             raise AssertionError(f"condition not met within {within} s")
         await asyncio.sleep(0.02)
+
+
+async def submit_and_wait(
+    client: Client, auth: Headers, body: dict[str, Any], within: float = 10.0
+) -> dict[str, Any]:
+    """Submit an instant-approval application and return its detail once the decision shows on it.
+
+    The 202 is the commit, not the decision: the citizen's app polls the detail (or listens on the stream)
+    until the rules' decision is there, and so does this."""
+    answer = await apply(client, auth, body)
+    assert answer.status_code == 202, answer.text
+    url = f"/v1/applications/{answer.json()['id']}"
+    detail: dict[str, Any] = {}
+
+    async def decided() -> bool:
+        nonlocal detail
+        shown = await client.get(url, headers=auth)
+        assert shown.status_code == 200, shown.text
+        detail = shown.json()
+        return bool((detail.get("decision") or {}).get("state") == "decided")
+
+    await eventually(decided, within)
+    return detail

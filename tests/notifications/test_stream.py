@@ -27,10 +27,18 @@ WITHIN_S = 1.0
 class Stream:
     """One GET /v1/me/events on an app, read event by event; ``close()`` is the phone going away."""
 
-    def __init__(self, app: Litestar, auth: Headers, last_event_id: str | None = None) -> None:
+    def __init__(
+        self,
+        app: Litestar,
+        auth: Headers,
+        last_event_id: str | None = None,
+        accept_language: str | None = None,
+    ) -> None:
         headers = [(b"authorization", auth["Authorization"].encode()), (b"host", b"testserver.local")]
         if last_event_id is not None:
             headers.append((b"last-event-id", last_event_id.encode()))
+        if accept_language is not None:
+            headers.append((b"accept-language", accept_language.encode()))
         self.scope = {
             "type": "http",
             "asgi": {"version": "3.0"},

@@ -41,6 +41,10 @@ def _form_values(rule_set: RuleSet, form: Mapping[str, Any]) -> dict[str, Any]:
             values[name] = value
         elif kind in ("string", "date") and isinstance(value, str) and len(value) <= _MAX_FORM_TEXT:
             values[name] = value
+        elif kind == "address" and isinstance(value, Mapping):
+            district = value.get("district")
+            if isinstance(district, str) and len(district) <= _MAX_FORM_TEXT:
+                values[name] = district
     return values
 
 
@@ -68,7 +72,7 @@ def _label(path: str, value: Any, language: int) -> str:
             return spec.values[value][language]
     if parts[-1].endswith("district") and value in DISTRICT_NAMES:
         return DISTRICT_NAMES[value][language]
-    if isinstance(value, str) and value in DISTRICT_NAMES and parts[0] == "params":
+    if isinstance(value, str) and value in DISTRICT_NAMES and parts[0] in ("params", "form"):
         return DISTRICT_NAMES[value][language]
     return str(value)
 

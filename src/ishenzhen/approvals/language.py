@@ -235,7 +235,9 @@ def probe_contexts(
             domain.append(_ABSENT)  # a holder may have no licence of that type at all
         axes.append((tuple(p for p in path if p), domain))
     for name in dict.fromkeys(name for e in expressions for name in e.form_fields):
-        axes.append((("form", name), _domain(FieldSpec(form[name], "", ""), strings, ints)))  # type: ignore[arg-type]
+        # An address reads as its district code: a string.
+        kind = "string" if form[name] == "address" else form[name]
+        axes.append((("form", name), _domain(FieldSpec(kind, "", ""), strings, ints)))  # type: ignore[arg-type]
     total = 1
     for _, values in axes:
         total *= len(values)

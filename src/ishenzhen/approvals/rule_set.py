@@ -38,7 +38,9 @@ __all__ = [
 MAX_CONDITIONS = 32
 MAX_TIERS = 16
 MAX_TEXT_CHARS = 300
-FORM_TYPES = frozenset({"int", "string", "bool", "date"})
+# ``address``: a form's address field (district and detail); a rule reads its district code, the part the
+# rules decide on (a street address is free text no rule can judge).
+FORM_TYPES = frozenset({"int", "string", "bool", "date", "address"})
 _ID = re.compile(r"[a-z][a-z0-9_]{0,47}")
 _ITEM_CODE = re.compile(r"[0-9]{18}")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -211,7 +213,7 @@ def _check_form(value: Any, problems: _Problems) -> dict[str, str]:
         if not isinstance(name, str) or not _ID.fullmatch(name):
             problems.add(f"/form/{_escape(name)}", "字段名须为小写英文标识 lower-case identifier")
         elif kind not in FORM_TYPES:
-            problems.add(f"/form/{_escape(name)}", "类型须为 int、string、bool 或 date")
+            problems.add(f"/form/{_escape(name)}", "类型须为 int、string、bool、date 或 address")
         else:
             form[name] = kind
     return form

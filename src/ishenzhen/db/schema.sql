@@ -688,7 +688,9 @@ CREATE TABLE public.notifications_messages (
     application_id uuid,
     status text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    read_at timestamp with time zone
+    read_at timestamp with time zone,
+    title_en text,
+    body_en text
 );
 
 --
@@ -1448,6 +1450,12 @@ CREATE INDEX identity_sms_codes_mobile_idx ON public.identity_sms_codes USING bt
 --
 
 CREATE INDEX notifications_messages_account_idx ON public.notifications_messages USING btree (account_id, id DESC);
+
+--
+-- Name: notifications_messages_application_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notifications_messages_application_idx ON public.notifications_messages USING btree (application_id, status) WHERE (application_id IS NOT NULL);
 
 --
 -- Name: notifications_messages_unread_idx; Type: INDEX; Schema: public; Owner: -

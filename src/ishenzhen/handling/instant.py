@@ -13,6 +13,8 @@ without I/O; then one transaction records the decision, moves the application (a
 in_review for a clerk) with the reasons in the timeline and the inbox (and so the stream), and tells the
 department through the outbox. An approval also issues its signed result (``ishenzhen.results``) in that
 transaction, and the timeline names its verification URL. A department that decided first keeps its decision.
+The inbox message announcing the decision carries English texts too, from the rules' own English, so a reader
+whose app asks for English reads it in English (the timeline, shared with the department, stays Chinese).
 """
 
 from __future__ import annotations
@@ -34,11 +36,13 @@ import structlog
 from ishenzhen.approvals import Decision, RuleSet, decide
 from ishenzhen.handling import metrics
 from ishenzhen.handling.service import ApplicationConflict, move, queries
+from ishenzhen.handling.texts import status_message_en
+from ishenzhen.notifications.service import add_english
 from ishenzhen.results import Signer, issue, verification_path
 from ishenzhen.sharing import AccessBasis, PlatformClient, fetch_facts
 from ishenzhen.sharing.service import resident_id_of
 
-__all__ = ["REQUESTER", "TARGETS", "InstantDecider", "citizen_message"]
+__all__ = ["REQUESTER", "TARGETS", "InstantDecider", "citizen_message", "citizen_message_en"]
 
 log = structlog.get_logger(__name__)
 REQUESTER = "gateway:instant_approval"
@@ -59,6 +63,19 @@ def citizen_message(decision: Decision) -> str:
     else:
         lead = "未通过自动审批：" if decision.outcome == "rejected" else "需人工审核："
         text = lead + "；".join(decision.reasons_zh) + "。" + decision.clerk_zh
+    return text[:_MAX_MESSAGE]
+
+
+def citizen_message_en(decision: Decision) -> str:
+    """``citizen_message`` in English, from the English texts the rules keep beside the Chinese."""
+    if decision.outcome == "approved":
+        tier = next((c.text_en for c in decision.checks if c.id.startswith("tier.")), "")
+        text = "Approved at once: every condition was verified." + (f" {tier}." if tier else "")
+    else:
+        lead = (
+            "Not approved automatically: " if decision.outcome == "rejected" else "A clerk will review it: "
+        )
+        text = lead + "; ".join(decision.reasons_en) + ". " + decision.clerk_en
     return text[:_MAX_MESSAGE]
 
 
@@ -213,6 +230,7 @@ class InstantDecider:
             if moved:
                 number = application["number"].strip()
                 message = citizen_message(decision)
+                message_en = citizen_message_en(decision)
                 result_id = None
                 if decision.outcome == "approved" and self.sign is not None:
                     result_id = await issue(
@@ -228,15 +246,24 @@ class InstantDecider:
                     )
                     link = f"{self.base_url}{verification_path(result_id)}"
                     message = f"{message[: _MAX_MESSAGE - len(link) - 8]}电子结果核验：{link}"
+                    message_en = f"{message_en[: _MAX_MESSAGE - len(link) - 24]} Verify the result: {link}"
+                target = TARGETS[decision.outcome]
                 with contextlib.suppress(ApplicationConflict):
                     await move(
                         connection,
                         application,
-                        TARGETS[decision.outcome],
+                        target,
                         actor_kind="gateway",
                         actor=f"rules:{decision.item}@v{decision.rule_set_version}",
                         message=message,
                         item_name=self.item_name(decision.item),
+                    )
+                    await add_english(
+                        connection,
+                        application_id=application_id,
+                        status=target,
+                        title=f"{self.item_name(decision.item) or 'Application'}: {status_message_en(target)}",
+                        body=f"Application number {number}. {message_en}",
                     )
                 body = {
                     "number": number,

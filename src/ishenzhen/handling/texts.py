@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["STATUS_LABELS", "status_message"]
+__all__ = ["STATUS_LABELS", "STATUS_LABELS_EN", "status_message", "status_message_en"]
 
 STATUS_LABELS: dict[str, str] = {
     "submitted": "已提交",
@@ -20,3 +20,22 @@ STATUS_LABELS: dict[str, str] = {
 
 def status_message(status: str) -> str:
     return STATUS_LABELS.get(status, status)
+
+
+# The same in English, for messages the gateway can write in both languages (an instant decision's).
+STATUS_LABELS_EN: dict[str, str] = {
+    "submitted": "submitted",
+    "delivered": "delivered to the department",
+    "accepted": "accepted",
+    "in_review": "under review",
+    "more_material_needed": "more material needed",
+    "approved": "approved",
+    "rejected": "not approved",
+    "completed": "completed",
+    "withdrawn": "withdrawn",
+    "delivery_failed": "not delivered to the department",
+}
+
+
+def status_message_en(status: str) -> str:
+    return STATUS_LABELS_EN.get(status, status)

@@ -25,6 +25,7 @@ from ishenzhen.lib.http import BEARER, response_spec
 from ishenzhen.notifications.schemas import MarkedRead, MarkRead, Message, MessagePage
 from ishenzhen.notifications.service import as_message, mark_read, message_page, queries
 from ishenzhen.notifications.stream import StreamHub, TooManyStreams
+from ishenzhen.ui.resolve import Locale, negotiate_locale
 
 __all__ = ["MessagesController"]
 
@@ -32,6 +33,15 @@ READ = requires("applications:submit")
 _BACKLOG = 200
 _encoder = msgspec.json.Encoder()
 
+AcceptLanguage = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Accept-Language",
+        required=False,
+        max_length=512,
+        description="zh-CN (default) or en: messages with English texts are given in English",
+    ),
+]
 LastEventId = Annotated[
     str | None,
     HeaderParameter(
@@ -63,11 +73,11 @@ def _last_event_id(value: str | None) -> int | None:
 
 
 async def _events(
-    hub: StreamHub, account: uuid.UUID, after: int | None, heartbeat: float
+    hub: StreamHub, account: uuid.UUID, after: int | None, heartbeat: float, language: Locale
 ) -> AsyncIterator[ServerSentEventMessage]:
     # Subscribed here, when the response starts, so a stream that never starts holds no place.
     try:
-        subscription = hub.subscribe(account)
+        subscription = hub.subscribe(account, language)
     except TooManyStreams:
         yield ServerSentEventMessage(comment="too many streams for this account", data=None)
         return
@@ -85,7 +95,7 @@ async def _events(
                 ]
             for row in rows:
                 last_sent = row["id"]
-                yield _event(as_message(row))
+                yield _event(as_message(row, language))
         while True:
             try:
                 async with asyncio.timeout(heartbeat):
@@ -128,9 +138,15 @@ class MessagesController(Controller):
             str | None, QueryParameter(max_length=64, description="next_cursor of the previous page")
         ] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+        accept_language: AcceptLanguage = None,
     ) -> MessagePage:
         return await message_page(
-            request.app.state.db_pool, principal.sub, unread_only=unread, cursor=cursor, limit=limit
+            request.app.state.db_pool,
+            principal.sub,
+            unread_only=unread,
+            cursor=cursor,
+            limit=limit,
+            language=negotiate_locale(accept_language),
         )
 
     @post(
@@ -176,6 +192,7 @@ class MessagesController(Controller):
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         last_event_id: LastEventId = None,
+        accept_language: AcceptLanguage = None,
     ) -> ServerSentEvent:
         after = _last_event_id(last_event_id)
         hub: StreamHub = request.app.state.notification_hub
@@ -185,6 +202,6 @@ class MessagesController(Controller):
             raise HTTPException(status_code=429, detail=detail, headers={"Retry-After": "10"})
         heartbeat = request.app.state.settings.notifications.heartbeat_seconds
         return ServerSentEvent(
-            _events(hub, account, after, heartbeat),
+            _events(hub, account, after, heartbeat, negotiate_locale(accept_language)),
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )

@@ -7,16 +7,22 @@
 -- transaction, so the wait is at most the rest of another short transaction.
 SELECT pg_advisory_xact_lock(7020);
 
--- name: insert_message(account_id, kind, title, body, application_id, status)$
-INSERT INTO notifications_messages (account_id, kind, title, body, application_id, status)
-VALUES (:account_id, :kind, :title, :body, :application_id, :status)
+-- name: insert_message(account_id, kind, title, body, title_en, body_en, application_id, status)$
+INSERT INTO notifications_messages (account_id, kind, title, body, title_en, body_en, application_id, status)
+VALUES (:account_id, :kind, :title, :body, :title_en, :body_en, :application_id, :status)
 RETURNING id;
+
+-- name: add_english(application_id, status, title_en, body_en)!
+-- Only rows of the caller's transaction: created_at defaults to now(), the transaction's start, which no
+-- earlier transaction's rows can share (and an earlier message about the same status keeps its own words).
+UPDATE notifications_messages SET title_en = :title_en, body_en = :body_en
+WHERE application_id = :application_id AND status = :status AND created_at = now() AND body_en IS NULL;
 
 -- name: notify_messages()$
 SELECT pg_notify('notifications', '');
 
 -- name: messages(account_id, unread_only, before_id, limit)
-SELECT id, kind, title, body, application_id, status, created_at, read_at
+SELECT id, kind, title, body, title_en, body_en, application_id, status, created_at, read_at
 FROM notifications_messages
 WHERE account_id = :account_id::uuid
   AND (NOT :unread_only OR read_at IS NULL)
@@ -41,7 +47,7 @@ WITH marked AS (
 SELECT count(*) FROM marked;
 
 -- name: messages_after(account_ids, after_id, limit)
-SELECT id, account_id, kind, title, body, application_id, status, created_at, read_at
+SELECT id, account_id, kind, title, body, title_en, body_en, application_id, status, created_at, read_at
 FROM notifications_messages
 WHERE id > :after_id AND account_id = ANY(:account_ids)
 ORDER BY id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -27,6 +27,8 @@ class Message(Struct, frozen=True):
     status: str | None
     created_at: dt.datetime
     read: bool
+    # The language of title and body: the reader's (Accept-Language) where the message has it, else Chinese.
+    language: Literal["zh-CN", "en"] = "zh-CN"
 
 
 class MessagePage(Struct, frozen=True):

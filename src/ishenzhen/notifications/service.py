@@ -13,8 +13,9 @@ import asyncpg
 from ishenzhen.db.sql import load_queries
 from ishenzhen.errors import FieldError, InvalidInput
 from ishenzhen.notifications.schemas import MarkedRead, MarkRead, Message, MessagePage
+from ishenzhen.ui.resolve import Locale
 
-__all__ = ["CHANNEL", "mark_read", "message_page", "queries", "record_messages"]
+__all__ = ["CHANNEL", "add_english", "as_message", "mark_read", "message_page", "queries", "record_messages"]
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
@@ -32,10 +33,14 @@ async def record_messages(
     kind: str,
     title: str,
     body: str,
+    title_en: str | None = None,
+    body_en: str | None = None,
     application_id: uuid.UUID | None = None,
     status: str | None = None,
 ) -> list[int]:
-    """One message per recipient, in the caller's transaction; every instance's live stream is told at commit."""
+    """One message per recipient, in the caller's transaction; every instance's live stream is told at commit.
+
+    ``title`` and ``body`` are Chinese; with ``title_en`` and ``body_en`` an English reader gets those."""
     unique = list(dict.fromkeys(recipients))
     if not unique:
         return []
@@ -47,6 +52,8 @@ async def record_messages(
             kind=kind,
             title=title,
             body=body,
+            title_en=title_en,
+            body_en=body_en,
             application_id=application_id,
             status=status,
         )
@@ -54,6 +61,16 @@ async def record_messages(
     ]
     await queries.notify_messages(connection)
     return ids
+
+
+async def add_english(
+    connection: Connection, *, application_id: uuid.UUID, status: str, title: str, body: str
+) -> None:
+    """Give the messages this transaction wrote about ``application_id`` moving to ``status`` their English
+    texts: for a writer that announces the move through another domain's code, which writes the Chinese."""
+    await queries.add_english(
+        connection, application_id=application_id, status=status, title_en=title, body_en=body
+    )
 
 
 def _encode_cursor(before_id: int) -> str:
@@ -76,12 +93,15 @@ def decode_cursor(cursor: str) -> int:
         ) from None
 
 
-def as_message(row: asyncpg.Record) -> Message:
+def as_message(row: asyncpg.Record, language: Locale = "zh-CN") -> Message:
+    """The message in the reader's language: English where it has English texts, else the Chinese."""
+    english = language == "en" and row["body_en"] is not None and row["title_en"] is not None
     return Message(
         id=row["id"],
         kind=row["kind"],
-        title=row["title"],
-        body=row["body"],
+        title=row["title_en"] if english else row["title"],
+        body=row["body_en"] if english else row["body"],
+        language="en" if english else "zh-CN",
         application_id=row["application_id"],
         status=row["status"],
         created_at=row["created_at"],
@@ -90,7 +110,13 @@ def as_message(row: asyncpg.Record) -> Message:
 
 
 async def message_page(
-    pool: asyncpg.Pool, account_id: str, *, unread_only: bool, cursor: str | None, limit: int
+    pool: asyncpg.Pool,
+    account_id: str,
+    *,
+    unread_only: bool,
+    cursor: str | None,
+    limit: int,
+    language: Locale = "zh-CN",
 ) -> MessagePage:
     before = decode_cursor(cursor) if cursor else None
     async with pool.acquire() as connection:
@@ -104,7 +130,7 @@ async def message_page(
     more = len(rows) > limit
     rows = rows[:limit]
     return MessagePage(
-        items=[as_message(row) for row in rows],
+        items=[as_message(row, language) for row in rows],
         unread=unread,
         next_cursor=_encode_cursor(rows[-1]["id"]) if more else None,
     )

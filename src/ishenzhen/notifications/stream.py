@@ -22,6 +22,7 @@ import structlog
 from ishenzhen.notifications.metrics import LIVE_STREAMS
 from ishenzhen.notifications.schemas import Message
 from ishenzhen.notifications.service import as_message, queries
+from ishenzhen.ui.resolve import Locale
 
 __all__ = ["StreamHub", "Subscription", "TooManyStreams"]
 
@@ -35,10 +36,12 @@ class TooManyStreams(Exception):
 
 
 class Subscription:
-    """One open stream: messages for its account arrive on ``queue``; ``None`` there means "closed, reconnect"."""
+    """One open stream: messages for its account arrive on ``queue``, in the stream's ``language``; ``None``
+    there means "closed, reconnect"."""
 
-    def __init__(self, account_id: uuid.UUID) -> None:
+    def __init__(self, account_id: uuid.UUID, language: Locale = "zh-CN") -> None:
         self.account_id = account_id
+        self.language: Locale = language
         self.queue: asyncio.Queue[Message | None] = asyncio.Queue(QUEUE_SIZE)
 
 
@@ -61,10 +64,10 @@ class StreamHub:
     def has_room(self, account_id: uuid.UUID) -> bool:
         return len(self._subscriptions.get(account_id, ())) < self.max_per_account
 
-    def subscribe(self, account_id: uuid.UUID) -> Subscription:
+    def subscribe(self, account_id: uuid.UUID, language: Locale = "zh-CN") -> Subscription:
         if not self.has_room(account_id):
             raise TooManyStreams(f"at most {self.max_per_account} live streams per account")
-        subscription = Subscription(account_id)
+        subscription = Subscription(account_id, language)
         self._subscriptions[account_id].add(subscription)
         LIVE_STREAMS.inc()
         return subscription
@@ -98,17 +101,19 @@ class StreamHub:
                         )
                     ]
                     for row in rows:
-                        self._deliver(row["account_id"], as_message(row))
+                        self._deliver(row)
                     if len(rows) == _READ_BATCH:
                         self._watermark = rows[-1]["id"]
                         continue
                     self._watermark = max(self._watermark, top, rows[-1]["id"] if rows else 0)
                     return
 
-    def _deliver(self, account_id: uuid.UUID, message: Message) -> None:
+    def _deliver(self, row: asyncpg.Record) -> None:
+        account_id: uuid.UUID = row["account_id"]
+        # Built per stream: an account's phone may read English while its tablet reads Chinese.
         for subscription in list(self._subscriptions.get(account_id, ())):
             try:
-                subscription.queue.put_nowait(message)
+                subscription.queue.put_nowait(as_message(row, subscription.language))
             except asyncio.QueueFull:
                 log.info("notifications.stream_overrun", streams=len(self._subscriptions[account_id]))
                 self.unsubscribe(subscription)

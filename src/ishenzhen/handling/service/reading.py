@@ -124,7 +124,12 @@ async def application_detail(
     language: Locale = "zh-CN",
     base_url: str = "",
 ) -> ApplicationDetail:
-    async with pool.acquire() as connection:
+    # One snapshot: read statement by statement, the detail could show a decision that committed between two
+    # reads next to the status from before it.
+    async with (
+        pool.acquire() as connection,
+        connection.transaction(isolation="repeatable_read", readonly=True),
+    ):
         row = await queries.visible_application(connection, account_id=principal.sub, id=application_id)
         if row is None:
             # Someone else's application reads exactly like a missing one.
