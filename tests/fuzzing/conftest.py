@@ -59,7 +59,7 @@ async def tokens(
     citizen: Callable[..., Awaitable[Headers]],  # noqa: F811
     department: Callable[..., Awaitable[Headers]],  # noqa: F811
 ) -> dict[str, Headers]:
-    """Authorization headers of each kind of caller, keyed by ``caller_for``'s names."""
+    """Authorization headers of each kind of caller, keyed by ``caller_of``'s names."""
     slug = items["person"].department
     return {
         "citizen": await citizen(),
@@ -68,16 +68,22 @@ async def tokens(
     }
 
 
-def caller_for(path: str, tokens: dict[str, Headers]) -> Headers:
-    """The token the operation's real caller holds: registry → the department's registry client, callbacks →
-    the department system, the citizen's own resources → the citizen; public reads go anonymous."""
+def caller_of(path: str) -> str | None:
+    """Who really calls the operation at ``path``: registry → the department's registry client, callbacks and
+    operations → the department system, the citizen's own resources → the citizen; public reads: nobody."""
     if path.startswith("/v1/registry"):
-        return tokens["registry"]
+        return "registry"
     if path.startswith(("/v1/department", "/v1/departments", "/v1/ops")):
-        return tokens["department"]
+        return "department"
     if path.startswith(("/v1/applications", "/v1/me", "/v1/materials", "/v1/enterprises", "/oauth/userinfo")):
-        return tokens["citizen"]
-    return {}
+        return "citizen"
+    return None
+
+
+def caller_for(path: str, tokens: dict[str, Headers]) -> Headers:
+    """The token ``caller_of(path)`` holds; public reads go anonymous."""
+    caller = caller_of(path)
+    return tokens[caller] if caller else {}
 
 
 @pytest.fixture
