@@ -5,7 +5,9 @@ Every endpoint in the document is fuzzed here, so each endpoint added later is c
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -143,3 +145,62 @@ def test_every_integer_a_client_sends_has_a_maximum_that_fits_its_column() -> No
         # litestar drops the constraints of a list's items too; msgspec enforces ``MessageId``'s bound.
         "MarkRead/properties/ids/items",
     ]
+
+
+def _request_examples(document: dict) -> Iterator[tuple[str, Any, dict]]:
+    """(where, example, schema) of every request-body example: the media type's named ``examples`` and the
+    JSON Schema ``examples`` litestar puts beside a body's schema."""
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            for media_type, content in operation.get("requestBody", {}).get("content", {}).items():
+                schema = content["schema"]
+                where = f"{method.upper()} {path} {media_type}"
+                for name, example in content.get("examples", {}).items():
+                    yield f"{where} {name}", example["value"], schema
+                for index, example in enumerate(schema.get("examples", [])):
+                    yield f"{where} #{index}", example, schema
+
+
+def test_every_request_body_example_validates_against_its_schema() -> None:
+    import json
+
+    import jsonschema_rs
+
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    examples = list(_request_examples(document))
+    assert len(examples) >= 15, "the request bodies lost their examples"
+    invalid = []
+    for where, example, schema in examples:
+        # The body's schema refers into the document's components: resolved from the same root.
+        validator = jsonschema_rs.Draft202012Validator(
+            {**schema, "components": document["components"]}, validate_formats=True
+        )
+        invalid += [
+            f"{where}: {error.message} at {list(error.instance_path)}"
+            for error in validator.iter_errors(example)
+        ]
+    assert invalid == []
+
+
+def test_every_json_body_of_three_fields_or_more_has_an_example() -> None:
+    import json
+
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    schemas = document["components"]["schemas"]
+
+    def fields(schema: dict) -> int:
+        for part in [schema, *schema.get("allOf", [])]:
+            if "$ref" in part:
+                return len(schemas[part["$ref"].rsplit("/", 1)[1]].get("properties", {}))
+        return len(schema.get("properties", {}))
+
+    with_examples = {where.rsplit(" ", 1)[0] for where, _, _ in _request_examples(document)}
+    bare = [
+        f"{method.upper()} {path}"
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if (content := operation.get("requestBody", {}).get("content", {}).get("application/json"))
+        and fields(content["schema"]) >= 3
+        and f"{method.upper()} {path} application/json" not in with_examples
+    ]
+    assert bare == []

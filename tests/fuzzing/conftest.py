@@ -12,7 +12,7 @@ import schemathesis
 from ishenzhen.app import create_app
 from ishenzhen.catalog.model import Catalog, ServiceItem
 from ishenzhen.identity.cli import register_department_client
-from ishenzhen.settings import Settings
+from ishenzhen.settings import Settings, replace_settings
 from tests.handling.conftest import (  # noqa: F401
     Client,
     Headers,
@@ -27,6 +27,10 @@ from tests.handling.helpers import apply, person_form
 from tests.identity.conftest import app, client, oauth_client  # noqa: F401
 
 SEED = 20261203
+# A live stream never ends: schemathesis reads one until the request timeout, 10 s by default, which made the
+# event stream most of this folder's run time. One second, with a heartbeat every 0.2 s, still checks its status,
+# headers and framing.
+STREAM_SECONDS = 1.0
 
 
 async def registry_headers(client: Client, database_url: str, department: str) -> Headers:  # noqa: F811
@@ -59,7 +63,7 @@ async def tokens(
     citizen: Callable[..., Awaitable[Headers]],  # noqa: F811
     department: Callable[..., Awaitable[Headers]],  # noqa: F811
 ) -> dict[str, Headers]:
-    """Authorization headers of each kind of caller, keyed by ``caller_for``'s names."""
+    """Authorization headers of each kind of caller, keyed by ``caller_of``'s names."""
     slug = items["person"].department
     return {
         "citizen": await citizen(),
@@ -68,16 +72,31 @@ async def tokens(
     }
 
 
-def caller_for(path: str, tokens: dict[str, Headers]) -> Headers:
-    """The token the operation's real caller holds: registry → the department's registry client, callbacks →
-    the department system, the citizen's own resources → the citizen; public reads go anonymous."""
+def caller_of(path: str) -> str | None:
+    """Who really calls the operation at ``path``: registry → the department's registry client, callbacks and
+    operations → the department system, the citizen's own resources → the citizen; public reads: nobody."""
     if path.startswith("/v1/registry"):
-        return tokens["registry"]
+        return "registry"
     if path.startswith(("/v1/department", "/v1/departments", "/v1/ops")):
-        return tokens["department"]
+        return "department"
     if path.startswith(("/v1/applications", "/v1/me", "/v1/materials", "/v1/enterprises", "/oauth/userinfo")):
-        return tokens["citizen"]
-    return {}
+        return "citizen"
+    return None
+
+
+def caller_for(path: str, tokens: dict[str, Headers]) -> Headers:
+    """The token ``caller_of(path)`` holds; public reads go anonymous."""
+    caller = caller_of(path)
+    return tokens[caller] if caller else {}
+
+
+# The live streams (the document describes their answer in words: litestar gives a stream no content schema).
+EVENT_STREAMS = {"/v1/me/events"}
+
+
+def call_options(operation: schemathesis.APIOperation) -> dict[str, float]:
+    """Transport options for calling ``operation``: a short read for an event stream."""
+    return {"timeout": STREAM_SECONDS} if operation.path in EVENT_STREAMS else {}
 
 
 @pytest.fixture
@@ -109,4 +128,5 @@ async def workflows_started(
 
 @pytest.fixture
 def api_schema(settings: Settings) -> schemathesis.BaseSchema:  # noqa: F811
-    return schemathesis.openapi.from_asgi("/docs/openapi.json", create_app(settings))
+    fuzzed = replace_settings(settings, notifications_heartbeat_seconds=STREAM_SECONDS / 5)
+    return schemathesis.openapi.from_asgi("/docs/openapi.json", create_app(fuzzed))

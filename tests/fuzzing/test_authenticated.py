@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from schemathesis.checks import positive_data_acceptance
 from schemathesis.core.result import Ok
 
-from tests.fuzzing.conftest import SEED, Headers, caller_for
+from tests.fuzzing.conftest import SEED, Headers, call_options, caller_for
 
 LONG = os.environ.get("ISHENZHEN_FUZZ_LONG") == "1"
 
@@ -27,7 +27,9 @@ def fuzz(operation: schemathesis.APIOperation, mode: schemathesis.GenerationMode
     @given(case=operation.as_strategy(generation_mode=mode))
     def call_and_validate(case: schemathesis.Case) -> None:
         # As in tests/test_openapi.py: a schema-valid page cursor may still rightly get 400.
-        case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
+        case.call_and_validate(
+            headers=headers, excluded_checks=[positive_data_acceptance], **call_options(operation)
+        )
 
     call_and_validate()
 

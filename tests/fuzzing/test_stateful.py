@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import positive_data_acceptance
 
-from tests.fuzzing.conftest import Headers, caller_for
+from tests.fuzzing.conftest import Headers, call_options, caller_for
 
 LONG = os.environ.get("ISHENZHEN_FUZZ_LONG") == "1"
 
@@ -37,7 +37,7 @@ def test_stateful_walk_through_linked_workflows_finds_no_failure(
             called.append((case.operation.label, response.status_code))
 
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
-            return {"headers": caller_for(case.operation.path, tokens)}
+            return {"headers": caller_for(case.operation.path, tokens), **call_options(case.operation)}
 
         def validate_response(self, response: Any, case: schemathesis.Case, **kwargs: Any) -> None:
             # A schema-valid page cursor may still rightly be refused (as tests/test_openapi.py).
@@ -57,10 +57,11 @@ def test_stateful_walk_through_linked_workflows_finds_no_failure(
         )
     )
     # The walk followed links with values taken from responses: the seeded application was read and withdrawn,
-    # the seeded registry draft read back, through ids no generator would guess.
+    # through an id no generator would guess. Which other links a bounded walk takes depends on the seed and on
+    # every link in the document; the workflows that must work whatever it takes are walked by hand in
+    # test_link_walks.py (the seeded registry draft among them).
     succeeded = {label for label, status in called if status < 300}
     assert {
         "GET /v1/applications/{application_id}",
         "POST /v1/applications/{application_id}/withdraw",
-        "GET /v1/registry/items/{code}/draft",
     } <= succeeded, sorted(set(called))

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException
+from litestar.openapi.spec import Example
 from litestar.params import Body, HeaderParameter, PathParameter, QueryParameter
 
 from ishenzhen.errors import ContentTooLarge, FieldError, InvalidInput, problem_spec
@@ -108,6 +109,67 @@ def _check_key(key: str) -> str:
     return key
 
 
+# Request-body examples for the document (tests/test_openapi.py validates each against its schema): the graduate
+# intake item (应届毕业生接收), the item of ``ishenzhen.registry.examples``.
+_APPLY_EXAMPLES = [
+    Example(
+        summary="应届毕业生接收：本人申请",
+        value={
+            "item_code": "070120001000440300",
+            "item_version": 1,
+            "acting_party": {"kind": "self"},
+            "form": {
+                "name": "李明",
+                "id_number": "440304200001011234",
+                "mobile": "13800000002",
+                "school": "深圳大学",
+                "education": "bachelor",
+                "degree": "bachelor",
+                "major": "计算机科学与技术",
+                "graduation_date": "2026-06-30",
+                "reception": "employer",
+                "employer_name": "深圳市某科技有限公司",
+            },
+            "materials": [],
+        },
+    )
+]
+_SUPPLEMENT_EXAMPLES = [
+    Example(
+        summary="补交劳动合同",
+        value={
+            "materials": ["upl_0f1e2d3c4b5a69788796a5b4c3d2e1f0"],
+            "note": "已补充上传与接收单位签订的劳动合同",
+        },
+    )
+]
+_WITHDRAW_EXAMPLES = [Example(summary="申请人撤回", value={"reason": "已在线下窗口办理，撤回网上申请"})]
+_EVENT_EXAMPLES = [
+    Example(
+        summary="受理",
+        value={
+            "event_id": "3f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f",
+            "sequence": 1,
+            "status": "accepted",
+            "occurred_at": "2026-12-03T09:15:00+08:00",
+            "message": "您的申请已受理，我们将在承诺时限内办结",
+            "receipt_number": "RS2026120300017",
+        },
+    ),
+    Example(
+        summary="需补正材料",
+        value={
+            "event_id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+            "sequence": 2,
+            "status": "more_material_needed",
+            "occurred_at": "2026-12-03T14:30:00+08:00",
+            "message": "请补充上传与接收单位签订的劳动合同",
+            "data": {"missing_materials": ["劳动合同"]},
+        },
+    ),
+]
+
+
 class ApplicationsController(Controller):
     path = "/v1/applications"
     tags = ("handling",)
@@ -144,7 +206,10 @@ class ApplicationsController(Controller):
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         idempotency_key: IdempotencyKey,
-        data: Annotated[ApplicationRequest, Body(description="item, acting party, form data, material ids")],
+        data: Annotated[
+            ApplicationRequest,
+            Body(description="item, acting party, form data, material ids", examples=_APPLY_EXAMPLES),
+        ],
         render: RenderHeader = None,
     ) -> Response[ApplicationAccepted]:
         settings = request.app.state.settings
@@ -259,7 +324,9 @@ class ApplicationsController(Controller):
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         application_id: Annotated[uuid.UUID, PathParameter()],
-        data: Annotated[WithdrawRequest | None, Body(description="an optional reason")] = None,
+        data: Annotated[
+            WithdrawRequest | None, Body(description="an optional reason", examples=_WITHDRAW_EXAMPLES)
+        ] = None,
     ) -> ApplicationDetail:
         return await service.withdraw(
             request.app.state.db_pool, _screens(request), principal, application_id, data or WithdrawRequest()
@@ -284,7 +351,10 @@ class ApplicationsController(Controller):
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         application_id: Annotated[uuid.UUID, PathParameter()],
-        data: Annotated[SupplementRequest, Body(description="the uploads (POST /v1/materials) and a note")],
+        data: Annotated[
+            SupplementRequest,
+            Body(description="the uploads (POST /v1/materials) and a note", examples=_SUPPLEMENT_EXAMPLES),
+        ],
     ) -> ApplicationDetail:
         return await service.supplement(
             request.app.state.db_pool, _screens(request), principal, application_id, data
@@ -317,7 +387,10 @@ class DepartmentEventsController(Controller):
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         number: Annotated[str, PathParameter(max_length=19, description="the application number (办件编号)")],
-        data: Annotated[DepartmentEvent, Body(description="event id, sequence, status, time, message")],
+        data: Annotated[
+            DepartmentEvent,
+            Body(description="event id, sequence, status, time, message", examples=_EVENT_EXAMPLES),
+        ],
     ) -> Response[EventReceipt]:
         if not is_valid_number(number):
             raise InvalidInput(

@@ -16,6 +16,7 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException
+from litestar.openapi.spec import Example
 from litestar.params import Body, HeaderParameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
@@ -166,7 +167,16 @@ class MessagesController(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
-        data: Annotated[MarkRead, Body(description="ids, or up_to")],
+        data: Annotated[
+            MarkRead,
+            Body(
+                description="ids, or up_to",
+                examples=[
+                    Example(summary="这几条已读", value={"ids": [1024, 1025]}),
+                    Example(summary="这条及以前的都已读", value={"up_to": 1025}),
+                ],
+            ),
+        ],
     ) -> MarkedRead:
         return await mark_read(request.app.state.db_pool, principal.sub, data)
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import asyncpg
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
+from litestar.openapi.spec import Example
 from litestar.params import Body, PathParameter
 
 from ishenzhen.errors import NotFound, problem_spec
@@ -96,7 +97,21 @@ class DepartmentResultsController(Controller):
         db_pool: NamedDependency[asyncpg.Pool],
         principal: NamedDependency[Principal],
         result_id: ResultId,
-        data: Annotated[ResultRevocation, Body(description="the category the public sees and the reason")],
+        data: Annotated[
+            ResultRevocation,
+            Body(
+                description="the category the public sees and the reason",
+                examples=[
+                    Example(
+                        summary="条件已不具备",
+                        value={
+                            "category": "conditions_no_longer_met",
+                            "reason": "持证人已迁出本市，核准通知依法撤销",
+                        },
+                    )
+                ],
+            ),
+        ],
     ) -> ResultVerification:
         department = principal.claims.get("department")
         if not isinstance(department, str) or not department:

@@ -17,7 +17,8 @@ import asyncpg
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException
-from litestar.params import JSONBody, PathParameter
+from litestar.openapi.spec import Example
+from litestar.params import Body, JSONBody, PathParameter
 
 from ishenzhen.errors import problem_spec
 from ishenzhen.identity.accounts import service, throttle
@@ -236,7 +237,21 @@ class EnterpriseAgentsController(Controller):
         identity: NamedDependency[IdentityState],
         principal: NamedDependency[Principal],
         credit_code: _CreditCode,
-        data: JSONBody[AgentGrantRequest],
+        data: Annotated[
+            AgentGrantRequest,
+            Body(
+                examples=[
+                    Example(
+                        summary="邀请财务人员代办申请",
+                        value={
+                            "mobile": "13800000003",
+                            "scopes": ["applications:submit"],
+                            "expires_at": "2027-12-31T23:59:59+08:00",
+                        },
+                    )
+                ]
+            ),
+        ],
     ) -> AgentInvitationSent:
         try:
             async with db_pool.acquire() as connection:

@@ -13,15 +13,16 @@ from litestar import Request
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ClientException
 from litestar.openapi import ResponseSpec
-from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference, RequestBody
+from litestar.openapi.spec import Example, OpenAPIMediaType, Operation, Reference, RequestBody
 from litestar.params import HeaderParameter, Parameter
 
-from ishenzhen.catalog.model import MAX_VERSION
+from ishenzhen.catalog.model import MAX_VERSION, ServiceItem
 from ishenzhen.errors import problem_spec
 from ishenzhen.identity import Principal, provide_principal, requires
 from ishenzhen.lib.http import BEARER, require_media_type, response_spec
 from ishenzhen.lib.http_cache import JSON_TYPE, EncodedBody, FinishedResponse
 from ishenzhen.registry._access import REVIEW_SCOPE, WRITE_SCOPE, Actor
+from ishenzhen.registry.examples import ITEM_EXAMPLE
 
 __all__ = [
     "ITEM",
@@ -109,7 +110,17 @@ class ItemBodyOperation(Operation):
     def __post_init__(self) -> None:
         self.request_body = RequestBody(
             content={
-                "application/json": OpenAPIMediaType(schema=Reference(ref="#/components/schemas/ServiceItem"))
+                "application/json": OpenAPIMediaType(
+                    schema=Reference(ref="#/components/schemas/ServiceItem"),
+                    examples={
+                        # As a Struct: the document's encoder keeps its nulls (district, visit_reason), which
+                        # litestar drops from a plain dict, and the schema requires.
+                        "graduate_intake": Example(
+                            summary="应届毕业生接收（人社局，含秒批规则）",
+                            value=msgspec.convert(ITEM_EXAMPLE, ServiceItem),
+                        )
+                    },
+                )
             },
             description="The item's national elements and optional render spec (ServiceItem)",
             required=True,

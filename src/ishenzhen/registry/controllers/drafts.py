@@ -6,8 +6,11 @@ Litestar answers OPTIONS per path and controller, so a path belongs to one contr
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, Request, delete, get, post, put
-from litestar.params import JSONBody
+from litestar.openapi.spec import Example
+from litestar.params import Body
 from litestar.types import ASGIApp
 
 from ishenzhen.lib.http_cache import encode_body
@@ -109,7 +112,20 @@ class DraftsController(Controller):
         db_pool: Pool,
         principal: Caller,
         code: Code,
-        data: JSONBody[SubmitRequest],
+        data: Annotated[
+            SubmitRequest,
+            Body(
+                examples=[
+                    Example(
+                        summary="定时生效",
+                        value={
+                            "effective_at": "2027-01-01T00:00:00+08:00",
+                            "note": "按新办法自 2027 年 1 月 1 日起施行",
+                        },
+                    )
+                ]
+            ),
+        ],
         if_match: IfMatch = None,
     ) -> ASGIApp:
         async with db_pool.acquire() as connection:

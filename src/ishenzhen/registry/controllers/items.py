@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Request, get, post
-from litestar.params import JSONBody, Parameter
+from litestar.openapi.spec import Example
+from litestar.params import Body, JSONBody, Parameter
 from litestar.types import ASGIApp
 
 from ishenzhen.lib.http_cache import encode_body
@@ -104,7 +105,20 @@ class ItemsController(Controller):
         db_pool: Pool,
         principal: Caller,
         code: Code,
-        data: JSONBody[WithdrawRequest],
+        data: Annotated[
+            WithdrawRequest,
+            Body(
+                examples=[
+                    Example(
+                        summary="政策调整后下线",
+                        value={
+                            "reason": "依据新修订的人才引进办法，本事项并入人才引进核准",
+                            "effective_at": "2027-01-01T00:00:00+08:00",
+                        },
+                    )
+                ]
+            ),
+        ],
         if_match: IfMatch = None,
     ) -> ASGIApp:
         async with db_pool.acquire() as connection:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.params import JSONBody, Parameter
+from litestar.openapi.spec import Example
+from litestar.params import Body, JSONBody, Parameter
 from litestar.types import ASGIApp
 
 from ishenzhen.lib.http_cache import encode_body
@@ -86,7 +87,16 @@ class ReviewController(Controller):
         principal: Caller,
         code: Code,
         version: Version,
-        data: JSONBody[RejectRequest],
+        data: Annotated[
+            RejectRequest,
+            Body(
+                examples=[
+                    Example(
+                        summary="退回修改", value={"reason": "申请材料清单缺少劳动合同，请补充后重新提交"}
+                    )
+                ]
+            ),
+        ],
         if_match: IfMatch = None,
     ) -> ASGIApp:
         async with db_pool.acquire() as connection:

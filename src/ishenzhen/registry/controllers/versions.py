@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.params import JSONBody, QueryParameter
+from litestar.openapi.spec import Example
+from litestar.params import Body, QueryParameter
 from litestar.types import ASGIApp
 
 from ishenzhen.catalog.model import MAX_VERSION
@@ -114,7 +115,17 @@ class VersionsController(Controller):
         db_pool: Pool,
         principal: Caller,
         code: Code,
-        data: JSONBody[RollbackRequest],
+        data: Annotated[
+            RollbackRequest,
+            Body(
+                examples=[
+                    Example(
+                        summary="回滚到第 3 版",
+                        value={"to_version": 3, "reason": "第 4 版收费标准填写有误，先恢复上一版"},
+                    )
+                ]
+            ),
+        ],
         if_match: IfMatch = None,
     ) -> ASGIApp:
         async with db_pool.acquire() as connection:
