@@ -49,6 +49,8 @@ class Knobs(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     redirect_to: str | None = None
     # Sign answers with a key the gateway does not know.
     bad_response_signature: bool = False
+    # Set this cookie on every answer, as a back end with a session layer might ("name=value; Path=/").
+    set_cookie: Annotated[str, msgspec.Meta(max_length=4096)] | None = None
     # Callbacks: each event sent twice; events sent in reverse order; seconds between state changes.
     duplicate_callbacks: bool = False
     out_of_order_callbacks: bool = False

@@ -98,6 +98,8 @@ class Department:
     counters: dict[str, int] = field(
         default_factory=lambda: {
             "requests": 0,
+            # Requests that arrived carrying a Cookie header: a gateway must never send one back.
+            "with_cookie": 0,
             "received": 0,
             "duplicates": 0,
             "refused": 0,
@@ -141,6 +143,8 @@ class Simulator:
         if department is None:
             return web.json_response({"error": "not_found", "detail": "no such department here"}, status=404)
         department.counters["requests"] += 1
+        if "Cookie" in request.headers:
+            department.counters["with_cookie"] += 1
         knobs = department.knobs
         if knobs.down:
             # As a crashed back end behind a proxy: the connection closes without an answer.
@@ -193,6 +197,8 @@ class Simulator:
         response = web.Response(status=status, body=payload)
         for name, value in lines:
             response.headers[name] = value
+        if knobs.set_cookie is not None:
+            response.headers["Set-Cookie"] = knobs.set_cookie
         return response
 
     def _handle(self, department: Department, request: web.Request, body: bytes) -> tuple[int, bytes]:

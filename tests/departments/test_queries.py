@@ -65,6 +65,25 @@ async def test_no_store_answers_are_asked_afresh(
     assert (await simulators.report("traffic-police"))["counters"]["queries"] == 2
 
 
+async def test_a_cookie_a_department_sets_never_travels_with_anyone_s_next_request(
+    client: Client,
+    oauth_client: Callable,
+    simulators: Simulators,  # type: ignore[type-arg]
+) -> None:
+    # One client per department serves every citizen: a session cookie kept from one answer would carry the
+    # first caller's session into the next caller's request.
+    await simulators.knobs("traffic-police", set_cookie="JSESSIONID=first-callers-session; Path=/")
+    path = "/v1/departments/traffic-police/queries/vehicle-violations"
+    for mobile in (L1, L2, L1):
+        headers = await bearer(client, oauth_client, mobile)
+        answer = await client.get(path, params={"plate": "粤B12345"}, headers=headers)
+        assert answer.status_code == 200, answer.text
+        assert "set-cookie" not in answer.headers
+    report = await simulators.report("traffic-police")
+    assert report["counters"]["queries"] == 3
+    assert report["counters"]["with_cookie"] == 0
+
+
 async def test_the_departments_own_refusal_is_passed_on_safely(
     client: Client,
     oauth_client: Callable,  # type: ignore[type-arg]

@@ -6,7 +6,8 @@ docs/decisions/0001-http-client.md for the figures.
 
 from __future__ import annotations
 
-from typing import Literal
+from http.cookiejar import CookieJar
+from typing import Any, Literal
 
 import httpx
 
@@ -17,6 +18,18 @@ __all__ = ["Transport", "open_http_client"]
 Transport = Literal["aiohttp", "httpx"]
 
 
+class _RefusingCookieJar(CookieJar):
+    """Keeps no cookie: one client serves every caller of a department, so a cookie one answer sets (a session,
+    say) would otherwise travel with the next caller's request. The gateway's requests carry their identity in
+    signed headers, never in cookies."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
+
+    def set_cookie(self, cookie: Any) -> None:
+        return None
+
+
 def open_http_client(entry: DepartmentEntry, transport_name: Transport, user_agent: str) -> httpx.AsyncClient:
     """The httpx client of one department: its pool size and timeouts, redirects never followed."""
     limits = httpx.Limits(
@@ -24,9 +37,17 @@ def open_http_client(entry: DepartmentEntry, transport_name: Transport, user_age
     )
     transport: httpx.AsyncBaseTransport
     if transport_name == "aiohttp":
+        import aiohttp
         from httpx_aiohttp import AiohttpTransport
 
-        transport = AiohttpTransport(limits=limits, trust_env=False)
+        def session() -> aiohttp.ClientSession:
+            # aiohttp's own jar would keep cookies too (from host names; it skips IP addresses by default).
+            connector = aiohttp.TCPConnector(
+                limit=entry.max_connections, keepalive_timeout=limits.keepalive_expiry
+            )
+            return aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
+
+        transport = AiohttpTransport(limits=limits, trust_env=False, client=session)
     else:
         transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
     client = httpx.AsyncClient(
@@ -40,5 +61,6 @@ def open_http_client(entry: DepartmentEntry, transport_name: Transport, user_age
         follow_redirects=False,
         trust_env=False,
         headers={"user-agent": user_agent},
+        cookies=_RefusingCookieJar(),  # a CookieJar is kept as given; httpx.Cookies would be copied
     )
     return client
