@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = search_app()
     # The access lines are written to whatever sys.stderr is (ishenzhen.logging): /dev/null, as cheap as a pipe.
-    sys.stderr = open(os.devnull, "w")  # noqa: SIM115  # for the rest of the process
+    sys.stderr = open(os.devnull, "w")  # for the rest of the process
     bare = create_bare_app()
     every = _searches()
     # The whole cycle in wrk's order by default: longer than the shared cache's doorkeeper remembers, so no
@@ -115,7 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for _ in range(args.rounds):
         bare_us.append(loop.run_until_complete(run(bare, hello, {})))
         search_us.append(loop.run_until_complete(run(app, paths, statuses)))
-    print(f"{len(paths)} distinct search paths a round (of {len(every)}), {args.rounds} rounds; statuses {statuses}")
+    print(
+        f"{len(paths)} distinct search paths a round (of {len(every)}), {args.rounds} rounds; statuses {statuses}"
+    )
     print(f"bare hello   µs/request: median {statistics.median(bare_us):6.1f}  all {_fmt(bare_us)}")
     print(f"search       µs/request: median {statistics.median(search_us):6.1f}  all {_fmt(search_us)}")
     print(f"in-process ratio bare/search: {statistics.median(bare_us) / statistics.median(search_us):.3f}")
