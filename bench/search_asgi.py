@@ -118,8 +118,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"{len(paths)} distinct search paths a round (of {len(every)}), {args.rounds} rounds; statuses {statuses}"
     )
-    print(f"bare hello   µs/request: median {statistics.median(bare_us):6.1f}  all {_fmt(bare_us)}")
-    print(f"search       µs/request: median {statistics.median(search_us):6.1f}  all {_fmt(search_us)}")
+    print(
+        f"bare hello   µs/request: median {statistics.median(bare_us):6.1f}  min {min(bare_us):6.1f}  all {_fmt(bare_us)}"
+    )
+    print(
+        f"search       µs/request: median {statistics.median(search_us):6.1f}  min {min(search_us):6.1f}  all {_fmt(search_us)}"
+    )
     print(f"in-process ratio bare/search: {statistics.median(bare_us) / statistics.median(search_us):.3f}")
     if args.profile:
         profiler = cProfile.Profile()

@@ -347,13 +347,14 @@ class SearchIndex:
 
         mask = self._allowed_ranks(allowed)
         first = self._first_of_groups(mask) if self._grouped else None
+        # One copy per service, the best-ranked one the filter allows: ``first`` lies inside ``mask``, so
+        # it is the only intersection each class needs.
+        keep = mask if first is None else first
         total = 0
         ordered: list[tuple[tuple[int, bool], int, int]] = []
         for cls, bits in matched.classes:
-            if mask is not None:
-                bits &= mask
-            if first is not None:
-                bits &= first  # one copy per service: the best-ranked one the filter allows
+            if keep is not None:
+                bits &= keep
             count = bits.bit_count()
             if count:
                 ordered.append((cls, bits, count))
