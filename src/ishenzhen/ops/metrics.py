@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 import asyncpg
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -50,7 +49,7 @@ class RequestMetrics:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+        self._series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -70,7 +69,7 @@ class RequestMetrics:
         finally:
             # Answers from the shared response cache never reach the router: they have no template.
             route = scope.get("path_template") or "(not routed)"
-            key = (route, scope.get("method", ""), status)
+            key = (route, str(scope.get("method", "")), status)
             series = self._series.get(key)
             if series is None:
                 series = (REQUESTS.labels(key[0], key[1], str(status)), REQUEST_SECONDS.labels(route))
