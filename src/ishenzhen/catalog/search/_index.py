@@ -232,13 +232,25 @@ class SearchIndex:
 
     @classmethod
     def build(
-        cls, documents: Sequence[SearchDocument], dictionary: SearchDictionary | None = None
+        cls,
+        documents: Sequence[SearchDocument],
+        dictionary: SearchDictionary | None = None,
+        *,
+        match_cache_bytes: int = MATCH_CACHE_BYTES,
     ) -> SearchIndex:
-        return cls(documents, dictionary)
+        """``match_cache_bytes=0`` keeps no matches: every search does all its work (``bench.search_inprocess``)."""
+        return cls(documents, dictionary, match_cache_bytes=match_cache_bytes)
 
     def __init__(
-        self, documents: Sequence[SearchDocument], dictionary: SearchDictionary | None = None
+        self,
+        documents: Sequence[SearchDocument],
+        dictionary: SearchDictionary | None = None,
+        *,
+        match_cache_bytes: int = MATCH_CACHE_BYTES,
     ) -> None:
+        self._matched: LRU[str, _Matched] | None = (
+            LRU(match_cache_bytes, weigh=_matched_weight) if match_cache_bytes > 0 else None
+        )
         ordered = sorted(documents, key=lambda d: (-d.popularity, d.key))
         rank_key = [d.key for d in ordered]
         if len(set(rank_key)) != len(rank_key) or (rank_key and min(rank_key) < 0):
@@ -327,7 +339,6 @@ class SearchIndex:
         self._singles = bits_from((m[0] for m in members if len(m) == 1), self._size)
         self._group_bits = [bits_from(m, self._size) for m in members if len(m) > 1]
         self._first_allowed: LRU[int, int] = LRU(FIRST_ALLOWED_CACHE)
-        self._matched: LRU[str, _Matched] = LRU(MATCH_CACHE_BYTES, weigh=_matched_weight)
 
     def __len__(self) -> int:
         return self._size
@@ -340,10 +351,12 @@ class SearchIndex:
         key, variants, pinyin = _prepare(query)
         if not key or not self._size:
             return _EMPTY
-        matched = self._matched.get(key)
+        kept = self._matched
+        matched = None if kept is None else kept.get(key)
         if matched is None:
             matched = self._match(key, variants, pinyin)
-            self._matched.put(key, matched)
+            if kept is not None:
+                kept.put(key, matched)
 
         mask = self._allowed_ranks(allowed)
         first = self._first_of_groups(mask) if self._grouped else None
