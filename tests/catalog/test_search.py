@@ -261,6 +261,21 @@ def test_offset_and_limit_page_through_the_same_order(index: SearchIndex) -> Non
     assert index.search("登记", limit=0).total == whole.total
 
 
+@pytest.mark.parametrize(
+    "query", ["登记", "公积金", "laolingjintie", "laolinjintie", "sfz", "开饭店", "量子纠缠"]
+)
+def test_a_query_answers_the_same_whatever_came_before(query: str) -> None:
+    # An index keeps each query's unfiltered matches and highlights: a later filter or page must see
+    # exactly what a fresh index answers.
+    filters = [None, (1 << 15) | (1 << 12) | (1 << 6), 0, (1 << 7) | (1 << 3), None]
+    kept = SearchIndex.build(documents())
+    fresh = SearchIndex.build(documents(), match_cache_bytes=0)  # keeps nothing: each search from scratch
+    for allowed in filters:
+        for offset, limit in ((0, 100), (1, 2)):
+            expected = fresh.search(query, allowed=allowed, offset=offset, limit=limit)
+            assert kept.search(query, allowed=allowed, offset=offset, limit=limit) == expected
+
+
 @pytest.mark.parametrize("query", ["", "   ", "，。！", "\x00", "\x00\x01\x7f", "😀", "🎉🎉", "\u200b"])
 def test_empty_after_normalisation_is_an_empty_result(index: SearchIndex, query: str) -> None:
     assert index.search(query) == SearchResult(total=0, hits=())

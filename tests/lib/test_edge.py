@@ -156,3 +156,28 @@ def test_query_check_accepts_any_clean_text_and_names_the_first_bad_parameter(te
     assert (problem is not None) == has_control
     if problem is not None:
         assert problem[0] == "q"
+
+
+def _part_by_part(query: bytes) -> bool:
+    from urllib.parse import unquote_to_bytes
+
+    for pair in query.split(b"&"):
+        for part in pair.partition(b"=")[::2]:
+            raw = unquote_to_bytes(part.replace(b"+", b" "))
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return True
+            if any(byte < 0x20 or byte == 0x7F for byte in raw):
+                return True
+    return False
+
+
+escapes = st.sampled_from(["%E5", "%85", "%A5", "%E5%A5%BD", "%00", "%7F", "%26", "%3D", "%C3", "%FF", "%2B"])
+
+
+@given(parts=st.lists(escapes | st.sampled_from(["&", "=", "+", "a", "q", "好"]), max_size=12))
+def test_query_check_finds_a_fault_exactly_when_some_part_has_one(parts: list[str]) -> None:
+    # The check decodes the whole query at once; it must agree with reading every name and value alone.
+    query = "".join(parts).encode()
+    assert (query_problem(query) is not None) == _part_by_part(query)

@@ -98,6 +98,10 @@ SINGLE_CHARACTER = 0.3
 # A partial match needs at least a third of the query's words (fillers aside) to match something.
 MIN_WORD_SHARE = 3
 FIRST_ALLOWED_CACHE = 64  # distinct filters whose "first allowed copy of each group" is kept
+# Unfiltered matches kept per index, by weight (see ``_Matched``), and the highlights kept with each.
+MATCH_CACHE_BYTES = 16 * 1024 * 1024
+MAX_LOCATED = 32
+MATCHED_OVERHEAD = 2048
 
 
 class SearchDocument(msgspec.Struct, frozen=True):
@@ -166,6 +170,28 @@ class _Query:
         self.terms: tuple[str, ...] = ()  # the words and terms tier 6 matched, for its highlights
 
 
+_Located = tuple[Field, tuple[tuple[int, int], ...]]
+
+
+class _Matched:
+    """What a query matches before any filter: its plan, the documents of each class, the highlights.
+
+    All of it is a function of the query's key and the index alone, so it is kept per index (an LRU of
+    ``MATCH_CACHE_BYTES``): the same words come back with another district, filter or page, and then only
+    the filter, the grouping and the page are worked out again (see ``SearchIndex.search``).
+    """
+
+    __slots__ = ("classes", "located", "plan", "weight")
+
+    def __init__(self, plan: _Query, classes: tuple[tuple[tuple[int, bool], int], ...]) -> None:
+        self.plan = plan
+        self.classes = classes
+        # Highlights by (name or ~text id, class): district copies share their name, hence their highlight.
+        self.located: dict[tuple[int, int], _Located] = {}
+        # What the entry holds: its bitsets' bytes, and room for its plan and MAX_LOCATED highlights.
+        self.weight = sum(bits.bit_length() >> 3 for _, bits in classes) + MATCHED_OVERHEAD
+
+
 class SearchIndex:
     """Immutable search index over one catalogue snapshot."""
 
@@ -186,6 +212,7 @@ class SearchIndex:
         "_leaders",
         "_lengths",
         "_longest",
+        "_matched",
         "_members",
         "_name_bits",
         "_name_of_rank",
@@ -205,13 +232,25 @@ class SearchIndex:
 
     @classmethod
     def build(
-        cls, documents: Sequence[SearchDocument], dictionary: SearchDictionary | None = None
+        cls,
+        documents: Sequence[SearchDocument],
+        dictionary: SearchDictionary | None = None,
+        *,
+        match_cache_bytes: int = MATCH_CACHE_BYTES,
     ) -> SearchIndex:
-        return cls(documents, dictionary)
+        """``match_cache_bytes=0`` keeps no matches: every search does all its work (``bench.search_inprocess``)."""
+        return cls(documents, dictionary, match_cache_bytes=match_cache_bytes)
 
     def __init__(
-        self, documents: Sequence[SearchDocument], dictionary: SearchDictionary | None = None
+        self,
+        documents: Sequence[SearchDocument],
+        dictionary: SearchDictionary | None = None,
+        *,
+        match_cache_bytes: int = MATCH_CACHE_BYTES,
     ) -> None:
+        self._matched: LRU[str, _Matched] | None = (
+            LRU(match_cache_bytes, weigh=_matched_weight) if match_cache_bytes > 0 else None
+        )
         ordered = sorted(documents, key=lambda d: (-d.popularity, d.key))
         rank_key = [d.key for d in ordered]
         if len(set(rank_key)) != len(rank_key) or (rank_key and min(rank_key) < 0):
@@ -312,6 +351,48 @@ class SearchIndex:
         key, variants, pinyin = _prepare(query)
         if not key or not self._size:
             return _EMPTY
+        kept = self._matched
+        matched = None if kept is None else kept.get(key)
+        if matched is None:
+            matched = self._match(key, variants, pinyin)
+            if kept is not None:
+                kept.put(key, matched)
+
+        mask = self._allowed_ranks(allowed)
+        first = self._first_of_groups(mask) if self._grouped else None
+        # One copy per service, the best-ranked one the filter allows: ``first`` lies inside ``mask``, so
+        # it is the only intersection each class needs.
+        keep = mask if first is None else first
+        total = 0
+        ordered: list[tuple[tuple[int, bool], int, int]] = []
+        for cls, bits in matched.classes:
+            if keep is not None:
+                bits &= keep
+            count = bits.bit_count()
+            if count:
+                ordered.append((cls, bits, count))
+                total += count
+        if not total:
+            return SearchResult(total=0, hits=(), suggestions=self._suggest(key, mask, first))
+
+        hits: list[SearchHit] = []
+        skip, want = max(offset, 0), max(limit, 0)
+        # The filter as bytes: testing a copy's bit is then a small-int operation, not a big-int shift.
+        allowed_bytes = None if mask is None else mask.to_bytes((self._size + 7) >> 3, "little")
+        for cls, bits, count in ordered:
+            if not want:
+                break
+            if skip >= count:
+                skip -= count
+                continue
+            for rank in first_bits(bits, skip, want):
+                hits.append(self._hit(rank, cls, matched, allowed_bytes))
+            want -= min(count - skip, want)
+            skip = 0
+        return SearchResult(total=total, hits=tuple(hits))
+
+    def _match(self, key: str, variants: tuple[str, ...], pinyin: str | None) -> _Matched:
+        """Every document the query matches, by class in rank order, before any filter."""
         plan = _Query(key, variants, pinyin)
         tiers: dict[tuple[int, bool], list[int]] = {}
         for variant, synonym in ((key, False), *((v, True) for v in variants)):
@@ -335,12 +416,9 @@ class SearchIndex:
         tiers[TEXT_TIER, False] = [self._text.match(key)]
         if variants:
             tiers[TEXT_TIER, True] = [self._text.match(variant) for variant in variants]
-
-        mask = self._allowed_ranks(allowed)
-        first = self._first_of_groups(mask) if self._grouped else None
+        # Each document in the first class that holds it: what is left to do per request is the filter.
         seen = 0
-        total = 0
-        ordered: list[tuple[tuple[int, bool], int, int]] = []
+        classes: list[tuple[tuple[int, bool], int]] = []
         for cls in _CLASSES:
             for bits in tiers.get(cls, ()):
                 if not bits:  # most classes are empty: skip the big-int work (~1 µs each) for them
@@ -350,34 +428,8 @@ class SearchIndex:
                     if not bits:
                         continue
                 seen |= bits
-                if mask is not None:
-                    bits &= mask
-                if first is not None:
-                    bits &= first  # one copy per service: the best-ranked one the filter allows
-                count = bits.bit_count()
-                if count:
-                    ordered.append((cls, bits, count))
-                    total += count
-        if not total:
-            return SearchResult(total=0, hits=(), suggestions=self._suggest(key, mask, first))
-
-        hits: list[SearchHit] = []
-        skip, want = max(offset, 0), max(limit, 0)
-        # The filter as bytes: testing a copy's bit is then a small-int operation, not a big-int shift.
-        allowed_bytes = None if mask is None else mask.to_bytes((self._size + 7) >> 3, "little")
-        # District copies of an item share its name (and often its text), hence its highlight: one per page.
-        located: dict[tuple[int, int], tuple[Field, tuple[tuple[int, int], ...]]] = {}
-        for cls, bits, count in ordered:
-            if not want:
-                break
-            if skip >= count:
-                skip -= count
-                continue
-            for rank in first_bits(bits, skip, want):
-                hits.append(self._hit(rank, cls, plan, located, allowed_bytes))
-            want -= min(count - skip, want)
-            skip = 0
-        return SearchResult(total=total, hits=tuple(hits))
+                classes.append((cls, bits))
+        return _Matched(plan, tuple(classes))
 
     def _fallback(self, plan: _Query, tiers: dict[tuple[int, bool], list[int]]) -> None:
         """Tiers 5 (a Chinese query typed with homophones) and 6 (partial matches), when no name holds the
@@ -542,22 +594,18 @@ class SearchIndex:
 
     # -- hits -------------------------------------------------------------------------------------------
 
-    def _hit(
-        self,
-        rank: int,
-        cls: tuple[int, bool],
-        plan: _Query,
-        located: dict[tuple[int, int], tuple[Field, tuple[tuple[int, int], ...]]],
-        allowed: bytes | None,
-    ) -> SearchHit:
+    def _hit(self, rank: int, cls: tuple[int, bool], matched: _Matched, allowed: bytes | None) -> SearchHit:
         tier = cls[0]
         # What is highlighted depends only on the name (or the text) and the class: ``~text id`` keeps the
-        # two kinds of owner apart in the per-page memo.
+        # two kinds of owner apart in the memo.
         owner = ~self._text.text_id(rank) if tier == TEXT_TIER else self._name_of_rank[rank]
         memo = (owner, tier * 2 + cls[1])
+        located = matched.located
         found = located.get(memo)
         if found is None:
-            found = located[memo] = self._highlight(rank, cls, plan)
+            found = self._highlight(rank, cls, matched.plan)
+            if len(located) < MAX_LOCATED:
+                located[memo] = found
         key = self._rank_key[rank]
         members = self._members[self._group_of_rank[rank]]
         if len(members) == 1:
@@ -601,6 +649,10 @@ class SearchIndex:
             if pieces:
                 return "name", _key_spans(name, self._origins[name_id], pieces)
         return "name", ()
+
+
+def _matched_weight(matched: _Matched) -> int:
+    return matched.weight
 
 
 def _pieces(query: str, name_key: str) -> list[tuple[int, int]]:
