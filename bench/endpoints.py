@@ -178,6 +178,14 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         rotating_paths=lambda: uncached_searches(),
         bare_target_ratio=0.35,
     ),
+    # As the outside check measured: 20,000 distinct query words, each searched once per cycle and never in
+    # another district view, so neither the response cache nor the index's per-query match cache ever helps.
+    Endpoint(
+        "catalog_search_distinct",
+        "/v1/catalog/search",
+        rotating_paths=lambda: distinct_searches(),
+        bare_target_ratio=0.35,
+    ),
     # The app's home screen, anonymous (CDN-cacheable), ≥ 85 % of the reference.
     Endpoint("app_home", "/v1/app/home", target_ratio=0.85),
     Endpoint(
@@ -253,3 +261,31 @@ def uncached_searches() -> tuple[str, ...]:
     return tuple(
         f"/v1/catalog/search?q={quote(q)}{d}" for d in districts for q in dict.fromkeys(queries) if q
     )
+
+
+@cache
+def distinct_searches(count: int = 20_000) -> tuple[str, ...]:
+    """``count`` distinct queries drawn from item names: substrings of two to five characters, their pinyin and
+    their initials, in a fixed shuffled order (the outside check's kind of load)."""
+    import random
+
+    from ishenzhen.catalog.source.validator import load_catalog
+    from ishenzhen.catalog.text import pinyin_syllables
+
+    names = sorted({item.name for item in load_catalog().items})
+    queries: dict[str, None] = {}
+    for length in (2, 3, 4, 5):
+        for name in names:
+            for start in range(0, max(1, len(name) - length + 1), length):
+                part = name[start : start + length]
+                syllables = pinyin_syllables(part)
+                for query in (part, "".join(syllables), "".join(s[0] for s in syllables if s)):
+                    if query:
+                        queries.setdefault(query)
+            if len(queries) >= count:
+                break
+        if len(queries) >= count:
+            break
+    chosen = list(queries)[:count]
+    random.Random(20261204).shuffle(chosen)
+    return tuple(f"/v1/catalog/search?q={quote(query)}" for query in chosen)
