@@ -48,7 +48,10 @@ def test_the_long_declaration_carries_label_bounds_and_choices() -> None:
                 "type": "string",
                 "label": "所属行业",
                 "label_en": "Industry",
-                "choices": ["制造业", {"value": "烟草专卖", "label": "烟草专卖（限制）", "label_en": "Tobacco"}],
+                "choices": [
+                    "制造业",
+                    {"value": "烟草专卖", "label": "烟草专卖（限制）", "label_en": "Tobacco"},
+                ],
             },
             "tax_year": {"type": "int", "label": "纳税年度", "minimum": 2000, "maximum": 2100},
         }
@@ -89,9 +92,13 @@ def test_declaration_problems_point_at_their_keys() -> None:
 
 def test_choices_are_all_a_form_can_send_so_a_list_none_of_them_is_on_cannot_refuse() -> None:
     # Offered only open industries, the negative-list condition could never fail: refused at registration.
-    closed_out = _document({"industry": {"type": "string", "label": "所属行业", "choices": ["制造业", "金融业"]}})
+    closed_out = _document(
+        {"industry": {"type": "string", "label": "所属行业", "choices": ["制造业", "金融业"]}}
+    )
     assert "always met" in _problems(closed_out)["/conditions/0/when"]
-    offered = _document({"industry": {"type": "string", "label": "所属行业", "choices": ["制造业", "烟草专卖"]}})
+    offered = _document(
+        {"industry": {"type": "string", "label": "所属行业", "choices": ["制造业", "烟草专卖"]}}
+    )
     assert register(offered).form_fields[0].choices[1].value == "烟草专卖"
 
 

@@ -53,7 +53,9 @@ async def test_the_annual_tax_return_on_the_default_form_is_decided_by_its_rules
     city: City,
 ) -> None:
     assert items["annual_tax"].render_spec is None  # the point: the default form
-    tokens = await app_tokens(client, oauth_client, mobile=L2, scope="openid profile phone applications:submit")
+    tokens = await app_tokens(
+        client, oauth_client, mobile=L2, scope="openid profile phone applications:submit"
+    )
     auth = {"Authorization": f"Bearer {tokens['access_token']}"}
     answer = await client.get(f"/v1/app/items/{ANNUAL_TAX_LUOHU}/form", headers=auth)
     assert answer.status_code == 200, answer.text

@@ -86,7 +86,10 @@ def _reading_the_tax_year(rule_document: dict[str, Any], declaration: Any) -> di
             "id": "tax_year",
             "when": "form.tax_year < decision.year",
             "met": {"zh": "纳税年度 {form.tax_year}", "en": "Tax year {form.tax_year}"},
-            "not_met": {"zh": "纳税年度 {form.tax_year} 尚未结束", "en": "Tax year {form.tax_year} is not over"},
+            "not_met": {
+                "zh": "纳税年度 {form.tax_year} 尚未结束",
+                "en": "Tax year {form.tax_year} is not over",
+            },
         }
     )
     return document

@@ -244,13 +244,16 @@ def _label(value: Any, value_en: Any, pointer: str, problems: _Problems) -> Text
             problems.add(f"{pointer}/label", "有英文标签须有中文标签 label_en needs a label")
         return None
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_LABEL_CHARS:
-        problems.add(f"{pointer}/label", f"标签为不超过 {MAX_LABEL_CHARS} 字的文字 text of at most {MAX_LABEL_CHARS}")
+        problems.add(
+            f"{pointer}/label", f"标签为不超过 {MAX_LABEL_CHARS} 字的文字 text of at most {MAX_LABEL_CHARS}"
+        )
         return None
     if value_en is None:
         return Text(value, value)
     if not isinstance(value_en, str) or not value_en.strip() or len(value_en) > MAX_LABEL_CHARS:
         problems.add(
-            f"{pointer}/label_en", f"标签为不超过 {MAX_LABEL_CHARS} 字的文字 text of at most {MAX_LABEL_CHARS}"
+            f"{pointer}/label_en",
+            f"标签为不超过 {MAX_LABEL_CHARS} 字的文字 text of at most {MAX_LABEL_CHARS}",
         )
         return None
     return Text(value, value_en)
@@ -303,7 +306,10 @@ def _form_field(name: str, value: Any, pointer: str, problems: _Problems) -> For
         problems.add(f"{pointer}/{_escape(unknown)}", "未知的键 unknown key")
     kind = declaration.get("type")
     if kind not in FORM_TYPES:
-        problems.add(pointer if isinstance(value, str) else f"{pointer}/type", "类型须为 int、string、bool、date 或 address")
+        problems.add(
+            pointer if isinstance(value, str) else f"{pointer}/type",
+            "类型须为 int、string、bool、date 或 address",
+        )
         return None
     label = _label(declaration.get("label"), declaration.get("label_en"), pointer, problems)
     minimum = _bound(declaration.get("minimum"), f"{pointer}/minimum", problems)

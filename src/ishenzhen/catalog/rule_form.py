@@ -10,6 +10,7 @@ never decide, and every application would go to a clerk.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TypedDict
 
 from ishenzhen.approvals import FormField, RuleSet, check_choices
 from ishenzhen.ui.model import (
@@ -45,12 +46,19 @@ _COMPONENTS_FOR: dict[str, tuple[type[FieldComponent], ...]] = {
 }
 
 
+class _Common(TypedDict):
+    id: str
+    label: str
+    label_en: str
+    required: bool
+
+
 def _component(field: FormField) -> FieldComponent | None:
     """How the default form asks ``field``; None for one it cannot ask (no label, or a yes/no answer)."""
     label = field.label
     if label is None:
         return None
-    common = {"id": field.name, "label": label.zh, "label_en": label.en, "required": True}
+    common = _Common(id=field.name, label=label.zh, label_en=label.en, required=True)
     match field.type:
         case "int":
             return NumberInput(**common, integer=True, minimum=field.minimum, maximum=field.maximum)
