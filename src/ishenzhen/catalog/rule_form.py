@@ -25,7 +25,6 @@ from ishenzhen.ui.model import (
     NumberInput,
     Option,
     RadioInput,
-    Repeat,
     Section,
     SelectInput,
     TextInput,
@@ -107,8 +106,8 @@ def _submitted_fields(form: Form) -> dict[str, FieldComponent]:
     found: dict[str, FieldComponent] = {}
     for step in form.steps:
         for component in _top_level(step.components):
-            if not isinstance(component, Repeat | Notice | Section) and hasattr(component, "id"):
-                found.setdefault(component.id, component)  # type: ignore[arg-type]
+            if isinstance(component, FieldComponent):
+                found.setdefault(component.id, component)
     return found
 
 
@@ -116,6 +115,8 @@ def _why_unasked(field: FormField, component: FieldComponent | None, rule_set: R
     if component is None:
         if field.label is None:
             return "表单没有此字段；默认表单须有标签才能询问 not in the form; the default form asks it only with a label"
+        if field.type == "bool":
+            return "表单没有此字段；默认表单不能询问是否题，须手写表单 not in the form; the default form asks no yes/no"
         return "表单没有此字段 not a field of the form"
     accepted = _COMPONENTS_FOR[field.type]
     if not isinstance(component, accepted):
