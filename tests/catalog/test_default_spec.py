@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import msgspec
 import pytest
 
+from ishenzhen.approvals import RuleSet, register
+from ishenzhen.approvals.catalogue import cached_rule_sets
 from ishenzhen.catalog.default_spec import default_spec, spec_for
 from ishenzhen.catalog.model import Catalog, Material, ServiceItem
 from ishenzhen.catalog.spec_checks import check_item_spec
@@ -15,6 +19,7 @@ from ishenzhen.ui.model import (
     Agreement,
     ELicencePicker,
     Notice,
+    NumberInput,
     RadioInput,
     RenderSpec,
     UploadSlot,
@@ -124,3 +129,66 @@ def test_postal_delivery_asks_for_an_address_only_when_by_post(real_catalog: Cat
     assert isinstance(address, AddressInput)
     assert address.visible_when == address.required_when
     assert isinstance(by_id["promise"], Agreement) and by_id["promise"].required
+
+
+RULES = Path(__file__).resolve().parents[2] / "services_catalog" / "rules"
+
+
+@pytest.fixture(scope="module")
+def rule_sets() -> dict[str, RuleSet]:
+    return cached_rule_sets(RULES)
+
+
+def test_an_instant_items_default_spec_with_its_rule_set_passes_the_checks_and_round_trips(
+    real_catalog: Catalog, refs: SpecReferences, rule_sets: dict[str, RuleSet]
+) -> None:
+    decoder = msgspec.json.Decoder(RenderSpec)
+    for item in real_catalog.items:
+        if item.code not in rule_sets:
+            continue
+        spec = default_spec(item, rule_sets[item.code])
+        assert check_item_spec(spec, item, refs) == [], item.code
+        assert decoder.decode(msgspec.json.encode(spec)) == spec, item.code
+        assert spec.spec_version == "1.0"
+
+
+def test_the_tax_year_is_asked_after_who_applies_as_its_declaration_says(
+    real_catalog: Catalog, rule_sets: dict[str, RuleSet]
+) -> None:
+    item = first(real_catalog, code="040430001000440303")
+    spec = spec_for(item, rule_sets[item.code])
+    assert [step.id for step in spec.form.steps] == [
+        "applicant",
+        "application_details",
+        "materials",
+        "confirm",
+    ]
+    tax_year = field_map(spec)["tax_year"]
+    assert isinstance(tax_year, NumberInput) and tax_year.required and tax_year.integer
+    assert (tax_year.label, tax_year.label_en, tax_year.minimum, tax_year.maximum) == (
+        "纳税年度",
+        "Tax year",
+        2000,
+        2100,
+    )
+    assert spec.guide == default_spec(item).guide  # the guide is the item's, whatever the rules read
+
+
+def test_a_field_the_form_already_asks_is_not_asked_twice(real_catalog: Catalog) -> None:
+    item = first(real_catalog, code="040430001000440303")
+    rule_set = register(
+        {
+            "item": item.code,
+            "form": {"applicant_name": {"type": "string", "label": "姓名"}},
+            "conditions": [
+                {
+                    "id": "named",
+                    "when": "form.applicant_name == applicant.name",
+                    "met": {"zh": "姓名一致", "en": "Names match"},
+                    "not_met": {"zh": "姓名不一致", "en": "Names differ"},
+                }
+            ],
+            "clerk": {"zh": "到窗口办理", "en": "See a clerk"},
+        }
+    )
+    assert default_spec(item, rule_set) == default_spec(item)

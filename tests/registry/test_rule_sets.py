@@ -78,6 +78,47 @@ def test_unknown_fields_type_errors_and_unreachable_branches_point_into_the_rule
     } <= set(found), found
 
 
+def _reading_the_tax_year(rule_document: dict[str, Any], declaration: Any) -> dict[str, Any]:
+    document = copy.deepcopy(rule_document)
+    document["form"] = {"tax_year": declaration}
+    document["conditions"].append(
+        {
+            "id": "tax_year",
+            "when": "form.tax_year < decision.year",
+            "met": {"zh": "纳税年度 {form.tax_year}", "en": "Tax year {form.tax_year}"},
+            "not_met": {
+                "zh": "纳税年度 {form.tax_year} 尚未结束",
+                "en": "Tax year {form.tax_year} is not over",
+            },
+        }
+    )
+    return document
+
+
+def test_a_form_field_the_default_form_cannot_ask_is_refused_at_its_declaration(
+    new_item: ServiceItem, references: ItemReferences, rule_document: dict[str, Any]
+) -> None:
+    assert new_item.render_spec is None  # the applicant would get the default form
+    found = problems(with_rules(new_item, _reading_the_tax_year(rule_document, "int")), references)
+    assert set(found) == {"/rule_set/form/tax_year"} and "label" in found["/rule_set/form/tax_year"]
+    declared = {"type": "int", "label": "纳税年度", "label_en": "Tax year", "minimum": 2000, "maximum": 2100}
+    document = _reading_the_tax_year(rule_document, declared)
+    item = validate_item(with_rules(new_item, document), references, department="archives")
+    assert item.rule_set == document
+
+
+def test_a_hand_written_form_must_ask_what_the_rules_read(
+    new_item: ServiceItem, references: ItemReferences, rule_document: dict[str, Any], source_catalog: Catalog
+) -> None:
+    # A hand-written spec that has no tax year: the declaration's label does not help, the form is the item's.
+    spec = next(item.render_spec for item in source_catalog.items if item.render_spec is not None)
+    declared = {"type": "int", "label": "纳税年度"}
+    raw = with_rules(new_item, _reading_the_tax_year(rule_document, declared))
+    raw["render_spec"] = msgspec.to_builtins(spec)
+    found = problems(raw, references)
+    assert found.get("/rule_set/form/tax_year", "").startswith("表单没有此字段"), found
+
+
 def test_a_rule_set_belongs_to_its_item_to_an_instant_approval_item_and_is_bounded(
     new_item: ServiceItem, references: ItemReferences, rule_document: dict[str, Any]
 ) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import random
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -217,9 +217,15 @@ def _domain(spec: FieldSpec, strings: Iterable[str], ints: Iterable[int]) -> lis
 
 
 def probe_contexts(
-    expressions: Iterable[Expression], form: Mapping[str, str], params: Mapping[str, Any]
+    expressions: Iterable[Expression],
+    form: Mapping[str, str],
+    params: Mapping[str, Any],
+    choices: Mapping[str, Sequence[str]] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Typed CEL variables covering the boundaries of the given expressions (capped at MAX_PROBES)."""
+    """Typed CEL variables covering the boundaries of the given expressions (capped at MAX_PROBES).
+
+    A form field in ``choices`` takes only those values: what a form that offers them can send.
+    """
     expressions = list(expressions)
     strings = {s for e in expressions for s in e.strings} | {v for v in params.values() if isinstance(v, str)}
     for value in params.values():
@@ -237,6 +243,9 @@ def probe_contexts(
     for name in dict.fromkeys(name for e in expressions for name in e.form_fields):
         # An address reads as its district code: a string.
         kind = "string" if form[name] == "address" else form[name]
+        if choices is not None and name in choices:
+            axes.append((("form", name), list(choices[name])))
+            continue
         axes.append((("form", name), _domain(FieldSpec(kind, "", ""), strings, ints)))  # type: ignore[arg-type]
     total = 1
     for _, values in axes:

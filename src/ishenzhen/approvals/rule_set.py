@@ -25,11 +25,14 @@ from ishenzhen.errors import FieldError, InvalidInput
 __all__ = [
     "MAX_CONDITIONS",
     "MAX_TIERS",
+    "Choice",
     "Condition",
+    "FormField",
     "RuleSet",
     "RuleSetInvalid",
     "Text",
     "Tier",
+    "check_choices",
     "expand_family",
     "family_pointer",
     "register",
@@ -38,6 +41,8 @@ __all__ = [
 MAX_CONDITIONS = 32
 MAX_TIERS = 16
 MAX_TEXT_CHARS = 300
+MAX_LABEL_CHARS = 100
+MAX_CHOICES = 100
 # ``address``: a form's address field (district and detail); a rule reads its district code, the part the
 # rules decide on (a street address is free text no rule can judge).
 FORM_TYPES = frozenset({"int", "string", "bool", "date", "address"})
@@ -63,6 +68,30 @@ class RuleSetInvalid(InvalidInput):
 class Text:
     zh: str
     en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One answer a string field offers; ``value`` is what the rules compare, the labels what the form shows."""
+
+    value: str
+    label: Text
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    """A form field a rule set reads, with what an item without a hand-written form needs to ask for it.
+
+    ``label`` is None for the short declaration (``tax_year: int``), which only a hand-written form can ask.
+    ``choices`` (string fields) make the field a choice among them; ``minimum``/``maximum`` bound an int.
+    """
+
+    name: str
+    type: str
+    label: Text | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[Choice, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +124,8 @@ class RuleSet:
     conditions: tuple[Condition, ...]
     tiers: tuple[Tier, ...]
     clerk: Text
+    # The declarations behind ``form`` (name -> type), in the order the rule set gives them.
+    form_fields: tuple[FormField, ...] = ()
 
     @property
     def expressions(self) -> tuple[Expression, ...]:
@@ -202,20 +233,113 @@ def _outcomes(
     return results, None
 
 
-def _check_form(value: Any, problems: _Problems) -> dict[str, str]:
+_FIELD_KEYS = frozenset({"type", "label", "label_en", "minimum", "maximum", "choices"})
+_CHOICE_KEYS = frozenset({"value", "label", "label_en"})
+
+
+def _label(value: Any, value_en: Any, pointer: str, problems: _Problems) -> Text | None:
+    """A short zh label with an optional en one (the zh label stands in for it); None when absent."""
     if value is None:
-        return {}
+        if value_en is not None:
+            problems.add(f"{pointer}/label", "有英文标签须有中文标签 label_en needs a label")
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_LABEL_CHARS:
+        problems.add(
+            f"{pointer}/label", f"标签为不超过 {MAX_LABEL_CHARS} 字的文字 text of at most {MAX_LABEL_CHARS}"
+        )
+        return None
+    if value_en is None:
+        return Text(value, value)
+    if not isinstance(value_en, str) or not value_en.strip() or len(value_en) > MAX_LABEL_CHARS:
+        problems.add(
+            f"{pointer}/label_en",
+            f"标签为不超过 {MAX_LABEL_CHARS} 字的文字 text of at most {MAX_LABEL_CHARS}",
+        )
+        return None
+    return Text(value, value_en)
+
+
+def _choices(value: Any, pointer: str, problems: _Problems) -> tuple[Choice, ...]:
+    if not isinstance(value, list) or not 1 <= len(value) <= MAX_CHOICES:
+        problems.add(pointer, f"选项为 1 至 {MAX_CHOICES} 项的列表 a list of 1 to {MAX_CHOICES} choices")
+        return ()
+    choices: list[Choice] = []
+    for index, entry in enumerate(value):
+        where = f"{pointer}/{index}"
+        if isinstance(entry, str):
+            entry = {"value": entry}
+        if not isinstance(entry, Mapping):
+            problems.add(where, "选项为文字或 {value, label, label_en} a text or {value, label, label_en}")
+            continue
+        for unknown in sorted(set(entry) - _CHOICE_KEYS, key=str):
+            problems.add(f"{where}/{_escape(unknown)}", "未知的键 unknown key")
+        choice = entry.get("value")
+        # 64 characters: what a form's option value may hold (``ui.model.Option``).
+        if not isinstance(choice, str) or not 1 <= len(choice) <= 64:
+            problems.add(f"{where}/value", "选项值为 1 至 64 字的文字 text of 1 to 64 characters")
+            continue
+        if any(existing.value == choice for existing in choices):
+            problems.add(f"{where}/value", f"选项重复 duplicate choice: {choice}")
+            continue
+        label = _label(entry.get("label", choice), entry.get("label_en"), where, problems)
+        if label is not None:
+            choices.append(Choice(choice, label))
+    return tuple(choices)
+
+
+def _bound(value: Any, pointer: str, problems: _Problems) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        problems.add(pointer, "界限为整数 an integer")
+        return None
+    return value
+
+
+def _form_field(name: str, value: Any, pointer: str, problems: _Problems) -> FormField | None:
+    """``int`` (the short declaration) or ``{type, label, label_en, minimum, maximum, choices}``."""
+    declaration = {"type": value} if isinstance(value, str) else value
+    if not isinstance(declaration, Mapping):
+        problems.add(pointer, "须为类型或 {type, label, …} a type or {type, label, …}")
+        return None
+    for unknown in sorted(set(declaration) - _FIELD_KEYS, key=str):
+        problems.add(f"{pointer}/{_escape(unknown)}", "未知的键 unknown key")
+    kind = declaration.get("type")
+    if kind not in FORM_TYPES:
+        problems.add(
+            pointer if isinstance(value, str) else f"{pointer}/type",
+            "类型须为 int、string、bool、date 或 address",
+        )
+        return None
+    label = _label(declaration.get("label"), declaration.get("label_en"), pointer, problems)
+    minimum = _bound(declaration.get("minimum"), f"{pointer}/minimum", problems)
+    maximum = _bound(declaration.get("maximum"), f"{pointer}/maximum", problems)
+    if (minimum is not None or maximum is not None) and kind != "int":
+        problems.add(pointer, "只有 int 字段有界限 only an int field has bounds")
+    if minimum is not None and maximum is not None and minimum > maximum:
+        problems.add(f"{pointer}/maximum", "上限小于下限 below the minimum")
+    choices: tuple[Choice, ...] = ()
+    if "choices" in declaration:
+        if kind != "string":
+            problems.add(f"{pointer}/choices", "只有 string 字段有选项 only a string field has choices")
+        else:
+            choices = _choices(declaration["choices"], f"{pointer}/choices", problems)
+    return FormField(name, kind, label, minimum, maximum, choices)
+
+
+def _check_form(value: Any, problems: _Problems) -> list[FormField]:
+    if value is None:
+        return []
     if not isinstance(value, Mapping):
         problems.add("/form", "需要字段到类型的映射 a map of field to type")
-        return {}
-    form: dict[str, str] = {}
-    for name, kind in value.items():
+        return []
+    form: list[FormField] = []
+    for name, declaration in value.items():
+        where = f"/form/{_escape(name)}"
         if not isinstance(name, str) or not _ID.fullmatch(name):
-            problems.add(f"/form/{_escape(name)}", "字段名须为小写英文标识 lower-case identifier")
-        elif kind not in FORM_TYPES:
-            problems.add(f"/form/{_escape(name)}", "类型须为 int、string、bool、date 或 address")
-        else:
-            form[name] = kind
+            problems.add(where, "字段名须为小写英文标识 lower-case identifier")
+        elif (field := _form_field(name, declaration, where, problems)) is not None:
+            form.append(field)
     return form
 
 
@@ -265,22 +389,52 @@ def register(document: Mapping[str, Any]) -> RuleSet:
     if not isinstance(name, str) or len(name) > 200:
         problems.add("/name", "名称为不超过 200 字的文字 text of at most 200 characters")
         name = ""
-    form = _check_form(document.get("form"), problems)
+    form_fields = _check_form(document.get("form"), problems)
+    form = {field.name: field.type for field in form_fields}
     params = _check_params(document.get("params"), problems)
     names = _placeholder_names(params, form)
-    conditions = _conditions(document.get("conditions"), problems, form, params, names)
-    tiers = _tiers(document.get("tiers"), problems, form, params, names)
+    # A field that offers choices can only send one of them: the probes say what such a form can reach.
+    choices = {f.name: [c.value for c in f.choices] for f in form_fields if f.choices}
+    conditions = _conditions(document.get("conditions"), problems, form, params, names, choices)
+    tiers = _tiers(document.get("tiers"), problems, form, params, names, choices)
     clerk = _text(document.get("clerk"), "/clerk", problems, names)
     if problems.errors:
         raise RuleSetInvalid(
             f"规则集有 {len(problems.errors)} 处问题 the rule set has {len(problems.errors)} problem(s)",
             errors=problems.errors,
         )
-    return RuleSet(item, version, name, params, form, tuple(conditions), tuple(tiers), clerk)
+    return RuleSet(
+        item, version, name, params, form, tuple(conditions), tuple(tiers), clerk, tuple(form_fields)
+    )
+
+
+def check_choices(rule_set: RuleSet, choices: Mapping[str, Sequence[str]]) -> list[FieldError]:
+    """Conditions that a form offering only ``choices`` (field -> values) could never meet, or never fail.
+
+    For a hand-written form's select or radio of a field the rules read: a condition such a form can only
+    meet (a negative list none of the options is on) would approve every applicant.
+    """
+    problems = _Problems()
+    offered = {name: values for name, values in choices.items() if name in rule_set.form}
+    for index, condition in enumerate(rule_set.conditions):
+        read = set(condition.when.form_fields)
+        if condition.applies_if is not None:
+            read.update(condition.applies_if.form_fields)
+        if read & set(offered):
+            where = f"/conditions/{index}"
+            _reachability(
+                condition.when, condition.applies_if, where, problems, rule_set.form, rule_set.params, offered
+            )
+    return problems.errors
 
 
 def _conditions(
-    raw: Any, problems: _Problems, form: Mapping[str, str], params: Mapping[str, Any], names: set[str]
+    raw: Any,
+    problems: _Problems,
+    form: Mapping[str, str],
+    params: Mapping[str, Any],
+    names: set[str],
+    choices: Mapping[str, Sequence[str]],
 ) -> list[Condition]:
     if not isinstance(raw, list) or not raw:
         problems.add("/conditions", "至少需要一个条件 at least one condition")
@@ -316,7 +470,7 @@ def _conditions(
         not_met = _text(entry.get("not_met"), f"{where}/not_met", problems, names)
         if when is None or ("applies_if" in entry and guard is None):
             continue
-        _reachability(when, guard, where, problems, form, params)
+        _reachability(when, guard, where, problems, form, params, choices)
         conditions.append(Condition(ident, when, guard, on_false, met, not_met))
     return conditions
 
@@ -328,9 +482,10 @@ def _reachability(
     problems: _Problems,
     form: Mapping[str, str],
     params: Mapping[str, Any],
+    choices: Mapping[str, Sequence[str]] | None = None,
 ) -> None:
     expressions = [when] if guard is None else [when, guard]
-    contexts = list(probe_contexts(expressions, form, params))
+    contexts = list(probe_contexts(expressions, form, params, choices))
     results, error = _outcomes(when, contexts)
     if error is not None:
         problems.add(f"{where}/when", error)
@@ -355,7 +510,12 @@ def _reachability(
 
 
 def _tiers(
-    raw: Any, problems: _Problems, form: Mapping[str, str], params: Mapping[str, Any], names: set[str]
+    raw: Any,
+    problems: _Problems,
+    form: Mapping[str, str],
+    params: Mapping[str, Any],
+    names: set[str],
+    choices: Mapping[str, Sequence[str]],
 ) -> list[Tier]:
     if raw is None:
         return []
@@ -388,7 +548,7 @@ def _tiers(
             tiers.append(Tier(ident, when, dict(result), text))
     if len(tiers) != len(raw):
         return tiers
-    contexts = list(probe_contexts((tier.when for tier in tiers), form, params))
+    contexts = list(probe_contexts((tier.when for tier in tiers), form, params, choices))
     taken = [False] * len(contexts)
     for index, tier in enumerate(tiers):
         results, error = _outcomes(tier.when, contexts)

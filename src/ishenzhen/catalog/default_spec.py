@@ -3,14 +3,17 @@
 Most of the 7,484 items have no hand-written spec; this is what the app shows for them. The guide lists the
 item's elements under the headings a Chinese service guide (办事指南) uses; the form asks who applies (the
 signed-in citizen's details prefilled), collects each material the applicant supplies, and ends with the
-告知承诺 statement. Pure and deterministic: the same item always gives the same spec.
+告知承诺 statement. An instant-approval item's form also asks what its rules read
+(``catalog.rule_form``). Pure and deterministic: the same item and rule set always give the same spec.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
+from ishenzhen.approvals import RuleSet
 from ishenzhen.catalog.model import Material, ServiceItem
+from ishenzhen.catalog.rule_form import rule_fields_step
 from ishenzhen.ui.model import (
     AddressInput,
     Agreement,
@@ -52,15 +55,16 @@ _CHANNEL = {
 }
 
 
-def spec_for(item: ServiceItem) -> RenderSpec:
-    """The item's published spec: hand-written if it has one, else derived."""
-    return item.render_spec or default_spec(item)
+def spec_for(item: ServiceItem, rule_set: RuleSet | None = None) -> RenderSpec:
+    """The item's published spec: hand-written if it has one, else derived (with ``rule_set``'s fields)."""
+    return item.render_spec or default_spec(item, rule_set)
 
 
-def default_spec(item: ServiceItem) -> RenderSpec:
+def default_spec(item: ServiceItem, rule_set: RuleSet | None = None) -> RenderSpec:
     # Only spec 1.0 components: declared as such, so the documents (and their responses) stay what apps of
     # spec 1.0 read.
-    return RenderSpec(spec_version="1.0", guide=Guide(sections=_guide(item)), form=Form(steps=_steps(item)))
+    steps = _steps(item, rule_set)
+    return RenderSpec(spec_version="1.0", guide=Guide(sections=_guide(item)), form=Form(steps=steps))
 
 
 # -- guide -------------------------------------------------------------------------------------------------
@@ -338,5 +342,22 @@ def _confirm(item: ServiceItem) -> FormStep:
     return FormStep(id="confirm", title="确认提交", title_en="Confirm", components=components)
 
 
-def _steps(item: ServiceItem) -> list[FormStep]:
-    return [_applicant(item), _materials(item), _confirm(item)]
+def _ids(components: list[Component]) -> set[str]:
+    found: set[str] = set()
+    for component in components:
+        if isinstance(ident := getattr(component, "id", None), str):
+            found.add(ident)
+        if isinstance(component, Section):
+            found |= _ids(component.components)
+    return found
+
+
+def _steps(item: ServiceItem, rule_set: RuleSet | None) -> list[FormStep]:
+    steps = [_applicant(item), _materials(item), _confirm(item)]
+    if rule_set is None:
+        return steps
+    # A field the rules read that the form already asks (``applicant_name``) is read from there.
+    asked = set().union(*(_ids(step.components) for step in steps))
+    step = rule_fields_step(rule_set, asked)
+    # After who applies, before the materials: the answers an instant decision reads come first.
+    return steps if step is None else [steps[0], step, *steps[1:]]

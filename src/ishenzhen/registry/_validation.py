@@ -9,7 +9,9 @@ from typing import Annotated, Any, get_args, get_origin
 import msgspec
 
 from ishenzhen.approvals.rule_set import RuleSetInvalid, register
+from ishenzhen.catalog.default_spec import spec_for
 from ishenzhen.catalog.model import Department, ServiceItem
+from ishenzhen.catalog.rule_form import unasked_fields
 from ishenzhen.catalog.source.item_checks import ItemReferences, check_item
 from ishenzhen.catalog.spec_checks import check_item_spec
 from ishenzhen.db.pool import Connection
@@ -142,7 +144,10 @@ def _rule_set_problems(item: ServiceItem) -> list[FieldError]:
     if item.rule_set.get("item") != item.code:
         return [_problem("/rule_set/item", f"the rule set of item {item.code!r} names that item")]
     try:
-        register(item.rule_set)
+        rule_set = register(item.rule_set)
     except RuleSetInvalid as exc:
         return [_problem("/rule_set" + (e.name if e.name != "/" else ""), e.reason) for e in exc.errors]
-    return []
+    # The form the applicant gets (the item's own, or the default built with these declarations) must ask
+    # every field the rules read, or no application could ever be decided without a clerk.
+    form = spec_for(item, rule_set).form
+    return [_problem(f"/rule_set/form/{name}", reason) for name, reason in unasked_fields(form, rule_set)]

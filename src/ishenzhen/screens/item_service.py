@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 import msgspec
 
+from ishenzhen.approvals import RuleSet
 from ishenzhen.catalog.default_spec import spec_for
 from ishenzhen.catalog.model import ServiceItem
 from ishenzhen.catalog.service import CatalogStore
@@ -31,7 +33,7 @@ from ishenzhen.sharing.client import PlatformClient
 from ishenzhen.sharing.service import WALLET_SCOPE, prefill_licences
 from ishenzhen.ui.capabilities import Capabilities, adapt
 from ishenzhen.ui.checks import SpecProblem, SpecReferences
-from ishenzhen.ui.model import Form, FormStep
+from ishenzhen.ui.model import Form, FormStep, RenderSpec
 from ishenzhen.ui.prefill import (
     HeldLicence,
     LicenceBindings,
@@ -71,11 +73,22 @@ class FormEntry:
 
 
 class ItemScreens:
-    """One per app: the LRU of built answers (keys carry the snapshot revision, so a refresh moves on)."""
+    """One per app: the LRU of built answers (keys carry the snapshot revision, so a refresh moves on).
 
-    def __init__(self, store: CatalogStore, web_form_url: str, max_entries: int = MAX_ENTRIES) -> None:
+    ``rule_sets`` (item code -> the rule set in force) give an instant-approval item on the default spec the
+    fields its rules read. A newly published rule set comes with a new item version, so a new revision.
+    """
+
+    def __init__(
+        self,
+        store: CatalogStore,
+        web_form_url: str,
+        max_entries: int = MAX_ENTRIES,
+        rule_sets: Mapping[str, RuleSet] | None = None,
+    ) -> None:
         self.store = store
         self.web_form_url = web_form_url
+        self.rule_sets = rule_sets
         self.max_entries = max_entries
         # Guides and forms share one bound; the key's third element says which a value is.
         self._cache: LRU[tuple[Any, ...], EncodedBody | FormEntry] = LRU(max_entries)
@@ -88,13 +101,22 @@ class ItemScreens:
             raise NotFound(f"no published service item has the code {code!r}")
         return snapshot.items[position]
 
+    def _rule_set(self, item: ServiceItem) -> RuleSet | None:
+        if self.rule_sets is None or not item.instant_approval or item.render_spec is not None:
+            return None  # only the default form is built from the rule set; reading it costs a registration
+        return self.rule_sets.get(item.code)
+
+    def spec(self, item: ServiceItem) -> RenderSpec:
+        """The spec the app gets for ``item``: what the form endpoint shows and submissions are checked by."""
+        return spec_for(item, self._rule_set(item))
+
     def guide(self, code: str, locale: Locale) -> EncodedBody:
         snapshot = self.store.snapshot
         key = (snapshot.revision, code, "guide", locale)
         if isinstance(hit := self._cache.get(key), EncodedBody):
             return hit
         item = self._item(snapshot, code)
-        spec = spec_for(item)
+        spec = spec_for(item)  # the guide does not show the form
         body = ItemGuide(
             spec_version=spec.spec_version,
             code=item.code,
@@ -113,7 +135,7 @@ class ItemScreens:
         if isinstance(hit := self._cache.get(key), FormEntry):
             return hit
         item = self._item(snapshot, code)
-        spec = spec_for(item)
+        spec = self.spec(item)
         form = adapt(
             spec.form,
             capabilities,
@@ -164,7 +186,7 @@ class ItemScreens:
         return self._refs[1]
 
     def validate(self, entry: FormEntry, data: object, today: dt.date) -> list[SpecProblem]:
-        spec = spec_for(self._item(self.store.snapshot, entry.header.code))
+        spec = self.spec(self._item(self.store.snapshot, entry.header.code))
         adapted = msgspec.structs.replace(spec, form=entry.form)
         return validate_submission(adapted, data, self.references(), today)
 

@@ -75,7 +75,9 @@ def _screens(request: Request[Any, Any, Any]) -> ItemScreens:
     state = request.app.state
     screens = getattr(state, "item_screens", None)
     if screens is None or screens.store is not state.catalog:
-        screens = ItemScreens(state.catalog, state.settings.screens.web_form_url)
+        screens = ItemScreens(
+            state.catalog, state.settings.screens.web_form_url, rule_sets=getattr(state, "rule_sets", None)
+        )
         state.item_screens = screens
     return screens
 
