@@ -43,6 +43,7 @@ from ishenzhen.identity.controllers import (
     VerificationController,
 )
 from ishenzhen.lib.edge import EdgeChecks, Refusal, describe
+from ishenzhen.lib.heap import long_lived_heap_lifespan
 from ishenzhen.lib.http import JSON, require_media_type, response_spec
 from ishenzhen.lib.http_methods import MethodSemantics
 from ishenzhen.lib.request_context import RequestContextMiddleware
@@ -284,6 +285,7 @@ def create_app(
             departments_lifespan(settings),
             notifications_lifespan(settings),
             handling_lifespan(settings),
+            long_lived_heap_lifespan,
         ],
         # Access lines wait up to 50 ms to be written in a batch: none may be lost when the app stops.
         on_shutdown=[flush_access_log],

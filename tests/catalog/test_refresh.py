@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 
 import asyncpg
@@ -63,3 +64,26 @@ async def test_a_lost_listener_loses_no_change(database_url: str, pg_admin_url: 
             await admin.close()
         await import_items(database_url)
         await wait_for_total(client, 2)
+
+
+def _in_collectors_generations(value: object) -> bool:
+    return any(tracked is value for tracked in gc.get_objects())
+
+
+async def test_the_snapshot_a_worker_holds_is_kept_out_of_full_collections(database_url: str) -> None:
+    # A full collection walks every tracked object: with the catalogue in the young generations it stalled every
+    # request for about 140 ms. The snapshot is frozen when the app starts and again after each change.
+    await import_items(database_url)
+    settings = load_settings({}, database_url=database_url, change_poll_seconds=600, access_log=False)
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        store = client.app.state.catalog
+        first = store.snapshot
+        assert len(first.items) == 2
+        assert not _in_collectors_generations(first)
+        await import_items(database_url, item("A01", "居民身份证换领"))
+        await wait_for_total(client, 1)
+        second = store.snapshot
+        assert second is not first
+        assert not _in_collectors_generations(second)
+    # Stopped, the app hands everything back: nothing it froze outlives it in a longer-lived process.
+    assert _in_collectors_generations(second)

@@ -31,6 +31,7 @@ from ishenzhen.catalog.snapshot import CatalogSnapshot, ItemFilter
 from ishenzhen.catalog.sql import queries
 from ishenzhen.db.pool import Connection
 from ishenzhen.errors import FieldError, InvalidInput, NotFound
+from ishenzhen.lib.heap import freeze_long_lived
 from ishenzhen.lib.lru import LRU
 
 __all__ = ["CatalogStore", "decode_cursor", "encode_cursor", "has_items"]
@@ -161,6 +162,8 @@ class CatalogStore:
             # Building is CPU work (decoding, search index); a thread keeps the event loop answering.
             snapshot = await asyncio.to_thread(build)
             self.snapshot = snapshot
+            # The new snapshot lives until the next change: keep full collections from walking it.
+            freeze_long_lived()
             log.info(
                 "catalog.snapshot_loaded",
                 revision=revision,
