@@ -117,6 +117,11 @@ class SignInPace:
                     return False
             time.sleep(max(0.05, wait))  # gevent-patched: other users run meanwhile
 
+    def defer(self) -> None:
+        """Count a sign-in the provider refused for its allowance (429): deferred, like one never tried."""
+        with self._lock:
+            self.deferred += 1
+
     def take_deferred(self) -> int:
         """How many sign-ins were put off since the last call (for the run summary)."""
         with self._lock:
@@ -188,6 +193,12 @@ def sign_in(client: Any, mobile: str, scope: str, party: str | None = None) -> T
         elif r.status_code == 200 and party is not None and "name=action value=party" in page:
             r.success()  # the acting-party page: answered below
             location = ""
+        elif r.status_code == 429:
+            # The provider's per-address allowance, shared with whatever ran just before this process (the
+            # capacity search's previous stage): the app says "try again later" and the user browses on.
+            r.success()
+            pace.defer()
+            raise SignInDeferred
         else:
             r.failure(f"signing in answered {r.status_code}, not a redirect with a code")
             raise SignInFailed
