@@ -54,6 +54,7 @@ from ishenzhen.logging import access_log, configure_logging, flush_access_log
 from ishenzhen.notifications.controllers import MessagesController
 from ishenzhen.notifications.lifespan import notifications_lifespan
 from ishenzhen.ops.controllers import OPS_CONTROLLERS
+from ishenzhen.openapi_document import ConstrainedOpenAPIConfig, StructConstraints
 from ishenzhen.ops.metrics import RequestMetrics
 from ishenzhen.registry.controllers import REGISTRY_CONTROLLERS
 from ishenzhen.registry.scheduler import registry_lifespan
@@ -83,7 +84,8 @@ DOCS_CSP = (
 
 
 def _openapi_config() -> OpenAPIConfig:
-    return OpenAPIConfig(
+    # What the API enforces beyond the types litestar reads: see ishenzhen.openapi_document.
+    return ConstrainedOpenAPIConfig(
         title="ishenzhen API",
         version=__version__,
         description=(
@@ -295,6 +297,7 @@ def create_app(
         exception_handlers=exception_handlers(),
         before_request=_before_request,
         openapi_config=_openapi_config(),
+        plugins=[StructConstraints()],
         request_max_body_size=settings.http.max_body_bytes,
         state=State({"settings": settings}),
         logging_config=None,

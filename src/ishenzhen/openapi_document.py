@@ -1,14 +1,224 @@
-"""The OpenAPI document as committed in ``openapi/``: generated from the app, byte-stable."""
+"""The OpenAPI document: what litestar generates, plus what the API enforces that litestar leaves out.
+
+litestar describes each parameter and Struct field by its type. Three things the API refuses are not in its
+types, so a client (and schemathesis' positive data) would send them believing them valid:
+
+- control characters: ``lib.edge`` refuses C0 controls and DEL in the path and the query, the same in form
+  field names (form values may hold tab and line breaks), and a NUL anywhere in a JSON body, names and values
+  included. ``with_input_constraints`` writes them into the document as ``pattern``s, ``propertyNames``, and a
+  ``JsonValue`` schema for the values a body may carry beyond its declared fields;
+- a Struct with ``forbid_unknown_fields`` refuses fields it does not declare: ``additionalProperties: false``;
+- constraints on the items of a list (``list[UploadId]``): litestar keeps only the list's own.
+
+The last two are read from the Structs themselves by ``StructConstraints``, a schema plugin that runs after
+litestar's own one; the first is applied to the whole document when it is rendered, once per app.
+"""
 
 from __future__ import annotations
 
 import json
+from copy import deepcopy
+from dataclasses import dataclass, fields
+from typing import Any
 
+import msgspec
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import OpenAPI, Schema
+from litestar.plugins import OpenAPISchemaPlugin
 from litestar.serialization import encode_json
+from litestar.typing import FieldDefinition
 
 from ishenzhen.settings import Settings, replace_settings
 
-__all__ = ["render_openapi"]
+__all__ = [
+    "CLEAN_TEXT",
+    "JSON_TEXT",
+    "ConstrainedOpenAPIConfig",
+    "StructConstraints",
+    "render_openapi",
+    "with_input_constraints",
+]
+
+# What lib.edge lets through, as ECMA-262 patterns (escapes, never raw control characters in the document).
+CLEAN_TEXT = r"^[^\x00-\x1f\x7f]*$"  # path and query parameters, form field names
+FORM_VALUE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"  # form values: tab, CR and LF allowed
+JSON_TEXT = r"^[^\x00]*$"  # strings and names in a JSON body
+JSON_VALUE = "JsonValue"
+
+_JSON_VALUE_SCHEMA: dict[str, Any] = {
+    "description": "Any JSON value whose strings and names hold no NUL character (the API refuses \\u0000)",
+    "anyOf": [
+        {"type": ["null", "boolean", "number"]},
+        {"type": "string", "pattern": JSON_TEXT},
+        {"type": "array", "items": {"$ref": f"#/components/schemas/{JSON_VALUE}"}},
+        {
+            "type": "object",
+            "propertyNames": {"pattern": JSON_TEXT},
+            "additionalProperties": {"$ref": f"#/components/schemas/{JSON_VALUE}"},
+        },
+    ],
+}
+
+# A string whose value is already constrained needs no text pattern on top (a UUID, a date, an enum member).
+_ALREADY_CONSTRAINED = ("pattern", "format", "enum", "const", "contentEncoding", "contentMediaType")
+_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SUBSCHEMA_KEYS = ("items", "not", "contains", "if", "then", "else")
+
+
+def _may_be_string(schema: dict[str, Any]) -> bool:
+    declared = schema.get("type")
+    if isinstance(declared, list):
+        return "string" in declared
+    if declared is not None:
+        return bool(declared == "string")
+    return any(_may_be_string(branch) for branch in schema.get("oneOf", []) + schema.get("anyOf", []))
+
+
+def _is_constrained(schema: dict[str, Any]) -> bool:
+    if any(key in schema for key in _ALREADY_CONSTRAINED):
+        return True
+    return any(_is_constrained(branch) for branch in schema.get("oneOf", []) + schema.get("anyOf", []))
+
+
+def _constrain_parameter(schema: dict[str, Any]) -> None:
+    """A path or query parameter: its text (or each item's) free of control characters."""
+    if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+        _constrain_parameter(schema["items"])
+    elif _may_be_string(schema) and not _is_constrained(schema):
+        schema["pattern"] = CLEAN_TEXT
+
+
+@dataclass(frozen=True)
+class _BodyRules:
+    text: str  # the pattern of a string value
+    names: str  # the pattern of a property name
+    extra: dict[str, Any]  # the schema of a value under a name the body does not declare
+
+
+_JSON_BODY = _BodyRules(JSON_TEXT, JSON_TEXT, {"$ref": f"#/components/schemas/{JSON_VALUE}"})
+_FORM_BODY = _BodyRules(FORM_VALUE_TEXT, CLEAN_TEXT, {"type": "string", "pattern": FORM_VALUE_TEXT})
+
+
+def _constrain_body(schema: dict[str, Any], components: dict[str, Any], rules: _BodyRules, seen: set[str]) -> None:
+    """Every string of a request body schema free of what the edge refuses, following references once."""
+    reference = schema.get("$ref")
+    if isinstance(reference, str):
+        name = reference.rsplit("/", 1)[-1]
+        if name not in seen and name in components:
+            seen.add(name)
+            _constrain_body(components[name], components, rules, seen)
+        return
+    if "string" in (schema.get("type") if isinstance(schema.get("type"), list) else [schema.get("type")]):
+        if not _is_constrained(schema):
+            schema["pattern"] = rules.text
+    if schema.get("type") == "object" or "properties" in schema:
+        schema.setdefault("propertyNames", {"pattern": rules.names})
+        if "additionalProperties" not in schema or schema["additionalProperties"] == {}:
+            schema["additionalProperties"] = deepcopy(rules.extra)
+    for key in ("properties", "patternProperties", "$defs"):
+        for child in schema.get(key, {}).values():
+            _constrain_body(child, components, rules, seen)
+    for key in _SUBSCHEMA_LISTS:
+        for child in schema.get(key, []):
+            _constrain_body(child, components, rules, seen)
+    for key in (*_SUBSCHEMA_KEYS, "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            _constrain_body(schema[key], components, rules, seen)
+
+
+def with_input_constraints(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with lib.edge's refusals written into its parameters and request bodies (in place)."""
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    json_schemas: set[str] = set()
+    form_schemas: set[str] = set()
+    for path_item in document.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") in ("path", "query") and isinstance(parameter.get("schema"), dict):
+                    _constrain_parameter(parameter["schema"])
+            for media_type, content in operation.get("requestBody", {}).get("content", {}).items():
+                schema = content.get("schema")
+                if not isinstance(schema, dict):
+                    continue
+                if media_type == "application/x-www-form-urlencoded":
+                    _constrain_body(schema, components, _FORM_BODY, form_schemas)
+                elif media_type == "application/json" or media_type.endswith("+json"):
+                    _constrain_body(schema, components, _JSON_BODY, json_schemas)
+    if json_schemas & form_schemas:
+        raise ValueError(f"a schema is both a JSON and a form body: {sorted(json_schemas & form_schemas)}")
+    if json_schemas:
+        components[JSON_VALUE] = deepcopy(_JSON_VALUE_SCHEMA)
+    return document
+
+
+@dataclass
+class _ConstrainedOpenAPI(OpenAPI):
+    def to_schema(self) -> dict[str, Any]:
+        # Rendered once per app (litestar caches the dict it serves); the export renders it the same way.
+        return with_input_constraints(super().to_schema())
+
+
+class ConstrainedOpenAPIConfig(OpenAPIConfig):
+    """``OpenAPIConfig`` whose document carries ``with_input_constraints``."""
+
+    def to_openapi_schema(self) -> OpenAPI:
+        plain = super().to_openapi_schema()
+        return _ConstrainedOpenAPI(**{field.name: getattr(plain, field.name) for field in fields(plain)})
+
+
+def _item_constraints(info: msgspec.inspect.Type) -> dict[str, Any]:
+    """The JSON Schema keywords of a list item's msgspec constraints (the ones litestar drops)."""
+    if isinstance(info, msgspec.inspect.StrType):
+        found = {"pattern": info.pattern, "minLength": info.min_length, "maxLength": info.max_length}
+    elif isinstance(info, msgspec.inspect.IntType):
+        found = {"minimum": info.ge, "maximum": info.le}
+    else:
+        found = {}
+    return {key: value for key, value in found.items() if value is not None}
+
+
+def _without_none(info: msgspec.inspect.Type) -> msgspec.inspect.Type:
+    if isinstance(info, msgspec.inspect.UnionType):
+        others = [t for t in info.types if not isinstance(t, msgspec.inspect.NoneType)]
+        if len(others) == 1:
+            return others[0]
+    return info
+
+
+class StructConstraints(OpenAPISchemaPlugin):
+    """Adds to litestar's own Struct schema what a Struct enforces and litestar does not write down:
+    ``forbid_unknown_fields`` (``additionalProperties: false``) and the constraints of list items."""
+
+    def is_plugin_supported_field(self, field_definition: FieldDefinition) -> bool:
+        return not field_definition.is_union and field_definition.is_subclass_of(msgspec.Struct)
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
+        builtin = next(
+            plugin
+            for plugin in schema_creator.plugins
+            if plugin is not self and schema_creator.plugin_supports_field(plugin, field_definition)
+        )
+        reference = builtin.to_openapi_schema(field_definition, schema_creator)
+        schema = schema_creator.schema_registry.get_schema_for_field_definition(field_definition)
+        info = msgspec.inspect.type_info(field_definition.type_)
+        if not isinstance(info, msgspec.inspect.StructType):
+            return reference  # type: ignore[no-any-return]
+        if info.forbid_unknown_fields:
+            schema.additional_properties = False
+        for field in info.fields:
+            field_type = _without_none(field.type)
+            if not isinstance(field_type, msgspec.inspect.ListType):
+                continue
+            extra = _item_constraints(field_type.item_type)
+            prop = (schema.properties or {}).get(field.encode_name)
+            items = getattr(prop, "items", None)
+            if extra and isinstance(items, Schema):
+                for key, value in extra.items():
+                    attribute = {"minLength": "min_length", "maxLength": "max_length"}.get(key, key)
+                    setattr(items, attribute, value)
+        return reference  # type: ignore[no-any-return]
 
 
 def render_openapi(settings: Settings) -> str:
