@@ -17,8 +17,12 @@ litestar's own one; the first is applied to the whole document when it is render
 from __future__ import annotations
 
 import json
+import sys
+import unicodedata
+from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, fields
+from functools import cache
 from typing import Any
 
 import msgspec
@@ -59,6 +63,44 @@ _JSON_VALUE_SCHEMA: dict[str, Any] = {
     ],
 }
 
+
+
+def _character_class(matches: Callable[[str], bool]) -> str:
+    """A regex class body of every code point ``matches`` (surrogates left out: no text holds one alone)."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for point in range(sys.maxunicode + 2):
+        inside = point <= sys.maxunicode and not 0xD800 <= point <= 0xDFFF and matches(chr(point))
+        if inside and start is None:
+            start = point
+        elif not inside and start is not None:
+            spans.append((start, point - 1))
+            start = None
+
+    def escape(point: int) -> str:
+        # \uXXXX and \UXXXXXXXX: what Python's re (the fuzzer) and the validators' engines all read.
+        return f"\\u{point:04x}" if point <= 0xFFFF else f"\\U{point:08x}"
+
+    return "".join(escape(a) if a == b else f"{escape(a)}-{escape(b)}" for a, b in spans)
+
+
+def _refused_in_search(char: str) -> bool:
+    return not char.isprintable() and unicodedata.category(char) in {"Cc", "Cf", "Co"}
+
+
+@cache
+def _search_text() -> str:
+    """What the catalogue's search takes as ``q``: no control, format or private-use character, and at least
+    one that is not white space (catalog.controllers._clean_query)."""
+    refused = _character_class(_refused_in_search)
+    refused_or_space = _character_class(lambda char: char.isspace() or _refused_in_search(char))
+    return f"^[^{refused}]*[^{refused_or_space}][^{refused}]*$"
+
+
+# Parameters an operation checks more strictly than the edge, in handlers this module does not own:
+# (path, parameter) → the pattern of what the handler takes.
+_PARAMETER_PATTERNS: dict[tuple[str, str], Callable[[], str]] = {("/v1/catalog/search", "q"): _search_text}
+
 # A string whose value is already constrained needs no text pattern on top (a UUID, a date, an enum member).
 _ALREADY_CONSTRAINED = ("pattern", "format", "enum", "const", "contentEncoding", "contentMediaType")
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
@@ -88,6 +130,20 @@ def _constrain_parameter(schema: dict[str, Any]) -> None:
         schema["pattern"] = CLEAN_TEXT
 
 
+def _header_without_null(schema: dict[str, Any]) -> None:
+    """A header is absent or a string: litestar's ``str | None`` branch for null cannot be sent (a client
+    reading it would send the text ``null``)."""
+    branches = schema.get("oneOf")
+    if not isinstance(branches, list) or {"type": "null"} not in branches:
+        return
+    kept = [branch for branch in branches if branch != {"type": "null"}]
+    del schema["oneOf"]
+    if len(kept) == 1:
+        schema.update(kept[0])
+    else:
+        schema["oneOf"] = kept
+
+
 @dataclass(frozen=True)
 class _BodyRules:
     text: str  # the pattern of a string value
@@ -111,7 +167,7 @@ def _constrain_body(schema: dict[str, Any], components: dict[str, Any], rules: _
     if "string" in (schema.get("type") if isinstance(schema.get("type"), list) else [schema.get("type")]):
         if not _is_constrained(schema):
             schema["pattern"] = rules.text
-    if schema.get("type") == "object" or "properties" in schema:
+    if schema.get("type") == "object":
         schema.setdefault("propertyNames", {"pattern": rules.names})
         if "additionalProperties" not in schema or schema["additionalProperties"] == {}:
             schema["additionalProperties"] = deepcopy(rules.extra)
@@ -131,13 +187,21 @@ def with_input_constraints(document: dict[str, Any]) -> dict[str, Any]:
     components = document.setdefault("components", {}).setdefault("schemas", {})
     json_schemas: set[str] = set()
     form_schemas: set[str] = set()
-    for path_item in document.get("paths", {}).values():
+    for path, path_item in document.get("paths", {}).items():
         for operation in path_item.values():
             if not isinstance(operation, dict):
                 continue
             for parameter in operation.get("parameters", []):
-                if parameter.get("in") in ("path", "query") and isinstance(parameter.get("schema"), dict):
-                    _constrain_parameter(parameter["schema"])
+                schema = parameter.get("schema")
+                if not isinstance(schema, dict):
+                    continue
+                stricter = _PARAMETER_PATTERNS.get((path, parameter.get("name", "")))
+                if stricter is not None:
+                    schema["pattern"] = stricter()
+                elif parameter.get("in") in ("path", "query"):
+                    _constrain_parameter(schema)
+                elif parameter.get("in") == "header":
+                    _header_without_null(schema)
             for media_type, content in operation.get("requestBody", {}).get("content", {}).items():
                 schema = content.get("schema")
                 if not isinstance(schema, dict):
