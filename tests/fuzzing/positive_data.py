@@ -1,0 +1,93 @@
+"""Where schemathesis' ``positive_data_acceptance`` check cannot hold, each place once with its reason.
+
+The check fails when a request the document calls valid gets a 4xx other than 401/403/404/409/429. The
+document says what the API enforces wherever a schema can (ishenzhen.openapi_document, the controllers'
+``schema_extra``): control characters, identifier shapes, enums, unknown fields. What is left is semantic —
+whether a value is one this server issued, or agrees with data no schema holds — and is listed here:
+
+- ``SEMANTIC_OPERATIONS``: the check is off for every request to the operation;
+- ``SEMANTIC_PARAMETERS``: off for a request that carries the parameter (the rest of the operation's
+  requests are still checked);
+- ``CHECK_CHARACTERS``: an identifier whose shape the document gives but whose check character it cannot;
+  off for a request whose identifier fails only that, so the check runs on every well-formed one.
+
+Every fuzz test passes ``excluded_checks=excluded_checks(case)``; test_positive_data.py keeps this table
+naming real operations and parameters, and prints how many operations the check runs on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import schemathesis
+from schemathesis.checks import CheckFunction, positive_data_acceptance
+
+from ishenzhen.handling.numbering import is_valid_number
+from ishenzhen.lib.validators import is_valid_credit_code
+
+__all__ = [
+    "CHECK_CHARACTERS",
+    "SEMANTIC_OPERATIONS",
+    "SEMANTIC_PARAMETERS",
+    "excluded_checks",
+    "positive_exclusion",
+]
+
+_OAUTH = (
+    "RFC 6749/OpenID Connect: a well-formed request naming a client, grant, code, token or redirect URI this "
+    "provider never issued or registered is refused with an RFC 6749 error (400, or the sign-in error page)"
+)
+
+SEMANTIC_OPERATIONS: dict[str, str] = {
+    "POST /oauth/token": _OAUTH,
+    "POST /oauth/introspect": _OAUTH,
+    "POST /oauth/revoke": _OAUTH,
+    "GET /oauth/authorize": _OAUTH,
+    "POST /oauth/authorize": _OAUTH,
+    "GET /oauth/end-session": _OAUTH,
+    "POST /oauth/end-session": _OAUTH,
+    "POST /v1/me/face-check": "the liveness token must come from a face check of this person: any other "
+    "well-formed token is a mismatch (422)",
+    "POST /v1/registry/items": "an item is checked as a whole against the catalogue (its department, codes, "
+    "implementing body and districts must exist and agree): 422 lists every problem",
+    "POST /v1/applications": "item_code must name a published item and form must fill that item's form as "
+    "its render spec asks: an unknown code or a form of another item is 422",
+    "POST /v1/materials": "the body must be a real JPEG, PNG or PDF: its bytes are judged (415 for anything "
+    "else, 422 for an empty or damaged file), which no schema of a binary body describes",
+}
+
+SEMANTIC_PARAMETERS: dict[tuple[str, str], str] = {
+    ("query", "cursor"): "a page cursor is opaque: only one this API issued is valid (400 for any other)",
+}
+
+CHECK_CHARACTERS: dict[tuple[str, str], Callable[[str], bool]] = {
+    # The document's pattern gives SZ, 16 digits and a check character; the check character's value is not a
+    # pattern (a weighted sum), so a well-shaped number may still be refused as malformed.
+    ("path", "number"): is_valid_number,
+    # GB 32100: 18 characters of the alphabet (the pattern), the last a MOD 31 check character.
+    ("path", "credit_code"): is_valid_credit_code,
+}
+
+
+def _values(case: schemathesis.Case, location: str) -> dict[str, object]:
+    found = {"path": case.path_parameters, "query": case.query, "header": case.headers}[location]
+    return dict(found or {})
+
+
+def positive_exclusion(case: schemathesis.Case) -> str | None:
+    """Why ``positive_data_acceptance`` does not apply to ``case``; None when it does."""
+    if (reason := SEMANTIC_OPERATIONS.get(case.operation.label)) is not None:
+        return reason
+    for (location, name), reason in SEMANTIC_PARAMETERS.items():
+        if _values(case, location).get(name) is not None:
+            return reason
+    for (location, name), is_valid in CHECK_CHARACTERS.items():
+        value = _values(case, location).get(name)
+        if isinstance(value, str) and not is_valid(value):
+            return f"{location} parameter {name!r} is well-shaped but fails its check character"
+    return None
+
+
+def excluded_checks(case: schemathesis.Case) -> list[CheckFunction]:
+    """The checks not to run on ``case``: ``positive_data_acceptance`` where it cannot hold, else none."""
+    return [positive_data_acceptance] if positive_exclusion(case) is not None else []
