@@ -61,8 +61,9 @@ def test_api_conforms_to_its_document(
         @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy(generation_mode=mode))
         def call_and_validate(case: schemathesis.Case) -> None:
-            # Every default check, positive_data_acceptance but where the request's validity is semantic.
-            case.call_and_validate(excluded_checks=excluded_checks(case))
+            # Every default check, positive_data_acceptance but where the request's validity is semantic
+            # (this app's catalogue is empty, so the catalogue's values are unknown to it).
+            case.call_and_validate(excluded_checks=excluded_checks(case, catalogue_loaded=False))
 
         call_and_validate()
 
@@ -141,8 +142,6 @@ def test_every_integer_a_client_sends_has_a_maximum_that_fits_its_column() -> No
     assert sorted(unbounded) == [
         "FieldEquals/properties/value/oneOf/1",
         "FieldIn/properties/values/items/oneOf/1",
-        # litestar drops the constraints of a list's items too; msgspec enforces ``MessageId``'s bound.
-        "MarkRead/properties/ids/items",
     ]
 
 

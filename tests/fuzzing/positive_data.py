@@ -8,6 +8,8 @@ whether a value is one this server issued, or agrees with data no schema holds â
 - ``SEMANTIC_OPERATIONS``: the check is off for every request to the operation;
 - ``SEMANTIC_PARAMETERS``: off for a request that carries the parameter (the rest of the operation's
   requests are still checked);
+- ``CATALOGUE_VALUES``: a parameter whose enum is the catalogue's (services_catalog/): off only where the app
+  runs without that catalogue (tests/test_openapi.py's empty one);
 - ``CHECK_CHARACTERS``: an identifier whose shape the document gives but whose check character it cannot;
   off for a request whose identifier fails only that, so the check runs on every well-formed one.
 
@@ -26,6 +28,7 @@ from ishenzhen.handling.numbering import is_valid_number
 from ishenzhen.lib.validators import is_valid_credit_code
 
 __all__ = [
+    "CATALOGUE_VALUES",
     "CHECK_CHARACTERS",
     "SEMANTIC_OPERATIONS",
     "SEMANTIC_PARAMETERS",
@@ -60,6 +63,11 @@ SEMANTIC_PARAMETERS: dict[tuple[str, str], str] = {
     ("query", "cursor"): "a page cursor is opaque: only one this API issued is valid (400 for any other)",
 }
 
+CATALOGUE_VALUES: dict[tuple[str, str, str], str] = {
+    ("GET /v1/app/home", "query", "district"): "the document lists the catalogue's districts; an app with "
+    "another catalogue (an empty one in tests) knows only its own",
+}
+
 CHECK_CHARACTERS: dict[tuple[str, str], Callable[[str], bool]] = {
     # The document's pattern gives SZ, 16 digits and a check character; the check character's value is not a
     # pattern (a weighted sum), so a well-shaped number may still be refused as malformed.
@@ -74,10 +82,15 @@ def _values(case: schemathesis.Case, location: str) -> dict[str, object]:
     return dict(found or {})
 
 
-def positive_exclusion(case: schemathesis.Case) -> str | None:
-    """Why ``positive_data_acceptance`` does not apply to ``case``; None when it does."""
+def positive_exclusion(case: schemathesis.Case, *, catalogue_loaded: bool = True) -> str | None:
+    """Why ``positive_data_acceptance`` does not apply to ``case``; None when it does. ``catalogue_loaded``:
+    the app serves the catalogue of services_catalog/, whose values the document lists."""
     if (reason := SEMANTIC_OPERATIONS.get(case.operation.label)) is not None:
         return reason
+    if not catalogue_loaded:
+        for (label, location, name), reason in CATALOGUE_VALUES.items():
+            if label == case.operation.label and _values(case, location).get(name) is not None:
+                return reason
     for (location, name), reason in SEMANTIC_PARAMETERS.items():
         if _values(case, location).get(name) is not None:
             return reason
@@ -88,6 +101,7 @@ def positive_exclusion(case: schemathesis.Case) -> str | None:
     return None
 
 
-def excluded_checks(case: schemathesis.Case) -> list[CheckFunction]:
+def excluded_checks(case: schemathesis.Case, *, catalogue_loaded: bool = True) -> list[CheckFunction]:
     """The checks not to run on ``case``: ``positive_data_acceptance`` where it cannot hold, else none."""
-    return [positive_data_acceptance] if positive_exclusion(case) is not None else []
+    excluded = positive_exclusion(case, catalogue_loaded=catalogue_loaded) is not None
+    return [positive_data_acceptance] if excluded else []

@@ -7,7 +7,12 @@ from pathlib import Path
 
 from ishenzhen.approvals.facts import DISTRICT_NAMES
 from ishenzhen.catalog.model import Catalog
-from tests.fuzzing.positive_data import CHECK_CHARACTERS, SEMANTIC_OPERATIONS, SEMANTIC_PARAMETERS
+from tests.fuzzing.positive_data import (
+    CATALOGUE_VALUES,
+    CHECK_CHARACTERS,
+    SEMANTIC_OPERATIONS,
+    SEMANTIC_PARAMETERS,
+)
 
 DOCUMENT = json.loads((Path(__file__).parents[2] / "openapi" / "openapi.json").read_text(encoding="utf-8"))
 METHODS = {"get", "put", "post", "delete", "patch"}
@@ -28,6 +33,8 @@ def test_every_exclusion_names_a_real_operation_or_parameter_and_says_why() -> N
     assert set(SEMANTIC_OPERATIONS) <= set(labels), sorted(set(SEMANTIC_OPERATIONS) - set(labels))
     declared = {(parameter["in"], parameter["name"]) for found in labels.values() for parameter in found}
     assert set(SEMANTIC_PARAMETERS) | set(CHECK_CHARACTERS) <= declared
+    for label, location, name in CATALOGUE_VALUES:
+        assert any((p["in"], p["name"]) == (location, name) and "enum" in p["schema"] for p in labels[label])
     assert all(len(reason) > 30 for reason in [*SEMANTIC_OPERATIONS.values(), *SEMANTIC_PARAMETERS.values()])
 
 

@@ -178,7 +178,7 @@ class MessagesController(Controller):
                 schema_extra={
                     "anyOf": [
                         {"required": ["ids"], "properties": {"ids": {"minItems": 1}}},
-                        {"required": ["up_to"], "properties": {"up_to": {"type": "integer"}}},
+                        {"required": ["up_to"], "properties": {"up_to": {"not": {"type": "null"}}}},
                     ]
                 },
                 examples=[
