@@ -53,8 +53,8 @@ from ishenzhen.lib.structs import Struct
 from ishenzhen.logging import access_log, configure_logging, flush_access_log
 from ishenzhen.notifications.controllers import MessagesController
 from ishenzhen.notifications.lifespan import notifications_lifespan
+from ishenzhen.openapi_constraints import ConstrainedOpenAPIConfig, StructConstraints
 from ishenzhen.ops.controllers import OPS_CONTROLLERS
-from ishenzhen.openapi_document import ConstrainedOpenAPIConfig, StructConstraints
 from ishenzhen.ops.metrics import RequestMetrics
 from ishenzhen.registry.controllers import REGISTRY_CONTROLLERS
 from ishenzhen.registry.scheduler import registry_lifespan
@@ -84,7 +84,7 @@ DOCS_CSP = (
 
 
 def _openapi_config() -> OpenAPIConfig:
-    # What the API enforces beyond the types litestar reads: see ishenzhen.openapi_document.
+    # What the API enforces beyond the types litestar reads: see ishenzhen.openapi_constraints.
     return ConstrainedOpenAPIConfig(
         title="ishenzhen API",
         version=__version__,

@@ -1,7 +1,7 @@
 """Where schemathesis' ``positive_data_acceptance`` check cannot hold, each place once with its reason.
 
 The check fails when a request the document calls valid gets a 4xx other than 401/403/404/409/429. The
-document says what the API enforces wherever a schema can (ishenzhen.openapi_document, the controllers'
+document says what the API enforces wherever a schema can (ishenzhen.openapi_constraints, the controllers'
 ``schema_extra``): control characters, identifier shapes, enums, unknown fields. What is left is semantic —
 whether a value is one this server issued, or agrees with data no schema holds — and is listed here:
 

@@ -27,7 +27,9 @@ def fuzz(operation: schemathesis.APIOperation, mode: schemathesis.GenerationMode
     )
     @given(case=operation.as_strategy(generation_mode=mode))
     def call_and_validate(case: schemathesis.Case) -> None:
-        case.call_and_validate(headers=headers, excluded_checks=excluded_checks(case), **call_options(operation))
+        case.call_and_validate(
+            headers=headers, excluded_checks=excluded_checks(case), **call_options(operation)
+        )
 
     call_and_validate()
 

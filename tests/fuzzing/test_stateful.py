@@ -14,6 +14,7 @@ from typing import Any
 import schemathesis
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
+
 from tests.fuzzing.conftest import Headers, call_options, caller_for
 from tests.fuzzing.positive_data import excluded_checks
 
