@@ -10,6 +10,7 @@ whether a value is one this server issued, or agrees with data no schema holds â
   requests are still checked);
 - ``CATALOGUE_VALUES``: a parameter whose enum is the catalogue's (services_catalog/): off only where the app
   runs without that catalogue (tests/test_openapi.py's empty one);
+- ``FUTURE_TIMES``: a time that must lie ahead (a scheduled change): off for a request whose time does not;
 - ``CHECK_CHARACTERS``: an identifier whose shape the document gives but whose check character it cannot;
   off for a request whose identifier fails only that, so the check runs on every well-formed one.
 
@@ -19,6 +20,7 @@ naming real operations and parameters, and prints how many operations the check 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import schemathesis
@@ -30,6 +32,7 @@ from ishenzhen.lib.validators import is_valid_credit_code
 __all__ = [
     "CATALOGUE_VALUES",
     "CHECK_CHARACTERS",
+    "FUTURE_TIMES",
     "SEMANTIC_OPERATIONS",
     "SEMANTIC_PARAMETERS",
     "excluded_checks",
@@ -68,6 +71,11 @@ CATALOGUE_VALUES: dict[tuple[str, str, str], str] = {
     "another catalogue (an empty one in tests) knows only its own",
 }
 
+FUTURE_TIMES: dict[tuple[str, str], str] = {
+    ("body", "effective_at"): "a scheduled publication or withdrawal must lie in the future, and JSON Schema "
+    "has no 'after now' (422 for a time already past)",
+}
+
 CHECK_CHARACTERS: dict[tuple[str, str], Callable[[str], bool]] = {
     # The document's pattern gives SZ, 16 digits and a check character; the check character's value is not a
     # pattern (a weighted sum), so a well-shaped number may still be refused as malformed.
@@ -78,8 +86,21 @@ CHECK_CHARACTERS: dict[tuple[str, str], Callable[[str], bool]] = {
 
 
 def _values(case: schemathesis.Case, location: str) -> dict[str, object]:
+    if location == "body":
+        return dict(case.body) if isinstance(case.body, dict) else {}
     found = {"path": case.path_parameters, "query": case.query, "header": case.headers}[location]
     return dict(found or {})
+
+
+def _is_past(value: object) -> bool:
+    try:
+        moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return False
+    if moment is None:
+        return False
+    # A time without an offset is read as UTC, as the API reads it.
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)) <= dt.datetime.now(dt.UTC)
 
 
 def positive_exclusion(case: schemathesis.Case, *, catalogue_loaded: bool = True) -> str | None:
@@ -93,6 +114,9 @@ def positive_exclusion(case: schemathesis.Case, *, catalogue_loaded: bool = True
                 return reason
     for (location, name), reason in SEMANTIC_PARAMETERS.items():
         if _values(case, location).get(name) is not None:
+            return reason
+    for (location, name), reason in FUTURE_TIMES.items():
+        if _is_past(_values(case, location).get(name)):
             return reason
     for (location, name), is_valid in CHECK_CHARACTERS.items():
         value = _values(case, location).get(name)

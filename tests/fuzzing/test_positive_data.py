@@ -10,6 +10,7 @@ from ishenzhen.catalog.model import Catalog
 from tests.fuzzing.positive_data import (
     CATALOGUE_VALUES,
     CHECK_CHARACTERS,
+    FUTURE_TIMES,
     SEMANTIC_OPERATIONS,
     SEMANTIC_PARAMETERS,
 )
@@ -33,9 +34,14 @@ def test_every_exclusion_names_a_real_operation_or_parameter_and_says_why() -> N
     assert set(SEMANTIC_OPERATIONS) <= set(labels), sorted(set(SEMANTIC_OPERATIONS) - set(labels))
     declared = {(parameter["in"], parameter["name"]) for found in labels.values() for parameter in found}
     assert set(SEMANTIC_PARAMETERS) | set(CHECK_CHARACTERS) <= declared
+    body_fields = {
+        name for schema in DOCUMENT["components"]["schemas"].values() for name in schema.get("properties", {})
+    }
+    assert {name for location, name in FUTURE_TIMES if location == "body"} <= body_fields
     for label, location, name in CATALOGUE_VALUES:
         assert any((p["in"], p["name"]) == (location, name) and "enum" in p["schema"] for p in labels[label])
-    assert all(len(reason) > 30 for reason in [*SEMANTIC_OPERATIONS.values(), *SEMANTIC_PARAMETERS.values()])
+    reasons = [*SEMANTIC_OPERATIONS.values(), *SEMANTIC_PARAMETERS.values(), *FUTURE_TIMES.values()]
+    assert all(len(reason) > 30 for reason in reasons)
 
 
 def test_positive_data_acceptance_runs_on_every_operation_but_the_semantic_ones() -> None:
