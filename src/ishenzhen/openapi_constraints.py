@@ -1,17 +1,21 @@
 """What the API enforces that litestar leaves out of the OpenAPI document it generates.
 
-litestar describes each parameter and Struct field by its type. Three things the API refuses are not in its
-types, so a client (and schemathesis' positive data) would send them believing them valid:
+litestar describes each parameter and Struct field by its type. What the API refuses beyond those types a
+client (and schemathesis' positive data) would send believing it valid, so it is written down here:
 
 - control characters: ``lib.edge`` refuses C0 controls and DEL in the path and the query, the same in form
   field names (form values may hold tab and line breaks), and a NUL anywhere in a JSON body, names and values
   included. ``with_input_constraints`` writes them into the document as ``pattern``s, ``propertyNames``, and a
   ``JsonValue`` schema for the values a body may carry beyond its declared fields;
 - a Struct with ``forbid_unknown_fields`` refuses fields it does not declare: ``additionalProperties: false``;
-- constraints on the items of a list (``list[UploadId]``): litestar keeps only the list's own.
+- constraints on the items of a list (``list[UploadId]``): litestar keeps only the list's own;
+- the catalogue search's ``q`` (no control, format or private-use character, not blank), which its handler
+  checks; other handlers' own formats are declared next to them with ``schema_extra``.
 
-The last two are read from the Structs themselves by ``StructConstraints``, a schema plugin that runs after
-litestar's own one; the first is applied to the whole document when it is rendered, once per app.
+The Struct facts are read from the Structs themselves by ``StructConstraints``, a schema plugin that runs
+before litestar's own and completes the schema that one makes; the rest is applied to the whole document when it is
+rendered (once per app: litestar caches the document it serves). A header is absent or a string, so the null
+branch litestar gives an optional header is dropped (a client would send the text ``null``).
 """
 
 from __future__ import annotations
