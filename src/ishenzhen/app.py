@@ -54,6 +54,7 @@ from ishenzhen.lib.structs import Struct
 from ishenzhen.logging import access_log, configure_logging, flush_access_log
 from ishenzhen.notifications.controllers import MessagesController
 from ishenzhen.notifications.lifespan import notifications_lifespan
+from ishenzhen.openapi_constraints import ConstrainedOpenAPIConfig, StructConstraints
 from ishenzhen.ops.controllers import OPS_CONTROLLERS
 from ishenzhen.ops.metrics import RequestMetrics
 from ishenzhen.registry.controllers import REGISTRY_CONTROLLERS
@@ -84,7 +85,8 @@ DOCS_CSP = (
 
 
 def _openapi_config() -> OpenAPIConfig:
-    return OpenAPIConfig(
+    # What the API enforces beyond the types litestar reads: see ishenzhen.openapi_constraints.
+    return ConstrainedOpenAPIConfig(
         title="ishenzhen API",
         version=__version__,
         description=(
@@ -297,6 +299,7 @@ def create_app(
         exception_handlers=exception_handlers(),
         before_request=_before_request,
         openapi_config=_openapi_config(),
+        plugins=[StructConstraints()],
         request_max_body_size=settings.http.max_body_bytes,
         state=State({"settings": settings}),
         logging_config=None,

@@ -14,9 +14,9 @@ from typing import Any
 import schemathesis
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
-from schemathesis.checks import positive_data_acceptance
 
 from tests.fuzzing.conftest import Headers, call_options, caller_for
+from tests.fuzzing.positive_data import excluded_checks
 
 LONG = os.environ.get("ISHENZHEN_FUZZ_LONG") == "1"
 
@@ -40,10 +40,7 @@ def test_stateful_walk_through_linked_workflows_finds_no_failure(
             return {"headers": caller_for(case.operation.path, tokens), **call_options(case.operation)}
 
         def validate_response(self, response: Any, case: schemathesis.Case, **kwargs: Any) -> None:
-            # A schema-valid page cursor may still rightly be refused (as tests/test_openapi.py).
-            case.validate_response(
-                response, excluded_checks=[positive_data_acceptance], transport_kwargs=kwargs
-            )
+            case.validate_response(response, excluded_checks=excluded_checks(case), transport_kwargs=kwargs)
 
     Workflows.run(
         settings=hypothesis_settings(

@@ -16,7 +16,7 @@ from litestar.params import Body, HeaderParameter, PathParameter, QueryParameter
 from ishenzhen.errors import ContentTooLarge, FieldError, InvalidInput, problem_spec
 from ishenzhen.handling import metrics, service
 from ishenzhen.handling.materials import MaterialStorage, PostgresStorage, prepare
-from ishenzhen.handling.numbering import is_valid_number
+from ishenzhen.handling.numbering import NUMBER_PATTERN, is_valid_number
 from ishenzhen.handling.schemas import (
     ApplicationAccepted,
     ApplicationDetail,
@@ -33,7 +33,7 @@ from ishenzhen.handling.submit_limit import SubmitLimit, SubmitLimited
 from ishenzhen.identity.guards import Principal, provide_principal, requires
 from ishenzhen.lib.http import BEARER, media_type_of, response_spec
 from ishenzhen.screens.item_service import ItemScreens
-from ishenzhen.ui.capabilities import HEADER
+from ishenzhen.ui.capabilities import HEADER, HEADER_PATTERN
 from ishenzhen.ui.resolve import negotiate_locale
 
 __all__ = [
@@ -67,6 +67,7 @@ RenderHeader = Annotated[
         required=False,
         max_length=1024,
         description="the capabilities the form was rendered with (as sent to the form endpoint)",
+        schema_extra={"pattern": HEADER_PATTERN},
     ),
 ]
 _COMMON = {
@@ -388,7 +389,14 @@ class DepartmentEventsController(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
-        number: Annotated[str, PathParameter(max_length=19, description="the application number (办件编号)")],
+        number: Annotated[
+            str,
+            PathParameter(
+                max_length=19,
+                description="the application number (办件编号)",
+                schema_extra={"pattern": NUMBER_PATTERN},
+            ),
+        ],
         data: Annotated[
             DepartmentEvent,
             Body(description="event id, sequence, status, time, message", examples=_EVENT_EXAMPLES),

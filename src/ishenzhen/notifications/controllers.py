@@ -32,6 +32,8 @@ __all__ = ["MessagesController"]
 
 READ = requires("applications:submit")
 _BACKLOG = 200
+# What _last_event_id takes: nothing, or the decimal id of a message (ids are bigint, at most 19 digits).
+LAST_EVENT_ID_PATTERN = r"^[0-9]{0,19}$"
 _encoder = msgspec.json.Encoder()
 
 AcceptLanguage = Annotated[
@@ -50,6 +52,7 @@ LastEventId = Annotated[
         required=False,
         max_length=20,
         description="the id of the last event received: the stream starts with what came after it",
+        schema_extra={"pattern": LAST_EVENT_ID_PATTERN},
     ),
 ]
 
@@ -171,6 +174,13 @@ class MessagesController(Controller):
             MarkRead,
             Body(
                 description="ids, or up_to",
+                # mark_read's own check, which the Struct's types cannot say: at least one id, or up_to.
+                schema_extra={
+                    "anyOf": [
+                        {"required": ["ids"], "properties": {"ids": {"minItems": 1}}},
+                        {"required": ["up_to"], "properties": {"up_to": {"not": {"type": "null"}}}},
+                    ]
+                },
                 examples=[
                     Example(summary="这几条已读", value={"ids": [1024, 1025]}),
                     Example(summary="这条及以前的都已读", value={"up_to": 1025}),

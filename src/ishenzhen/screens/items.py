@@ -22,7 +22,7 @@ from ishenzhen.lib.http import response_spec
 from ishenzhen.lib.http_cache import EncodedBody, FinishedResponse
 from ishenzhen.lib.structs import Struct
 from ishenzhen.screens.item_service import ItemScreens, load_licences
-from ishenzhen.ui.capabilities import HEADER, Capabilities
+from ishenzhen.ui.capabilities import HEADER, HEADER_PATTERN, Capabilities
 from ishenzhen.ui.resolve import ItemGuide, ResolvedForm, negotiate_locale
 
 __all__ = ["ItemScreensController", "ValidationResult"]
@@ -50,6 +50,7 @@ RenderHeader = Annotated[
         required=False,
         max_length=1024,
         description="spec=1.0; components=text_input,select,… (absent: everything of spec 1.0)",
+        schema_extra={"pattern": HEADER_PATTERN},
     ),
 ]
 

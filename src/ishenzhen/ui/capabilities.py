@@ -54,10 +54,14 @@ from ishenzhen.ui.model import (
     WebLink,
 )
 
-__all__ = ["HEADER", "Capabilities", "adapt", "web_link_form"]
+__all__ = ["HEADER", "HEADER_PATTERN", "Capabilities", "adapt", "web_link_form"]
 
 HEADER = "Ishenzhen-Render"
 _MAX_HEADER = 1024
+# The header as apps send it, for the API document: spec first, then the components they draw. The parser also
+# takes parameters in any order and ignores unknown ones, which no pattern of reasonable size can say; an app
+# that keeps to this form is always understood.
+HEADER_PATTERN = r"^(spec=1\.[0-9]{1,3}(; ?components=[A-Za-z0-9_.-]{1,64}(,[A-Za-z0-9_.-]{1,64})*)?)?$"
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 # Component names as apps may spell those of later specs: only what cannot be a name is malformed; a name this
 # server does not know is ignored (the app may draw more than we send), never a reason to send less.

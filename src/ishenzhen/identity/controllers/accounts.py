@@ -37,6 +37,7 @@ from ishenzhen.identity.accounts.schemas import (
 from ishenzhen.identity.guards import Principal, provide_principal, requires
 from ishenzhen.identity.state import IdentityState
 from ishenzhen.lib.http import BEARER, client_address
+from ishenzhen.lib.validators import CREDIT_CODE_ALPHABET
 
 __all__ = [
     "AgentInvitationsController",
@@ -47,7 +48,11 @@ __all__ = [
 
 _Level = Literal["L1", "L2", "L3"]
 _PRINCIPAL = {"principal": Provide(provide_principal, sync_to_thread=False)}
-_CreditCode = Annotated[str, PathParameter(min_length=1, max_length=32)]
+# The document gives the code's shape (GB 32100's alphabet); its check character is the service's to judge.
+_CreditCode = Annotated[
+    str,
+    PathParameter(min_length=1, max_length=32, schema_extra={"pattern": f"^[{CREDIT_CODE_ALPHABET}]{{18}}$"}),
+]
 _AGAIN = "sign in again (acr_values=L{0}) for a token at L{0}"
 
 

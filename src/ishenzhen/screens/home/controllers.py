@@ -8,6 +8,7 @@ from litestar import Controller, Request, get
 from litestar.params import HeaderParameter, Parameter
 from litestar.types import ASGIApp, Scope
 
+from ishenzhen.approvals.facts import DISTRICT_NAMES
 from ishenzhen.catalog.service import CatalogStore
 from ishenzhen.errors import problem_spec
 from ishenzhen.identity import authenticate
@@ -58,6 +59,8 @@ class HomeController(Controller):
             Parameter(
                 description="district view (6-digit division code): its items plus the city-level ones",
                 pattern=r"^\d{6}$",
+                # The catalogue's districts, the only ones HomeScreens.get takes (a test keeps the two equal).
+                schema_extra={"enum": sorted(DISTRICT_NAMES)},
             ),
         ] = None,
         accept_language: Annotated[
