@@ -73,8 +73,9 @@ def _arguments(parser: Any) -> None:
         "--think-scale",
         type=float,
         default=1.0,
-        help="multiply every user's think time by this (0.1: a tenth of the pauses, so a few hundred simulated"
-        " users load the service like a few thousand; the capacity search uses it) [1]",
+        help="multiply every person's think time by this (0.1: a tenth of the pauses, so a few hundred simulated"
+        " users load the service like a few thousand; department systems keep their pace; the capacity search"
+        " uses it) [1]",
     )
     parser.add_argument(
         "--every-journey",
@@ -86,7 +87,11 @@ def _arguments(parser: Any) -> None:
 def _scale_think_times(user_classes: list[Any], scale: float) -> None:
     # Every class's own wait time is read before any is replaced: a subclass that inherits its parent's would
     # otherwise be scaled twice.
-    originals = [(user_class, user_class.wait_time) for user_class in user_classes]
+    originals = [
+        (user_class, user_class.wait_time)
+        for user_class in user_classes
+        if getattr(user_class, "paced_by_people", True)
+    ]
     for user_class, wait_time in originals:
         user_class.wait_time = _scaled(wait_time, scale)
 

@@ -29,6 +29,9 @@ CONFLICTS = (409, 412)
 
 class ClientCredentialsUser(AppUser):
     abstract = True
+    # A department's system keeps its own pace however many citizens there are: --think-scale leaves it alone
+    # (scaled, its publications, each a catalogue rebuild on every worker, came ten times as often).
+    paced_by_people = False
     credentials: ClassVar[tuple[str, str]] = DEPARTMENT_CLIENT
     scope: ClassVar[str] = "registry:write"
 
