@@ -60,6 +60,9 @@ SEMANTIC_OPERATIONS: dict[str, str] = {
     "its render spec asks: an unknown code or a form of another item is 422",
     "POST /v1/materials": "the body must be a real JPEG, PNG or PDF: its bytes are judged (415 for anything "
     "else, 422 for an empty or damaged file), which no schema of a binary body describes",
+    "POST /v1/app/items/{code}/form/validate": "the fields a form requires are that item's render spec's, not "
+    "the document's: a well-formed form missing them is 422 naming each (the stateful walk reaches it with a "
+    "real item's code)",
 }
 
 SEMANTIC_PARAMETERS: dict[tuple[str, str], str] = {
